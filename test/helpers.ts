@@ -1,0 +1,63 @@
+/** Helpers for Workers integration tests: sign in as someone, call the API through the real Worker. */
+import { env, SELF } from 'cloudflare:test'
+import { signLocalSessionToken } from '../workers/lib/local-auth'
+
+let counter = 0
+/** A unique suffix, so tests that share storage never collide. */
+export const unique = (label = 'x') => `${label}-${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`
+
+export async function tokenFor(email: string, name?: string) {
+  return signLocalSessionToken(env.LOCAL_AUTH_PRIVATE_KEY, { email, name })
+}
+
+export interface CallOptions {
+  token?: string
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+/** Calls the API through the Worker's fetch handler, as a client would. */
+export async function call(method: string, path: string, options: CallOptions = {}) {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.token) headers.authorization = `Bearer ${options.token}`
+  let body: string | undefined
+  if (options.body !== undefined) {
+    headers['content-type'] ??= 'application/json'
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+  }
+  const res = await SELF.fetch(`https://reelpilot.test/api${path}`, { method, headers, body })
+  const text = await res.text()
+  let json: any
+  try {
+    json = text ? JSON.parse(text) : undefined
+  } catch {
+    json = undefined
+  }
+  return { status: res.status, headers: res.headers, json, text }
+}
+
+/** A signed-in user with a fresh workspace they own. */
+export async function ownerWithWorkspace(label = 'owner') {
+  const email = `${unique(label)}@example.com`
+  const token = await tokenFor(email, label)
+  const slug = unique('ws').toLowerCase().slice(0, 48)
+  const ws = await call('POST', '/workspaces', { token, body: { name: `${label}'s workspace`, slug } })
+  if (ws.status !== 201) throw new Error(`workspace creation failed: ${ws.status} ${ws.text}`)
+  return { email, token, workspace: ws.json as { id: string; slug: string; name: string } }
+}
+
+/** Adds a member with `role` to a workspace; returns their token. */
+export async function memberWithRole(ownerToken: string, workspaceId: string, role: string) {
+  const email = `${unique(role)}@example.com`
+  const res = await call('POST', `/workspaces/${workspaceId}/members`, { token: ownerToken, body: { email, role } })
+  if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${res.text}`)
+  return { email, token: await tokenFor(email), userId: res.json.userId as string }
+}
+
+export function expectProblem(res: { status: number; headers: Headers; json: any }, status: number) {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.json)}`)
+  const type = res.headers.get('content-type') ?? ''
+  if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${type}`)
+  if (typeof res.json?.detail !== 'string' || res.json.status !== status) throw new Error(`not a problem body: ${JSON.stringify(res.json)}`)
+  return res.json as { detail: string; errors?: { field: string; message: string }[] } & Record<string, unknown>
+}

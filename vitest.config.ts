@@ -1,0 +1,73 @@
+/**
+ * Three test projects, all run by `npm test`:
+ * - unit: pure logic and the render server, in Node;
+ * - workers: the Worker inside workerd (Miniflare) with real D1, R2, Queues and Durable Objects;
+ * - e2e: the whole product started for real and driven through Chromium.
+ */
+import { generateKeyPairSync } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+
+// Tests sign their own session tokens with a key made for this run; nothing calls Clerk.
+const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+})
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['workers/domain/**/*.test.ts', 'containers/**/*.test.ts', 'scripts/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async ({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
+                LOCAL_AUTH_PRIVATE_KEY: privateKey,
+                LOCAL_AUTH_PUBLIC_KEY: publicKey,
+                CLERK_SECRET_KEY: '',
+                RENDER_URL: inject<string>('renderUrl'),
+              },
+              // A small budget so the rate-limit test can exhaust it quickly.
+              ratelimits: { API_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 60, period: 60 } } },
+            },
+          })),
+        ],
+        resolve: {
+          alias: { 'virtual:react-router/server-build': `${root}/test/no-server-build.ts` },
+        },
+        test: {
+          name: 'workers',
+          include: ['workers/**/*.test.ts'],
+          exclude: ['workers/domain/**'],
+          setupFiles: ['./test/apply-migrations.ts'],
+          globalSetup: ['./test/global-render-server.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})

@@ -1,0 +1,42 @@
+/**
+ * Tenant scoping. Every id in a URL is resolved through the caller's membership: a workspace
+ * the caller does not belong to answers 404 (its existence is not revealed), and a role below
+ * what the action needs answers 403.
+ */
+import { and, eq } from 'drizzle-orm'
+import type { Context } from 'hono'
+import { can, PERMISSIONS, type Permission, type Role } from '../domain/roles'
+import { members, projects } from '../db/schema'
+import type { AppEnv } from '../env'
+import { forbidden, notFound } from '../lib/errors'
+
+/** The caller's role in a workspace, or undefined when they have none. */
+export async function roleIn(c: Context<AppEnv>, workspaceId: string): Promise<Role | undefined> {
+  const principal = c.get('principal')
+  if (principal.kind === 'apiKey') return principal.workspaceId === workspaceId ? principal.role : undefined
+  const row = await c
+    .get('db')
+    .select({ role: members.role })
+    .from(members)
+    .where(and(eq(members.workspaceId, workspaceId), eq(members.userId, principal.userId)))
+    .get()
+  return row?.role
+}
+
+/** Resolves a workspace the caller may act on with `permission`; returns their role. */
+export async function requireWorkspace(c: Context<AppEnv>, workspaceId: string, permission: Permission): Promise<Role> {
+  const role = await roleIn(c, workspaceId)
+  if (!role) throw notFound('Workspace')
+  if (!can(role, permission)) throw forbidden(`Your role (${role}) cannot do this; it needs ${PERMISSIONS[permission]} or above.`)
+  return role
+}
+
+/** Resolves a project through its workspace; returns the project and the caller's role. */
+export async function requireProject(c: Context<AppEnv>, projectId: string, permission: Permission) {
+  const project = await c.get('db').select().from(projects).where(eq(projects.id, projectId)).get()
+  if (!project) throw notFound('Project')
+  const role = await roleIn(c, project.workspaceId)
+  if (!role) throw notFound('Project')
+  if (!can(role, permission)) throw forbidden(`Your role (${role}) cannot do this; it needs ${PERMISSIONS[permission]} or above.`)
+  return { project, role }
+}

@@ -1,0 +1,116 @@
+/** API keys for integrators: shown once, stored as a SHA-256 hash, scoped to one workspace and a role. */
+import { createRoute, z } from '@hono/zod-openapi'
+import { and, desc, eq, isNull } from 'drizzle-orm'
+import { apiKeys } from '../db/schema'
+import { hasRole, ROLES } from '../domain/roles'
+import { forbidden, notFound } from '../lib/errors'
+import { randomSecret, sha256Hex } from '../lib/crypto'
+import { newId } from '../lib/ids'
+import { requireWorkspace } from './access'
+import { API_KEY_PREFIX } from './middleware/auth'
+import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    prefix: z.string().openapi({ description: 'The first characters of the secret, to recognise it' }),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp.nullable(),
+    revokedAt: Timestamp.nullable(),
+  })
+  .openapi('ApiKey')
+
+const CreatedKeySchema = ApiKeySchema.extend({ secret: z.string().openapi({ description: 'Shown once; store it now', example: 'rp_…' }) }).openapi('CreatedApiKey')
+const wsParams = z.object({ id: IdParam('id', 'ws_0123456789abcdefghjk') })
+const tags = ['API keys']
+const columns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  role: apiKeys.role,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  revokedAt: apiKeys.revokedAt,
+}
+
+export const apiKeysApi = createRouter()
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/workspaces/{id}/api-keys',
+      tags,
+      security,
+      summary: 'Create an API key (admin); the secret is returned once',
+      request: {
+        params: wsParams,
+        body: jsonBody(z.object({ name: z.string().trim().min(1, 'must not be empty').max(100), role: z.enum(ROLES) })),
+      },
+      responses: { 201: json(CreatedKeySchema, 'Created'), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const { name, role } = c.req.valid('json')
+      const actorRole = await requireWorkspace(c, id, 'apiKeys.manage')
+      if (!hasRole(actorRole, role)) throw forbidden(`Your role (${actorRole}) cannot create a key with the ${role} role.`)
+      const principal = c.get('principal')
+      const secret = `${API_KEY_PREFIX}${randomSecret(32)}`
+      const row = await c
+        .get('db')
+        .insert(apiKeys)
+        .values({
+          id: newId('key'),
+          workspaceId: id,
+          name,
+          role,
+          prefix: secret.slice(0, 10),
+          hash: await sha256Hex(secret),
+          createdBy: principal.kind === 'user' ? principal.userId : null,
+        })
+        .returning(columns)
+        .get()
+      return c.json({ ...row, secret }, 201)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/workspaces/{id}/api-keys',
+      tags,
+      security,
+      summary: 'List API keys with their last use (admin)',
+      request: { params: wsParams },
+      responses: { 200: json(z.object({ data: z.array(ApiKeySchema) }), 'Keys'), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      await requireWorkspace(c, id, 'apiKeys.manage')
+      const data = await c.get('db').select(columns).from(apiKeys).where(eq(apiKeys.workspaceId, id)).orderBy(desc(apiKeys.createdAt)).all()
+      return c.json({ data }, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/workspaces/{id}/api-keys/{keyId}',
+      tags,
+      security,
+      summary: 'Revoke an API key (admin); it stops working at once',
+      request: { params: wsParams.extend({ keyId: IdParam('keyId', 'key_0123456789abcdefghjk') }) },
+      responses: { 204: { description: 'Revoked' }, ...commonErrors },
+    }),
+    async (c) => {
+      const { id, keyId } = c.req.valid('param')
+      await requireWorkspace(c, id, 'apiKeys.manage')
+      const revoked = await c
+        .get('db')
+        .update(apiKeys)
+        .set({ revokedAt: new Date().toISOString() })
+        .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, id), isNull(apiKeys.revokedAt)))
+        .returning({ id: apiKeys.id })
+        .get()
+      if (!revoked) throw notFound('API key')
+      return c.body(null, 204)
+    },
+  )

@@ -1,0 +1,26 @@
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { call } from '../../test/helpers'
+
+describe('GET /api/health', () => {
+  it('probes every service for real and reports them healthy', async () => {
+    const res = await call('GET', '/health')
+    expect(res.status).toBe(200)
+    expect(res.json).toMatchObject({
+      status: 'ok',
+      services: { database: 'healthy', storage: 'healthy', queues: 'healthy', renderer: 'healthy' },
+    })
+    expect(Date.parse(res.json.timestamp)).toBeGreaterThan(Date.now() - 60_000)
+  })
+
+  it('answers 503 degraded and names the renderer when the render server is down', async () => {
+    const { healthApi } = await import('./health')
+    // The same route, with RENDER_URL pointing at a port nothing listens on.
+    const res = await healthApi.request('/health', {}, { ...env, RENDER_URL: 'http://127.0.0.1:9' })
+    expect(res.status).toBe(503)
+    const body = (await res.json()) as any
+    expect(body.status).toBe('degraded')
+    expect(body.services).toMatchObject({ database: 'healthy', storage: 'healthy', queues: 'healthy', renderer: 'unhealthy' })
+    expect(body.errors.renderer).toBeTruthy()
+  })
+})

@@ -1,0 +1,78 @@
+/**
+ * The REST API, mounted at /api. Public routes first (health, docs, local sign-in), then every
+ * resource behind authentication and the rate limiter. Errors are problem+json everywhere.
+ */
+import { HTTPException } from 'hono/http-exception'
+import { matchedRoutes } from 'hono/route'
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../env'
+import { HttpError, problemResponse } from '../lib/errors'
+import { isLocalAuth } from '../lib/auth-mode'
+import { apiKeysApi } from './api-keys'
+import { devTokenApi } from './dev-token'
+import { docsApi } from './docs'
+import { healthApi } from './health'
+import { meApi } from './me'
+import { membersApi } from './members'
+import { authenticate } from './middleware/auth'
+import { withDb } from './middleware/db'
+import { rateLimit } from './middleware/rate-limit'
+import { createRouter } from './openapi'
+import { projectsApi } from './projects'
+import { workspacesApi } from './workspaces'
+
+/** Runs `inner` only when the request matched a real route, so unknown paths fall through to 404. */
+const onKnownRoutes = (...inner: MiddlewareHandler<AppEnv>[]): MiddlewareHandler<AppEnv> =>
+  async function onKnownRoutes(c, next) {
+    if (!matchedRoutes(c).some((r) => r.method !== 'ALL')) return next()
+    const run = (i: number): Promise<void> => (i < inner.length ? (inner[i](c, () => run(i + 1)) as Promise<void>) : next())
+    await run(0)
+  }
+
+const localOnly: MiddlewareHandler<AppEnv> = async function localOnly(c, next) {
+  if (!isLocalAuth(c.env)) return problemResponse(404, `No route ${c.req.method} ${c.req.path}`)
+  await next()
+}
+
+export function createApi() {
+  const api = createRouter()
+  api.use('*', withDb())
+  api.route('/', healthApi)
+  api.route('/', docsApi)
+  api.use('/dev/*', localOnly)
+  api.route('/', devTokenApi)
+  api.use('*', onKnownRoutes(authenticate(), rateLimit()))
+  api.route('/', meApi)
+  api.route('/', workspacesApi)
+  api.route('/', membersApi)
+  api.route('/', apiKeysApi)
+  api.route('/', projectsApi)
+
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A Clerk session token (local mode: from POST /api/dev/token) or an API key `rp_…`.',
+  })
+  api.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: { title: 'Reelpilot API', version: '1.0.0', description: 'Autopilot for short-form video. Errors are RFC 9457 problem+json.' },
+    servers: [{ url: new URL('/api', c.req.url).toString() }],
+  }))
+
+  api.notFound((c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
+  api.onError((error, c) => {
+    if (error instanceof HttpError) {
+      const { headers, ...extra } = error.extra
+      return problemResponse(error.status, error.message, extra, headers)
+    }
+    if (error instanceof HTTPException) {
+      const message = error.status === 415 ? 'Send the body as application/json.' : error.message || 'The request could not be read.'
+      return problemResponse(error.status, message)
+    }
+    console.error(JSON.stringify({ level: 'error', msg: 'unhandled', path: c.req.path, error: String(error), stack: (error as Error)?.stack }))
+    return problemResponse(500, 'Something went wrong on our side. It has been logged.')
+  })
+  return api
+}
+
+export type Api = ReturnType<typeof createApi>

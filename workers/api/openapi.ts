@@ -1,0 +1,69 @@
+/**
+ * Helpers for declaring routes once, in zod, so validation and the OpenAPI document can't drift.
+ */
+import { OpenAPIHono, z } from '@hono/zod-openapi'
+import type { AppEnv } from '../env'
+import { describeFieldErrors, fieldErrors, HttpError } from '../lib/errors'
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem')
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } })
+
+/** The error answers every authenticated route can give. */
+export const commonErrors = {
+  400: problem('The input is invalid; `errors` names each bad field.'),
+  401: problem('No valid session or API key.'),
+  403: problem('Your role does not allow this.'),
+  404: problem('Not found, or not in a workspace you belong to.'),
+  429: problem('Rate limit exceeded; see `Retry-After`.'),
+} as const
+
+export const errorResponses = (...statuses: (keyof typeof extraErrors)[]) =>
+  Object.fromEntries(statuses.map((s) => [s, extraErrors[s]])) as Partial<typeof extraErrors>
+
+const extraErrors = {
+  409: problem('The request conflicts with the current state.'),
+  413: problem('Too large.'),
+  415: problem('Unsupported media type.'),
+  503: problem('A service is unavailable.'),
+} as const
+
+/** A required JSON body. */
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+  required: true,
+  description,
+  content: { 'application/json': { schema } },
+})
+
+/** A JSON response. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+
+export const security = [{ bearer: [] }]
+
+/** A sub-app whose validation failures become problem+json 400s that name every bad field. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook(result) {
+      if (!result.success) {
+        const errors = fieldErrors(result.error, result.target === 'json' ? undefined : result.target)
+        throw new HttpError(400, describeFieldErrors(errors), { errors })
+      }
+    },
+  })
+}
+
+export const IdParam = (name: string, example: string) =>
+  z.string().min(1).max(64).openapi({ param: { name, in: 'path' }, example })
+
+export const Timestamp = z.string().openapi({ example: '2026-11-21T12:00:00.000Z' })

@@ -1,0 +1,16 @@
+/**
+ * The Worker's HTTP surface without the web app: /api (Hono) plus a hook for everything else.
+ * Kept apart from index.ts so tests can run the API without the React Router build.
+ */
+import { Hono } from 'hono'
+import type { AppEnv } from './env'
+import { createApi } from './api'
+
+export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>
+
+export function createWorkerApp(handleApp: AppHandler) {
+  const app = new Hono<AppEnv>()
+  app.route('/api', createApi())
+  app.all('*', (c) => handleApp(c.req.raw, c.env, c.executionCtx as ExecutionContext))
+  return app
+}

@@ -1,0 +1,28 @@
+/**
+ * The Reelpilot Worker: fetch (API + React Router app), queue consumers, the cron sweeper,
+ * and the Durable Object classes.
+ */
+import { createRequestHandler, RouterContextProvider } from 'react-router'
+import { cloudflareContext } from '../app/context'
+import { createWorkerApp } from './app'
+import { handleQueue } from './queues'
+
+export { ProjectScheduler } from './scheduler/project-scheduler'
+export { RenderContainer } from './render/render-container'
+
+const requestHandler = createRequestHandler(() => import('virtual:react-router/server-build'), import.meta.env.MODE)
+
+const app = createWorkerApp((request, env, ctx) => {
+  const context = new RouterContextProvider()
+  context.set(cloudflareContext, { env, ctx })
+  return requestHandler(request, context)
+})
+
+export default {
+  fetch: app.fetch,
+  queue: handleQueue,
+  async scheduled(controller, _env, _ctx) {
+    // The sweeper: the autopilot issue gives it stuck posts to hand back to their schedulers.
+    console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron: controller.cron }))
+  },
+} satisfies ExportedHandler<Env>

@@ -1,18 +1,14 @@
 // Copies third-party browser assets into public/vendor so the app serves them itself:
 // nothing is fetched from a CDN at run time. Runs after every `npm install`.
 import { cpSync, mkdirSync, writeFileSync, existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
-const require = createRequire(import.meta.url)
 const root = join(dirname(new URL(import.meta.url).pathname), '..')
 const vendor = join(root, 'public', 'vendor')
 
 function copy(pkg, files, dest) {
-  let dir
-  try {
-    dir = dirname(require.resolve(`${pkg}/package.json`))
-  } catch {
+  const dir = join(root, 'node_modules', pkg)
+  if (!existsSync(dir)) {
     console.warn(`vendor-assets: ${pkg} is not installed; skipped`)
     return
   }
@@ -26,7 +22,5 @@ writeFileSync(
   join(vendor, 'swagger-ui', 'docs-init.js'),
   "window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', persistAuthorization: true })\n",
 )
-if (existsSync(join(root, 'node_modules', '@ffmpeg', 'core'))) {
-  copy('@ffmpeg/core', ['dist/esm/ffmpeg-core.js', 'dist/esm/ffmpeg-core.wasm'], 'ffmpeg')
-}
+copy('@ffmpeg/core', ['dist/esm/ffmpeg-core.js', 'dist/esm/ffmpeg-core.wasm'], 'ffmpeg')
 console.log('vendor-assets: public/vendor is ready')

@@ -1,0 +1,76 @@
+// `npm start`: the whole product locally, with no Cloudflare account, no Docker and no network.
+// 1. makes the local sign-in key (in .dev.vars) if there is none;
+// 2. applies D1 migrations to the local database;
+// 3. starts the render server natively (native FFmpeg) on RENDER_PORT (default PORT + 1);
+// 4. builds the app and serves the Worker under Miniflare (wrangler dev) on PORT (default 8787),
+//    with local D1, R2, Queues and Durable Objects.
+import { spawn, execFileSync } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ffmpegPath } from './ffmpeg-path.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const port = Number(process.env.PORT ?? 8787)
+const renderPort = Number(process.env.RENDER_PORT ?? port + 1)
+const persistTo = process.env.PERSIST_TO ?? join(root, '.wrangler', 'state')
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+
+function ensureDevVars() {
+  const file = join(root, '.dev.vars')
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : readFileSync(join(root, '.dev.vars.example'), 'utf8')
+  if (!/^LOCAL_AUTH_PRIVATE_KEY=\S/m.test(text)) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    })
+    const quoted = (pem) => JSON.stringify(pem.trim())
+    text = text.replace(/^LOCAL_AUTH_PRIVATE_KEY=.*$/m, '').replace(/^LOCAL_AUTH_PUBLIC_KEY=.*$/m, '')
+    text = `${text.trimEnd()}\nLOCAL_AUTH_PRIVATE_KEY=${quoted(privateKey)}\nLOCAL_AUTH_PUBLIC_KEY=${quoted(publicKey)}\n`
+    console.log('start: made a local sign-in key in .dev.vars')
+  }
+  writeFileSync(file, text)
+}
+
+function run(cmd, args) {
+  execFileSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, CI: 'true' } })
+}
+
+const children = []
+function start(name, cmd, args, env = {}) {
+  const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } })
+  children.push(child)
+  child.on('exit', (code, signal) => {
+    console.error(`start: ${name} stopped (${signal ?? code}); stopping everything`)
+    shutdown(code ?? 1)
+  })
+  return child
+}
+
+let stopping = false
+function shutdown(code = 0) {
+  if (stopping) return
+  stopping = true
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
+  setTimeout(() => process.exit(code), 500).unref()
+}
+process.on('SIGINT', () => shutdown(0))
+process.on('SIGTERM', () => shutdown(0))
+
+ensureDevVars()
+const ffmpeg = ffmpegPath()
+run(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo])
+if (!process.env.SKIP_BUILD) run(bin('react-router'), ['build'])
+start('render server', process.execPath, [join(root, 'containers', 'render', 'server.ts')], { PORT: String(renderPort), FFMPEG_PATH: ffmpeg })
+start('worker', bin('wrangler'), [
+  'dev',
+  '-c', join(root, 'build', 'server', 'wrangler.json'),
+  '--port', String(port),
+  '--ip', process.env.HOST ?? '127.0.0.1',
+  '--persist-to', persistTo,
+  '--var', `RENDER_URL:http://127.0.0.1:${renderPort}`,
+  '--show-interactive-dev-session=false',
+])
+console.log(`start: Reelpilot on http://localhost:${port} (render server on :${renderPort})`)

@@ -1,9 +1,14 @@
-/** The load context the Worker hands to React Router: bindings and the execution context. */
+/** The load context the Worker hands to React Router: bindings, the execution context, and the API. */
 import { createContext } from 'react-router'
 
 export interface CloudflareContext {
   env: Env
   ctx: ExecutionContext
+  /**
+   * Calls the REST API in-process (`path` is below /api, e.g. `/workspaces`), forwarding the
+   * visitor's session cookie, so the web app goes through exactly the checks integrators do.
+   */
+  api: (path: string, init?: RequestInit) => Promise<Response>
 }
 
 export const cloudflareContext = createContext<CloudflareContext>()

@@ -14,7 +14,16 @@ const requestHandler = createRequestHandler(() => import('virtual:react-router/s
 
 const app = createWorkerApp((request, env, ctx) => {
   const context = new RouterContextProvider()
-  context.set(cloudflareContext, { env, ctx })
+  context.set(cloudflareContext, {
+    env,
+    ctx,
+    api(path, init = {}) {
+      const headers = new Headers(init.headers)
+      const cookie = request.headers.get('cookie')
+      if (cookie && !headers.has('cookie')) headers.set('cookie', cookie)
+      return app.fetch(new Request(new URL(`/api${path}`, request.url), { ...init, headers }), env, ctx)
+    },
+  })
   return requestHandler(request, context)
 })
 

@@ -61,11 +61,16 @@ async function apiKeyPrincipal(db: Db, secret: string, ctx: ExecutionContext): P
 async function sessionPrincipal(db: Db, env: Env, token: string): Promise<Principal> {
   const local = isLocalAuth(env)
   const authorizedParties = env.CLERK_AUTHORIZED_PARTIES?.split(',').map((s) => s.trim()).filter(Boolean)
-  const { data: claims, errors } = await verifyToken(token, {
-    ...(local ? { jwtKey: env.LOCAL_AUTH_PUBLIC_KEY, issuer: LOCAL_ISSUER } : { jwtKey: env.CLERK_JWT_KEY || undefined, secretKey: env.CLERK_SECRET_KEY }),
-    authorizedParties: authorizedParties?.length ? authorizedParties : undefined,
-  })
-  if (errors) throw unauthorized(`The session token was refused: ${errors[0].message}`)
+  let claims: Awaited<ReturnType<typeof verifyToken>>
+  try {
+    // The exported verifyToken resolves to the claims and throws a TokenVerificationError otherwise.
+    claims = await verifyToken(token, {
+      ...(local ? { jwtKey: env.LOCAL_AUTH_PUBLIC_KEY, issuer: LOCAL_ISSUER } : { jwtKey: env.CLERK_JWT_KEY || undefined, secretKey: env.CLERK_SECRET_KEY }),
+      authorizedParties: authorizedParties?.length ? authorizedParties : undefined,
+    })
+  } catch (error) {
+    throw unauthorized(`The session token was refused: ${error instanceof Error ? error.message : String(error)}`)
+  }
   const externalId = claims.sub
   const known = await db.query.users.findFirst({ where: eq(users.externalId, externalId) })
   if (known) return { kind: 'user', userId: known.id, email: known.email }

@@ -66,9 +66,18 @@ export function windowsOverlap(a: TimeWindow, b: TimeWindow): boolean {
 }
 
 const zoneIds = new Map<string, string | null>()
+let spellings: Map<string, string> | undefined
+
+/** The runtime's zone names by their lower-case spelling. */
+function zoneSpellings(): Map<string, string> {
+  if (!spellings) {
+    spellings = new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((name) => [name.toLowerCase(), name]))
+  }
+  return spellings
+}
 
 /**
- * The canonically spelled IANA zone for `id` ("europe/paris" → "Europe/Paris"), or null when the
+ * The IANA zone `id`, spelled with its proper case ("europe/paris" → "Europe/Paris"), or null when the
  * runtime's time-zone database does not know it. Fixed offsets ("+05:30") are refused: a project
  * lives in a place, and a place's offset changes. Results are cached.
  */
@@ -78,7 +87,9 @@ export function resolveTimeZone(id: string): string | null {
   let resolved: string | null = null
   if (/^[A-Za-z]/.test(id)) {
     try {
-      resolved = new Intl.DateTimeFormat('en-US', { timeZone: id }).resolvedOptions().timeZone
+      new Intl.DateTimeFormat('en-US', { timeZone: id })
+      // Keep the name as written (ICU would turn "Asia/Kathmandu" into "Asia/Katmandu"); fix only its case.
+      resolved = zoneSpellings().get(id.toLowerCase()) ?? id
     } catch {
       resolved = null
     }

@@ -5,12 +5,15 @@
 import { Hono } from 'hono'
 import type { AppEnv } from './env'
 import { createApi } from './api'
+import { problemResponse } from './lib/errors'
 
 export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>
 
 export function createWorkerApp(handleApp: AppHandler) {
   const app = new Hono<AppEnv>()
   app.route('/api', createApi())
+  // A sub-app's notFound is not consulted when it is mounted: unknown /api paths stop here.
+  app.all('/api/*', (c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   app.all('*', (c) => handleApp(c.req.raw, c.env, c.executionCtx as ExecutionContext))
   return app
 }

@@ -39,6 +39,18 @@ export function createApi() {
   api.use('*', withDb())
   api.route('/', healthApi)
   api.route('/', docsApi)
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A Clerk session token (local mode: from POST /api/dev/token) or an API key `rp_…`.',
+  })
+  // The document is generated per request from the registry, so routes mounted below are in it.
+  api.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: { title: 'Reelpilot API', version: '1.0.0', description: 'Autopilot for short-form video. Errors are RFC 9457 problem+json.' },
+    servers: [{ url: new URL('/api', c.req.url).toString() }],
+  }))
+
   api.use('/dev/*', localOnly)
   api.route('/', devTokenApi)
   api.use('*', onKnownRoutes(authenticate(), rateLimit()))
@@ -47,17 +59,6 @@ export function createApi() {
   api.route('/', membersApi)
   api.route('/', apiKeysApi)
   api.route('/', projectsApi)
-
-  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'A Clerk session token (local mode: from POST /api/dev/token) or an API key `rp_…`.',
-  })
-  api.doc31('/openapi.json', (c) => ({
-    openapi: '3.1.0',
-    info: { title: 'Reelpilot API', version: '1.0.0', description: 'Autopilot for short-form video. Errors are RFC 9457 problem+json.' },
-    servers: [{ url: new URL('/api', c.req.url).toString() }],
-  }))
 
   api.notFound((c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   api.onError((error, c) => {

@@ -1,0 +1,137 @@
+import { env } from 'cloudflare:test'
+import { SignJWT, importPKCS8 } from 'jose'
+import { generateKeyPair, exportPKCS8 } from 'jose'
+import { describe, expect, it } from 'vitest'
+import { LOCAL_ISSUER } from '../lib/local-auth'
+import { call, expectProblem, ownerWithWorkspace, tokenFor, unique } from '../../test/helpers'
+import { createApi } from '.'
+
+async function forgedToken(claims: Record<string, unknown>, privateKeyPem: string, expSeconds = 3600) {
+  const now = Math.floor(Date.now() / 1000)
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .setSubject(String(claims.sub ?? 'user_forged'))
+    .setIssuer(LOCAL_ISSUER)
+    .setIssuedAt(now - 10)
+    .setExpirationTime(now + expSeconds)
+    .sign(await importPKCS8(privateKeyPem, 'RS256'))
+}
+
+describe('sign-in', () => {
+  it('issues a local token that the API accepts, and creates the user on first sight only once', async () => {
+    const email = `${unique('dev')}@example.com`
+    const issued = await call('POST', '/dev/token', { body: { email, name: 'Dev' } })
+    expect(issued.status).toBe(200)
+    const me = await call('GET', '/me', { token: issued.json.token })
+    expect(me.json).toMatchObject({ kind: 'user', email, name: 'Dev' })
+    await call('GET', '/me', { token: await tokenFor(email) })
+    const rows = await env.DB.prepare('select count(*) as n from users where email = ?').bind(email).first<{ n: number }>()
+    expect(rows?.n).toBe(1)
+  })
+
+  it('accepts the session as the __session cookie too', async () => {
+    const token = await tokenFor(`${unique('cookie')}@example.com`)
+    const res = await call('GET', '/me', { headers: { cookie: `__session=${token}` } })
+    expect(res.status).toBe(200)
+  })
+
+  it('refuses missing, malformed, foreign-signed and expired tokens with 401', async () => {
+    expectProblem(await call('GET', '/me'), 401)
+    expectProblem(await call('GET', '/me', { token: 'not-a-jwt' }), 401)
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true })
+    const foreign = await forgedToken({ email: 'x@example.com' }, await exportPKCS8(privateKey))
+    expect(expectProblem(await call('GET', '/me', { token: foreign }), 401).detail).toMatch(/refused/)
+    const expired = await forgedToken({ email: 'x@example.com' }, env.LOCAL_AUTH_PRIVATE_KEY, -3600)
+    expect(expectProblem(await call('GET', '/me', { token: expired }), 401).detail).toMatch(/expired/i)
+  })
+
+  it('rejects bad input to the dev token route', async () => {
+    const problem = expectProblem(await call('POST', '/dev/token', { body: { email: 'nope' } }), 400)
+    expect(problem.errors?.[0].field).toBe('email')
+  })
+
+  it('has no dev token route in production mode (Clerk configured)', async () => {
+    const res = await createApi().request('/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@b.co' }) }, { ...env, CLERK_SECRET_KEY: 'sk_test_x' })
+    expect(res.status).toBe(404)
+  })
+
+  it('verifies production tokens against the Clerk key, not the local one', async () => {
+    // In production mode a token signed by the local key must not pass.
+    const token = await tokenFor(`${unique('prod')}@example.com`)
+    const { publicKey } = await generateKeyPair('RS256', { extractable: true })
+    const { exportSPKI } = await import('jose')
+    const res = await createApi().request('/me', { headers: { authorization: `Bearer ${token}` } }, { ...env, CLERK_SECRET_KEY: 'sk_test_x', CLERK_JWT_KEY: await exportSPKI(publicKey) }, { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext)
+    expect(res.status).toBe(401)
+  })
+})
+
+describe('API keys', () => {
+  it('returns the secret once, stores only its hash, and works as a bearer token with its role', async () => {
+    const { token, workspace } = await ownerWithWorkspace()
+    const created = await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'zapier', role: 'editor' } })
+    expect(created.status).toBe(201)
+    const secret: string = created.json.secret
+    expect(secret).toMatch(/^rp_[A-Za-z0-9_-]{40,}$/)
+
+    const stored = await env.DB.prepare('select * from api_keys where id = ?').bind(created.json.id).first<Record<string, string>>()
+    expect(JSON.stringify(stored)).not.toContain(secret)
+    expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/)
+
+    const list = await call('GET', `/workspaces/${workspace.id}/api-keys`, { token })
+    expect(list.json.data).toHaveLength(1)
+    expect(list.json.data[0]).not.toHaveProperty('secret')
+    expect(list.json.data[0]).toMatchObject({ name: 'zapier', role: 'editor', prefix: secret.slice(0, 10), lastUsedAt: null })
+
+    // The key acts with its role: an editor may create projects but not manage members.
+    const project = await call('POST', '/projects', { token: secret, body: { workspaceId: workspace.id, name: 'From Zapier' } })
+    expect(project.status).toBe(201)
+    expectProblem(await call('POST', `/workspaces/${workspace.id}/members`, { token: secret, body: { email: 'x@example.com', role: 'viewer' } }), 403)
+    expect((await call('GET', '/workspaces', { token: secret })).json.data.map((w: any) => w.id)).toEqual([workspace.id])
+
+    // Its last use is recorded.
+    await expect.poll(async () => (await call('GET', `/workspaces/${workspace.id}/api-keys`, { token })).json.data[0].lastUsedAt).not.toBeNull()
+  })
+
+  it('stops working the moment it is revoked', async () => {
+    const { token, workspace } = await ownerWithWorkspace()
+    const created = await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'temp', role: 'viewer' } })
+    expect((await call('GET', `/workspaces/${workspace.id}`, { token: created.json.secret })).status).toBe(200)
+    expect((await call('DELETE', `/workspaces/${workspace.id}/api-keys/${created.json.id}`, { token })).status).toBe(204)
+    expectProblem(await call('GET', `/workspaces/${workspace.id}`, { token: created.json.secret }), 401)
+    expectProblem(await call('DELETE', `/workspaces/${workspace.id}/api-keys/${created.json.id}`, { token }), 404)
+    const listed = await call('GET', `/workspaces/${workspace.id}/api-keys`, { token })
+    expect(listed.json.data[0].revokedAt).not.toBeNull()
+  })
+
+  it('cannot be created with a role above the creator, nor by editors', async () => {
+    const { token, workspace } = await ownerWithWorkspace()
+    const admin = await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'admin key', role: 'admin' } })
+    expectProblem(await call('POST', `/workspaces/${workspace.id}/api-keys`, { token: admin.json.secret, body: { name: 'owner key', role: 'owner' } }), 403)
+    const editorKey = await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'ed', role: 'editor' } })
+    expectProblem(await call('POST', `/workspaces/${workspace.id}/api-keys`, { token: editorKey.json.secret, body: { name: 'x', role: 'viewer' } }), 403)
+  })
+
+  it('refuses an unknown rp_ key with 401', async () => {
+    expectProblem(await call('GET', '/me', { token: `rp_${'x'.repeat(43)}` }), 401)
+  })
+})
+
+describe('rate limiting', () => {
+  it('answers 429 with Retry-After and resetTime once a key exceeds its budget, and counts each key apart', async () => {
+    const { token, workspace } = await ownerWithWorkspace()
+    const hot = (await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'hot', role: 'viewer' } })).json.secret
+    const cold = (await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'cold', role: 'viewer' } })).json.secret
+    // The test budget is 60 requests a minute (vitest.config.ts).
+    const statuses: number[] = []
+    for (let i = 0; i < 61; i++) statuses.push((await call('GET', `/workspaces/${workspace.id}`, { token: hot })).status)
+    expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true)
+    const limited = await call('GET', `/workspaces/${workspace.id}`, { token: hot })
+    const problem = expectProblem(limited, 429)
+    expect(problem.error).toBe('Rate limit exceeded')
+    expect(Date.parse(problem.resetTime as string)).toBeGreaterThan(Date.now())
+    const retryAfter = Number(limited.headers.get('retry-after'))
+    expect(retryAfter).toBeGreaterThanOrEqual(1)
+    expect(retryAfter).toBeLessThanOrEqual(60)
+    expect((await call('GET', `/workspaces/${workspace.id}`, { token: cold })).status).toBe(200)
+  })
+})

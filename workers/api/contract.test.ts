@@ -1,0 +1,155 @@
+/**
+ * Properties that must hold for every route in the OpenAPI document, so that routes added later
+ * are covered without anyone remembering to: tenant isolation, role checks, problem+json on bad
+ * input, and the document itself being complete.
+ */
+import { describe, expect, it } from 'vitest'
+import { call, expectProblem, memberWithRole, ownerWithWorkspace, unique } from '../../test/helpers'
+
+interface Fixture {
+  workspaceId: string
+  projectId: string
+  memberUserId: string
+  keyId: string
+}
+
+/**
+ * A valid request for each operation that takes an id, given the target workspace's ids.
+ * `write` says whether a viewer must be refused with 403.
+ */
+const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string; body?: (f: Fixture) => unknown }> = {
+  'GET /workspaces/{id}': { write: false, path: (f) => `/workspaces/${f.workspaceId}` },
+  'PATCH /workspaces/{id}': { write: true, path: (f) => `/workspaces/${f.workspaceId}`, body: () => ({ name: 'Taken over' }) },
+  'DELETE /workspaces/{id}': { write: true, path: (f) => `/workspaces/${f.workspaceId}` },
+  'GET /workspaces/{id}/members': { write: false, path: (f) => `/workspaces/${f.workspaceId}/members` },
+  'POST /workspaces/{id}/members': { write: true, path: (f) => `/workspaces/${f.workspaceId}/members`, body: () => ({ email: `${unique('intruder')}@example.com`, role: 'viewer' }) },
+  'PATCH /workspaces/{id}/members/{userId}': { write: true, path: (f) => `/workspaces/${f.workspaceId}/members/${f.memberUserId}`, body: () => ({ role: 'admin' }) },
+  'DELETE /workspaces/{id}/members/{userId}': { write: true, path: (f) => `/workspaces/${f.workspaceId}/members/${f.memberUserId}` },
+  'GET /workspaces/{id}/api-keys': { write: true, path: (f) => `/workspaces/${f.workspaceId}/api-keys` },
+  'POST /workspaces/{id}/api-keys': { write: true, path: (f) => `/workspaces/${f.workspaceId}/api-keys`, body: () => ({ name: 'stolen', role: 'viewer' }) },
+  'DELETE /workspaces/{id}/api-keys/{keyId}': { write: true, path: (f) => `/workspaces/${f.workspaceId}/api-keys/${f.keyId}` },
+  'GET /projects': { write: false, path: (f) => `/projects?workspaceId=${f.workspaceId}` },
+  'POST /projects': { write: true, path: () => '/projects', body: (f) => ({ workspaceId: f.workspaceId, name: 'Intruder project' }) },
+  'GET /projects/{id}': { write: false, path: (f) => `/projects/${f.projectId}` },
+  'PATCH /projects/{id}': { write: true, path: (f) => `/projects/${f.projectId}`, body: () => ({ name: 'Hijacked' }) },
+  'DELETE /projects/{id}': { write: true, path: (f) => `/projects/${f.projectId}` },
+}
+
+/** Operations that are not about one workspace's data. */
+const UNSCOPED = new Set(['GET /health', 'GET /me', 'POST /dev/token', 'GET /workspaces', 'POST /workspaces'])
+
+async function openapiOperations() {
+  const doc = (await call('GET', '/openapi.json')).json
+  return Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
+  )
+}
+
+async function fixture() {
+  const owner = await ownerWithWorkspace('victim')
+  const project = await call('POST', '/projects', { token: owner.token, body: { workspaceId: owner.workspace.id, name: 'Secret' } })
+  const member = await memberWithRole(owner.token, owner.workspace.id, 'editor')
+  const key = await call('POST', `/workspaces/${owner.workspace.id}/api-keys`, { token: owner.token, body: { name: 'k', role: 'viewer' } })
+  const f: Fixture = { workspaceId: owner.workspace.id, projectId: project.json.id, memberUserId: member.userId, keyId: key.json.id }
+  return { owner, f }
+}
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1, lists every tested operation, and every operation is tested here', async () => {
+    const doc = (await call('GET', '/openapi.json')).json
+    expect(doc.openapi).toBe('3.1.0')
+    const keys = (await openapiOperations()).map((o) => o.key)
+    for (const op of Object.keys(OPERATIONS)) expect(keys).toContain(op)
+    const untested = keys.filter((k) => !OPERATIONS[k] && !UNSCOPED.has(k))
+    expect(untested, 'add new operations to OPERATIONS in contract.test.ts').toEqual([])
+  })
+
+  it('serves the interactive docs page from the app itself, with no CDN', async () => {
+    const res = await call('GET', '/docs')
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('/vendor/swagger-ui/swagger-ui-bundle.js')
+    expect(res.text).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/)
+  })
+})
+
+describe('tenant isolation', () => {
+  it('answers 404 to a member of another workspace on every route that takes an id, and changes nothing', async () => {
+    const { owner, f } = await fixture()
+    const outsider = await ownerWithWorkspace('outsider')
+    for (const [key, op] of Object.entries(OPERATIONS)) {
+      const [method] = key.split(' ')
+      const res = await call(method, op.path(f), { token: outsider.token, body: op.body?.(f) })
+      expect(res.status, `${key} as an outsider`).toBe(404)
+    }
+    // Nothing changed for the owner.
+    const ws = await call('GET', `/workspaces/${f.workspaceId}`, { token: owner.token })
+    expect(ws.json.name).not.toBe('Taken over')
+    const project = await call('GET', `/projects/${f.projectId}`, { token: owner.token })
+    expect(project.json.name).toBe('Secret')
+    expect((await call('GET', `/workspaces/${f.workspaceId}/members`, { token: owner.token })).json.data).toHaveLength(2)
+  })
+
+  it("answers 404 to another workspace's API key too", async () => {
+    const { f } = await fixture()
+    const outsider = await ownerWithWorkspace('outsider')
+    const key = (await call('POST', `/workspaces/${outsider.workspace.id}/api-keys`, { token: outsider.token, body: { name: 'k', role: 'owner' } })).json.secret
+    for (const [key2, op] of Object.entries(OPERATIONS)) {
+      const res = await call(key2.split(' ')[0], op.path(f), { token: key, body: op.body?.(f) })
+      expect(res.status, `${key2} with another workspace's key`).toBe(404)
+    }
+  })
+
+  it('refuses every write to a viewer with 403', async () => {
+    const { owner, f } = await fixture()
+    const viewer = await memberWithRole(owner.token, f.workspaceId, 'viewer')
+    for (const [key, op] of Object.entries(OPERATIONS)) {
+      const res = await call(key.split(' ')[0], op.path(f), { token: viewer.token, body: op.body?.(f) })
+      if (op.write) expect(res.status, `${key} as a viewer`).toBe(403)
+      else expect(res.status, `${key} as a viewer`).toBe(200)
+    }
+  })
+})
+
+describe('bad input', () => {
+  it('gets a 4xx problem+json on every operation with a body, never a 500', async () => {
+    const { owner, f } = await fixture()
+    const operations = await openapiOperations()
+    const withBody = operations.filter((o) => o.op.requestBody)
+    expect(withBody.length).toBeGreaterThanOrEqual(8)
+    const samples: [string, string | undefined, string][] = [
+      ['not json', '{"name": ', 'application/json'],
+      ['an array', '[1,2,3]', 'application/json'],
+      ['an empty object', '{}', 'application/json'],
+      ['wrong types', '{"name": 42, "slug": true, "email": 1, "role": [], "workspaceId": {}}', 'application/json'],
+      ['a form post', 'name=x', 'application/x-www-form-urlencoded'],
+      ['no body', undefined, 'application/json'],
+    ]
+    for (const { key } of withBody) {
+      const [method, template] = key.split(' ')
+      const known = OPERATIONS[key]
+      const path = known ? known.path(f) : template
+      for (const [label, body, type] of samples) {
+        const res = await call(method, path, { token: owner.token, body, headers: { 'content-type': type } })
+        expect(res.status, `${key} with ${label}: ${res.text}`).toBeGreaterThanOrEqual(400)
+        expect(res.status, `${key} with ${label}`).toBeLessThan(500)
+        expectProblem(res, res.status)
+      }
+    }
+  })
+
+  it('names each bad field', async () => {
+    const { owner } = await fixture()
+    const res = await call('POST', '/workspaces', { token: owner.token, body: { name: '', slug: 'NO' } })
+    const problem = expectProblem(res, 400)
+    expect([...new Set(problem.errors?.map((e) => e.field))].sort()).toEqual(['name', 'slug'])
+    expect(problem.detail).toMatch(/slug/)
+  })
+
+  it('answers unknown ids and unknown /api paths with 404 problem+json', async () => {
+    const { owner } = await fixture()
+    expectProblem(await call('GET', '/projects/prj_doesnotexist', { token: owner.token }), 404)
+    expectProblem(await call('GET', '/workspaces/ws_doesnotexist', { token: owner.token }), 404)
+    expectProblem(await call('GET', '/nope'), 404)
+    expectProblem(await call('POST', '/nope/deeper', { token: owner.token }), 404)
+  })
+})

@@ -1,0 +1,45 @@
+/**
+ * Errors the render server turns into HTTP answers. Each carries a sentence a person
+ * understands, because the media library shows it to the creator as the reason.
+ */
+
+/** Why a piece of media was refused; the media library maps these to its rejection reasons. */
+export type MediaErrorCode = 'not_video' | 'no_video_stream' | 'damaged' | 'unreadable'
+
+/** The media itself is bad: answered with 422 and a code. */
+export class MediaError extends Error {
+  readonly code: MediaErrorCode
+  constructor(code: MediaErrorCode, message: string) {
+    super(message)
+    this.name = 'MediaError'
+    this.code = code
+  }
+}
+
+/** A URL we were handed (source or upload) did not work: answered with 502. */
+export class UpstreamError extends Error {
+  readonly upstreamStatus: number | null
+  constructor(message: string, upstreamStatus: number | null = null) {
+    super(message)
+    this.name = 'UpstreamError'
+    this.upstreamStatus = upstreamStatus
+  }
+}
+
+/** The request body is malformed: answered with 400. */
+export class BadRequestError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'BadRequestError'
+  }
+}
+
+/** The spec cannot be rendered as asked (e.g. it breaks a platform's limits): answered with 422. */
+export class SpecRefusedError extends Error {
+  readonly code: string
+  constructor(code: string, message: string) {
+    super(message)
+    this.name = 'SpecRefusedError'
+    this.code = code
+  }
+}

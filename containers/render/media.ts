@@ -1,0 +1,253 @@
+/**
+ * Probing and thumbnails. FFmpeg reads the source straight from its signed URL (HTTP range
+ * requests), so nothing here ever holds a whole file in memory.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MediaError, UpstreamError } from './errors.ts'
+import { runProcess, type RunResult } from './process.ts'
+import { putFile, readHead, redact } from './transfer.ts'
+
+/** What the media library stores about a clip. */
+export interface ProbeResult {
+  durationSec: number
+  width: number
+  height: number
+  fps: number
+  videoCodec: string
+  audioCodec: string | null
+  hasAudio: boolean
+  formatName: string
+  /** Bits per second over the whole file; null when the container does not say (e.g. a PNG). */
+  bitRate: number | null
+  /** True for a still image (PNG, JPEG, WebP...): durationSec is then 0. */
+  isImage: boolean
+}
+
+export interface Tools {
+  ffmpeg: string
+  ffprobe: string
+}
+
+// Network options for inputs: give up on a stalled source instead of hanging a slot forever,
+// and let FFmpeg speak nothing but web protocols whatever the file points to.
+const NETWORK_INPUT = ['-rw_timeout', '30000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto']
+
+const IMAGE_FORMATS = /(^|,)(image2|[a-z0-9]+_pipe)(,|$)/
+const IMAGE_CODECS = new Set(['png', 'mjpeg', 'webp', 'bmp', 'tiff', 'jpegls', 'jpeg2000', 'qoi'])
+
+interface FfprobeStream {
+  codec_type?: string
+  codec_name?: string
+  width?: number
+  height?: number
+  avg_frame_rate?: string
+  r_frame_rate?: string
+  tags?: Record<string, string>
+  side_data_list?: Array<{ rotation?: number }>
+  disposition?: { attached_pic?: number }
+}
+interface FfprobeOutput {
+  streams?: FfprobeStream[]
+  format?: { format_name?: string; duration?: string; bit_rate?: string; size?: string }
+}
+
+function rate(value: string | undefined): number {
+  if (!value) return 0
+  const [num, den] = value.split('/').map(Number)
+  if (!den || !Number.isFinite(num)) return 0
+  return Math.round((num / den) * 1000) / 1000
+}
+
+/** Turns FFmpeg's stderr about an unreachable source into a 502-worthy error, or null if it is about the media. */
+export function upstreamFromStderr(stderr: string, url: string): UpstreamError | null {
+  const http = /Server returned (\d{3})\s*([^\r\n]*)/.exec(stderr) ?? /HTTP error (\d{3})\s*([^\r\n]*)/.exec(stderr)
+  if (http) {
+    const status = Number(http[1])
+    return new UpstreamError(`The source ${redact(url)} could not be fetched: storage answered ${status} ${http[2].trim()}.`, status)
+  }
+  const net = /(Connection refused|Failed to resolve hostname[^\r\n]*|Connection timed out|Network is unreachable|No route to host|Operation timed out|Connection reset by peer|Protocol not on whitelist[^\r\n]*)/.exec(
+    stderr,
+  )
+  if (net) return new UpstreamError(`The source ${redact(url)} could not be fetched: ${net[1]}.`)
+  return null
+}
+
+// Containers whose first bytes we recognise: if FFmpeg cannot open a file that starts like one
+// of these, the file is a damaged video rather than something else renamed.
+function looksLikeMediaContainer(head: Uint8Array): boolean {
+  const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to))
+  if (head.length >= 8 && ['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip', 'styp'].includes(ascii(4, 8))) return true
+  if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return true // Matroska/WebM
+  if (head.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 11) === 'AVI') return true
+  if (head.length >= 3 && ascii(0, 3) === 'FLV') return true
+  if (head.length >= 1 && head[0] === 0x47 && head.length >= 189 && head[188] === 0x47) return true // MPEG-TS
+  if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] === 1 && head[3] === 0xba) return true // MPEG-PS
+  return false
+}
+
+async function explainUnopenable(result: RunResult, url: string, signal?: AbortSignal): Promise<never> {
+  const upstream = upstreamFromStderr(result.stderr, url)
+  if (upstream) throw upstream
+  const head = await readHead(url, 200, signal)
+  if (head.length === 0) throw new MediaError('not_video', 'The file is empty.')
+  if (looksLikeMediaContainer(head)) {
+    throw new MediaError('damaged', 'The file is damaged: it looks like a video but cannot be read (was the upload cut short?).')
+  }
+  if (/Invalid data found when processing input|moov atom not found|could not find codec parameters/i.test(result.stderr)) {
+    throw new MediaError('not_video', 'This file is not a video or an image we can read.')
+  }
+  throw new MediaError('unreadable', `The file could not be read: ${lastLine(result.stderr) || 'FFmpeg gave no reason'}.`)
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop()?.replace(/^[^:]*:\s*/, '').trim() ?? ''
+}
+
+/** Reads a source's format and streams with ffprobe and checks it is usable as a clip. */
+export async function probe(tools: Tools, url: string, signal?: AbortSignal): Promise<ProbeResult> {
+  const result = await runProcess(
+    tools.ffprobe,
+    ['-v', 'error', ...NETWORK_INPUT, '-print_format', 'json', '-show_format', '-show_streams', '-i', url],
+    { signal },
+  )
+  if (result.code !== 0) return explainUnopenable(result, url, signal)
+  let parsed: FfprobeOutput
+  try {
+    parsed = JSON.parse(result.stdout) as FfprobeOutput
+  } catch {
+    throw new MediaError('unreadable', 'The file could not be read: ffprobe gave an answer we do not understand.')
+  }
+  const streams = parsed.streams ?? []
+  const formatName = parsed.format?.format_name ?? 'unknown'
+  // Cover art inside an audio file is a "video" stream too; it does not make the file a video.
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic)
+  const audio = streams.find((s) => s.codec_type === 'audio')
+  if (formatName === 'tty' || video?.codec_name === 'ansi') {
+    throw new MediaError('not_video', 'This file is text, not a video.')
+  }
+  if (!video) {
+    if (audio) throw new MediaError('no_video_stream', 'This file has sound but no picture: it has no video stream.')
+    throw new MediaError('not_video', 'This file has no video or image in it.')
+  }
+  const isImage = IMAGE_FORMATS.test(formatName) || (IMAGE_CODECS.has(video.codec_name ?? '') && !Number(parsed.format?.duration))
+  let width = video.width ?? 0
+  let height = video.height ?? 0
+  if (!width || !height) throw new MediaError('damaged', 'The file is damaged: its picture has no size.')
+  // Phones record portrait video as landscape frames plus a rotation; report what a viewer sees.
+  const rotation = video.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation ?? Number(video.tags?.rotate ?? 0)
+  if (Math.abs(rotation) % 180 === 90) [width, height] = [height, width]
+  const durationSec = isImage ? 0 : Math.round(Number(parsed.format?.duration ?? 0) * 1000) / 1000
+  const bitRate = parsed.format?.bit_rate ? Number(parsed.format.bit_rate) : null
+  const info: ProbeResult = {
+    durationSec,
+    width,
+    height,
+    fps: isImage ? 0 : rate(video.avg_frame_rate) || rate(video.r_frame_rate),
+    videoCodec: video.codec_name ?? 'unknown',
+    audioCodec: audio?.codec_name ?? null,
+    hasAudio: Boolean(audio),
+    formatName,
+    bitRate: Number.isFinite(bitRate) ? bitRate : null,
+    isImage,
+  }
+  if (!isImage) {
+    if (!(durationSec > 0)) throw new MediaError('damaged', 'The file is damaged: it has no duration.')
+    await checkTail(tools, url, durationSec, signal)
+  }
+  return info
+}
+
+// A truncated MP4 whose index sits at the front still opens; its last second does not read.
+// Copying (not decoding) the end of every stream finds that cheaply.
+async function checkTail(tools: Tools, url: string, durationSec: number, signal?: AbortSignal) {
+  const back = Math.min(1, durationSec)
+  const result = await runProcess(
+    tools.ffmpeg,
+    ['-v', 'error', '-nostdin', ...NETWORK_INPUT, '-sseof', `-${back}`, '-i', url, '-map', '0', '-c', 'copy', '-f', 'null', '-'],
+    { signal, maxStdout: 0 },
+  )
+  const upstream = upstreamFromStderr(result.stderr, url)
+  if (upstream) throw upstream
+  if (result.code !== 0 || /partial file|Invalid data found/i.test(result.stderr)) {
+    throw new MediaError('damaged', 'The file is damaged: it ends before its last frames (was the upload cut short?).')
+  }
+}
+
+export interface ThumbnailOptions {
+  sourceUrl: string
+  uploadUrl: string
+  atSec?: number
+  width?: number
+}
+
+export interface ThumbnailResult {
+  width: number
+  height: number
+  size: number
+  contentType: 'image/jpeg'
+}
+
+/** Makes a JPEG frame of a source and uploads it with `PUT uploadUrl`. */
+export async function thumbnail(tools: Tools, options: ThumbnailOptions, signal?: AbortSignal): Promise<ThumbnailResult> {
+  const info = await probe(tools, options.sourceUrl, signal)
+  const width = options.width ?? 480
+  // 10% in avoids black intro frames; never more than 1 s so long clips stay cheap to seek.
+  const wanted = options.atSec ?? Math.min(info.durationSec * 0.1, 1)
+  const at = info.isImage ? 0 : Math.max(0, Math.min(wanted, info.durationSec - 0.05))
+  const dir = await mkdtemp(join(tmpdir(), 'reelpilot-thumb-'))
+  try {
+    const out = join(dir, 'thumb.jpg')
+    const grab = async (seek: number) =>
+      runProcess(
+        tools.ffmpeg,
+        [
+          '-v', 'error', '-nostdin', '-y', ...NETWORK_INPUT,
+          ...(seek > 0 ? ['-ss', seek.toFixed(3)] : []),
+          '-i', options.sourceUrl,
+          '-frames:v', '1', '-an',
+          // -2 keeps the aspect with an even height, which every JPEG decoder likes.
+          '-vf', `scale=${width}:-2:flags=bicubic,format=yuvj420p`,
+          '-q:v', '3', '-f', 'image2', '-update', '1', out,
+        ],
+        { signal, maxStdout: 0 },
+      )
+    let result = await grab(at)
+    let size = result.code === 0 ? await fileSize(out) : 0
+    // A seek near the end can land after the last frame; the first frame is better than nothing.
+    if (size === 0 && at > 0) {
+      result = await grab(0)
+      size = result.code === 0 ? await fileSize(out) : 0
+    }
+    if (size === 0) {
+      const upstream = upstreamFromStderr(result.stderr, options.sourceUrl)
+      if (upstream) throw upstream
+      throw new MediaError('damaged', `The file is damaged: no frame could be decoded (${lastLine(result.stderr) || 'no reason given'}).`)
+    }
+    const dims = await probeImageSize(tools, out, signal)
+    await putFile(options.uploadUrl, out, 'image/jpeg', signal)
+    return { ...dims, size, contentType: 'image/jpeg' }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size
+  } catch {
+    return 0
+  }
+}
+
+/** Width and height of a local image or video file (the first video stream). */
+export async function probeImageSize(tools: Tools, path: string, signal?: AbortSignal): Promise<{ width: number; height: number }> {
+  const result = await runProcess(
+    tools.ffprobe,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', path],
+    { signal },
+  )
+  const stream = (JSON.parse(result.stdout || '{}') as FfprobeOutput).streams?.[0]
+  return { width: stream?.width ?? 0, height: stream?.height ?? 0 }
+}

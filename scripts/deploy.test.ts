@@ -1,0 +1,39 @@
+/**
+ * The deployable shape: the built Worker, its bindings and its static assets must pass
+ * `wrangler deploy --dry-run` (containers skipped: no Docker here), so main stays deployable.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const root = join(import.meta.dirname, '..')
+const bin = (name: string) => join(root, 'node_modules', '.bin', name)
+
+describe('deploy', () => {
+  it('passes wrangler deploy --dry-run with every binding the product needs', () => {
+    if (process.env.REELPILOT_BUILT !== '1' || !existsSync(join(root, 'build', 'server', 'wrangler.json'))) {
+      execFileSync(bin('react-router'), ['build'], { cwd: root, stdio: 'pipe' })
+    }
+    const outdir = mkdtempSync(join(tmpdir(), 'reelpilot-dry-'))
+    const output = execFileSync(
+      bin('wrangler'),
+      ['deploy', '--dry-run', '--containers-rollout=none', '-c', join(root, 'build', 'server', 'wrangler.json'), '--outdir', outdir],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
+    )
+    for (const binding of ['env.DB', 'env.MEDIA', 'env.RENDER_JOBS', 'env.PUBLISH_JOBS', 'env.PROJECT_SCHEDULER', 'env.RENDER_CONTAINER', 'env.API_RATE_LIMITER']) {
+      expect(output).toContain(binding)
+    }
+    expect(output).toMatch(/--dry-run: exiting now/)
+    expect(statSync(join(outdir, 'index.js')).size).toBeGreaterThan(0)
+
+    const config = JSON.parse(readFileSync(join(root, 'build', 'server', 'wrangler.json'), 'utf8'))
+    for (const queue of ['render-jobs', 'publish-jobs']) {
+      const consumer = config.queues.consumers.find((c: { queue: string }) => c.queue === queue)
+      expect(consumer).toMatchObject({ dead_letter_queue: `${queue}-dlq`, max_retries: expect.any(Number), retry_delay: expect.any(Number) })
+    }
+    expect(config.containers[0]).toMatchObject({ class_name: 'RenderContainer', instance_type: expect.stringMatching(/^standard-[234]$/) })
+    expect(config.triggers.crons.length).toBeGreaterThan(0)
+  })
+})

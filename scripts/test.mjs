@@ -1,0 +1,41 @@
+// `npm test`: every test of the project, unit, Workers integration and end-to-end in Chromium.
+// It checks first that what the tests need is here, and fails with a clear message if not:
+// nothing is ever skipped silently.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ffmpegPath } from './ffmpeg-path.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const problems = []
+
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 12)) {
+  problems.push(`Node ${process.versions.node} runs this; the Cloudflare toolchain needs 22.12+. Run through npm (npm test), which uses the node package from devDependencies.`)
+}
+try {
+  const ffmpeg = ffmpegPath()
+  process.env.FFMPEG_PATH ??= ffmpeg
+} catch (error) {
+  problems.push(error.message)
+}
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+if (!existsSync(chromium) && !existsSync(join(root, 'node_modules', '@sparticuz', 'chromium'))) {
+  problems.push(`Chromium is missing for the end-to-end tests: apt-get install -y chromium (or set CHROMIUM_PATH).`)
+}
+if (!existsSync(join(root, 'public', 'vendor', 'swagger-ui', 'swagger-ui-bundle.js'))) {
+  problems.push('public/vendor is empty: run npm install (its postinstall copies the browser assets).')
+}
+if (problems.length) {
+  console.error(`npm test cannot run:\n- ${problems.join('\n- ')}`)
+  process.exit(1)
+}
+
+// The e2e tests serve the built app: build it once, here, before any test starts.
+const build = spawnSync(join(root, 'node_modules', '.bin', 'react-router'), ['build'], { cwd: root, stdio: 'inherit' })
+if (build.status !== 0) process.exit(build.status ?? 1)
+
+const args = ['run', ...process.argv.slice(2)]
+const result = spawnSync(join(root, 'node_modules', '.bin', 'vitest'), args, { cwd: root, stdio: 'inherit', env: { ...process.env, REELPILOT_BUILT: '1' } })
+process.exit(result.status ?? 1)

@@ -17,7 +17,7 @@ const app = createWorkerApp((request, env, ctx) => {
   context.set(cloudflareContext, {
     env,
     ctx,
-    api(path, init = {}) {
+    async api(path, init = {}) {
       const headers = new Headers(init.headers)
       const cookie = request.headers.get('cookie')
       if (cookie && !headers.has('cookie')) headers.set('cookie', cookie)

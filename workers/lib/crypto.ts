@@ -1,6 +1,6 @@
 /** Hashing and secret helpers on WebCrypto (available in workerd and Node alike). */
 
-export async function sha256Hex(input: string | ArrayBuffer | Uint8Array): Promise<string> {
+export async function sha256Hex(input: string | ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
   const data = typeof input === 'string' ? new TextEncoder().encode(input) : input
   const digest = await crypto.subtle.digest('SHA-256', data)
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')

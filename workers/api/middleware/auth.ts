@@ -39,14 +39,14 @@ export const authenticate = (): MiddlewareHandler<AppEnv> =>
     if (!token) throw unauthorized()
     const db = c.get('db')
     if (token.startsWith(API_KEY_PREFIX)) {
-      c.set('principal', await apiKeyPrincipal(db, token, c.executionCtx))
+      c.set('principal', await apiKeyPrincipal(db, token, c.executionCtx as ExecutionContext))
     } else {
       c.set('principal', await sessionPrincipal(db, c.env, token))
     }
     await next()
   }
 
-async function apiKeyPrincipal(db: Db, secret: string, ctx: ExecutionContext): Promise<Principal> {
+async function apiKeyPrincipal(db: Db, secret: string, ctx: Pick<ExecutionContext, 'waitUntil'>): Promise<Principal> {
   const hash = await sha256Hex(secret)
   const key = await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)) })
   if (!key) throw unauthorized('This API key is not valid or has been revoked.')

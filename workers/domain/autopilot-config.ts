@@ -6,13 +6,18 @@
  */
 import { z } from 'zod'
 
+/** How often the autopilot posts: once a day, or once on each chosen weekday. */
 export const CADENCES = ['daily', 'weekly'] as const
+/** The render styles a project can choose. */
 export const STYLES = ['minimal', 'neon', 'corporate'] as const
+/** What the posts aim for; it shapes captions and hooks. */
 export const OBJECTIVES = ['traffic', 'awareness', 'conversion'] as const
+/** The platforms the autopilot can publish to. */
 export const PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
 /** Weekday names in ISO order: index 0 is Monday (ISO day 1). */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 
+/** One of `CADENCES`; likewise for the types below. */
 export type Cadence = (typeof CADENCES)[number]
 export type Style = (typeof STYLES)[number]
 export type Objective = (typeof OBJECTIVES)[number]

@@ -193,6 +193,21 @@ describe('determinism', () => {
     expect(nextSlots(cfg, { projectId: 'p1', after: new Date(a[5].getTime() - 1), count: 1 })).toEqual([a[5]])
   })
 
+  it('keeps the slots it gave before: a change to the hash would move every planned post', () => {
+    const slots = nextSlots(config({ timezone: 'Europe/Paris', timeWindows: ['12:00-14:00', '18:30-20:00'] }), {
+      projectId: 'prj_01JDEMO',
+      after: new Date('2026-11-22T10:00:00Z'),
+      count: 5,
+    })
+    expect(slots.map((s) => s.toISOString())).toEqual([
+      '2026-11-22T12:28:00.000Z',
+      '2026-11-23T12:16:00.000Z',
+      '2026-11-24T18:40:00.000Z',
+      '2026-11-25T11:44:00.000Z',
+      '2026-11-26T17:40:00.000Z',
+    ])
+  })
+
   it('varies the minute from day to day and from project to project, and uses every window', () => {
     const one = nextSlots(cfg, { projectId: 'p1', after: new Date('2026-01-01T00:00:00Z'), count: 200 })
     const minutes = new Set(one.map((s) => local(s, 'Europe/Paris').toPlainTime().toString()))

@@ -112,7 +112,9 @@ export function slotOn(config: ScheduleConfig | CompiledSchedule, projectId: str
 
 /**
  * True when `instant` falls, in the schedule's zone, inside one of its windows (start included,
- * end excluded), whatever the day. A window crossing midnight covers both sides of it.
+ * end excluded), whatever the day. A window crossing midnight covers both sides of it. A slot moved
+ * out of a spring-forward gap can lie just past its window (02:30 became 03:00), so this is for
+ * checking times people chose (e.g. a hand-scheduled post), not for re-validating slots.
  */
 export function isWithinWindows(config: ScheduleConfig | CompiledSchedule, instant: Date): boolean {
   const schedule = 'rules' in config ? config : compileSchedule(config)

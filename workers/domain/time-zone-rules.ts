@@ -56,7 +56,6 @@ export class TimeZoneRules {
       if (candidate >= next && wallMs - offsets[i + 1] < next) return next
       if (starts[i] > wallMs + MS_PER_DAY) break
     }
-    /* c8 ignore next */
     throw new Error(`no instant for local time ${new Date(wallMs).toISOString()} in ${this.timeZone}`)
   }
 

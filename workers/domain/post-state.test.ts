@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import {
+  assertPostMove,
+  assertTargetMove,
+  canMovePost,
+  canMoveTarget,
+  FINAL_POST_STATUSES,
+  IllegalTransition,
+  POST_STATUSES,
+  postStatusFromTargets,
+  TARGET_STATUSES,
+} from './post-state'
+
+describe('post state machine', () => {
+  it('follows the happy path of a post', () => {
+    const path = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled', 'publishing', 'published'] as const
+    for (let i = 1; i < path.length; i++) expect(canMovePost(path[i - 1], path[i]), `${path[i - 1]} → ${path[i]}`).toBe(true)
+  })
+
+  it('refuses skipping steps and leaving final states', () => {
+    expect(canMovePost('planned', 'published')).toBe(false)
+    expect(canMovePost('rendering', 'publishing')).toBe(false)
+    expect(canMovePost('awaiting_approval', 'publishing')).toBe(false)
+    for (const final of FINAL_POST_STATUSES) {
+      for (const to of POST_STATUSES) expect(canMovePost(final, to), `${final} → ${to}`).toBe(false)
+    }
+  })
+
+  it('allows retry only from failed, back to planning or scheduling', () => {
+    expect(canMovePost('failed', 'planned')).toBe(true)
+    expect(canMovePost('failed', 'scheduled')).toBe(true)
+    expect(canMovePost('published', 'planned')).toBe(false)
+    expect(canMovePost('canceled', 'planned')).toBe(false)
+  })
+
+  it('throws a named error for an illegal move', () => {
+    expect(() => assertPostMove('published', 'planned')).toThrow(IllegalTransition)
+    expect(() => assertPostMove('published', 'planned')).toThrow('A post cannot go from published to planned')
+    expect(() => assertPostMove('planned', 'rendering')).not.toThrow()
+  })
+})
+
+describe('target state machine', () => {
+  it('claims, publishes, and reconciles an unknown outcome', () => {
+    expect(canMoveTarget('pending', 'publishing')).toBe(true)
+    expect(canMoveTarget('publishing', 'unconfirmed')).toBe(true)
+    expect(canMoveTarget('unconfirmed', 'published')).toBe(true)
+    expect(canMoveTarget('unconfirmed', 'pending')).toBe(true)
+  })
+
+  it('never publishes an unconfirmed target directly again', () => {
+    expect(canMoveTarget('unconfirmed', 'publishing')).toBe(false)
+  })
+
+  it('never leaves published', () => {
+    for (const to of TARGET_STATUSES) expect(canMoveTarget('published', to)).toBe(false)
+    expect(() => assertTargetMove('published', 'pending')).toThrow(IllegalTransition)
+  })
+})
+
+describe('post status from targets', () => {
+  it('is published when every live target is', () => {
+    expect(postStatusFromTargets(['published', 'published'])).toBe('published')
+    expect(postStatusFromTargets(['published', 'canceled'])).toBe('published')
+  })
+  it('is failed when all are final and one failed', () => {
+    expect(postStatusFromTargets(['published', 'failed'])).toBe('failed')
+  })
+  it('stays publishing while any target is in flight', () => {
+    expect(postStatusFromTargets(['published', 'processing'])).toBe('publishing')
+    expect(postStatusFromTargets(['failed', 'unconfirmed'])).toBe('publishing')
+    expect(postStatusFromTargets(['pending'])).toBe('publishing')
+  })
+})

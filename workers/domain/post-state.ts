@@ -1,0 +1,104 @@
+/**
+ * The state machines of a post and of each of its publication targets. Pure: the consumers and
+ * the API ask here before any write, and an illegal move is refused (and logged by the caller),
+ * never applied. The SQL updates are conditional on the `from` state too, so two writers racing
+ * for the same move cannot both win.
+ */
+
+export const POST_STATUSES = [
+  'planned',
+  'rendering',
+  'rendered',
+  'awaiting_approval',
+  'scheduled',
+  'publishing',
+  'published',
+  'failed',
+  'skipped',
+  'canceled',
+] as const
+export type PostStatus = (typeof POST_STATUSES)[number]
+
+export const TARGET_STATUSES = ['pending', 'publishing', 'processing', 'unconfirmed', 'published', 'failed', 'canceled'] as const
+export type TargetStatus = (typeof TARGET_STATUSES)[number]
+
+export const PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
+export type Platform = (typeof PLATFORMS)[number]
+
+const POST_MOVES: Record<PostStatus, readonly PostStatus[]> = {
+  planned: ['rendering', 'skipped', 'canceled', 'failed'],
+  rendering: ['rendered', 'failed', 'canceled'],
+  rendered: ['awaiting_approval', 'scheduled', 'canceled', 'failed'],
+  awaiting_approval: ['scheduled', 'canceled'],
+  scheduled: ['publishing', 'awaiting_approval', 'canceled', 'failed'],
+  publishing: ['published', 'failed', 'scheduled'],
+  // A retry goes back to planning when there is no render yet, else straight to scheduling.
+  failed: ['planned', 'scheduled'],
+  published: [],
+  skipped: [],
+  canceled: [],
+}
+
+const TARGET_MOVES: Record<TargetStatus, readonly TargetStatus[]> = {
+  pending: ['publishing', 'canceled', 'failed'],
+  // A retryable error hands the claim back (pending); remote processing is polled (processing);
+  // bytes sent without an answer leave the outcome unknown (unconfirmed).
+  publishing: ['published', 'processing', 'unconfirmed', 'failed', 'pending'],
+  processing: ['published', 'failed', 'unconfirmed', 'processing'],
+  // Reconciled by looking the post up on the platform: found, surely absent, or given up on.
+  unconfirmed: ['published', 'pending', 'failed'],
+  failed: ['pending'],
+  published: [],
+  canceled: [],
+}
+
+export const FINAL_POST_STATUSES: readonly PostStatus[] = ['published', 'skipped', 'canceled']
+export const FINAL_TARGET_STATUSES: readonly TargetStatus[] = ['published', 'failed', 'canceled']
+
+export class IllegalTransition extends Error {
+  constructor(
+    readonly machine: 'post' | 'target',
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`A ${machine} cannot go from ${from} to ${to}`)
+    this.name = 'IllegalTransition'
+  }
+}
+
+/** Whether a post may move from `from` to `to`. */
+export function canMovePost(from: PostStatus, to: PostStatus): boolean {
+  return POST_MOVES[from].includes(to)
+}
+
+/** Whether a target may move from `from` to `to`. */
+export function canMoveTarget(from: TargetStatus, to: TargetStatus): boolean {
+  return TARGET_MOVES[from].includes(to)
+}
+
+/** Throws IllegalTransition unless the post move is allowed. */
+export function assertPostMove(from: PostStatus, to: PostStatus): void {
+  if (!canMovePost(from, to)) throw new IllegalTransition('post', from, to)
+}
+
+/** Throws IllegalTransition unless the target move is allowed. */
+export function assertTargetMove(from: TargetStatus, to: TargetStatus): void {
+  if (!canMoveTarget(from, to)) throw new IllegalTransition('target', from, to)
+}
+
+/** The states a post may be moved to from `from`, for the API's error messages. */
+export function nextPostStatuses(from: PostStatus): readonly PostStatus[] {
+  return POST_MOVES[from]
+}
+
+/**
+ * What a publishing post becomes once its targets have moved: published when all are, failed
+ * when every target is final and one failed, otherwise it stays publishing.
+ */
+export function postStatusFromTargets(targets: readonly TargetStatus[]): 'published' | 'failed' | 'publishing' {
+  const live = targets.filter((t) => t !== 'canceled')
+  if (live.length > 0 && live.every((t) => t === 'published')) return 'published'
+  if (live.every((t) => FINAL_TARGET_STATUSES.includes(t)) && live.some((t) => t === 'failed')) return 'failed'
+  if (live.length === 0) return 'failed'
+  return 'publishing'
+}

@@ -4,7 +4,7 @@
  * - workers: the Worker inside workerd (Miniflare) with real D1, R2, Queues and Durable Objects;
  * - e2e: the whole product started for real and driven through Chromium.
  */
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
@@ -40,6 +40,7 @@ export default defineConfig({
                 LOCAL_AUTH_PUBLIC_KEY: publicKey,
                 CLERK_SECRET_KEY: '',
                 RENDER_URL: inject<string>('renderUrl'),
+                UPLOAD_SIGNING_KEY: randomBytes(32).toString('base64url'),
               },
               // A small budget so the rate-limit test can exhaust it quickly.
               ratelimits: { API_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 60, period: 60 } } },

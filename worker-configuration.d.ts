@@ -15,6 +15,7 @@ interface __BaseEnv_Env {
 	LOCAL_AUTH_PRIVATE_KEY: string;
 	LOCAL_AUTH_PUBLIC_KEY: string;
 	RENDER_URL: string;
+	UPLOAD_SIGNING_KEY: string;
 	PROJECT_SCHEDULER: DurableObjectNamespace<import("./workers/index").ProjectScheduler>;
 	RENDER_CONTAINER: DurableObjectNamespace<import("./workers/index").RenderContainer>;
 }
@@ -30,7 +31,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_ENV" | "CLERK_PUBLISHABLE_KEY" | "CLERK_AUTHORIZED_PARTIES" | "CLERK_SECRET_KEY" | "CLERK_JWT_KEY" | "LOCAL_AUTH_PRIVATE_KEY" | "LOCAL_AUTH_PUBLIC_KEY" | "RENDER_URL">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_ENV" | "CLERK_PUBLISHABLE_KEY" | "CLERK_AUTHORIZED_PARTIES" | "CLERK_SECRET_KEY" | "CLERK_JWT_KEY" | "LOCAL_AUTH_PRIVATE_KEY" | "LOCAL_AUTH_PUBLIC_KEY" | "RENDER_URL" | "UPLOAD_SIGNING_KEY">> {}
 }
 declare module "*.txt" {
 	const value: string;

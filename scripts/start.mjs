@@ -5,7 +5,7 @@
 // 4. builds the app and serves the Worker under Miniflare (wrangler dev) on PORT (default 8787),
 //    with local D1, R2, Queues and Durable Objects.
 import { spawn, execFileSync } from 'node:child_process'
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -30,6 +30,10 @@ function ensureDevVars() {
     text = text.replace(/^LOCAL_AUTH_PRIVATE_KEY=.*$/m, '').replace(/^LOCAL_AUTH_PUBLIC_KEY=.*$/m, '')
     text = `${text.trimEnd()}\nLOCAL_AUTH_PRIVATE_KEY=${quoted(privateKey)}\nLOCAL_AUTH_PUBLIC_KEY=${quoted(publicKey)}\n`
     console.log('start: made a local sign-in key in .dev.vars')
+  }
+  if (!/^UPLOAD_SIGNING_KEY=\S/m.test(text)) {
+    text = `${text.replace(/^UPLOAD_SIGNING_KEY=.*$/m, '').trimEnd()}\nUPLOAD_SIGNING_KEY=${randomBytes(32).toString('base64url')}\n`
+    console.log('start: made a local upload signing key in .dev.vars')
   }
   writeFileSync(file, text)
 }

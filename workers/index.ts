@@ -4,6 +4,7 @@
  */
 import { createRequestHandler, RouterContextProvider } from 'react-router'
 import { cloudflareContext } from '../app/context'
+import { sweepAbandonedUploads } from './api/media-processing'
 import { createWorkerApp } from './app'
 import { handleQueue } from './queues'
 
@@ -30,8 +31,9 @@ const app = createWorkerApp((request, env, ctx) => {
 export default {
   fetch: app.fetch,
   queue: handleQueue,
-  async scheduled(controller, _env, _ctx) {
+  async scheduled(controller, env, _ctx) {
     // The sweeper: the autopilot issue gives it stuck posts to hand back to their schedulers.
-    console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron: controller.cron }))
+    const abandonedUploads = await sweepAbandonedUploads(env)
+    console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron: controller.cron, abandonedUploads }))
   },
 } satisfies ExportedHandler<Env>

@@ -11,6 +11,7 @@ interface Fixture {
   projectId: string
   memberUserId: string
   keyId: string
+  mediaId: string
 }
 
 /**
@@ -33,10 +34,21 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'GET /projects/{id}': { write: false, path: (f) => `/projects/${f.projectId}` },
   'PATCH /projects/{id}': { write: true, path: (f) => `/projects/${f.projectId}`, body: () => ({ name: 'Hijacked' }) },
   'DELETE /projects/{id}': { write: true, path: (f) => `/projects/${f.projectId}` },
+  'POST /media/upload-url': { write: true, path: () => '/media/upload-url', body: (f) => ({ projectId: f.projectId, filename: 'x.mp4', contentType: 'video/mp4', size: 10 }) },
+  'POST /media/multipart': { write: true, path: () => '/media/multipart', body: (f) => ({ projectId: f.projectId, filename: 'x.mp4', contentType: 'video/mp4', size: 10 }) },
+  'POST /media/{id}/parts': { write: true, path: (f) => `/media/${f.mediaId}/parts`, body: () => ({ partNumbers: [1] }) },
+  'GET /media/{id}/parts': { write: false, path: (f) => `/media/${f.mediaId}/parts` },
+  'POST /media/{id}/complete': { write: true, path: (f) => `/media/${f.mediaId}/complete` },
+  'POST /media/{id}/abort': { write: true, path: (f) => `/media/${f.mediaId}/abort` },
+  'GET /projects/{id}/media': { write: false, path: (f) => `/projects/${f.projectId}/media` },
+  'GET /media/{id}': { write: false, path: (f) => `/media/${f.mediaId}` },
+  'PATCH /media/{id}': { write: true, path: (f) => `/media/${f.mediaId}`, body: () => ({ title: 'Hijacked' }) },
+  'DELETE /media/{id}': { write: true, path: (f) => `/media/${f.mediaId}` },
 }
 
 /** Operations that are not about one workspace's data. */
-const UNSCOPED = new Set(['GET /health', 'GET /me', 'POST /dev/token', 'GET /workspaces', 'POST /workspaces'])
+// The storage routes are reached with a signed token instead of a session (workers/api/uploads.ts).
+const UNSCOPED = new Set(['GET /health', 'GET /me', 'POST /dev/token', 'GET /workspaces', 'POST /workspaces', 'PUT /storage/{token}', 'GET /storage/{token}'])
 
 async function openapiOperations() {
   const doc = (await call('GET', '/openapi.json')).json
@@ -50,7 +62,8 @@ async function fixture() {
   const project = await call('POST', '/projects', { token: owner.token, body: { workspaceId: owner.workspace.id, name: 'Secret' } })
   const member = await memberWithRole(owner.token, owner.workspace.id, 'editor')
   const key = await call('POST', `/workspaces/${owner.workspace.id}/api-keys`, { token: owner.token, body: { name: 'k', role: 'viewer' } })
-  const f: Fixture = { workspaceId: owner.workspace.id, projectId: project.json.id, memberUserId: member.userId, keyId: key.json.id }
+  const upload = await call('POST', '/media/multipart', { token: owner.token, body: { projectId: project.json.id, filename: 'secret.mp4', contentType: 'video/mp4', size: 10 } })
+  const f: Fixture = { workspaceId: owner.workspace.id, projectId: project.json.id, memberUserId: member.userId, keyId: key.json.id, mediaId: upload.json.mediaId }
   return { owner, f }
 }
 

@@ -12,6 +12,7 @@ import { apiKeysApi } from './api-keys'
 import { devTokenApi } from './dev-token'
 import { docsApi } from './docs'
 import { healthApi } from './health'
+import { mediaApi } from './media'
 import { meApi } from './me'
 import { membersApi } from './members'
 import { authenticate } from './middleware/auth'
@@ -19,6 +20,7 @@ import { withDb } from './middleware/db'
 import { rateLimit } from './middleware/rate-limit'
 import { createRouter } from './openapi'
 import { projectsApi } from './projects'
+import { uploadsApi } from './uploads'
 import { workspacesApi } from './workspaces'
 
 /** Runs `inner` only when the request matched a real route, so unknown paths fall through to 404. */
@@ -53,12 +55,15 @@ export function createApi() {
 
   api.use('/dev/*', localOnly)
   api.route('/', devTokenApi)
+  // Signed storage URLs: the token in the path is the credential.
+  api.route('/', uploadsApi)
   api.use('*', onKnownRoutes(authenticate(), rateLimit()))
   api.route('/', meApi)
   api.route('/', workspacesApi)
   api.route('/', membersApi)
   api.route('/', apiKeysApi)
   api.route('/', projectsApi)
+  api.route('/', mediaApi)
 
   api.notFound((c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   api.onError((error, c) => {

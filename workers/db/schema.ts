@@ -3,7 +3,7 @@
  * Every row belongs to a workspace, directly or through its project.
  */
 import { sql } from 'drizzle-orm'
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 import { ROLES } from '../domain/roles'
 
@@ -89,4 +89,73 @@ export const apiKeys = sqliteTable(
   (t) => [uniqueIndex('api_keys_hash_unique').on(t.hash), index('api_keys_workspace_idx').on(t.workspaceId)],
 )
 
-export const schema = { users, workspaces, members, projects, apiKeys }
+/** The lifecycle of a library item: bytes arriving, being checked, usable, or refused with a reason. */
+export const MEDIA_STATUSES = ['uploading', 'processing', 'ready', 'rejected'] as const
+export const MEDIA_KINDS = ['video', 'image'] as const
+
+/**
+ * A clip or picture in a project's library. The R2 key is built by the server; `filename` is a label.
+ * `size` is the announced size while uploading (it counts against the quota from the start) and
+ * the verified size afterwards. Probe fields are filled when the content check passes.
+ */
+export const media = sqliteTable(
+  'media',
+  {
+    id: text().primaryKey(),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    projectId: text()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    key: text().notNull(),
+    filename: text().notNull(),
+    title: text().notNull(),
+    tags: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    contentType: text().notNull(),
+    size: integer().notNull(),
+    status: text({ enum: MEDIA_STATUSES }).notNull().default('uploading'),
+    rejectionReason: text(),
+    /** R2 multipart upload id; null for a single PUT. */
+    uploadId: text(),
+    partSize: integer(),
+    kind: text({ enum: MEDIA_KINDS }),
+    durationSec: real(),
+    width: integer(),
+    height: integer(),
+    fps: real(),
+    videoCodec: text(),
+    audioCodec: text(),
+    hasAudio: integer({ mode: 'boolean' }),
+    formatName: text(),
+    bitRate: integer(),
+    thumbnailKey: text(),
+    createdBy: text().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+    completedAt: text(),
+  },
+  (t) => [
+    uniqueIndex('media_key_unique').on(t.key),
+    index('media_project_created_idx').on(t.projectId, t.createdAt, t.id),
+    index('media_workspace_status_idx').on(t.workspaceId, t.status),
+    index('media_status_created_idx').on(t.status, t.createdAt),
+  ],
+)
+
+/** Parts of a multipart upload that reached R2, recorded by the upload route so a client can resume. */
+export const mediaParts = sqliteTable(
+  'media_parts',
+  {
+    mediaId: text()
+      .notNull()
+      .references(() => media.id, { onDelete: 'cascade' }),
+    partNumber: integer().notNull(),
+    etag: text().notNull(),
+    size: integer().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('media_parts_media_part_unique').on(t.mediaId, t.partNumber)],
+)
+
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts }

@@ -1,0 +1,570 @@
+/**
+ * The media library: direct uploads (one signed PUT, or parts for large files), the content check
+ * on complete (probe and thumbnail by the render server), listing, editing and deleting.
+ * Why uploads go through signed Worker URLs: docs/decisions/002-media-uploads.md.
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { and, asc, desc, eq, like, lt, or, sql, type SQL } from 'drizzle-orm'
+import type { Context } from 'hono'
+import type { Db } from '../db/client'
+import { media, mediaParts, MEDIA_KINDS, MEDIA_STATUSES, workspaces } from '../db/schema'
+import {
+  ACCEPTED_TYPES,
+  defaultTitle,
+  formatBytes,
+  isAcceptedType,
+  limitsFor,
+  type MediaLimits,
+  MAX_PART_BYTES,
+  MIN_PART_BYTES,
+  mediaKey,
+  partBytes,
+  planParts,
+  REJECTION_REASONS,
+  SINGLE_UPLOAD_MAX_BYTES,
+  thumbnailKey,
+} from '../domain/media'
+import type { Permission } from '../domain/roles'
+import { can, PERMISSIONS } from '../domain/roles'
+import type { AppEnv } from '../env'
+import { conflict, forbidden, HttpError, notFound } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { expiresIn, signedUrl } from '../lib/signed-url'
+import { processMedia, removeObjects } from './media-processing'
+import { mediaUses } from './media-usage'
+import { requireProject, roleIn } from './access'
+import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { signingKey } from './uploads'
+
+const UPLOAD_URL_TTL_MS = 60 * 60 * 1000
+const DOWNLOAD_URL_TTL_MS = 15 * 60 * 1000
+const THUMBNAIL_URL_TTL_MS = 60 * 60 * 1000
+
+export const MediaSchema = z
+  .object({
+    id: z.string(),
+    workspaceId: z.string(),
+    projectId: z.string(),
+    filename: z.string().openapi({ description: 'The name the file was uploaded with; a label only' }),
+    title: z.string(),
+    tags: z.array(z.string()),
+    contentType: z.string().openapi({ description: 'Announced while uploading; what the content check found once ready' }),
+    kind: z.enum(MEDIA_KINDS).nullable(),
+    size: z.number().int(),
+    status: z.enum(MEDIA_STATUSES),
+    rejectionReason: z.string().nullable().openapi({ example: 'not a video' }),
+    multipart: z.boolean(),
+    partSize: z.number().int().nullable(),
+    durationSec: z.number().nullable(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+    fps: z.number().nullable(),
+    videoCodec: z.string().nullable(),
+    audioCodec: z.string().nullable(),
+    hasAudio: z.boolean().nullable(),
+    formatName: z.string().nullable(),
+    bitRate: z.number().int().nullable(),
+    thumbnailUrl: z.string().nullable().openapi({ description: 'A signed URL, valid one hour' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    completedAt: Timestamp.nullable(),
+  })
+  .openapi('Media')
+
+const MediaWithDownload = MediaSchema.extend({
+  downloadUrl: z.string().nullable().openapi({ description: 'A signed URL to the original, valid 15 minutes; null until ready' }),
+}).openapi('MediaWithDownload')
+
+const NewUpload = z.object({
+  projectId: z.string().min(1, 'is required').max(64),
+  filename: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  contentType: z.string().trim().min(1, 'is required').max(100).openapi({ example: 'video/mp4', description: `One of ${ACCEPTED_TYPES.join(', ')}` }),
+  size: z.number({ error: 'must be a number of bytes' }).int('must be a whole number of bytes').positive('must be at least 1 byte').max(Number.MAX_SAFE_INTEGER),
+})
+
+const UploadUrlSchema = z
+  .object({
+    mediaId: z.string(),
+    uploadUrl: z.string().openapi({ description: 'PUT the bytes here with Content-Length; no other header is needed' }),
+    key: z.string(),
+    expiresAt: Timestamp,
+  })
+  .openapi('UploadUrl')
+
+const MultipartSchema = z
+  .object({ mediaId: z.string(), key: z.string(), partSize: z.number().int(), partCount: z.number().int(), expiresAt: Timestamp })
+  .openapi('MultipartUpload')
+
+const PartUrlsSchema = z
+  .object({ parts: z.array(z.object({ partNumber: z.number().int(), size: z.number().int(), uploadUrl: z.string() })), expiresAt: Timestamp })
+  .openapi('PartUrls')
+
+const PartListSchema = z
+  .object({
+    partSize: z.number().int(),
+    partCount: z.number().int(),
+    uploaded: z.array(z.object({ partNumber: z.number().int(), size: z.number().int(), etag: z.string() })),
+    missing: z.array(z.number().int()),
+  })
+  .openapi('PartList')
+
+const mediaParams = z.object({ id: IdParam('id', 'med_0123456789abcdefghjk') })
+const projectParams = z.object({ id: IdParam('id', 'prj_0123456789abcdefghjk') })
+const tags = ['Media']
+
+type MediaRow = typeof media.$inferSelect
+
+/** Loads a media item through the caller's membership of its workspace (404 when they have none). */
+async function requireMedia(c: Context<AppEnv>, id: string, permission: Permission): Promise<MediaRow> {
+  const row = await c.get('db').select().from(media).where(eq(media.id, id)).get()
+  if (!row) throw notFound('Media')
+  const role = await roleIn(c, row.workspaceId)
+  if (!role) throw notFound('Media')
+  if (!can(role, permission)) throw forbidden(`Your role (${role}) cannot do this; it needs ${PERMISSIONS[permission]} or above.`)
+  return row
+}
+
+const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin
+
+/** The API shape of a row, with a signed thumbnail URL. */
+export async function present(env: Env, base: string, row: MediaRow) {
+  const { key: _key, uploadId, thumbnailKey: thumb, createdBy: _by, ...rest } = row
+  const thumbnailUrl = thumb && row.status === 'ready' ? await signedUrl(signingKey(env), base, { op: 'get', key: thumb, contentType: 'image/jpeg', exp: expiresIn(THUMBNAIL_URL_TTL_MS) }) : null
+  return { ...rest, multipart: uploadId !== null, thumbnailUrl }
+}
+
+const fieldError = (status: number, field: string, message: string, detail?: string) =>
+  new HttpError(status, detail ?? `Invalid input: ${field}: ${message}`, { errors: [{ field, message }] })
+
+/**
+ * Checks an announced upload against the accepted types and the plan's per-file limit, then
+ * inserts its row only if the workspace's quota still has room: one conditional statement, so two
+ * uploads racing for the last gigabyte cannot both get it.
+ */
+async function reserve(
+  c: Context<AppEnv>,
+  input: z.infer<typeof NewUpload>,
+  target: Announced,
+  multipart: { uploadId: string; partSize: number } | null,
+  ids: { id: string; key: string },
+) {
+  const { project, limits } = target
+  const principal = c.get('principal')
+  const createdBy = principal.kind === 'user' ? principal.userId : null
+  const result = await c.env.DB.prepare(
+    `insert into media (id, workspace_id, project_id, key, filename, title, content_type, size, upload_id, part_size, created_by)
+     select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11
+     where (select coalesce(sum(size), 0) from media where workspace_id = ?2 and status != 'rejected') + ?8 <= ?12`,
+  )
+    .bind(ids.id, project.workspaceId, project.id, ids.key, input.filename, defaultTitle(input.filename), input.contentType.toLowerCase(), input.size, multipart?.uploadId ?? null, multipart?.partSize ?? null, createdBy, limits.storageBytes)
+    .run()
+  if (result.meta.changes === 1) return
+  const used = await c.env.DB.prepare(`select coalesce(sum(size), 0) as used from media where workspace_id = ? and status != 'rejected'`).bind(project.workspaceId).first<{ used: number }>()
+  throw fieldError(
+    413,
+    'size',
+    'exceeds the storage quota',
+    `This file (${formatBytes(input.size)}) does not fit in the workspace's storage quota of ${formatBytes(limits.storageBytes)}: ${formatBytes(used?.used ?? 0)} is in use. Delete clips you no longer need, or upgrade the plan.`,
+  )
+}
+
+interface Announced {
+  project: { id: string; workspaceId: string }
+  limits: MediaLimits
+}
+
+/** The checks shared by single and multipart uploads: the project, the type, the plan's per-file limit. */
+async function checkAnnounced(c: Context<AppEnv>, input: z.infer<typeof NewUpload>): Promise<Announced> {
+  const { project } = await requireProject(c, input.projectId, 'projects.write')
+  if (!isAcceptedType(input.contentType)) {
+    throw fieldError(415, 'contentType', `must be one of ${ACCEPTED_TYPES.join(', ')}`, `Unsupported type ${input.contentType}: upload ${ACCEPTED_TYPES.join(', ')}.`)
+  }
+  const workspace = await c.get('db').select({ plan: workspaces.plan }).from(workspaces).where(eq(workspaces.id, project.workspaceId)).get()
+  const limits = limitsFor(workspace?.plan)
+  if (input.size > limits.maxFileBytes) {
+    throw fieldError(413, 'size', `must be at most ${formatBytes(limits.maxFileBytes)}`, `This file is ${formatBytes(input.size)}; the ${workspace?.plan ?? 'free'} plan takes files up to ${formatBytes(limits.maxFileBytes)}.`)
+  }
+  return { project, limits }
+}
+
+function newKey(projectWorkspace: { id: string; workspaceId: string }, filename: string) {
+  return { id: newId('med'), key: mediaKey(projectWorkspace.workspaceId, projectWorkspace.id, crypto.randomUUID(), filename) }
+}
+
+const partNumbers = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
+
+export const mediaApi = createRouter()
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/media/upload-url',
+      tags,
+      security,
+      summary: 'Start an upload of up to 100 MB (editor): answers the URL to PUT the bytes to',
+      description: 'Then `PUT uploadUrl` with the bytes and `Content-Length`, then `POST /media/{id}/complete`. Larger files: `POST /media/multipart`.',
+      request: { body: jsonBody(NewUpload) },
+      responses: { 201: json(UploadUrlSchema, 'Upload URL'), ...commonErrors, ...errorResponses(413, 415) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json')
+      const target = await checkAnnounced(c, input)
+      if (input.size > SINGLE_UPLOAD_MAX_BYTES) {
+        throw fieldError(413, 'size', `must be at most ${formatBytes(SINGLE_UPLOAD_MAX_BYTES)} for a single upload`, `Files over ${formatBytes(SINGLE_UPLOAD_MAX_BYTES)} go up in parts: use POST /api/media/multipart.`)
+      }
+      const ids = newKey(target.project, input.filename)
+      const secret = signingKey(c.env)
+      await reserve(c, input, target, null, ids)
+      const exp = expiresIn(UPLOAD_URL_TTL_MS)
+      const uploadUrl = await signedUrl(secret, origin(c), { op: 'put', mediaId: ids.id, key: ids.key, size: input.size, contentType: input.contentType.toLowerCase(), exp })
+      return c.json({ mediaId: ids.id, uploadUrl, key: ids.key, expiresAt: new Date(exp * 1000).toISOString() }, 201)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/media/multipart',
+      tags,
+      security,
+      summary: 'Start a multipart upload (editor), for files over 100 MB or any upload that must survive a dropped connection',
+      description: 'Then ask for part URLs (`POST /media/{id}/parts`), PUT each part, list what arrived (`GET /media/{id}/parts`) to resume, and complete.',
+      request: {
+        body: jsonBody(
+          NewUpload.extend({
+            partSize: z
+              .number()
+              .int()
+              .min(MIN_PART_BYTES, `must be at least ${MIN_PART_BYTES} bytes (5 MiB)`)
+              .max(MAX_PART_BYTES, `must be at most ${MAX_PART_BYTES} bytes`)
+              .optional(),
+          }),
+        ),
+      },
+      responses: { 201: json(MultipartSchema, 'Multipart upload started'), ...commonErrors, ...errorResponses(413, 415) },
+    }),
+    async (c) => {
+      const input = c.req.valid('json')
+      const target = await checkAnnounced(c, input)
+      const plan = planParts(input.size, input.partSize)
+      const ids = newKey(target.project, input.filename)
+      signingKey(c.env)
+      const upload = await c.env.MEDIA.createMultipartUpload(ids.key, { httpMetadata: { contentType: input.contentType.toLowerCase() } })
+      try {
+        await reserve(c, input, target, { uploadId: upload.uploadId, partSize: plan.partSize }, ids)
+      } catch (error) {
+        await upload.abort().catch(() => {})
+        throw error
+      }
+      const exp = expiresIn(UPLOAD_URL_TTL_MS)
+      return c.json({ mediaId: ids.id, key: ids.key, partSize: plan.partSize, partCount: plan.partCount, expiresAt: new Date(exp * 1000).toISOString() }, 201)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/media/{id}/parts',
+      tags,
+      security,
+      summary: 'Signed URLs for parts of a multipart upload (editor)',
+      request: {
+        params: mediaParams,
+        body: jsonBody(z.object({ partNumbers: z.array(z.number().int().min(1, 'must be at least 1')).min(1, 'name at least one part').max(100, 'ask for at most 100 parts at a time') })),
+      },
+      responses: { 200: json(PartUrlsSchema, 'Part URLs'), ...commonErrors, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const row = await requireMedia(c, c.req.valid('param').id, 'projects.write')
+      if (!row.uploadId || !row.partSize) throw conflict('This is not a multipart upload: PUT the whole file to its uploadUrl.')
+      if (row.status !== 'uploading') throw conflict(`This media is ${row.status}; it takes no more parts.`)
+      const plan = { partSize: row.partSize, partCount: Math.ceil(row.size / row.partSize) }
+      const wanted = c.req.valid('json').partNumbers
+      const bad = wanted.flatMap((n, i) => (n > plan.partCount ? [{ field: `partNumbers.${i}`, message: `must be at most ${plan.partCount}` }] : []))
+      if (bad.length) throw new HttpError(400, `This upload has ${plan.partCount} parts.`, { errors: bad })
+      const exp = expiresIn(UPLOAD_URL_TTL_MS)
+      const secret = signingKey(c.env)
+      const parts = await Promise.all(
+        [...new Set(wanted)].map(async (partNumber) => {
+          const size = partBytes(row.size, plan, partNumber)
+          const uploadUrl = await signedUrl(secret, origin(c), { op: 'part', mediaId: row.id, key: row.key, uploadId: row.uploadId!, partNumber, size, exp })
+          return { partNumber, size, uploadUrl }
+        }),
+      )
+      return c.json({ parts, expiresAt: new Date(exp * 1000).toISOString() }, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/media/{id}/parts',
+      tags,
+      security,
+      summary: 'The parts already stored (to resume after a dropped connection)',
+      request: { params: mediaParams },
+      responses: { 200: json(PartListSchema, 'Parts stored and missing'), ...commonErrors, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const row = await requireMedia(c, c.req.valid('param').id, 'projects.read')
+      if (!row.uploadId || !row.partSize) throw conflict('This is not a multipart upload.')
+      const partCount = Math.ceil(row.size / row.partSize)
+      const uploaded = await c
+        .get('db')
+        .select({ partNumber: mediaParts.partNumber, size: mediaParts.size, etag: mediaParts.etag })
+        .from(mediaParts)
+        .where(eq(mediaParts.mediaId, row.id))
+        .orderBy(asc(mediaParts.partNumber))
+        .all()
+      const have = new Set(uploaded.map((p) => p.partNumber))
+      const missing = row.status === 'uploading' ? partNumbers(partCount).filter((n) => !have.has(n)) : []
+      return c.json({ partSize: row.partSize, partCount, uploaded, missing }, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/media/{id}/complete',
+      tags,
+      security,
+      summary: 'Finish an upload (editor): checks the bytes, probes the content, makes the thumbnail',
+      description:
+        'Answers the media in its final state: `ready`, or `rejected` with a `rejectionReason`. 409 when bytes are missing (nothing changes; upload them and call again). 503 when the renderer is unavailable: the media stays `processing`; call again.',
+      request: { params: mediaParams },
+      responses: { 200: json(MediaSchema, 'Ready or rejected'), ...commonErrors, ...errorResponses(409, 503) },
+    }),
+    async (c) => {
+      const db = c.get('db')
+      let row = await requireMedia(c, c.req.valid('param').id, 'projects.write')
+      if (row.status === 'uploading') row = await finishUpload(c.env, db, row)
+      if (row.status === 'processing') row = await processMedia(c.env, db, row, origin(c))
+      return c.json(await present(c.env, origin(c), row), 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/media/{id}/abort',
+      tags,
+      security,
+      summary: 'Cancel an upload in progress (editor): drops the bytes and the record',
+      request: { params: mediaParams },
+      responses: { 204: { description: 'Cancelled' }, ...commonErrors, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const row = await requireMedia(c, c.req.valid('param').id, 'projects.write')
+      if (row.status !== 'uploading') throw conflict(`This upload is already ${row.status}; delete the media instead.`)
+      await removeMedia(c.env, c.get('db'), row)
+      return c.body(null, 204)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{id}/media',
+      tags,
+      security,
+      summary: "A project's library, newest first (cursor pagination)",
+      request: {
+        params: projectParams,
+        query: z.object({
+          status: z.enum(MEDIA_STATUSES).optional(),
+          type: z.enum(MEDIA_KINDS).optional().openapi({ description: 'video or image' }),
+          limit: z.coerce.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(30),
+          cursor: z.string().max(200).optional(),
+        }),
+      },
+      responses: { 200: json(z.object({ data: z.array(MediaSchema), nextCursor: z.string().nullable() }), 'A page of media'), ...commonErrors },
+    }),
+    async (c) => {
+      const { project } = await requireProject(c, c.req.valid('param').id, 'projects.read')
+      const { status, type, limit, cursor } = c.req.valid('query')
+      const where: SQL[] = [eq(media.projectId, project.id)]
+      if (status) where.push(eq(media.status, status))
+      if (type) where.push(like(media.contentType, `${type}/%`))
+      if (cursor) {
+        const after = decodeCursor(cursor)
+        where.push(or(lt(media.createdAt, after.createdAt), and(eq(media.createdAt, after.createdAt), lt(media.id, after.id)))!)
+      }
+      const rows = await c
+        .get('db')
+        .select()
+        .from(media)
+        .where(and(...where))
+        .orderBy(desc(media.createdAt), desc(media.id))
+        .limit(limit + 1)
+        .all()
+      const page = rows.slice(0, limit)
+      const last = page[page.length - 1]
+      const nextCursor = rows.length > limit && last ? encodeCursor(last) : null
+      const data = await Promise.all(page.map((row) => present(c.env, origin(c), row)))
+      return c.json({ data, nextCursor }, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/media/{id}',
+      tags,
+      security,
+      summary: 'One media item, with a short-lived download URL',
+      request: { params: mediaParams },
+      responses: { 200: json(MediaWithDownload, 'The media'), ...commonErrors },
+    }),
+    async (c) => {
+      const row = await requireMedia(c, c.req.valid('param').id, 'projects.read')
+      const downloadUrl =
+        row.status === 'ready'
+          ? await signedUrl(signingKey(c.env), origin(c), { op: 'get', key: row.key, contentType: row.contentType, exp: expiresIn(DOWNLOAD_URL_TTL_MS) })
+          : null
+      return c.json({ ...(await present(c.env, origin(c), row)), downloadUrl }, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/media/{id}',
+      tags,
+      security,
+      summary: 'Rename or tag a media item (editor)',
+      request: {
+        params: mediaParams,
+        body: jsonBody(
+          z
+            .object({
+              title: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+              tags: z
+                .array(z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters'))
+                .max(20, 'at most 20 tags')
+                .optional(),
+            })
+            .refine((b) => b.title !== undefined || b.tags !== undefined, { message: 'give a title or tags to change' }),
+        ),
+      },
+      responses: { 200: json(MediaSchema, 'Updated'), ...commonErrors },
+    }),
+    async (c) => {
+      const row = await requireMedia(c, c.req.valid('param').id, 'projects.write')
+      const { title, tags: newTags } = c.req.valid('json')
+      const updated = await c
+        .get('db')
+        .update(media)
+        .set({
+          ...(title !== undefined ? { title } : {}),
+          ...(newTags !== undefined ? { tags: [...new Set(newTags)] } : {}),
+          updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+        })
+        .where(eq(media.id, row.id))
+        .returning()
+        .get()
+      if (!updated) throw notFound('Media')
+      return c.json(await present(c.env, origin(c), updated), 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/media/{id}',
+      tags,
+      security,
+      summary: 'Delete a media item and its files (editor)',
+      description: 'Refused with 409 while a scheduled post uses it, unless `force=true`.',
+      request: {
+        params: mediaParams,
+        query: z.object({ force: z.enum(['true', 'false']).optional().openapi({ description: 'Delete even if scheduled posts use it' }) }),
+      },
+      responses: { 204: { description: 'Deleted' }, ...commonErrors, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const db = c.get('db')
+      const row = await requireMedia(c, c.req.valid('param').id, 'projects.write')
+      if (c.req.valid('query').force !== 'true') {
+        const uses = await mediaUses(db, row)
+        if (uses.length) {
+          throw new HttpError(409, `This media is still used by ${uses.map((u) => u.label).join('; ')}. Delete with ?force=true to remove it anyway.`, { uses })
+        }
+      }
+      await removeMedia(c.env, db, row)
+      return c.body(null, 204)
+    },
+  )
+
+function encodeCursor(row: { createdAt: string; id: string }): string {
+  return btoa(JSON.stringify([row.createdAt, row.id])).replace(/=+$/, '')
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(atob(cursor)) as unknown[]
+    if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id }
+  } catch {
+    // fall through
+  }
+  throw fieldError(400, 'cursor', 'is not a cursor this API gave out')
+}
+
+/**
+ * Turns stored bytes into a media item to check: assembles a multipart upload from the parts the
+ * storage route recorded, verifies the object's size, and moves the row to `processing`.
+ * Missing bytes answer 409 and change nothing, so the client can upload them and call again.
+ */
+async function finishUpload(env: Env, db: Db, row: MediaRow): Promise<MediaRow> {
+  let head = await env.MEDIA.head(row.key)
+  if (!head && row.uploadId && row.partSize) {
+    const partCount = Math.ceil(row.size / row.partSize)
+    const parts = await db.select().from(mediaParts).where(eq(mediaParts.mediaId, row.id)).orderBy(asc(mediaParts.partNumber)).all()
+    const have = new Map(parts.map((p) => [p.partNumber, p]))
+    const missing = partNumbers(partCount).filter((n) => have.get(n)?.size !== partBytes(row.size, { partSize: row.partSize!, partCount }, n))
+    if (missing.length) {
+      throw new HttpError(409, `Parts ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? '…' : ''} have not been uploaded yet.`, { missingParts: missing })
+    }
+    try {
+      head = await env.MEDIA.resumeMultipartUpload(row.key, row.uploadId).complete(parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })))
+    } catch (error) {
+      // A retry after a completion whose answer was lost finds the object already assembled.
+      head = await env.MEDIA.head(row.key)
+      if (!head) throw new HttpError(409, `The parts could not be assembled (${(error as Error).message}); upload them again.`)
+    }
+  }
+  if (!head) throw conflict('Nothing has been uploaded yet: PUT the file to its uploadUrl, then complete.')
+  if (head.size !== row.size) {
+    // Only reachable by going around the storage route's size check; the bytes are not what was announced.
+    await removeObjects(env, [row.key])
+    return rejectRow(db, row, `${REJECTION_REASONS.wrong_size}: ${head.size} bytes arrived, ${row.size} were announced`)
+  }
+  const [updated] = await db.batch([
+    db
+      .update(media)
+      .set({ status: 'processing', completedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+      .where(and(eq(media.id, row.id), eq(media.status, 'uploading')))
+      .returning(),
+    db.delete(mediaParts).where(eq(mediaParts.mediaId, row.id)),
+  ])
+  if (updated[0]) return updated[0]
+  // Someone else moved it on at the same moment; carry on from where they left it.
+  const now = await db.select().from(media).where(eq(media.id, row.id)).get()
+  if (!now) throw notFound('Media')
+  return now
+}
+
+async function rejectRow(db: Db, row: MediaRow, reason: string): Promise<MediaRow> {
+  const updated = await db
+    .update(media)
+    .set({ status: 'rejected', rejectionReason: reason, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+    .where(eq(media.id, row.id))
+    .returning()
+    .get()
+  if (!updated) throw notFound('Media')
+  return updated
+}
+
+/** Removes a media item everywhere: its multipart upload, its objects, then its row (parts cascade). */
+export async function removeMedia(env: Env, db: Db, row: MediaRow): Promise<void> {
+  if (row.uploadId && row.status === 'uploading') {
+    await env.MEDIA.resumeMultipartUpload(row.key, row.uploadId)
+      .abort()
+      .catch(() => {
+        // Already completed or aborted: nothing left to abort.
+      })
+  }
+  // Objects first: if the row went first and this failed, the bytes would be orphaned for good;
+  // this way a retry of the delete finishes the job.
+  await removeObjects(env, [row.key, row.thumbnailKey ?? thumbnailKey(row.key)])
+  await db.delete(media).where(eq(media.id, row.id)).run()
+}

@@ -1,0 +1,104 @@
+/**
+ * Signed, expiring grants to one R2 object: what a presigned S3 URL does, for our own storage
+ * route (`/api/storage/{token}`). The token carries the grant in the clear and an HMAC-SHA256 over
+ * it, so the route needs no database lookup to know what the bearer may do, and nothing in a
+ * grant (method, key, expiry, size, part) can be changed without breaking the signature.
+ */
+
+export type Grant =
+  | {
+      /** Upload the original of a media item in one PUT of exactly `size` bytes. */
+      op: 'put'
+      mediaId: string
+      key: string
+      size: number
+      contentType: string
+      exp: number
+    }
+  | {
+      /** Upload part `partNumber` of a multipart upload: exactly `size` bytes. */
+      op: 'part'
+      mediaId: string
+      key: string
+      uploadId: string
+      partNumber: number
+      size: number
+      exp: number
+    }
+  | {
+      /** Upload a thumbnail of at most `maxSize` bytes. */
+      op: 'thumbnail'
+      mediaId: string
+      key: string
+      maxSize: number
+      contentType: string
+      exp: number
+    }
+  | {
+      /** Read an object (range requests allowed), served with `contentType`. */
+      op: 'get'
+      key: string
+      contentType: string
+      exp: number
+    }
+
+const CONTEXT = 'reelpilot-storage-v1'
+const encoder = new TextEncoder()
+
+function base64url(bytes: Uint8Array): string {
+  let binary = ''
+  for (const b of bytes) binary += String.fromCharCode(b)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
+  const out = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
+  return out
+}
+
+const keys = new Map<string, Promise<CryptoKey>>()
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+    keys.set(secret, key)
+  }
+  return key
+}
+
+/** Signs a grant; the result is URL-safe. */
+export async function signGrant(secret: string, grant: Grant): Promise<string> {
+  if (!secret) throw new Error('UPLOAD_SIGNING_KEY is not set')
+  const payload = base64url(encoder.encode(JSON.stringify(grant)))
+  const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(`${CONTEXT}.${payload}`))
+  return `${payload}.${base64url(new Uint8Array(mac))}`
+}
+
+export type VerifyResult = { ok: true; grant: Grant } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' }
+
+/** Checks a token's signature (in constant time) and expiry. */
+export async function verifyGrant(secret: string, token: string, nowMs = Date.now()): Promise<VerifyResult> {
+  const parts = token.split('.')
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: 'malformed' }
+  let mac: Uint8Array<ArrayBuffer>
+  try {
+    mac = fromBase64url(parts[1])
+  } catch {
+    return { ok: false, reason: 'malformed' }
+  }
+  const valid = await crypto.subtle.verify('HMAC', await hmacKey(secret), mac, encoder.encode(`${CONTEXT}.${parts[0]}`))
+  if (!valid) return { ok: false, reason: 'bad_signature' }
+  const grant = JSON.parse(new TextDecoder().decode(fromBase64url(parts[0]))) as Grant
+  if (!(grant.exp * 1000 > nowMs)) return { ok: false, reason: 'expired' }
+  return { ok: true, grant }
+}
+
+/** The absolute URL of the storage route for a grant, on the origin the caller reached us at. */
+export async function signedUrl(secret: string, origin: string, grant: Grant): Promise<string> {
+  return new URL(`/api/storage/${await signGrant(secret, grant)}`, origin).toString()
+}
+
+/** Seconds since the epoch, `ms` from now. */
+export const expiresIn = (ms: number, nowMs = Date.now()) => Math.floor((nowMs + ms) / 1000)

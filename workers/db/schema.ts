@@ -3,9 +3,11 @@
  * Every row belongs to a workspace, directly or through its project.
  */
 import { sql } from 'drizzle-orm'
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 import { ROLES } from '../domain/roles'
+import { OBJECTIVES, STYLES, type AutopilotConfig } from '../domain/autopilot-config'
+import { PLATFORMS, POST_STATUSES, TARGET_STATUSES } from '../domain/post-state'
 
 export type { Role } from '../domain/roles'
 
@@ -158,4 +160,124 @@ export const mediaParts = sqliteTable(
   (t) => [uniqueIndex('media_parts_media_part_unique').on(t.mediaId, t.partNumber)],
 )
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts }
+/**
+ * The autopilot of a project: its configuration as the creator set it (validated by
+ * `autopilotConfigSchema`). The ProjectScheduler keeps its own copy with the next slot and alarm;
+ * this row is what the API reads and what the scheduler is re-armed from.
+ */
+export const autopilots = sqliteTable('autopilots', {
+  projectId: text()
+    .primaryKey()
+    .references(() => projects.id, { onDelete: 'cascade' }),
+  workspaceId: text()
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  config: text({ mode: 'json' }).$type<AutopilotConfig>().notNull(),
+  enabled: integer({ mode: 'boolean' }).notNull(),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+})
+
+/**
+ * One post: a clip rendered in a style and published at a time. `(projectId, slotKey)` is unique,
+ * so a repeated alarm for the same slot creates nothing new; hand-scheduled posts get a slot key
+ * of their own. `leaseUntil` marks a render in progress, so a second delivery of the same render
+ * message waits instead of rendering again.
+ */
+export const posts = sqliteTable(
+  'posts',
+  {
+    id: text().primaryKey(),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    projectId: text()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    mediaId: text().references(() => media.id, { onDelete: 'set null' }),
+    origin: text({ enum: ['autopilot', 'manual'] }).notNull(),
+    slotKey: text().notNull(),
+    status: text({ enum: POST_STATUSES }).notNull(),
+    scheduledAt: text().notNull(),
+    language: text().notNull(),
+    style: text({ enum: STYLES }).notNull(),
+    objective: text({ enum: OBJECTIVES }).notNull(),
+    requireApproval: integer({ mode: 'boolean' }).notNull().default(false),
+    hook: text(),
+    caption: text(),
+    hashtags: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    callToAction: text(),
+    skipReason: text(),
+    error: text(),
+    renderAttempts: integer().notNull().default(0),
+    leaseUntil: text(),
+    renderKey: text(),
+    coverKey: text(),
+    renderDurationSec: real(),
+    renderWidth: integer(),
+    renderHeight: integer(),
+    renderSize: integer(),
+    renderSha256: text(),
+    renderedAt: text(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('posts_project_slot_unique').on(t.projectId, t.slotKey),
+    index('posts_project_scheduled_idx').on(t.projectId, t.scheduledAt, t.id),
+    index('posts_status_updated_idx').on(t.status, t.updatedAt),
+    index('posts_media_idx').on(t.mediaId),
+  ],
+)
+
+/**
+ * The publication of a post to one platform, with its own state. `attempt` counts claims;
+ * `marker` is put in the platform post's metadata so an unconfirmed publication can be looked up
+ * before anything is sent again. `state` holds what polling needs (TikTok publish id, Instagram
+ * container id).
+ */
+export const postTargets = sqliteTable(
+  'post_targets',
+  {
+    postId: text()
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    status: text({ enum: TARGET_STATUSES }).notNull().default('pending'),
+    attempt: integer().notNull().default(0),
+    leaseUntil: text(),
+    marker: text().notNull(),
+    remoteId: text(),
+    remoteUrl: text(),
+    errorKind: text(),
+    error: text(),
+    state: text({ mode: 'json' }).$type<Record<string, unknown>>(),
+    publishedAt: text(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.platform] }), index('post_targets_status_updated_idx').on(t.status, t.updatedAt)],
+)
+
+/** What happened to a post, in order: every state change, with who or what made it. */
+export const postEvents = sqliteTable(
+  'post_events',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    postId: text()
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    at: createdAt(),
+    type: text().notNull(),
+    platform: text(),
+    fromStatus: text(),
+    toStatus: text(),
+    message: text(),
+  },
+  (t) => [index('post_events_post_idx').on(t.postId, t.id)],
+)
+
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents }

@@ -1,3 +1,20 @@
-import { type RouteConfig, index } from '@react-router/dev/routes'
+import { type RouteConfig, index, layout, route } from '@react-router/dev/routes'
 
-export default [index('routes/home.tsx')] satisfies RouteConfig
+export default [
+  index('routes/home.tsx'),
+  route('sign-in', 'routes/sign-in.tsx'),
+  route('sign-out', 'routes/sign-out.tsx'),
+  // Signed-in pages: the layout's loader sends anyone without a session to /sign-in.
+  layout('routes/app-layout.tsx', [
+    route('dashboard', 'routes/dashboard.tsx'),
+    route('settings', 'routes/settings.tsx'),
+    route('projects/:id', 'routes/project.tsx', [
+      index('routes/project.overview.tsx'),
+      route('connections', 'routes/project.connections.tsx'),
+      route('library', 'routes/project.library.tsx'),
+      route('autopilot', 'routes/project.autopilot.tsx'),
+      route('content', 'routes/project.content.tsx'),
+      route('analytics', 'routes/project.analytics.tsx'),
+    ]),
+  ]),
+] satisfies RouteConfig

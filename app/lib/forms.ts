@@ -1,0 +1,77 @@
+/**
+ * What a form action answers, and how an API problem (RFC 9457, with `errors: [{field, message}]`)
+ * lands next to the right fields. Shared by server actions and the components that show them.
+ */
+
+export interface FieldError {
+  field: string
+  message: string
+}
+
+/** An API error as the app sees it. */
+export interface Problem {
+  status: number
+  title?: string
+  detail: string
+  errors?: FieldError[]
+}
+
+/** The answer of a form action: which form, and either success or what went wrong where. */
+export interface FormResult {
+  intent: string
+  ok: boolean
+  /** Which item a per-row form acted on (a member, a key). */
+  target?: string
+  /** A message about the whole form (or a success note). */
+  message?: string
+  /** Messages per form field name. */
+  fieldErrors?: Record<string, string>
+  /** What was typed, to put back into the form after an error. */
+  values?: Record<string, string>
+}
+
+export interface ProblemMapping {
+  /** API field name → form field name, when they differ. */
+  fields?: Record<string, string>
+  /** The form field a status without field errors belongs to (e.g. 409 → `slug`). */
+  byStatus?: Partial<Record<number, string>>
+}
+
+/** Turns an API problem into a failed FormResult with field messages where the API named fields. */
+export function problemResult(intent: string, problem: Problem, values: Record<string, string> = {}, mapping: ProblemMapping = {}, target?: string): FormResult {
+  const fieldErrors: Record<string, string> = {}
+  const unplaced: string[] = []
+  for (const error of problem.errors ?? []) {
+    const name = mapping.fields?.[error.field] ?? error.field
+    if (name in values || mapping.fields?.[error.field]) fieldErrors[name] ??= capitalize(error.message)
+    else unplaced.push(`${error.field}: ${error.message}`)
+  }
+  const statusField = mapping.byStatus?.[problem.status]
+  if (statusField && !problem.errors?.length) fieldErrors[statusField] = problem.detail
+  const placed = Object.keys(fieldErrors).length > 0
+  let message: string | undefined
+  if (unplaced.length) message = `Please check: ${unplaced.join('; ')}`
+  else if (!placed) message = problem.detail
+  return { intent, ok: false, target, message, fieldErrors, values }
+}
+
+/** The string fields of a form, trimmed (files and missing fields are left out). */
+export function formValues(form: FormData, names: string[]): Record<string, string> {
+  const values: Record<string, string> = {}
+  for (const name of names) {
+    const value = form.get(name)
+    if (typeof value === 'string') values[name] = value.trim()
+  }
+  return values
+}
+
+/** The FormResult of one form among several on a page, if the last submission was that form. */
+export function resultFor(result: FormResult | undefined, intent: string, target?: string): FormResult | undefined {
+  if (!result || result.intent !== intent) return undefined
+  if (target !== undefined && result.target !== target) return undefined
+  return result
+}
+
+function capitalize(message: string) {
+  return message.charAt(0).toUpperCase() + message.slice(1)
+}

@@ -1,0 +1,37 @@
+/** The frame of every signed-in page. Its loader is also the sign-in gate: a 401 goes to /sign-in. */
+import { Outlet, useRouteLoaderData } from 'react-router'
+import { AppHeader } from '../components/app-header'
+import { RouteError } from '../components/route-error'
+import { loadApi } from '../lib/api.server'
+import type { Me } from '../lib/types'
+import type { Route } from './+types/app-layout'
+
+export async function loader({ context, request }: Route.LoaderArgs) {
+  const me = await loadApi<Me>(context, request, '/me')
+  if (me.kind !== 'user') throw new Response('Sign in as a person to use the web app.', { status: 403 })
+  return { user: { email: me.email, name: me.name } }
+}
+
+/** The signed-in person, for any page inside the frame. */
+export function useSignedInUser() {
+  return useRouteLoaderData<typeof loader>('routes/app-layout')?.user
+}
+
+export default function AppLayout({ loaderData }: Route.ComponentProps) {
+  return (
+    <div className="min-h-screen bg-[radial-gradient(ellipse_at_top,rgba(139,92,246,0.12),transparent_60%)]">
+      <AppHeader email={loaderData.user.email} name={loaderData.user.name} />
+      <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+        <Outlet />
+      </main>
+    </div>
+  )
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  return (
+    <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+      <RouteError error={error} />
+    </main>
+  )
+}

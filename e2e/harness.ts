@@ -1,0 +1,284 @@
+/**
+ * End-to-end harness: starts the whole product the way `npm start` does, and drives it through
+ * headless Chromium. Every e2e test file uses it:
+ *
+ * ```ts
+ * import { afterAll, beforeAll, test } from 'vitest'
+ * import { launchBrowser, signInLocally, startProduct, type Product } from './harness'
+ *
+ * let product: Product
+ * let browser: Browser
+ * beforeAll(async () => {
+ *   product = await startProduct()     // builds once per source state, then scripts/start.mjs
+ *   browser = await launchBrowser()
+ * })
+ * afterAll(async () => {
+ *   await browser?.close()
+ *   await product?.stop()              // stops the whole process group
+ * })
+ *
+ * test('…', async () => {
+ *   const page = await browser.newPage()
+ *   await signInLocally(page, product, { email: 'ada@example.com' })
+ *   await page.goto(product.url('/dashboard'))
+ * })
+ * ```
+ *
+ * Each product gets free ports (PORT, RENDER_PORT) and its own fresh state directory
+ * (PERSIST_TO), so test files never see each other's data. The app is built at most once per
+ * state of the sources (a content fingerprint, under a cross-process lock), and every product is
+ * started with SKIP_BUILD=1 on that build.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+
+/** The repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Where tests write screenshots and other artifacts (gitignored). */
+export const RESULTS_DIR = join(ROOT, 'test-results')
+
+export interface StartOptions {
+  /** Extra environment for scripts/start.mjs (and so for the render server and wrangler). */
+  env?: Record<string, string>
+  /** How long to wait for GET /api/health to answer 200. Default 90 s. */
+  readyTimeoutMs?: number
+}
+
+/** A running product: the Worker under Miniflare plus the native render server. */
+export interface Product {
+  /** Base URL of the Worker, e.g. `http://127.0.0.1:41234`. */
+  baseUrl: string
+  port: number
+  renderPort: number
+  /** The state directory (D1, R2, queues, DOs) of this product; removed by `stop()`. */
+  persistTo: string
+  /** An absolute URL for a path on the product. */
+  url(path: string): string
+  /** Everything the product printed so far (stdout and stderr, interleaved). */
+  logs(): string
+  /** Stops every process of the product (the whole process group) and removes its state. */
+  stop(): Promise<void>
+}
+
+/** Starts the whole product for a test file and waits until GET /api/health answers 200. */
+export async function startProduct(options: StartOptions = {}): Promise<Product> {
+  ensureBuild()
+  const [port, renderPort] = await freePorts(2)
+  const persistTo = mkdtempSync(join(tmpdir(), 'reelpilot-e2e-'))
+  const baseUrl = `http://127.0.0.1:${port}`
+  let output = ''
+
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {
+    cwd: ROOT,
+    // Its own process group, so stop() reaches wrangler, workerd and the render server too.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...options.env,
+      PORT: String(port),
+      RENDER_PORT: String(renderPort),
+      PERSIST_TO: persistTo,
+      SKIP_BUILD: '1',
+      HOST: '127.0.0.1',
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+    },
+  })
+  const append = (chunk: Buffer) => {
+    output += chunk.toString()
+  }
+  child.stdout!.on('data', append)
+  child.stderr!.on('data', append)
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const killOnExit = () => killGroup(child, 'SIGKILL')
+  process.once('exit', killOnExit)
+
+  let stopped = false
+  const product: Product = {
+    baseUrl,
+    port,
+    renderPort,
+    persistTo,
+    url: (path) => new URL(path, baseUrl).toString(),
+    logs: () => output,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      process.off('exit', killOnExit)
+      if (child.exitCode === null && child.signalCode === null) {
+        killGroup(child, 'SIGTERM')
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000)
+        await exited
+        clearTimeout(timer)
+      }
+      // Children of the group may outlive start.mjs by a moment; make sure none is left.
+      killGroup(child, 'SIGKILL')
+      rmSync(persistTo, { recursive: true, force: true })
+    },
+  }
+
+  try {
+    await waitForHealth(product, child, options.readyTimeoutMs ?? 90_000)
+  } catch (error) {
+    await product.stop()
+    throw error
+  }
+  return product
+}
+
+async function waitForHealth(product: Product, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  let last = 'no answer yet'
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The product stopped before it was ready (exit ${child.signalCode ?? child.exitCode}). Its output:\n${product.logs()}`)
+    }
+    try {
+      const res = await fetch(product.url('/api/health'), { signal: AbortSignal.timeout(5_000) })
+      if (res.status === 200) return
+      last = `${res.status} ${await res.text()}`
+    } catch (error) {
+      last = String((error as Error).cause ?? error)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  throw new Error(`GET /api/health did not answer 200 within ${Math.round(timeoutMs / 1000)} s (last: ${last}). The product's output:\n${product.logs()}`)
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch {
+    // The group is already gone.
+  }
+}
+
+/** Ports that were free a moment ago, found by letting the OS pick. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+      const server = createServer()
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', () => resolve(server))
+    })),
+  )
+  const ports = servers.map((s) => (s.address() as AddressInfo).port)
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
+  return ports
+}
+
+// ---------------------------------------------------------------------------------------------
+// The build
+
+/** Files that go into `react-router build`; tests and docs do not. */
+function buildInputs(): string[] {
+  const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`)
+  return listed.stdout
+    .split('\0')
+    .filter(Boolean)
+    .filter((f) => /^(app|workers|containers|public)\//.test(f) || /^[^/]+\.(ts|json|toml)$/.test(f) || f === 'package-lock.json')
+    .filter((f) => !/\.test\.tsx?$/.test(f) && !f.startsWith('e2e/'))
+    .sort()
+}
+
+/** A fingerprint of the build's inputs, by content (mtimes are not trusted). */
+export function sourceFingerprint(): string {
+  const hash = createHash('sha256')
+  for (const file of buildInputs()) {
+    const path = join(ROOT, file)
+    if (!existsSync(path)) continue // deleted but still in the index
+    hash.update(file).update('\0').update(readFileSync(path)).update('\0')
+  }
+  return hash.digest('hex')
+}
+
+const STAMP = join(ROOT, 'build', '.e2e-fingerprint')
+
+/**
+ * Builds the app unless `build/` was made from exactly the current sources. Runs under an
+ * exclusive `flock`, so test files and people running tests at the same time build once.
+ */
+export function ensureBuild() {
+  // `npm test` (scripts/test.mjs) builds once before any test and says so.
+  if (process.env.REELPILOT_BUILT === '1') return
+  const lockDir = join(ROOT, 'node_modules', '.cache')
+  mkdirSync(lockDir, { recursive: true })
+  const script = [
+    'set -e',
+    'want="$1"; stamp="$2"',
+    'if [ -f build/server/wrangler.json ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then exit 0; fi',
+    'echo "e2e: building the app (react-router build)" >&2',
+    'node_modules/.bin/react-router build',
+    'printf %s "$want" > "$stamp"',
+  ].join('\n')
+  // The stamp is read inside the lock: another process may have just built these sources.
+  const result = spawnSync(
+    'flock',
+    [join(lockDir, 'reelpilot-e2e-build.lock'), 'bash', '-c', script, 'build', sourceFingerprint(), STAMP],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 },
+  )
+  if (result.error) throw new Error(`Could not run the build under flock: ${result.error.message}`)
+  if (result.status !== 0) throw new Error(`react-router build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+/** Flags for headless Chromium in containers and CI: no sandbox, no GPU, no background traffic. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
+
+/** The Chromium to drive: CHROMIUM_PATH, the system one, else `@sparticuz/chromium`'s. Never downloads one. */
+export async function chromiumExecutable(): Promise<string> {
+  const configured = process.env.CHROMIUM_PATH
+  if (configured) {
+    if (existsSync(configured)) return configured
+    throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist`)
+  }
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
+  try {
+    const sparticuz = (await import('@sparticuz/chromium')).default
+    const path = await sparticuz.executablePath()
+    if (path && existsSync(path)) return path
+  } catch {
+    // Not installed or could not unpack: fall through to the message below.
+  }
+  throw new Error('Chromium is missing: apt-get install -y chromium')
+}
+
+/** Launches headless Chromium through playwright-core. Close it in afterAll. */
+export async function launchBrowser(): Promise<Browser> {
+  const { chromium } = await import('playwright-core')
+  return chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps many tests share
+
+/** Signs in through the local sign-in page, as a person would; ends on the dashboard. */
+export async function signInLocally(page: Page, product: Product, who: { email: string; name?: string }) {
+  await page.goto(product.url('/sign-in'))
+  await page.getByLabel('Email').fill(who.email)
+  if (who.name) await page.getByLabel('Name').fill(who.name)
+  await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in' }).click()])
+}
+
+/** A unique, slug-safe suffix, so names made by different tests never collide. */
+export function unique(label = 'x'): string {
+  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`
+}
+
+/** A path under test-results/ for an artifact, creating the folder. */
+export function resultPath(name: string): string {
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  return join(RESULTS_DIR, name)
+}

@@ -7,7 +7,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { and, eq, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { media, mediaParts } from '../db/schema'
+import { media, mediaParts, posts } from '../db/schema'
 import type { AppEnv } from '../env'
 import { HttpError } from '../lib/errors'
 import { type Grant, verifyGrant } from '../lib/signed-url'
@@ -85,6 +85,24 @@ export function parseRange(header: string | undefined, size: number): { offset: 
   return { offset: start, length: end - start + 1 }
 }
 
+/**
+ * A render output (video or cover) from the render server. Only while its post is rendering: a
+ * late upload from an abandoned render cannot overwrite a finished one.
+ */
+async function putRenderOutput(c: Context<AppEnv>, grant: Extract<Grant, { op: 'output' }>, length: number) {
+  if (length > grant.maxSize) throw new HttpError(413, `A render output may be at most ${grant.maxSize} bytes.`)
+  const post = await c.get('db').select({ status: posts.status }).from(posts).where(eq(posts.id, grant.postId)).get()
+  if (!post || post.status !== 'rendering') throw new HttpError(409, post ? `This post is ${post.status}; it takes no render now.` : 'This post was deleted.')
+  let object: R2Object
+  try {
+    object = await c.env.MEDIA.put(grant.key, exactBody(c.req.raw, length), { httpMetadata: { contentType: grant.contentType } })
+  } catch (error) {
+    throw interrupted(error)
+  }
+  c.header('ETag', object.httpEtag)
+  return c.json({ key: grant.key, size: object.size, etag: object.etag }, 200)
+}
+
 export const uploadsApi = createRouter()
   .openapi(
     createRoute({
@@ -101,9 +119,10 @@ export const uploadsApi = createRouter()
       },
     }),
     async (c) => {
-      const grant = await grantFor(c, c.req.valid('param').token, ['put', 'part', 'thumbnail'])
+      const grant = await grantFor(c, c.req.valid('param').token, ['put', 'part', 'thumbnail', 'output'])
       if (grant.op === 'get') throw new HttpError(403, 'This link is read-only.')
       const length = announcedLength(c)
+      if (grant.op === 'output') return putRenderOutput(c, grant, length)
       if (grant.op === 'thumbnail') {
         if (length > grant.maxSize) throw new HttpError(413, `A thumbnail may be at most ${grant.maxSize} bytes.`)
       } else if (length !== grant.size) {

@@ -35,6 +35,15 @@ export type Grant =
       exp: number
     }
   | {
+      /** Upload a render output (video or cover) of post `postId`, at most `maxSize` bytes. */
+      op: 'output'
+      postId: string
+      key: string
+      maxSize: number
+      contentType: string
+      exp: number
+    }
+  | {
       /** Read an object (range requests allowed), served with `contentType`. */
       op: 'get'
       key: string

@@ -25,6 +25,17 @@ async function newPage(): Promise<Page> {
 }
 
 describe('dashboard', () => {
+  test('the landing page says what Reelpilot does and leads to sign-in', async () => {
+    const page = await newPage()
+    await page.goto(product.url('/'))
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Shorts, TikToks and Reels')
+    await page.screenshot({ path: resultPath('landing.png'), fullPage: true })
+    await page.getByRole('link', { name: 'Sign in to get started' }).first().click()
+    await page.getByRole('heading', { name: 'Sign in to Reelpilot' }).waitFor()
+    await page.screenshot({ path: resultPath('sign-in.png') })
+    await page.context().close()
+  })
+
   test('a signed-out visitor is sent to sign in, and comes back to the dashboard', async () => {
     const page = await newPage()
     await page.goto(product.url('/dashboard'))

@@ -1,0 +1,130 @@
+/**
+ * Workspace settings and the project page in Chromium: rename, members and their roles (with the
+ * API's "last owner" refusal shown on the row), API keys whose secret is shown once, and the
+ * project's section placeholders.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { launchBrowser, resultPath, signInLocally, startProduct, unique, type Product } from './harness'
+
+let product: Product
+let browser: Browser
+let page: Page
+let workspaceId: string
+
+beforeAll(async () => {
+  product = await startProduct()
+  browser = await launchBrowser()
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  page = await context.newPage()
+  await signInLocally(page, product, { email: `${unique('owner')}@example.com`, name: 'Olive Owner' })
+  const form = page.getByRole('form', { name: 'New workspace' })
+  await form.getByLabel('Workspace name').fill('Olive Media')
+  await form.getByLabel('Slug').fill(unique('olive').toLowerCase())
+  await form.getByRole('button', { name: 'Create workspace' }).click()
+  await page.getByText('Workspace “Olive Media” created.').waitFor()
+  const href = await page.getByTestId('workspaces').getByRole('link', { name: 'Settings' }).getAttribute('href')
+  workspaceId = new URL(href!, product.baseUrl).searchParams.get('workspace')!
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await product?.stop()
+})
+
+describe('settings', () => {
+  test('rename the workspace; an empty name is shown on the name field', async () => {
+    await page.goto(product.url(`/settings?workspace=${workspaceId}`))
+    const form = page.getByRole('form', { name: 'Rename workspace' })
+    await form.getByLabel('Workspace name').fill('')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.locator('input[name="name"][aria-invalid="true"]').waitFor()
+    expect(await form.getByRole('alert').first().textContent()).toBe('Must not be empty')
+
+    await form.getByLabel('Workspace name').fill('Olive Media Group')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Olive Media Group' }).waitFor()
+  })
+
+  test('invite a member, change their role, and see the last owner refused', async () => {
+    await page.goto(product.url(`/settings?workspace=${workspaceId}`))
+    const invitee = `${unique('ed')}@example.com`
+    const invite = page.getByRole('form', { name: 'Invite a member' })
+    await invite.getByLabel('Invite by email').fill('nobody')
+    await invite.getByRole('button', { name: 'Invite' }).click()
+    await invite.locator('input[name="email"][aria-invalid="true"]').waitFor()
+
+    await invite.getByLabel('Invite by email').fill(invitee)
+    await invite.getByLabel('Role').selectOption('editor')
+    await invite.getByRole('button', { name: 'Invite' }).click()
+    await page.getByText(`${invitee} was added as editor.`).waitFor()
+    const members = page.getByRole('list', { name: 'Members' })
+    const row = members.getByRole('form', { name: `Role of ${invitee}` })
+    await row.waitFor()
+    await row.getByLabel(`Role of ${invitee}`).selectOption('viewer')
+    await row.getByRole('button', { name: 'Change role' }).click()
+    await page.getByText('Now viewer.').waitFor()
+
+    // The owner (the signed-in person) cannot step down while they are the only owner.
+    const ownerRow = members.locator('li', { has: page.getByText('you', { exact: true }) })
+    await ownerRow.getByRole('combobox').selectOption('admin')
+    await ownerRow.getByRole('button', { name: 'Change role' }).click()
+    await ownerRow.getByText('This is the last owner: make someone else owner first.').waitFor()
+  })
+
+  test('create an API key: its secret is shown once; then revoke it', async () => {
+    await page.goto(product.url(`/settings?workspace=${workspaceId}`))
+    const form = page.getByRole('form', { name: 'Create an API key' })
+    await form.getByLabel('Key name').fill('Zapier')
+    await form.getByLabel('Key role').selectOption('editor')
+    await form.getByRole('button', { name: 'Create key' }).click()
+    const secret = (await page.getByTestId('api-key-secret').textContent())!.trim()
+    expect(secret).toMatch(/^rp_/)
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: resultPath('settings.png'), fullPage: true })
+
+    // The secret works against the API as that key.
+    const me = await fetch(product.url('/api/me'), { headers: { authorization: `Bearer ${secret}` } })
+    expect(me.status).toBe(200)
+    expect(await me.json()).toMatchObject({ kind: 'apiKey', workspaceId, role: 'editor' })
+
+    // Shown once: a new load lists the key by its prefix only.
+    await page.goto(product.url(`/settings?workspace=${workspaceId}`))
+    expect(await page.getByTestId('api-key-secret').count()).toBe(0)
+    const keys = page.getByRole('table', { name: 'API keys' })
+    await keys.getByText(`${secret.slice(0, 10)}…`).waitFor()
+
+    await page.getByRole('form', { name: 'Revoke Zapier' }).getByRole('button', { name: 'Revoke' }).click()
+    await keys.getByText(/^revoked/).waitFor()
+    const after = await fetch(product.url('/api/me'), { headers: { authorization: `Bearer ${secret}` } })
+    expect(after.status).toBe(401)
+  })
+})
+
+describe('project page', () => {
+  test('shows the project and its sections, each saying it is not built yet', async () => {
+    await page.goto(product.url('/dashboard'))
+    const form = page.getByRole('form', { name: 'New project' })
+    await form.getByLabel('Project name').fill('Studio Diaries')
+    await form.getByRole('button', { name: 'Create project' }).click()
+    await page.getByText('Project “Studio Diaries” created.').waitFor()
+    await page.getByRole('link', { name: /Studio Diaries/ }).click()
+    await page.getByRole('heading', { level: 1, name: 'Studio Diaries' }).waitFor()
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: resultPath('project.png'), fullPage: true })
+
+    const nav = page.getByRole('navigation', { name: 'Project' })
+    for (const section of ['Connections', 'Library', 'Autopilot', 'Content', 'Analytics']) {
+      await nav.getByRole('link', { name: section }).click()
+      await page.getByRole('region', { name: section }).waitFor()
+      expect(new URL(page.url()).pathname).toMatch(new RegExp(`/projects/prj_[^/]+/${section.toLowerCase()}$`))
+      expect(await page.getByText('Not built yet').first().isVisible()).toBe(true)
+    }
+  })
+
+  test('a project that is not yours answers 404 with the API’s message', async () => {
+    const res = await page.goto(product.url('/projects/prj_doesnotexist0000000'))
+    expect(res?.status()).toBe(404)
+    await page.getByText('Project not found').waitFor()
+  })
+})

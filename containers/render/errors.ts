@@ -37,9 +37,11 @@ export class BadRequestError extends Error {
 /** The spec cannot be rendered as asked (e.g. it breaks a platform's limits): answered with 422. */
 export class SpecRefusedError extends Error {
   readonly code: string
-  constructor(code: string, message: string) {
+  readonly details: Record<string, unknown>
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
     super(message)
     this.name = 'SpecRefusedError'
     this.code = code
+    this.details = details
   }
 }

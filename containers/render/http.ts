@@ -2,6 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ZodType } from 'zod'
 import { BadRequestError, MediaError, SpecRefusedError, UpstreamError } from './errors.ts'
+import { RecipeError } from './recipe/index.ts'
+import { RenderFailedError } from './render-job.ts'
 
 /** Sends a JSON answer. */
 export function sendJson(res: ServerResponse, status: number, body: unknown) {
@@ -40,7 +42,9 @@ export async function readJson<T>(req: IncomingMessage, schema: ZodType<T>): Pro
 export function errorAnswer(error: unknown): { status: number; body: Record<string, unknown> } {
   if (error instanceof BadRequestError) return { status: 400, body: { error: error.message, code: 'bad_request' } }
   if (error instanceof MediaError) return { status: 422, body: { error: error.message, code: error.code } }
-  if (error instanceof SpecRefusedError) return { status: 422, body: { error: error.message, code: error.code } }
+  if (error instanceof SpecRefusedError) return { status: 422, body: { error: error.message, code: error.code, ...error.details } }
+  if (error instanceof RecipeError) return { status: 422, body: { error: error.message, code: error.code } }
+  if (error instanceof RenderFailedError) return { status: 422, body: { error: error.message, code: 'render_failed' } }
   if (error instanceof UpstreamError) {
     return { status: 502, body: { error: error.message, code: 'upstream', upstreamStatus: error.upstreamStatus } }
   }

@@ -6,9 +6,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
+import { BadRequestError, SpecRefusedError } from './errors.ts'
 import { errorAnswer, readJson, sendJson } from './http.ts'
 import { probe, thumbnail, type Tools } from './media.ts'
 import { ffprobeBeside, runProcess } from './process.ts'
+import { checkPlatformLimits, planRender, renderSpecSchema } from './recipe/index.ts'
+import { RenderSlots, runRender, type RenderStage } from './render-job.ts'
 import { isWebUrl } from './transfer.ts'
 
 export interface RenderServerOptions {
@@ -16,6 +19,12 @@ export interface RenderServerOptions {
   ffmpegPath?: string
   /** Path of ffprobe, when it does not sit beside ffmpeg. */
   ffprobePath?: string
+  /** Renders at once; the rest queue. Default: the machine's cores. */
+  concurrency?: number
+  /** A render (queue wait excluded) is killed after this long. Default 20 minutes. */
+  renderTimeoutMs?: number
+  /** Extra fonts for libass; fontconfig's system fonts are always available. */
+  fontsDir?: string
 }
 
 const webUrl = z.string().refine(isWebUrl, 'must be an http(s) URL')
@@ -27,12 +36,22 @@ const thumbnailBody = z.object({
   atSec: z.number().min(0).max(86_400).optional(),
   width: z.number().int().min(16).max(3840).optional(),
 })
+const renderBody = z.object({
+  sourceUrl: webUrl,
+  outputUrl: webUrl,
+  coverUrl: webUrl,
+  logoUrl: webUrl.optional(),
+  spec: renderSpecSchema,
+})
 
 /** Builds the HTTP server without listening, so tests can bind it to a free port. */
 export function createRenderServer(options: RenderServerOptions = {}) {
   const ffmpeg = options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg'
   const tools: Tools = { ffmpeg, ffprobe: options.ffprobePath ?? process.env.FFPROBE_PATH ?? ffprobeBeside(ffmpeg) }
   let ffmpegVersion: string | undefined
+  const slots = new RenderSlots(options.concurrency ?? availableParallelism())
+  const renderTimeoutMs = options.renderTimeoutMs ?? 20 * 60_000
+  const fontsDir = options.fontsDir ?? process.env.FONTS_DIR
 
   async function route(req: IncomingMessage, res: ServerResponse, signal: AbortSignal) {
     const url = new URL(req.url ?? '/', 'http://render')
@@ -42,7 +61,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
         const result = await runProcess(ffmpeg, ['-hide_banner', '-version']).catch((error: Error) => ({ code: -1, stdout: '', stderr: error.message }))
         if (result.code !== 0) return sendJson(res, 503, { status: 'degraded', error: `ffmpeg is not runnable: ${result.stderr.trim()}` })
         ffmpegVersion ??= result.stdout.split('\n')[0]
-        return sendJson(res, 200, { status: 'ok', ffmpeg: ffmpegVersion, slots: availableParallelism() })
+        return sendJson(res, 200, { status: 'ok', ffmpeg: ffmpegVersion, slots: slots.slots, active: slots.active, queued: slots.queued })
       }
       case 'POST /probe': {
         const body = await readJson(req, probeBody)
@@ -53,8 +72,72 @@ export function createRenderServer(options: RenderServerOptions = {}) {
         const body = await readJson(req, thumbnailBody)
         return sendJson(res, 200, await thumbnail(tools, body, signal))
       }
+      case 'POST /render':
+        return render(req, res, signal)
       default:
         return sendJson(res, 404, { error: `There is no route ${req.method} ${url.pathname}.`, code: 'not_found' })
+    }
+  }
+
+  // POST /render: everything that can be refused is checked before answering 200, so bad
+  // input gets a plain 4xx; after that the answer is NDJSON, one event per line.
+  async function render(req: IncomingMessage, res: ServerResponse, clientSignal: AbortSignal) {
+    const body = await readJson(req, renderBody)
+    const source = await probe(tools, body.sourceUrl, clientSignal)
+    // Planning with a dummy output checks the trim against the source before anything runs.
+    const plan = planRender(body.spec, source, { input: body.sourceUrl, output: 'out.mp4', subtitles: 'texts.ass' })
+    const problems = checkPlatformLimits(body.spec, plan.durationSec)
+    if (problems.length) {
+      throw new SpecRefusedError('platform_limits', problems.map((p) => p.reason).join(' '), { problems })
+    }
+    if (body.logoUrl && body.spec.style !== 'corporate') {
+      throw new BadRequestError('Invalid logoUrl: only the corporate style shows a logo.')
+    }
+
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' })
+    const send = (event: Record<string, unknown>) => {
+      if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(event)}\n`)
+    }
+    send({ type: 'accepted', durationSec: plan.durationSec, width: plan.width, height: plan.height })
+    const timeout = new AbortController()
+    const signal = AbortSignal.any([clientSignal, timeout.signal])
+    let lastFraction = -1
+    let lastAt = 0
+    try {
+      const result = await slots.run(
+        signal,
+        async () => {
+          const timer = setTimeout(() => timeout.abort(new Error('timeout')), renderTimeoutMs)
+          try {
+            return await runRender(tools, body, source, signal, {
+              onStage: (stage: RenderStage) => send({ type: 'stage', stage }),
+              onProgress: (fraction, outTimeSec) => {
+                const now = Date.now()
+                // At most one line per percent or per quarter second: enough for a progress bar.
+                if (fraction - lastFraction < 0.01 && now - lastAt < 250 && fraction < 1) return
+                lastFraction = fraction
+                lastAt = now
+                send({ type: 'progress', fraction: Math.round(fraction * 1000) / 1000, outTimeSec: Math.round(outTimeSec * 100) / 100 })
+              },
+            }, { fontsDir })
+          } finally {
+            clearTimeout(timer)
+          }
+        },
+        (position) => send({ type: 'queued', position }),
+      )
+      send({ type: 'result', ...result })
+    } catch (error) {
+      if (clientSignal.aborted) return
+      if (timeout.signal.aborted) {
+        send({ type: 'error', status: 504, code: 'timeout', error: `The render took longer than ${Math.round(renderTimeoutMs / 1000)} s and was stopped.` })
+      } else {
+        const { status, body: answer } = errorAnswer(error)
+        if (status >= 500 && status !== 502) console.error('render server:', error)
+        send({ type: 'error', status, ...answer })
+      }
+    } finally {
+      res.end()
     }
   }
 

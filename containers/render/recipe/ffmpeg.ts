@@ -1,0 +1,213 @@
+/**
+ * Turns a render spec into FFmpeg command lines. The render server runs them with native
+ * FFmpeg and the browser preview runs them with ffmpeg.wasm; only the quality settings
+ * (size and speed) differ between the two.
+ */
+import { ASPECT_SIZES, type RenderSpec } from './spec.ts'
+import { AUDIO_BITRATE, MAX_VIDEO_BITRATE } from './platforms.ts'
+import { buildAss, timeline } from './styles.ts'
+import { isRtlLanguage } from './text.ts'
+
+/** A spec that cannot be rendered from this source (a trim past its end...). Pure, so the preview can show it too. */
+export class RecipeError extends Error {
+  readonly code: string
+  constructor(code: string, message: string) {
+    super(message)
+    this.name = 'RecipeError'
+    this.code = code
+  }
+}
+
+export interface QualitySettings {
+  /** Output size as a fraction of the full-size frame. */
+  scale: number
+  preset: string
+  crf: number
+  /** Measure loudness in a first pass and normalise linearly (final), or in one dynamic pass (preview). */
+  twoPassLoudness: boolean
+}
+
+/** The two qualities: the real render, and the quick low-resolution preview. */
+export const QUALITY = {
+  final: { scale: 1, preset: 'veryfast', crf: 21, twoPassLoudness: true },
+  preview: { scale: 1 / 3, preset: 'ultrafast', crf: 30, twoPassLoudness: false },
+} satisfies Record<string, QualitySettings>
+
+export type QualityName = keyof typeof QUALITY
+
+export interface SourceInfo {
+  durationSec: number
+  hasAudio: boolean
+  /** A still image: it is looped for the trim's duration. */
+  isImage?: boolean
+}
+
+export interface RecipeFiles {
+  /** Path or URL of the source clip. */
+  input: string
+  /** Options placed before the source's `-i` (network timeouts on the server). */
+  inputOptions?: string[]
+  output: string
+  /** Where the caller writes `plan.ass`. */
+  subtitles: string
+  /** A folder of font files for libass; the server also has fontconfig. */
+  fontsDir?: string
+  /** Path or URL of a logo image (corporate style). */
+  logo?: string
+}
+
+/** Loudness of the source as measured by loudnorm's first pass. */
+export interface LoudnessMeasure {
+  input_i: string
+  input_tp: string
+  input_lra: string
+  input_thresh: string
+  target_offset: string
+}
+
+export interface RenderPlan {
+  width: number
+  height: number
+  /** Duration of the output: the trim, shortened when the source ends first. */
+  durationSec: number
+  /** The ASS document that draws the texts; write it to files.subtitles. */
+  ass: string
+  /** First pass that measures loudness (null when there is no audio or the quality skips it). */
+  loudnessArgs: string[] | null
+  /** The render itself; pass the first pass's measure when there was one. */
+  renderArgs: (measure?: LoudnessMeasure | null) => string[]
+  /** When the cover is grabbed: the hook fully on screen. */
+  coverAtSec: number
+  /** Grabs the JPEG cover from the finished render. */
+  coverArgs: (cover: string) => string[]
+}
+
+const TARGET = 'I=-14:TP=-1.5:LRA=11'
+const FPS = 30
+
+const even = (n: number) => Math.max(2, 2 * Math.round(n / 2))
+const sec = (n: number) => n.toFixed(3)
+
+/** Quotes a path for a filter option (filtergraph and option escaping both apply). */
+function filterPath(path: string): string {
+  return `'${path.replace(/\\/g, '\\\\\\\\').replace(/'/g, "'\\\\\\''").replace(/:/g, '\\\\:')}'`
+}
+
+/** Plans every FFmpeg command of one render. Throws RecipeError when the source cannot give what the spec asks. */
+export function planRender(spec: RenderSpec, source: SourceInfo, files: RecipeFiles, qualityName: QualityName = 'final'): RenderPlan {
+  const quality = QUALITY[qualityName]
+  const full = ASPECT_SIZES[spec.aspect]
+  const W = even(full.width * quality.scale)
+  const H = even(full.height * quality.scale)
+  const start = spec.trim.startSec
+  let durationSec = spec.trim.durationSec
+  if (!source.isImage) {
+    if (start >= source.durationSec - 0.1) {
+      throw new RecipeError(
+        'trim_past_end',
+        `The trim starts at ${start} s but the clip is only ${Math.round(source.durationSec * 10) / 10} s long.`,
+      )
+    }
+    durationSec = Math.min(durationSec, Math.floor((source.durationSec - start) * 1000) / 1000)
+  }
+  const ass = buildAss(spec, full, durationSec)
+  const rtl = isRtlLanguage(spec.language)
+
+  const sourceInput = source.isImage
+    ? ['-loop', '1', '-framerate', String(FPS), '-t', sec(durationSec), ...(files.inputOptions ?? []), '-i', files.input]
+    : [...(start > 0 ? ['-ss', sec(start)] : []), '-t', sec(durationSec), ...(files.inputOptions ?? []), '-i', files.input]
+  const inputs = [...sourceInput]
+  let next = 1
+  const logoIndex = spec.style === 'corporate' && files.logo ? next++ : -1
+  if (logoIndex > 0) inputs.push('-i', files.logo as string)
+  const silenceIndex = source.hasAudio && !source.isImage ? -1 : next++
+  if (silenceIndex > 0) inputs.push('-f', 'lavfi', '-t', sec(durationSec), '-i', 'anullsrc=r=48000:cl=stereo')
+
+  const v: string[] = []
+  const framing =
+    spec.framing === 'crop'
+      ? `[0:v]fps=${FPS},scale=${W}:${H}:force_original_aspect_ratio=increase,crop=${W}:${H},setsar=1[framed]`
+      : // The whole frame over a blurred, darkened copy of itself; the blur runs at an eighth of
+        // the size, which looks the same and costs a fraction.
+        `[0:v]fps=${FPS},split=2[bgsrc][fgsrc];` +
+        `[bgsrc]scale=${even(W / 8)}:${even(H / 8)}:force_original_aspect_ratio=increase,crop=${even(W / 8)}:${even(H / 8)},gblur=sigma=4,scale=${W}:${H},eq=brightness=-0.06[bg];` +
+        `[fgsrc]scale=${W}:${H}:force_original_aspect_ratio=decrease:force_divisible_by=2[fg];` +
+        `[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2,setsar=1[framed]`
+  v.push(framing)
+  let last = 'framed'
+  if (logoIndex > 0) {
+    const logoH = even((110 * Math.min(W, H)) / 1080)
+    const margin = Math.round((48 * Math.min(W, H)) / 1080)
+    const x = rtl ? `${margin}` : `W-w-${margin}`
+    v.push(`[${logoIndex}:v]scale=-2:${logoH},format=rgba[logo]`, `[${last}][logo]overlay=x=${x}:y=${margin}[logoed]`)
+    last = 'logoed'
+  }
+  const fonts = files.fontsDir ? `:fontsdir=${filterPath(files.fontsDir)}` : ''
+  v.push(`[${last}]subtitles=filename=${filterPath(files.subtitles)}${fonts},format=yuv420p[v]`)
+
+  const audioIn = silenceIndex > 0 ? `${silenceIndex}:a` : '0:a'
+  const audioFilter = (measure?: LoudnessMeasure | null) => {
+    if (silenceIndex > 0) return `[${audioIn}]anull[a]`
+    const base = 'aresample=48000,aformat=channel_layouts=stereo'
+    let norm = `loudnorm=${TARGET}`
+    if (quality.twoPassLoudness && measure) {
+      // Near-silent sources are left alone: lifting them to -14 LUFS would only amplify hiss.
+      if (!(Number(measure.input_i) > -60)) norm = 'anull'
+      else
+        norm =
+          `loudnorm=${TARGET}:measured_I=${measure.input_i}:measured_TP=${measure.input_tp}` +
+          `:measured_LRA=${measure.input_lra}:measured_thresh=${measure.input_thresh}:offset=${measure.target_offset}:linear=true`
+    }
+    // loudnorm works at 192 kHz internally; bring it back to 48 kHz stereo for AAC.
+    return `[${audioIn}]${base},${norm},aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo[a]`
+  }
+
+  const loudnessArgs =
+    quality.twoPassLoudness && source.hasAudio && !source.isImage
+      ? ['-hide_banner', '-nostdin', ...sourceInput, '-vn', '-sn', '-dn', '-af', `aresample=48000,aformat=channel_layouts=stereo,loudnorm=${TARGET}:print_format=json`, '-f', 'null', '-']
+      : null
+
+  const renderArgs = (measure?: LoudnessMeasure | null) => [
+    '-hide_banner', '-nostdin', '-y',
+    ...inputs,
+    '-filter_complex', [...v, audioFilter(measure)].join(';'),
+    '-map', '[v]', '-map', '[a]',
+    '-t', sec(durationSec),
+    '-r', String(FPS),
+    '-c:v', 'libx264', '-preset', quality.preset, '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+    '-crf', String(quality.crf), '-maxrate', String(MAX_VIDEO_BITRATE * quality.scale), '-bufsize', String(MAX_VIDEO_BITRATE * 2 * quality.scale),
+    '-g', String(FPS * 2),
+    '-c:a', 'aac', '-b:a', String(AUDIO_BITRATE), '-ar', '48000', '-ac', '2',
+    '-movflags', '+faststart',
+    files.output,
+  ]
+
+  const t = timeline(spec, durationSec)
+  // The cover shows the hook once its entrance animation is over, or an early frame.
+  const coverAtSec = Math.max(0, Math.min(1, durationSec / 2, t.hook ? Math.max(0.4, t.hook.end - 0.3) : 1))
+  const coverArgs = (cover: string) => [
+    '-hide_banner', '-nostdin', '-y', '-ss', sec(coverAtSec), '-i', files.output,
+    '-frames:v', '1', '-q:v', '2', '-f', 'image2', '-update', '1', cover,
+  ]
+
+  return { width: W, height: H, durationSec, ass, loudnessArgs, renderArgs, coverAtSec, coverArgs }
+}
+
+/** Reads loudnorm's JSON report from the first pass's stderr; null when it is missing. */
+export function parseLoudness(stderr: string): LoudnessMeasure | null {
+  const at = stderr.lastIndexOf('"input_i"')
+  if (at < 0) return null
+  const open = stderr.lastIndexOf('{', at)
+  const close = stderr.indexOf('}', at)
+  try {
+    return JSON.parse(stderr.slice(open, close + 1)) as LoudnessMeasure
+  } catch {
+    return null
+  }
+}
+
+/** Reads one block of `-progress` output into the output time reached, in seconds (null if none). */
+export function parseProgress(block: string): number | null {
+  const m = /out_time_(?:us|ms)=(\d+)/.exec(block)
+  return m ? Number(m[1]) / 1e6 : null
+}

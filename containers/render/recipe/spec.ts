@@ -1,0 +1,79 @@
+/**
+ * The render spec: everything that decides how a post looks. Parsed with zod at the edge
+ * (the render server, the preview) and turned into FFmpeg arguments by the rest of recipe/.
+ * Pure TypeScript: no Node or browser API, so the browser preview shares it.
+ */
+import { z } from 'zod'
+
+export const ASPECTS = ['9:16', '1:1', '16:9'] as const
+export const FRAMINGS = ['crop', 'fit'] as const
+export const STYLES = ['minimal', 'neon', 'corporate'] as const
+export const OBJECTIVES = ['traffic', 'awareness', 'conversion'] as const
+export const PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
+
+export type Aspect = (typeof ASPECTS)[number]
+export type Framing = (typeof FRAMINGS)[number]
+export type StyleName = (typeof STYLES)[number]
+export type Objective = (typeof OBJECTIVES)[number]
+export type Platform = (typeof PLATFORMS)[number]
+
+/** Output frame size of each aspect at full quality. */
+export const ASPECT_SIZES: Record<Aspect, { width: number; height: number }> = {
+  '9:16': { width: 1080, height: 1920 },
+  '1:1': { width: 1080, height: 1080 },
+  '16:9': { width: 1920, height: 1080 },
+}
+
+const caption = z
+  .object({
+    text: z.string().trim().min(1).max(200),
+    startSec: z.number().min(0),
+    endSec: z.number().positive(),
+  })
+  .refine((c) => c.endSec > c.startSec, { message: 'endSec must be after startSec', path: ['endSec'] })
+
+export const renderSpecSchema = z.object({
+  /** The part of the source to use, in seconds. */
+  trim: z.object({
+    startSec: z.number().min(0).default(0),
+    durationSec: z.number().min(0.5).max(900),
+  }),
+  aspect: z.enum(ASPECTS).default('9:16'),
+  /** crop: fill the frame, centred; fit: the whole source over a blurred copy of itself. */
+  framing: z.enum(FRAMINGS).default('crop'),
+  style: z.enum(STYLES).default('minimal'),
+  /** Used by the corporate style for its lower-third bar and hook box. */
+  brandColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e40af')
+    .default('#1e40af'),
+  /** BCP 47 language of the texts (en, ru, ar, he, zh-TW, ja, ko...): picks fonts, direction and the default call to action. */
+  language: z
+    .string()
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a language tag like en or zh-TW')
+    .default('en'),
+  objective: z.enum(OBJECTIVES).default('awareness'),
+  texts: z
+    .object({
+      /** Shown in the first seconds, large. */
+      hook: z.string().trim().max(140).optional(),
+      hookSec: z.number().min(0.5).max(10).default(3),
+      /** Timed lines, in seconds of the output (0 is the first frame of the post). */
+      captions: z.array(caption).max(300).default([]),
+      /** Overrides the call to action chosen by the objective; an empty string shows none. */
+      callToAction: z.string().trim().max(80).optional(),
+    })
+    .default({ hookSec: 3, captions: [] }),
+  /** Platforms the render will be published to: their limits are checked before rendering. */
+  platforms: z.array(z.enum(PLATFORMS)).default([]),
+})
+
+/** A parsed render spec (defaults filled in). */
+export type RenderSpec = z.output<typeof renderSpecSchema>
+/** A render spec as a client may send it (defaults optional). */
+export type RenderSpecInput = z.input<typeof renderSpecSchema>
+
+/** Parses a spec, filling defaults; throws a ZodError naming the field on bad input. */
+export function parseRenderSpec(input: unknown): RenderSpec {
+  return renderSpecSchema.parse(input)
+}

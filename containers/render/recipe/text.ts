@@ -1,0 +1,171 @@
+/**
+ * Text handling shared by every style: which script a text is in, which font family
+ * draws it, which way it runs, the call to action per objective and language, and
+ * escaping for ASS (the subtitle format libass renders inside FFmpeg).
+ */
+import type { Objective, StyleName } from './spec.ts'
+
+export type Script = 'latin' | 'arabic' | 'hebrew' | 'cjk'
+
+/** The script that dominates a text (most letters), so one font family can draw all of it. */
+export function detectScript(text: string): Script {
+  const counts: Record<Script, number> = { latin: 0, arabic: 0, hebrew: 0, cjk: 0 }
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0
+    if ((c >= 0x0600 && c <= 0x06ff) || (c >= 0x0750 && c <= 0x077f) || (c >= 0x08a0 && c <= 0x08ff) || (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff)) counts.arabic++
+    else if ((c >= 0x0590 && c <= 0x05ff) || (c >= 0xfb1d && c <= 0xfb4f)) counts.hebrew++
+    else if (
+      (c >= 0x1100 && c <= 0x11ff) || (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) ||
+      (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xffef) || (c >= 0x20000 && c <= 0x2fa1f)
+    ) counts.cjk++
+    else if (/\p{L}/u.test(ch)) counts.latin++
+  }
+  let best: Script = 'latin'
+  for (const s of ['arabic', 'hebrew', 'cjk'] as const) if (counts[s] > counts[best]) best = s
+  return best
+}
+
+/** True for languages written right to left. */
+export function isRtlLanguage(language: string): boolean {
+  return ['ar', 'he', 'iw', 'fa', 'ur', 'yi', 'ps', 'ckb', 'dv', 'sd', 'ug'].includes(primary(language))
+}
+
+function primary(language: string) {
+  return language.toLowerCase().split('-')[0]
+}
+
+/** Which CJK face: the same ideograph is drawn differently in Japan, Korea and China. */
+function cjkRegion(language: string): 'JP' | 'KR' | 'SC' | 'TC' {
+  const lang = language.toLowerCase()
+  if (lang.startsWith('ja')) return 'JP'
+  if (lang.startsWith('ko')) return 'KR'
+  if (/^zh-(tw|hk|mo|hant)/.test(lang)) return 'TC'
+  return 'SC'
+}
+
+/** The two typefaces of a style: `display` for the hook and call to action, `text` for captions. */
+export type FontRole = 'display' | 'text'
+
+// Every family here is an open-licence Noto font from Debian's fonts-noto-core and
+// fonts-noto-cjk (installed by the Dockerfile and CI). Each style keeps its own look in
+// every script: minimal is a plain sans, neon a display sans, corporate a serif headline.
+const FAMILIES: Record<StyleName, Record<Exclude<Script, 'cjk'>, Record<FontRole, string>>> = {
+  minimal: {
+    latin: { display: 'Noto Sans', text: 'Noto Sans' },
+    arabic: { display: 'Noto Sans Arabic', text: 'Noto Sans Arabic' },
+    hebrew: { display: 'Noto Sans Hebrew', text: 'Noto Sans Hebrew' },
+  },
+  neon: {
+    latin: { display: 'Noto Sans Display', text: 'Noto Sans Display' },
+    // Not Noto Kufi Arabic: libass draws it as empty boxes once it falls back for a colon.
+    arabic: { display: 'Noto Sans Arabic', text: 'Noto Sans Arabic' },
+    hebrew: { display: 'Noto Sans Hebrew', text: 'Noto Sans Hebrew' },
+  },
+  corporate: {
+    latin: { display: 'Noto Serif Display', text: 'Noto Sans' },
+    arabic: { display: 'Noto Naskh Arabic', text: 'Noto Sans Arabic' },
+    hebrew: { display: 'Noto Serif Hebrew', text: 'Noto Sans Hebrew' },
+  },
+}
+
+/** The font family a style uses for a text in a language. */
+export function fontFamily(style: StyleName, role: FontRole, script: Script, language: string): string {
+  if (script === 'cjk') {
+    const region = cjkRegion(language)
+    return style === 'corporate' && role === 'display' ? `Noto Serif CJK ${region}` : `Noto Sans CJK ${region}`
+  }
+  return FAMILIES[style][script][role]
+}
+
+// Font files behind each family (Debian paths relative to /usr/share/fonts), used by the
+// browser preview to load only what a render needs, and by tests to check glyph coverage.
+const FILES: Record<string, { regular: string; bold: string }> = {
+  'Noto Sans': { regular: 'truetype/noto/NotoSans-Regular.ttf', bold: 'truetype/noto/NotoSans-Bold.ttf' },
+  'Noto Sans Display': { regular: 'truetype/noto/NotoSansDisplay-Regular.ttf', bold: 'truetype/noto/NotoSansDisplay-Bold.ttf' },
+  'Noto Serif Display': { regular: 'truetype/noto/NotoSerifDisplay-Regular.ttf', bold: 'truetype/noto/NotoSerifDisplay-Bold.ttf' },
+  'Noto Sans Arabic': { regular: 'truetype/noto/NotoSansArabic-Regular.ttf', bold: 'truetype/noto/NotoSansArabic-Bold.ttf' },
+  'Noto Kufi Arabic': { regular: 'truetype/noto/NotoKufiArabic-Regular.ttf', bold: 'truetype/noto/NotoKufiArabic-Bold.ttf' },
+  'Noto Naskh Arabic': { regular: 'truetype/noto/NotoNaskhArabic-Regular.ttf', bold: 'truetype/noto/NotoNaskhArabic-Bold.ttf' },
+  'Noto Sans Hebrew': { regular: 'truetype/noto/NotoSansHebrew-Regular.ttf', bold: 'truetype/noto/NotoSansHebrew-Bold.ttf' },
+  'Noto Serif Hebrew': { regular: 'truetype/noto/NotoSerifHebrew-Regular.ttf', bold: 'truetype/noto/NotoSerifHebrew-Bold.ttf' },
+}
+const CJK_FILES = {
+  sans: { regular: 'opentype/noto/NotoSansCJK-Regular.ttc', bold: 'opentype/noto/NotoSansCJK-Bold.ttc' },
+  serif: { regular: 'opentype/noto/NotoSerifCJK-Regular.ttc', bold: 'opentype/noto/NotoSerifCJK-Bold.ttc' },
+}
+
+/** The font file (relative to a fonts root such as /usr/share/fonts) of a family and weight. */
+export function fontFile(family: string, bold: boolean): string {
+  if (family.startsWith('Noto Sans CJK')) return CJK_FILES.sans[bold ? 'bold' : 'regular']
+  if (family.startsWith('Noto Serif CJK')) return CJK_FILES.serif[bold ? 'bold' : 'regular']
+  const entry = FILES[family]
+  if (!entry) throw new Error(`No font file is known for ${family}`)
+  return entry[bold ? 'bold' : 'regular']
+}
+
+// Short, plain calls to action per objective. Languages missing here fall back to English;
+// a creator can always write their own with texts.callToAction.
+const CTA: Record<string, Record<Objective, string>> = {
+  en: { traffic: 'Link in bio', awareness: 'Follow for more', conversion: 'Shop now: link in bio' },
+  es: { traffic: 'Enlace en la bio', awareness: 'Síguenos para más', conversion: 'Compra ya: enlace en la bio' },
+  fr: { traffic: 'Lien en bio', awareness: 'Abonne-toi pour la suite', conversion: 'Achète maintenant : lien en bio' },
+  de: { traffic: 'Link in der Bio', awareness: 'Folge für mehr', conversion: 'Jetzt kaufen: Link in der Bio' },
+  pt: { traffic: 'Link na bio', awareness: 'Siga para mais', conversion: 'Compre já: link na bio' },
+  it: { traffic: 'Link in bio', awareness: 'Seguici per altro', conversion: 'Acquista ora: link in bio' },
+  ru: { traffic: 'Ссылка в профиле', awareness: 'Подпишись, будет ещё', conversion: 'Купить: ссылка в профиле' },
+  uk: { traffic: 'Посилання в профілі', awareness: 'Підписуйся, буде ще', conversion: 'Купити: посилання в профілі' },
+  ar: { traffic: 'الرابط في الوصف', awareness: 'تابعنا للمزيد', conversion: 'اشترِ الآن: الرابط في الوصف' },
+  he: { traffic: 'הקישור בביו', awareness: 'עקבו לעוד', conversion: 'קנו עכשיו: הקישור בביו' },
+  zh: { traffic: '链接在简介', awareness: '关注看更多', conversion: '立即购买：链接在简介' },
+  ja: { traffic: 'リンクはプロフィールに', awareness: 'フォローしてね', conversion: '今すぐ購入：リンクはプロフィールに' },
+  ko: { traffic: '링크는 프로필에', awareness: '팔로우하고 더 보기', conversion: '지금 구매: 링크는 프로필에' },
+}
+
+/** The call to action shown at the end: the creator's own, else the objective's in the language. */
+export function callToAction(objective: Objective, language: string, custom?: string): string {
+  if (custom !== undefined) return custom
+  return (CTA[primary(language)] ?? CTA.en)[objective]
+}
+
+/**
+ * Makes text safe inside an ASS dialogue line: braces would open override blocks and a
+ * backslash before n, N or h is a line break or hard space, so neither may reach libass
+ * as typed. A typed line break becomes an ASS one.
+ */
+export function escapeAss(text: string): string {
+  return normalizeArabic(text)
+    .replace(/\r\n?/g, '\n')
+    .replace(/\\/g, '\\\u200b')
+    .replace(/\{/g, '(')
+    .replace(/\}/g, ')')
+    .replace(/\n/g, '\\N')
+}
+
+/**
+ * Writes tanween fath before a final alef (أولًا) rather than after it (أولاً): both spellings
+ * are correct, and libass 0.17 with Noto Arabic draws the second with a dotted circle.
+ */
+export function normalizeArabic(text: string): string {
+  return text.replace(/\u0627\u064b/g, '\u064b\u0627')
+}
+
+/**
+ * Breaks CJK text into lines of at most `perLine` characters: libass only wraps at spaces,
+ * and Chinese and Japanese have none. Other scripts are left to libass's own wrapping.
+ */
+export function wrapCjk(text: string, perLine: number): string {
+  const chars = [...text]
+  if (chars.length <= perLine) return text
+  const lines: string[] = []
+  for (let i = 0; i < chars.length; i += perLine) lines.push(chars.slice(i, i + perLine).join('').trim())
+  return lines.join('\n')
+}
+
+/** Upper-cases text in scripts that have case, as the neon style wants, respecting the language. */
+export function upper(text: string, language: string): string {
+  try {
+    return text.toLocaleUpperCase(language)
+  } catch {
+    return text.toUpperCase()
+  }
+}

@@ -175,7 +175,7 @@ export function planRender(spec: RenderSpec, source: SourceInfo, files: RecipeFi
     '-t', sec(durationSec),
     '-r', String(FPS),
     '-c:v', 'libx264', '-preset', quality.preset, '-profile:v', 'high', '-pix_fmt', 'yuv420p',
-    '-crf', String(quality.crf), '-maxrate', String(MAX_VIDEO_BITRATE * quality.scale), '-bufsize', String(MAX_VIDEO_BITRATE * 2 * quality.scale),
+    '-crf', String(quality.crf), '-maxrate', String(Math.round(MAX_VIDEO_BITRATE * quality.scale)), '-bufsize', String(Math.round(MAX_VIDEO_BITRATE * 2 * quality.scale)),
     '-g', String(FPS * 2),
     '-c:a', 'aac', '-b:a', String(AUDIO_BITRATE), '-ar', '48000', '-ac', '2',
     '-movflags', '+faststart',

@@ -57,6 +57,11 @@ export function assColor(hex: string, opacity = 1): string {
   return `&H${aa}${bb}${gg}${rr}`.toUpperCase()
 }
 
+/** `#rrggbb` as an ASS override colour (`\\1c&HBBGGRR&`). */
+export function assTagColor(hex: string): string {
+  return `&H${hex.slice(5, 7)}${hex.slice(3, 5)}${hex.slice(1, 3)}&`.toUpperCase()
+}
+
 const r = (n: number) => Math.round(n)
 
 interface Ctx {
@@ -113,8 +118,8 @@ function neon(ctx: Ctx, t: Timeline) {
   // Each neon text is drawn twice: a blurred thick outline underneath (the glow) and the
   // crisp letters on top.
   const glow = (layer: number, start: number, end: number, style: string, tags: string, text: string, color: string) => {
-    event(ctx, layer, start, end, style, `${tags}\\1a&HFF&\\3c${assColor(color)}\\bord${r(10 * u)}\\blur${r(8 * u)}`, text)
-    event(ctx, layer + 1, start, end, style, `${tags}\\3c${assColor(color)}\\bord${r(3 * u)}`, text)
+    event(ctx, layer, start, end, style, `${tags}\\1a&HFF&\\3c${assTagColor(color)}\\bord${r(10 * u)}\\blur${r(8 * u)}`, text)
+    event(ctx, layer + 1, start, end, style, `${tags}\\3c${assTagColor(color)}\\bord${r(3 * u)}`, text)
   }
   if (t.hook) {
     const p = prepare(ctx, t.hook.text, 'display', 104 * u, true, caps)
@@ -147,7 +152,7 @@ function corporate(ctx: Ctx, t: Timeline) {
     const x = rtl ? W - margin : margin
     const from = rtl ? W + W * 0.3 : -W * 0.3
     const y = H * 0.12
-    const tags = `${p.font}\\an${rtl ? 9 : 7}\\move(${r(from)},${r(y)},${r(x)},${r(y)},0,350)\\3c${assColor(brand)}\\fad(0,250)`
+    const tags = `${p.font}\\an${rtl ? 9 : 7}\\move(${r(from)},${r(y)},${r(x)},${r(y)},0,350)\\3c${assTagColor(brand)}\\fad(0,250)`
     event(ctx, 2, t.hook.start, t.hook.end, 'Hook', tags, p.text)
   }
   // The lower third: a bar in the brand colour with a white accent line, sliding in from the
@@ -157,7 +162,7 @@ function corporate(ctx: Ctx, t: Timeline) {
   const rect = (w: number, h: number) => `m 0 0 l ${r(w)} 0 ${r(w)} ${r(h)} 0 ${r(h)}`
   const barX = rtl ? W : 0
   const barFrom = rtl ? W + barW : -barW
-  event(ctx, 0, barStart, end, 'Bar', `\\an${rtl ? 9 : 7}\\move(${r(barFrom)},${r(barY)},${r(barX)},${r(barY)},0,400)\\1c${assColor(brand)}\\1a&H10&\\p1`, rect(barW, barH))
+  event(ctx, 0, barStart, end, 'Bar', `\\an${rtl ? 9 : 7}\\move(${r(barFrom)},${r(barY)},${r(barX)},${r(barY)},0,400)\\1c${assTagColor(brand)}\\1a&H10&\\p1`, rect(barW, barH))
   event(ctx, 1, barStart, end, 'Bar', `\\an${rtl ? 9 : 7}\\move(${r(barFrom)},${r(barY - 8 * u)},${r(barX)},${r(barY - 8 * u)},0,400)\\1c&HFFFFFF&\\p1`, rect(barW * 0.35, 6 * u))
   const textX = rtl ? W - margin : margin
   for (const c of t.captions) {

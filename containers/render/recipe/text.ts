@@ -7,7 +7,11 @@ import type { Objective, StyleName } from './spec.ts'
 
 export type Script = 'latin' | 'arabic' | 'hebrew' | 'cjk'
 
-/** The script that dominates a text (most letters), so one font family can draw all of it. */
+/**
+ * The script a text is written in, to pick its font family. Any Arabic, Hebrew or CJK letter
+ * wins over Latin ones (a brand name inside Arabic text is still Arabic text); libass falls
+ * back to another font for the few glyphs the chosen one lacks.
+ */
 export function detectScript(text: string): Script {
   const counts: Record<Script, number> = { latin: 0, arabic: 0, hebrew: 0, cjk: 0 }
   for (const ch of text) {
@@ -21,7 +25,7 @@ export function detectScript(text: string): Script {
     else if (/\p{L}/u.test(ch)) counts.latin++
   }
   let best: Script = 'latin'
-  for (const s of ['arabic', 'hebrew', 'cjk'] as const) if (counts[s] > counts[best]) best = s
+  for (const s of ['arabic', 'hebrew', 'cjk'] as const) if (counts[s] > 0 && (best === 'latin' || counts[s] > counts[best])) best = s
   return best
 }
 

@@ -1,0 +1,213 @@
+// The recipe on its own: spec parsing, texts, timeline, platform limits and the FFmpeg
+// arguments it plans. Pure: no FFmpeg runs here (render.test.ts runs them).
+import { execFileSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import {
+  buildAss,
+  callToAction,
+  checkPlatformLimits,
+  detectScript,
+  escapeAss,
+  fontFamily,
+  fontFile,
+  parseLoudness,
+  parseProgress,
+  parseRenderSpec,
+  planRender,
+  RecipeError,
+  renderSpecSchema,
+  timeline,
+} from './index.ts'
+
+const base = { trim: { durationSec: 10 } }
+
+describe('render spec', () => {
+  it('fills the defaults: 9:16 crop, minimal, English, awareness', () => {
+    const spec = parseRenderSpec(base)
+    expect(spec).toMatchObject({ aspect: '9:16', framing: 'crop', style: 'minimal', language: 'en', objective: 'awareness', platforms: [] })
+    expect(spec.trim.startSec).toBe(0)
+    expect(spec.texts).toEqual({ hookSec: 3, captions: [] })
+  })
+
+  it('names the field of bad input', () => {
+    const bad = renderSpecSchema.safeParse({ ...base, aspect: '4:3', brandColor: 'blue' })
+    expect(bad.success).toBe(false)
+    const paths = bad.error!.issues.map((i) => i.path.join('.'))
+    expect(paths).toEqual(expect.arrayContaining(['aspect', 'brandColor']))
+    const caption = renderSpecSchema.safeParse({ ...base, texts: { captions: [{ text: 'x', startSec: 2, endSec: 1 }] } })
+    expect(caption.error!.issues[0].path.join('.')).toBe('texts.captions.0.endSec')
+  })
+})
+
+describe('texts', () => {
+  it('detects the dominant script', () => {
+    expect(detectScript('Hello, мир')).toBe('latin')
+    expect(detectScript('مرحبا Reelpilot')).toBe('arabic')
+    expect(detectScript('שלום world')).toBe('hebrew')
+    expect(detectScript('こんにちは Tokyo')).toBe('cjk')
+    expect(detectScript('안녕하세요')).toBe('cjk')
+  })
+
+  it('picks a font per style and script, with the CJK face of the language', () => {
+    expect(fontFamily('minimal', 'display', 'latin', 'en')).toBe('Noto Sans')
+    expect(fontFamily('neon', 'display', 'latin', 'en')).toBe('Noto Sans Display')
+    expect(fontFamily('corporate', 'display', 'latin', 'en')).toBe('Noto Serif Display')
+    expect(fontFamily('minimal', 'text', 'cjk', 'ja')).toBe('Noto Sans CJK JP')
+    expect(fontFamily('minimal', 'text', 'cjk', 'zh-TW')).toBe('Noto Sans CJK TC')
+    expect(fontFamily('corporate', 'display', 'cjk', 'ko')).toBe('Noto Serif CJK KR')
+  })
+
+  it('chooses the call to action by objective and language, and lets the creator override it', () => {
+    expect(callToAction('traffic', 'en')).toBe('Link in bio')
+    expect(callToAction('conversion', 'ru')).toMatch(/Купить/)
+    expect(callToAction('awareness', 'he-IL')).toBe('עקבו לעוד')
+    expect(callToAction('awareness', 'xx')).toBe('Follow for more')
+    expect(callToAction('traffic', 'en', 'Visit reelpilot.app')).toBe('Visit reelpilot.app')
+  })
+
+  it('keeps typed braces and backslashes from becoming ASS commands', () => {
+    const escaped = escapeAss('{\\b1}bold\\Nnot a break\nreal break')
+    expect(escaped).not.toMatch(/\{|\}/)
+    expect(escaped).not.toContain('\\N' + 'not')
+    expect(escaped.endsWith('\\Nreal break')).toBe(true)
+  })
+})
+
+describe('timeline', () => {
+  it('shows the hook first, then captions, and the call to action at the end without overlap', () => {
+    const spec = parseRenderSpec({
+      ...base,
+      texts: { hook: 'Watch this', captions: [{ text: 'one', startSec: 3, endSec: 5 }, { text: 'late', startSec: 8, endSec: 12 }, { text: 'gone', startSec: 11, endSec: 13 }] },
+    })
+    const t = timeline(spec, 10)
+    expect(t.hook).toEqual({ text: 'Watch this', start: 0, end: 3 })
+    expect(t.cta).toEqual({ text: 'Follow for more', start: 7.5, end: 10 })
+    // Captions stop where the call to action starts; one entirely after it is dropped.
+    expect(t.captions).toEqual([{ text: 'one', start: 3, end: 5 }])
+  })
+
+  it('shows no call to action when the creator sets an empty one', () => {
+    expect(timeline(parseRenderSpec({ ...base, texts: { callToAction: '' } }), 10).cta).toBeNull()
+  })
+})
+
+describe('ASS styles', () => {
+  const frame = { width: 1080, height: 1920 }
+  it('gives each style its own fonts, colours and layout', () => {
+    const texts = { hook: 'Big news', captions: [{ text: 'hello', startSec: 3, endSec: 4 }] }
+    const minimal = buildAss(parseRenderSpec({ ...base, texts }), frame, 10)
+    const neon = buildAss(parseRenderSpec({ ...base, texts, style: 'neon' }), frame, 10)
+    const corporate = buildAss(parseRenderSpec({ ...base, texts, style: 'corporate', brandColor: '#112233' }), frame, 10)
+    expect(minimal).toContain('\\fnNoto Sans\\')
+    expect(neon).toContain('BIG NEWS')
+    expect(neon).toContain('\\blur')
+    expect(corporate).toContain('\\fnNoto Serif Display')
+    // The lower-third bar is a drawing in the brand colour (ASS is BGR).
+    expect(corporate).toMatch(/\\1c&H332211&.*\\p1}m 0 0 l/)
+    expect(new Set([minimal, neon, corporate]).size).toBe(3)
+  })
+
+  it('lays corporate out from the right for Hebrew and Arabic', () => {
+    const he = buildAss(parseRenderSpec({ ...base, style: 'corporate', language: 'he', texts: { hook: 'שלום' } }), frame, 10)
+    const en = buildAss(parseRenderSpec({ ...base, style: 'corporate', language: 'en', texts: { hook: 'Hello' } }), frame, 10)
+    expect(he).toMatch(/Hook,,0,0,0,,\{\\fnNoto Serif Hebrew\\b1\\an9/)
+    expect(en).toMatch(/Hook,,0,0,0,,\{\\fnNoto Serif Display\\b1\\an7/)
+  })
+
+  it('breaks CJK lines itself, since libass only breaks at spaces', () => {
+    const ass = buildAss(parseRenderSpec({ ...base, language: 'ja', texts: { hook: 'これはとても長い日本語のフックで、一行には入りきりません' } }), frame, 10)
+    const hook = ass.split('\n').find((l) => l.includes(',Hook,'))!
+    expect(hook).toContain('\\N')
+    expect(hook).toContain('\\fnNoto Sans CJK JP')
+  })
+})
+
+describe('platform limits', () => {
+  it('refuses what a platform cannot take, with the reason', () => {
+    const short = parseRenderSpec({ trim: { durationSec: 2 }, platforms: ['tiktok', 'instagram', 'youtube'] })
+    expect(checkPlatformLimits(short, 2).map((p) => `${p.platform}:${p.code}`)).toEqual(['tiktok:too_short', 'instagram:too_short'])
+    const wide = parseRenderSpec({ trim: { durationSec: 30 }, aspect: '16:9', platforms: ['youtube'] })
+    const [problem] = checkPlatformLimits(wide, 30)
+    expect(problem.code).toBe('aspect')
+    expect(problem.reason).toMatch(/YouTube Shorts needs a square or vertical video/)
+    const long = parseRenderSpec({ trim: { durationSec: 200 }, platforms: ['youtube'] })
+    expect(checkPlatformLimits(long, 200)[0].reason).toBe('YouTube Shorts takes at most 180 s; this video is 200 s.')
+    const big = parseRenderSpec({ trim: { durationSec: 400 }, platforms: ['instagram'] })
+    expect(checkPlatformLimits(big, 400).map((p) => p.code)).toEqual(['too_large'])
+    expect(checkPlatformLimits(parseRenderSpec({ trim: { durationSec: 30 }, platforms: ['youtube', 'tiktok', 'instagram'] }), 30)).toEqual([])
+  })
+})
+
+describe('planRender', () => {
+  const files = { input: 'in.mp4', output: 'out.mp4', subtitles: 'texts.ass' }
+  it('plans H.264 High yuv420p 30 fps, AAC 48 kHz stereo, faststart, -14 LUFS', () => {
+    const plan = planRender(parseRenderSpec({ trim: { startSec: 2, durationSec: 5 } }), { durationSec: 20, hasAudio: true }, files)
+    const args = plan.renderArgs({ input_i: '-20', input_tp: '-5', input_lra: '3', input_thresh: '-30', target_offset: '0.2' }).join(' ')
+    expect(plan).toMatchObject({ width: 1080, height: 1920, durationSec: 5 })
+    expect(args).toContain('-ss 2.000 -t 5.000')
+    expect(args).toContain('-c:v libx264')
+    expect(args).toContain('-profile:v high -pix_fmt yuv420p')
+    expect(args).toContain('-r 30')
+    expect(args).toContain('-ar 48000 -ac 2')
+    expect(args).toContain('-movflags +faststart')
+    expect(args).toContain('loudnorm=I=-14:TP=-1.5:LRA=11:measured_I=-20')
+    expect(plan.loudnessArgs!.join(' ')).toContain('print_format=json')
+  })
+
+  it('differs for the preview only in size and speed', () => {
+    const spec = parseRenderSpec({ ...base, texts: { hook: 'x' } })
+    const final = planRender(spec, { durationSec: 20, hasAudio: true }, files, 'final')
+    const preview = planRender(spec, { durationSec: 20, hasAudio: true }, files, 'preview')
+    expect(preview).toMatchObject({ width: 360, height: 640 })
+    expect(preview.ass).toBe(final.ass)
+    const strip = (a: string[]) => a.join(' ').replace(/\d+/g, 'N').replace(/veryfast|ultrafast/, 'P')
+    expect(strip(preview.renderArgs())).toBe(strip(final.renderArgs()).replace(/:measured_I=.*?linear=true/, ''))
+  })
+
+  it('adds a silent stereo track when the source has no sound', () => {
+    const plan = planRender(parseRenderSpec(base), { durationSec: 20, hasAudio: false }, files)
+    expect(plan.loudnessArgs).toBeNull()
+    expect(plan.renderArgs().join(' ')).toContain('anullsrc=r=48000:cl=stereo')
+  })
+
+  it('fits the whole frame over a blurred copy, and overlays the corporate logo', () => {
+    const plan = planRender(parseRenderSpec({ ...base, framing: 'fit', style: 'corporate' }), { durationSec: 20, hasAudio: true }, { ...files, logo: 'logo.png' })
+    const graph = plan.renderArgs().join(' ')
+    expect(graph).toContain('gblur')
+    expect(graph).toContain('force_original_aspect_ratio=decrease')
+    expect(graph).toMatch(/\[1:v\]scale=-2:110,format=rgba\[logo\]/)
+  })
+
+  it('refuses a trim that starts past the end, and shortens one that runs past it', () => {
+    expect(() => planRender(parseRenderSpec({ trim: { startSec: 30, durationSec: 5 } }), { durationSec: 12.3, hasAudio: true }, files)).toThrow(
+      new RecipeError('trim_past_end', 'The trim starts at 30 s but the clip is only 12.3 s long.'),
+    )
+    expect(planRender(parseRenderSpec({ trim: { startSec: 10, durationSec: 5 } }), { durationSec: 12.5, hasAudio: true }, files).durationSec).toBe(2.5)
+  })
+
+  it('loops a still image for the whole duration', () => {
+    const plan = planRender(parseRenderSpec(base), { durationSec: 0, hasAudio: false, isImage: true }, files)
+    expect(plan.durationSec).toBe(10)
+    expect(plan.renderArgs().join(' ')).toContain('-loop 1 -framerate 30 -t 10.000')
+  })
+})
+
+describe('parsers', () => {
+  it('reads loudnorm reports and -progress blocks', () => {
+    const stderr = 'noise\n[Parsed_loudnorm_2 @ 0x1]\n{\n\t"input_i" : "-23.05",\n\t"input_tp" : "-4.1",\n\t"input_lra" : "1.2",\n\t"input_thresh" : "-33.1",\n\t"target_offset" : "0.3"\n}\n'
+    expect(parseLoudness(stderr)).toMatchObject({ input_i: '-23.05', target_offset: '0.3' })
+    expect(parseLoudness('nothing')).toBeNull()
+    expect(parseProgress('frame=10\nout_time_us=1500000\nprogress=continue\n')).toBe(1.5)
+  })
+})
+
+describe('fonts', () => {
+  it('names files that exist in Debian fonts-noto-core and fonts-noto-cjk', () => {
+    for (const family of ['Noto Sans', 'Noto Sans Display', 'Noto Serif Display', 'Noto Sans Arabic', 'Noto Naskh Arabic', 'Noto Sans Hebrew', 'Noto Serif Hebrew', 'Noto Sans CJK JP', 'Noto Serif CJK KR']) {
+      for (const bold of [false, true]) {
+        const out = execFileSync('fc-query', ['--format=%{family}\n', `/usr/share/fonts/${fontFile(family, bold)}`], { encoding: 'utf8' })
+        expect(out, family).toContain(family.replace(/ (JP|KR|SC|TC)$/, ''))
+      }
+    }
+  })
+})

@@ -1,12 +1,317 @@
-/** /projects/:id/library — placeholder until its issue builds it (see app/lib/project-sections.ts). */
+/**
+ * /projects/:id/library — a project's clips. Drop or pick files (several at once): each goes
+ * straight to storage through a signed URL with a real progress bar, in parts with resume when
+ * it is large; then the server checks its content. The grid shows thumbnails, durations, sizes,
+ * statuses and why a file was refused; deleting asks first.
+ */
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
+import { data, Form, Link, useFetcher, useRevalidator } from 'react-router'
 import { RouteError } from '../components/route-error'
-import { SectionPlaceholder } from '../components/section-placeholder'
+import { Badge, Button, buttonClass, Card, Notice, SelectField } from '../components/ui'
+import type { FormResult } from '../lib/forms'
+import { abortUpload, ACCEPT, formatBytes, formatDuration, formatEta, STATUS_FILTERS, TYPE_FILTERS, uploadFile, type Media, type Phase, type Progress } from '../lib/media-upload'
+import { useProject } from './project'
+import { libraryAction, loadLibrary } from './project.library.server'
 import type { Route } from './+types/project.library'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Library · Reelpilot' }]
 
-export default function ProjectLibrary() {
-  return <SectionPlaceholder path="library" />
+export async function loader({ context, request, params }: Route.LoaderArgs) {
+  return loadLibrary(context, request, params.id)
+}
+
+export async function action({ context, request }: Route.ActionArgs) {
+  const { status, result } = await libraryAction(context, request)
+  return status === 200 ? result : data(result, { status })
+}
+
+interface UploadRow {
+  id: string
+  file: File
+  phase: Phase
+  progress: Progress
+  message?: string
+  mediaId?: string
+  media?: Media
+  controller: AbortController
+}
+
+const STATUS_TONE = { ready: 'emerald', processing: 'violet', uploading: 'amber', rejected: 'rose' } as const
+const STATUS_LABEL = { ready: 'Ready', processing: 'Checking', uploading: 'Uploading', rejected: 'Rejected' } as const
+
+export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
+  const { project, workspace } = useProject()
+  const { media, nextCursor, filters } = loaderData
+  const canEdit = workspace.role !== 'viewer'
+  const [uploads, setUploads] = useState<UploadRow[]>([])
+  const revalidator = useRevalidator()
+
+  const update = useCallback((id: string, patch: Partial<UploadRow>) => setUploads((rows) => rows.map((r) => (r.id === id ? { ...r, ...patch } : r))), [])
+
+  const start = useCallback(
+    (files: File[]) => {
+      const rows: UploadRow[] = files.map((file) => ({
+        id: crypto.randomUUID(),
+        file,
+        phase: 'starting',
+        progress: { loaded: 0, total: file.size, rate: 0, secondsLeft: null },
+        controller: new AbortController(),
+      }))
+      setUploads((current) => [...rows, ...current])
+      for (const row of rows) {
+        uploadFile(project.id, row.file, (u) => update(row.id, u), row.controller.signal)
+          .then(() => revalidator.revalidate())
+          .catch((error: Error) => {
+            if (row.controller.signal.aborted) return update(row.id, { phase: 'cancelled', message: 'Cancelled.' })
+            update(row.id, { phase: 'failed', message: error.message })
+            revalidator.revalidate()
+          })
+      }
+    },
+    [project.id, update, revalidator],
+  )
+
+  const cancel = (row: UploadRow) => {
+    row.controller.abort()
+    if (row.mediaId) void abortUpload(row.mediaId, project.id, row.file).then(() => revalidator.revalidate())
+  }
+
+  return (
+    <div className="space-y-6">
+      {canEdit ? <DropZone onFiles={start} /> : <Notice tone="info">You can look at this library; uploading needs the editor role.</Notice>}
+
+      {uploads.length > 0 && (
+        <Card title="Uploads" actions={<Button variant="ghost" size="sm" type="button" onClick={() => setUploads((rows) => rows.filter((r) => !['done', 'failed', 'cancelled'].includes(r.phase)))}>Clear finished</Button>}>
+          <ul className="space-y-4" aria-label="Uploads">
+            {uploads.map((row) => (
+              <UploadItem key={row.id} row={row} onCancel={() => cancel(row)} />
+            ))}
+          </ul>
+        </Card>
+      )}
+
+      <Card
+        title="Library"
+        description="Clips and pictures the autopilot cuts from. Files are checked by their content: anything unreadable is refused with the reason."
+        actions={<Filters status={filters.status} type={filters.type} />}
+      >
+        {media.length === 0 ? (
+          <p className="py-10 text-center text-sm text-slate-400">{filters.status || filters.type ? 'Nothing matches these filters.' : 'No clips yet. Drop some above to start the library.'}</p>
+        ) : (
+          <ul className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" aria-label="Media">
+            {media.map((item) => (
+              <MediaCard key={item.id} item={item} canEdit={canEdit} />
+            ))}
+          </ul>
+        )}
+        <div className="mt-6 flex justify-between">
+          {filters.cursor ? (
+            <Link to={`?${new URLSearchParams({ ...(filters.status ? { status: filters.status } : {}), ...(filters.type ? { type: filters.type } : {}) })}`} className={buttonClass('secondary', 'sm')}>
+              Back to the newest
+            </Link>
+          ) : (
+            <span />
+          )}
+          {nextCursor && (
+            <Link to={`?${new URLSearchParams({ ...(filters.status ? { status: filters.status } : {}), ...(filters.type ? { type: filters.type } : {}), cursor: nextCursor })}`} className={buttonClass('secondary', 'sm')}>
+              Older clips
+            </Link>
+          )}
+        </div>
+      </Card>
+    </div>
+  )
+}
+
+function DropZone({ onFiles }: { onFiles: (files: File[]) => void }) {
+  const input = useRef<HTMLInputElement>(null)
+  const [over, setOver] = useState(false)
+  const drop = (e: DragEvent) => {
+    e.preventDefault()
+    setOver(false)
+    const files = [...e.dataTransfer.files]
+    if (files.length) onFiles(files)
+  }
+  return (
+    <section
+      aria-label="Upload clips"
+      onDragOver={(e) => {
+        e.preventDefault()
+        setOver(true)
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={drop}
+      className={`rounded-2xl border-2 border-dashed p-8 text-center transition ${over ? 'border-violet-400 bg-violet-500/10' : 'border-slate-700 bg-slate-900/40'}`}
+    >
+      <p className="text-base font-medium text-white">Drop clips here</p>
+      <p className="mt-1 text-sm text-slate-400">MP4, MOV, WebM, JPEG or PNG · up to 10 minutes · several at once. Large files go up in parts and resume after a dropped connection.</p>
+      <label className={`${buttonClass('primary')} mt-4 cursor-pointer`}>
+        Choose files
+        <input
+          ref={input}
+          type="file"
+          multiple
+          accept={ACCEPT}
+          className="sr-only"
+          aria-label="Choose files to upload"
+          onChange={(e) => {
+            const files = [...(e.currentTarget.files ?? [])]
+            e.currentTarget.value = ''
+            if (files.length) onFiles(files)
+          }}
+        />
+      </label>
+    </section>
+  )
+}
+
+const PHASE_LABEL: Record<Phase, string> = {
+  starting: 'Starting…',
+  uploading: 'Uploading',
+  reconnecting: 'Connection lost',
+  checking: 'Checking the content…',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+}
+
+function UploadItem({ row, onCancel }: { row: UploadRow; onCancel: () => void }) {
+  const { loaded, total, rate, secondsLeft } = row.progress
+  const percent = total ? Math.floor((loaded / total) * 100) : 0
+  const active = ['starting', 'uploading', 'reconnecting'].includes(row.phase)
+  const outcome = row.media?.status === 'rejected' ? `Rejected: ${row.media.rejectionReason}` : row.media?.status === 'ready' ? 'Ready' : undefined
+  return (
+    <li className="space-y-1.5" data-upload={row.file.name}>
+      <div className="flex items-center justify-between gap-3 text-sm">
+        <span className="truncate font-medium text-slate-100">{row.file.name}</span>
+        <span className="flex shrink-0 items-center gap-2 text-slate-400">
+          <span data-phase={row.phase}>{outcome ?? PHASE_LABEL[row.phase]}</span>
+          {(active || row.phase === 'checking') && (
+            <Button variant="ghost" size="sm" type="button" onClick={onCancel} aria-label={`Cancel the upload of ${row.file.name}`}>
+              Cancel
+            </Button>
+          )}
+        </span>
+      </div>
+      <div
+        role="progressbar"
+        aria-label={`Upload of ${row.file.name}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        className="h-2 overflow-hidden rounded-full bg-slate-800"
+      >
+        <div
+          className={`h-full rounded-full transition-[width] ${row.phase === 'failed' || row.media?.status === 'rejected' ? 'bg-rose-500' : row.phase === 'reconnecting' ? 'bg-amber-400' : 'bg-violet-500'}`}
+          style={{ width: `${percent}%` }}
+        />
+      </div>
+      <p className="text-xs text-slate-400" data-testid="upload-stats">
+        {formatBytes(loaded)} of {formatBytes(total)} · {percent}%{active && rate > 0 ? ` · ${formatBytes(rate)}/s · ${formatEta(secondsLeft)}` : ''}
+        {row.message ? ` · ${row.message}` : ''}
+      </p>
+    </li>
+  )
+}
+
+function Filters({ status, type }: { status: string; type: string }) {
+  return (
+    <Form method="get" className="flex items-end gap-2" aria-label="Filter the library">
+      <SelectField label="Status" name="status" defaultValue={status} key={`s-${status}`}>
+        <option value="">All</option>
+        {STATUS_FILTERS.map((s) => (
+          <option key={s} value={s}>
+            {STATUS_LABEL[s]}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label="Type" name="type" defaultValue={type} key={`t-${type}`}>
+        <option value="">All</option>
+        {TYPE_FILTERS.map((t) => (
+          <option key={t} value={t}>
+            {t === 'video' ? 'Videos' : 'Pictures'}
+          </option>
+        ))}
+      </SelectField>
+      <Button variant="secondary" size="sm">
+        Filter
+      </Button>
+    </Form>
+  )
+}
+
+function MediaCard({ item, canEdit }: { item: Media; canEdit: boolean }) {
+  const fetcher = useFetcher<FormResult>()
+  const [confirming, setConfirming] = useState(false)
+  const result = fetcher.data
+  const busy = fetcher.state !== 'idle'
+  const inUse = result && !result.ok && result.values?.inUse === '1'
+  useEffect(() => {
+    if (result?.ok) setConfirming(false)
+  }, [result])
+  return (
+    <li className="overflow-hidden rounded-xl border border-slate-800 bg-slate-950/60" aria-label={item.title} data-media-id={item.id} data-status={item.status}>
+      <div className="relative aspect-video bg-slate-900">
+        {item.thumbnailUrl ? (
+          <img src={item.thumbnailUrl} alt={`Thumbnail of ${item.title}`} className="h-full w-full object-cover" loading="lazy" />
+        ) : (
+          <div className="flex h-full items-center justify-center px-3 text-center text-xs text-slate-500">
+            {item.status === 'rejected' ? 'Refused' : item.status === 'uploading' ? 'Waiting for the upload' : 'Checking…'}
+          </div>
+        )}
+        {item.kind === 'video' && item.durationSec !== null && (
+          <span className="absolute bottom-1.5 right-1.5 rounded bg-black/70 px-1.5 py-0.5 text-xs font-medium text-white">{formatDuration(item.durationSec)}</span>
+        )}
+      </div>
+      <div className="space-y-2 p-3">
+        <p className="truncate text-sm font-medium text-slate-100" title={item.filename}>
+          {item.title}
+        </p>
+        <div className="flex flex-wrap items-center gap-2 text-xs text-slate-400">
+          <Badge tone={STATUS_TONE[item.status]}>{STATUS_LABEL[item.status]}</Badge>
+          <span>{formatBytes(item.size)}</span>
+          {item.width && item.height ? <span>{item.width}×{item.height}</span> : null}
+        </div>
+        {item.status === 'rejected' && (
+          <p className="text-xs text-rose-300" data-testid="rejection-reason">
+            Refused: {item.rejectionReason}
+          </p>
+        )}
+        {result && !result.ok && <p className="text-xs text-rose-300" role="alert">{result.message}</p>}
+        {canEdit && (
+          <div className="flex flex-wrap gap-2 pt-1">
+            {item.status === 'processing' && (
+              <fetcher.Form method="post">
+                <input type="hidden" name="intent" value="check" />
+                <input type="hidden" name="mediaId" value={item.id} />
+                <Button variant="secondary" size="sm" disabled={busy}>
+                  Check again
+                </Button>
+              </fetcher.Form>
+            )}
+            {!confirming ? (
+              <Button variant="ghost" size="sm" type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${item.title}`}>
+                Delete
+              </Button>
+            ) : (
+              <fetcher.Form method="post" className="flex flex-wrap items-center gap-2" aria-label={`Confirm deleting ${item.title}`}>
+                <input type="hidden" name="intent" value="delete" />
+                <input type="hidden" name="mediaId" value={item.id} />
+                {inUse && <input type="hidden" name="force" value="true" />}
+                <span className="text-xs text-slate-300">{inUse ? 'Delete anyway?' : 'Delete for good?'}</span>
+                <Button variant="danger" size="sm" disabled={busy}>
+                  {busy ? 'Deleting…' : inUse ? 'Delete anyway' : 'Yes, delete'}
+                </Button>
+                <Button variant="ghost" size="sm" type="button" onClick={() => setConfirming(false)}>
+                  Keep
+                </Button>
+              </fetcher.Form>
+            )}
+          </div>
+        )}
+      </div>
+    </li>
+  )
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {

@@ -1,0 +1,125 @@
+/**
+ * The library page in Chromium against the whole product: pick a clip (made here with FFmpeg),
+ * watch its progress bar move, see its thumbnail appear in the grid; a text file renamed .mp4
+ * shows why it was refused; deleting asks first and takes the clip away.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ffmpegPath } from '../scripts/ffmpeg-path.mjs'
+import { launchBrowser, resultPath, signInLocally, startProduct, unique, type Product } from './harness'
+
+let product: Product
+let browser: Browser
+let dir: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'reelpilot-library-'))
+  product = await startProduct()
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await product?.stop()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A signed-in page on the library of a new project of a new workspace. */
+async function openLibrary(): Promise<{ page: Page; projectId: string }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  await signInLocally(page, product, { email: `${unique('lib')}@example.com`, name: 'Lib Tester' })
+  // The session cookie set by signing in authenticates these API calls, as it does the page's own.
+  const ws = await (await page.request.post(product.url('/api/workspaces'), { data: { name: 'Clips', slug: unique('clips').toLowerCase() } })).json()
+  const project = await (await page.request.post(product.url('/api/projects'), { data: { workspaceId: ws.id, name: 'Summer shorts' } })).json()
+  await page.goto(product.url(`/projects/${project.id}/library`))
+  await page.getByText('Drop clips here').waitFor()
+  return { page, projectId: project.id }
+}
+
+describe('library page', () => {
+  test('upload a clip: the progress bar moves with bytes, speed and time left, then the thumbnail appears', async () => {
+    const clip = join(dir, 'beach day.mp4')
+    execFileSync(ffmpegPath(), [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '4',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '8M', '-maxrate', '8M', '-bufsize', '2M', '-pix_fmt', 'yuv420p', clip,
+    ])
+    const size = statSync(clip).size
+    const { page } = await openLibrary()
+
+    // A slow uplink, so there is a transfer to watch.
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: Math.max(256 * 1024, Math.floor(size / 4)) })
+
+    await page.getByLabel('Choose files to upload').setInputFiles(clip)
+    const bar = page.getByRole('progressbar', { name: 'Upload of beach day.mp4' })
+    await bar.waitFor()
+
+    // Watch the bar until the upload is done: it must pass through values between 0 and 100,
+    // with the bytes sent, the speed and the time left shown beside it.
+    const seen = new Set<number>()
+    const stats: string[] = []
+    const row = page.locator('[data-upload="beach day.mp4"]')
+    for (;;) {
+      seen.add(Number(await bar.getAttribute('aria-valuenow')))
+      stats.push(await row.getByTestId('upload-stats').innerText())
+      const phase = await row.locator('[data-phase]').getAttribute('data-phase')
+      if (phase === 'checking' || phase === 'done' || phase === 'failed') break
+      await page.waitForTimeout(100)
+    }
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+    expect([...seen].some((v) => v > 0 && v < 100), `progress values seen: ${[...seen].join(', ')}`).toBe(true)
+    expect(stats.some((s) => /\d+(\.\d)? (kB|MB) of \d+(\.\d)? MB · \d+% · [\d.]+ (kB|MB)\/s · (\d+ s left|\d+ min left)/.test(s)), stats.join('\n')).toBe(true)
+
+    await row.getByText('Ready').waitFor({ timeout: 60_000 })
+    expect(await bar.getAttribute('aria-valuenow')).toBe('100')
+
+    // The grid now shows the clip with a thumbnail that really loaded, its duration and size.
+    const card = page.getByRole('listitem', { name: 'beach day' })
+    await card.waitFor()
+    const thumb = card.getByRole('img', { name: 'Thumbnail of beach day' })
+    await thumb.waitFor()
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
+    await expect.poll(() => card.innerText()).toMatch(/0:04/)
+    expect(await card.innerText()).toMatch(/Ready/)
+    expect(await card.innerText()).toMatch(/640×360/)
+    await page.screenshot({ path: resultPath('library-uploaded.png'), fullPage: true })
+    await page.context().close()
+  })
+
+  test('several files at once: a text file renamed .mp4 shows why it was refused; delete asks first', async () => {
+    const fake = join(dir, 'notes.mp4')
+    writeFileSync(fake, 'Shopping list: eggs, milk, flour.\n'.repeat(100))
+    const still = join(dir, 'cover.png')
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1', still])
+    const { page } = await openLibrary()
+
+    await page.getByLabel('Choose files to upload').setInputFiles([fake, still])
+    await page.locator('[data-upload="notes.mp4"]').getByText('Rejected: not a video').waitFor({ timeout: 60_000 })
+    await page.locator('[data-upload="cover.png"]').getByText('Ready').waitFor({ timeout: 60_000 })
+
+    const refused = page.getByRole('listitem', { name: 'notes' })
+    await refused.getByTestId('rejection-reason').waitFor()
+    expect(await refused.getByTestId('rejection-reason').innerText()).toBe('Refused: not a video')
+    await page.getByRole('listitem', { name: 'cover' }).getByRole('img', { name: 'Thumbnail of cover' }).waitFor()
+
+    // Delete asks first; keeping it changes nothing.
+    await refused.getByRole('button', { name: 'Delete notes' }).click()
+    await refused.getByRole('button', { name: 'Keep' }).click()
+    expect(await page.getByRole('listitem', { name: 'notes' }).count()).toBe(1)
+    await refused.getByRole('button', { name: 'Delete notes' }).click()
+    await refused.getByRole('button', { name: 'Yes, delete' }).click()
+    await page.getByRole('listitem', { name: 'notes' }).waitFor({ state: 'detached' })
+    expect(await page.getByRole('listitem', { name: 'cover' }).count()).toBe(1)
+
+    // After a reload the library shows the same thing: the server's truth, not the page's memory.
+    await page.reload()
+    await page.getByRole('listitem', { name: 'cover' }).waitFor()
+    expect(await page.getByRole('listitem', { name: 'notes' }).count()).toBe(0)
+    await page.context().close()
+  })
+})

@@ -40,6 +40,9 @@ export default defineConfig({
                 LOCAL_AUTH_PUBLIC_KEY: publicKey,
                 CLERK_SECRET_KEY: '',
                 RENDER_URL: inject<string>('renderUrl'),
+                // Nothing listens here: inside these tests the Worker has no TCP port for the render server
+                // to fetch from, so renders that need storage URLs are tested end to end (e2e/).
+                PUBLIC_URL: 'http://127.0.0.1:9',
                 UPLOAD_SIGNING_KEY: randomBytes(32).toString('base64url'),
               },
               // A small budget so the rate-limit test can exhaust it quickly.

@@ -75,6 +75,7 @@ start('worker', bin('wrangler'), [
   '--ip', process.env.HOST ?? '127.0.0.1',
   '--persist-to', persistTo,
   '--var', `RENDER_URL:http://127.0.0.1:${renderPort}`,
+  '--var', `PUBLIC_URL:http://127.0.0.1:${port}`,
   '--show-interactive-dev-session=false',
 ])
 console.log(`start: Reelpilot on http://localhost:${port} (render server on :${renderPort})`)

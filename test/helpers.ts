@@ -61,3 +61,28 @@ export function expectProblem(res: { status: number; headers: Headers; json: any
   if (typeof res.json?.detail !== 'string' || res.json.status !== status) throw new Error(`not a problem body: ${JSON.stringify(res.json)}`)
   return res.json as { detail: string; errors?: { field: string; message: string }[] } & Record<string, unknown>
 }
+
+/**
+ * A ready clip in a project's library, as the media pipeline leaves it after a successful upload
+ * and probe (that pipeline has its own tests); the bytes are put in R2 too.
+ */
+export async function readyClip(workspaceId: string, projectId: string, title = 'Clip', kind: 'video' | 'image' = 'video') {
+  const id = `med_${unique('clip').replace(/[^a-z0-9]/g, '')}`
+  const key = `media/${workspaceId}/${projectId}/${id}/clip.mp4`
+  await env.MEDIA.put(key, new Uint8Array(1024))
+  await env.DB.prepare(
+    `insert into media (id, workspace_id, project_id, key, filename, title, tags, content_type, size, status, kind, duration_sec, width, height, fps, video_codec, has_audio)
+     values (?, ?, ?, ?, 'clip.mp4', ?, '["cooking"]', 'video/mp4', 1024, 'ready', ?, 12.5, 1920, 1080, 30, 'h264', 1)`,
+  )
+    .bind(id, workspaceId, projectId, key, title, kind)
+    .run()
+  return id
+}
+
+/** A workspace, a project in it, and its owner's token. */
+export async function ownerWithProject(label = 'owner') {
+  const owner = await ownerWithWorkspace(label)
+  const project = await call('POST', '/projects', { token: owner.token, body: { workspaceId: owner.workspace.id, name: `${label} project` } })
+  if (project.status !== 201) throw new Error(`project creation failed: ${project.status} ${project.text}`)
+  return { ...owner, project: project.json as { id: string; workspaceId: string; name: string } }
+}

@@ -7,6 +7,7 @@ import { cloudflareContext } from '../app/context'
 import { sweepAbandonedUploads } from './api/media-processing'
 import { createWorkerApp } from './app'
 import { handleQueue } from './queues'
+import { sweepStuckPosts } from './scheduler/sweeper'
 
 export { ProjectScheduler } from './scheduler/project-scheduler'
 export { RenderContainer } from './render/render-container'
@@ -32,8 +33,9 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   async scheduled(controller, env, _ctx) {
-    // The sweeper: the autopilot issue gives it stuck posts to hand back to their schedulers.
+    // The sweeper: abandoned uploads, and posts that stopped moving.
     const abandonedUploads = await sweepAbandonedUploads(env)
-    console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron: controller.cron, abandonedUploads }))
+    const stuck = await sweepStuckPosts(env)
+    console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron: controller.cron, abandonedUploads, stuck }))
   },
 } satisfies ExportedHandler<Env>

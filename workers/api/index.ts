@@ -9,6 +9,8 @@ import type { AppEnv } from '../env'
 import { HttpError, problemResponse } from '../lib/errors'
 import { isLocalAuth } from '../lib/auth-mode'
 import { apiKeysApi } from './api-keys'
+import { autopilotApi } from './autopilot'
+import { postsApi } from './posts'
 import { devTokenApi } from './dev-token'
 import { docsApi } from './docs'
 import { healthApi } from './health'
@@ -64,6 +66,8 @@ export function createApi() {
   api.route('/', apiKeysApi)
   api.route('/', projectsApi)
   api.route('/', mediaApi)
+  api.route('/', autopilotApi)
+  api.route('/', postsApi)
 
   api.notFound((c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   api.onError((error, c) => {

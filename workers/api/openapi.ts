@@ -67,3 +67,13 @@ export const IdParam = (name: string, example: string) =>
   z.string().min(1).max(64).openapi({ param: { name, in: 'path' }, example })
 
 export const Timestamp = z.string().openapi({ example: '2026-11-21T12:00:00.000Z' })
+
+/** Parses `value` with a domain schema; a failure is a 400 naming each bad field, like route validation. */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value)
+  if (!result.success) {
+    const errors = fieldErrors(result.error)
+    throw new HttpError(400, describeFieldErrors(errors), { errors })
+  }
+  return result.data
+}

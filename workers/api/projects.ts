@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { asc, eq, sql } from 'drizzle-orm'
 import { projects } from '../db/schema'
 import { newId } from '../lib/ids'
+import { schedulerFor } from '../scheduler/project-scheduler'
 import { requireProject, requireWorkspace } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 
@@ -114,6 +115,8 @@ export const projectsApi = createRouter()
       const { id } = c.req.valid('param')
       await requireProject(c, id, 'projects.delete')
       await c.get('db').delete(projects).where(eq(projects.id, id)).run()
+      // Its scheduler forgets it: no alarm will fire for a project that is gone.
+      await schedulerFor(c.env, id).clear()
       return c.body(null, 204)
     },
   )

@@ -1,7 +1,8 @@
 /** Workspaces: the tenant. The creator becomes its owner. */
 import { createRoute, z } from '@hono/zod-openapi'
 import { and, asc, eq } from 'drizzle-orm'
-import { members, workspaces } from '../db/schema'
+import { members, projects, workspaces } from '../db/schema'
+import { schedulerFor } from '../scheduler/project-scheduler'
 import { ROLES } from '../domain/roles'
 import { conflict, forbidden } from '../lib/errors'
 import { newId } from '../lib/ids'
@@ -145,7 +146,10 @@ export const workspacesApi = createRouter()
     async (c) => {
       const { id } = c.req.valid('param')
       await requireWorkspace(c, id, 'workspace.delete')
-      await c.get('db').delete(workspaces).where(and(eq(workspaces.id, id))).run()
+      const db = c.get('db')
+      const gone = await db.select({ id: projects.id }).from(projects).where(eq(projects.workspaceId, id)).all()
+      await db.delete(workspaces).where(eq(workspaces.id, id)).run()
+      for (const project of gone) await schedulerFor(c.env, project.id).clear()
       return c.body(null, 204)
     },
   )

@@ -1,13 +1,115 @@
 /**
- * ProjectScheduler: one Durable Object per project. It owns *when* a project posts (its
- * configuration, its next slot and its alarm); D1 records what happened.
- * The autopilot issue gives it its configuration and alarm; this is its home and binding.
+ * ProjectScheduler: one Durable Object per project. It owns *when* a project posts: it holds the
+ * autopilot configuration and a cursor (the last slot it handled), and sets its alarm a render's
+ * lead time before the next slot. D1 records what happened.
+ *
+ * Alarms are delivered at least once and may come late. A repeated alarm plans nothing new (posts
+ * are unique per project and slot). Slots missed by more than the grace period, after downtime,
+ * are recorded as skipped instead of published in a burst.
  */
 import { DurableObject } from 'cloudflare:workers'
+import { createDb } from '../db/client'
+import { autopilotConfigSchema, type AutopilotConfig } from '../domain/autopilot-config'
+import { nextSlots } from '../domain/slots'
+import { planSlot, recordMissed, type PlanResult } from './planner'
+import type { RenderJob } from '../queues/messages'
+
+/** How long before a slot its post is planned and rendered. */
+export const RENDER_LEAD_MS = 30 * 60_000
+/** A slot later than this when its alarm finally runs is skipped, not posted late. */
+export const MISSED_GRACE_MS = 15 * 60_000
+/** At most this many slots are handled in one alarm (after very long downtime). */
+const MAX_SLOTS_PER_TICK = 400
+
+interface State {
+  projectId: string
+  workspaceId: string
+  config: AutopilotConfig
+  /** Epoch ms of the last slot handled; slots after it are still ahead. */
+  cursor: number
+}
+
+export interface SchedulerStatus {
+  enabled: boolean
+  alarm: string | null
+  cursor: string | null
+  nextSlot: string | null
+}
 
 export class ProjectScheduler extends DurableObject<Env> {
-  /** The scheduler's view of itself, for health and debugging. */
-  async describe(): Promise<{ alarm: number | null }> {
-    return { alarm: await this.ctx.storage.getAlarm() }
+  /** Stores (or replaces) the configuration and re-arms the alarm. Slots from `now` on are planned. */
+  async configure(input: { projectId: string; workspaceId: string; config: AutopilotConfig; now?: number }): Promise<SchedulerStatus> {
+    const config = autopilotConfigSchema.parse(input.config)
+    const now = input.now ?? Date.now()
+    const previous = await this.ctx.storage.get<State>('state')
+    // Keep the cursor when re-configuring, so slots already handled are not handled again.
+    const cursor = Math.max(previous?.cursor ?? 0, now)
+    await this.ctx.storage.put<State>('state', { projectId: input.projectId, workspaceId: input.workspaceId, config, cursor })
+    await this.arm(now)
+    return this.status()
   }
+
+  /** Forgets the project (it was deleted): no alarm, no state. */
+  async clear(): Promise<void> {
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
+  }
+
+  async status(): Promise<SchedulerStatus> {
+    const state = await this.ctx.storage.get<State>('state')
+    const alarm = await this.ctx.storage.getAlarm()
+    const [next] = state ? nextSlots(state.config, { projectId: state.projectId, after: new Date(state.cursor), count: 1 }) : []
+    return {
+      enabled: state?.config.enabled ?? false,
+      alarm: alarm === null ? null : new Date(alarm).toISOString(),
+      cursor: state ? new Date(state.cursor).toISOString() : null,
+      nextSlot: next?.toISOString() ?? null,
+    }
+  }
+
+  async alarm(): Promise<void> {
+    await this.tick(Date.now())
+  }
+
+  /** Handles every slot whose planning time has come, then sets the alarm for the next one. */
+  async tick(now: number): Promise<PlanResult[]> {
+    const state = await this.ctx.storage.get<State>('state')
+    if (!state || !state.config.enabled) return []
+    const db = createDb(this.env.DB)
+    const ctx = {
+      db,
+      renderJobs: this.env.RENDER_JOBS as Queue<RenderJob>,
+      projectId: state.projectId,
+      workspaceId: state.workspaceId,
+      config: state.config,
+    }
+    const results: PlanResult[] = []
+    let cursor = state.cursor
+    for (let i = 0; i < MAX_SLOTS_PER_TICK; i++) {
+      const [slot] = nextSlots(state.config, { projectId: state.projectId, after: new Date(cursor), count: 1 })
+      if (slot.getTime() - RENDER_LEAD_MS > now) break
+      results.push(slot.getTime() < now - MISSED_GRACE_MS ? await recordMissed(ctx, slot, new Date(now)) : await planSlot(ctx, slot))
+      cursor = slot.getTime()
+      // Saved after every slot: an alarm that dies halfway resumes where it stopped.
+      await this.ctx.storage.put<State>('state', { ...state, cursor })
+    }
+    await this.arm(now)
+    return results
+  }
+
+  private async arm(now: number): Promise<void> {
+    const state = await this.ctx.storage.get<State>('state')
+    if (!state || !state.config.enabled) {
+      await this.ctx.storage.deleteAlarm()
+      return
+    }
+    const [slot] = nextSlots(state.config, { projectId: state.projectId, after: new Date(state.cursor), count: 1 })
+    await this.ctx.storage.setAlarm(Math.max(now, slot.getTime() - RENDER_LEAD_MS))
+  }
+}
+
+/** The scheduler of a project. */
+export function schedulerFor(env: Pick<Env, 'PROJECT_SCHEDULER'>, projectId: string) {
+  const ns = env.PROJECT_SCHEDULER as unknown as DurableObjectNamespace<ProjectScheduler>
+  return ns.get(ns.idFromName(projectId))
 }

@@ -1,0 +1,141 @@
+/** The autopilot of a project: its configuration, pause and resume, and its next publish times. */
+import { createRoute, z } from '@hono/zod-openapi'
+import { eq, sql } from 'drizzle-orm'
+import type { Context } from 'hono'
+import { autopilots } from '../db/schema'
+import { autopilotConfigSchema, type AutopilotConfig } from '../domain/autopilot-config'
+import { nextSlots } from '../domain/slots'
+import type { AppEnv } from '../env'
+import { notFound } from '../lib/errors'
+import { schedulerFor } from '../scheduler/project-scheduler'
+import { requireProject } from './access'
+import { commonErrors, createRouter, IdParam, json, jsonBody, parseInput, security, Timestamp } from './openapi'
+
+const params = z.object({ projectId: IdParam('projectId', 'prj_0123456789abcdefghjk') })
+const tags = ['Autopilot']
+
+const AutopilotSchema = z
+  .object({
+    projectId: z.string(),
+    enabled: z.boolean(),
+    config: z.record(z.string(), z.unknown()).openapi({ description: 'The configuration as stored, defaults filled in' }),
+    nextSlots: z.array(Timestamp).openapi({ description: 'The next seven publish times, UTC' }),
+    scheduler: z.object({ alarm: Timestamp.nullable(), nextSlot: Timestamp.nullable() }),
+    updatedAt: Timestamp,
+  })
+  .openapi('Autopilot')
+
+// The request body as the OpenAPI document shows it; the handler parses with the domain schema.
+const ConfigBody = z
+  .object({
+    cadence: z.enum(['daily', 'weekly']),
+    language: z.string().openapi({ example: 'en', description: 'ISO 639-1' }),
+    style: z.enum(['minimal', 'neon', 'corporate']),
+    objective: z.enum(['traffic', 'awareness', 'conversion']),
+    timeWindows: z.array(z.string()).openapi({ example: ['12:00-14:00', '18:30-20:00'] }),
+    timezone: z.string().optional().openapi({ example: 'Europe/Paris' }),
+    weekdays: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).optional(),
+    platforms: z.array(z.enum(['youtube', 'tiktok', 'instagram'])).optional(),
+    enabled: z.boolean().optional(),
+    requireApproval: z.boolean().optional(),
+  })
+  .openapi('AutopilotConfig')
+
+const SLOTS_SHOWN = 7
+
+async function present(c: Context<AppEnv>, projectId: string) {
+  const row = await c.get('db').select().from(autopilots).where(eq(autopilots.projectId, projectId)).get()
+  if (!row) throw notFound('Autopilot (it is not set up yet: PUT a configuration first)')
+  const status = await schedulerFor(c.env, projectId).status()
+  return {
+    projectId,
+    enabled: row.enabled,
+    config: row.config as unknown as Record<string, unknown>,
+    nextSlots: row.enabled ? nextSlots(row.config, { projectId, after: new Date(), count: SLOTS_SHOWN }).map((d) => d.toISOString()) : [],
+    scheduler: { alarm: status.alarm, nextSlot: status.nextSlot },
+    updatedAt: row.updatedAt,
+  }
+}
+
+/** Writes the configuration to D1, then hands it to the project's scheduler (which re-arms). */
+async function save(c: Context<AppEnv>, projectId: string, workspaceId: string, config: AutopilotConfig) {
+  await c
+    .get('db')
+    .insert(autopilots)
+    .values({ projectId, workspaceId, config, enabled: config.enabled })
+    .onConflictDoUpdate({ target: autopilots.projectId, set: { config, enabled: config.enabled, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` } })
+    .run()
+  await schedulerFor(c.env, projectId).configure({ projectId, workspaceId, config })
+}
+
+async function setEnabled(c: Context<AppEnv>, enabled: boolean) {
+  const { projectId } = c.req.valid('param' as never) as { projectId: string }
+  const { project } = await requireProject(c, projectId, 'projects.write')
+  const row = await c.get('db').select().from(autopilots).where(eq(autopilots.projectId, projectId)).get()
+  if (!row) throw notFound('Autopilot (it is not set up yet: PUT a configuration first)')
+  await save(c, projectId, project.workspaceId, { ...row.config, enabled })
+  return present(c, projectId)
+}
+
+export const autopilotApi = createRouter()
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/autopilot/{projectId}',
+      tags,
+      security,
+      summary: "Set a project's autopilot (editor)",
+      request: { params, body: jsonBody(ConfigBody) },
+      responses: { 200: json(AutopilotSchema, 'Saved, with the next slots'), ...commonErrors },
+    }),
+    async (c) => {
+      const { projectId } = c.req.valid('param')
+      const { project } = await requireProject(c, projectId, 'projects.write')
+      const config = parseInput(autopilotConfigSchema, await c.req.json())
+      await save(c, projectId, project.workspaceId, config)
+      return c.json(await present(c, projectId), 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/autopilot/{projectId}',
+      tags,
+      security,
+      summary: "A project's autopilot, with its next slots",
+      request: { params },
+      responses: { 200: json(AutopilotSchema, 'The autopilot'), ...commonErrors },
+    }),
+    async (c) => {
+      const { projectId } = c.req.valid('param')
+      await requireProject(c, projectId, 'projects.read')
+      return c.json(await present(c, projectId), 200)
+    },
+  )
+  .openapi(
+    createRoute({ method: 'post', path: '/autopilot/{projectId}/pause', tags, security, summary: 'Pause the autopilot (editor)', request: { params }, responses: { 200: json(AutopilotSchema, 'Paused'), ...commonErrors } }),
+    async (c) => c.json(await setEnabled(c, false), 200),
+  )
+  .openapi(
+    createRoute({ method: 'post', path: '/autopilot/{projectId}/resume', tags, security, summary: 'Resume the autopilot (editor)', request: { params }, responses: { 200: json(AutopilotSchema, 'Resumed'), ...commonErrors } }),
+    async (c) => c.json(await setEnabled(c, true), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/autopilot/{projectId}/slots',
+      tags,
+      security,
+      summary: 'The next N publish times, in UTC',
+      request: { params, query: z.object({ count: z.coerce.number().int().min(1).max(200).default(7) }) },
+      responses: { 200: json(z.object({ slots: z.array(Timestamp) }), 'Slots'), ...commonErrors },
+    }),
+    async (c) => {
+      const { projectId } = c.req.valid('param')
+      const { count } = c.req.valid('query')
+      await requireProject(c, projectId, 'projects.read')
+      const row = await c.get('db').select().from(autopilots).where(eq(autopilots.projectId, projectId)).get()
+      if (!row) throw notFound('Autopilot (it is not set up yet: PUT a configuration first)')
+      return c.json({ slots: nextSlots(row.config, { projectId, after: new Date(), count }).map((d) => d.toISOString()) }, 200)
+    },
+  )

@@ -1,0 +1,345 @@
+/** The content timeline: a project's posts, one post in full, and what a creator can do to one. */
+import { createRoute, z } from '@hono/zod-openapi'
+import { and, asc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm'
+import type { Context } from 'hono'
+import { autopilots, media, postEvents, posts, postTargets } from '../db/schema'
+import { movePost, moveTarget } from '../db/posts'
+import { TemplateCaptionWriter } from '../domain/captions'
+import { nextPostStatuses, PLATFORMS, POST_STATUSES, TARGET_STATUSES, type PostStatus } from '../domain/post-state'
+import type { AppEnv } from '../env'
+import { conflict, HttpError, notFound } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { expiresIn, signedUrl } from '../lib/signed-url'
+import { enqueuePublish } from '../queues/render-consumer'
+import { markerFor } from '../scheduler/planner'
+import { requireProject } from './access'
+import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+
+const tags = ['Posts']
+const postParams = z.object({ id: IdParam('id', 'post_0123456789abcdefghjk') })
+const projectParams = z.object({ id: IdParam('id', 'prj_0123456789abcdefghjk') })
+
+const TargetSchema = z.object({
+  platform: z.enum(PLATFORMS),
+  status: z.enum(TARGET_STATUSES),
+  remoteId: z.string().nullable(),
+  remoteUrl: z.string().nullable(),
+  error: z.string().nullable(),
+  errorKind: z.string().nullable(),
+  attempt: z.number(),
+  publishedAt: Timestamp.nullable(),
+})
+
+const PostSummarySchema = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    origin: z.enum(['autopilot', 'manual']),
+    status: z.enum(POST_STATUSES),
+    scheduledAt: Timestamp,
+    mediaId: z.string().nullable(),
+    clip: z.object({ id: z.string(), title: z.string(), thumbnailKey: z.string().nullable() }).nullable(),
+    hook: z.string().nullable(),
+    caption: z.string().nullable(),
+    hashtags: z.array(z.string()),
+    style: z.string(),
+    language: z.string(),
+    objective: z.string(),
+    skipReason: z.string().nullable(),
+    error: z.string().nullable(),
+    targets: z.array(TargetSchema),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi('PostSummary')
+
+const PostSchema = PostSummarySchema.extend({
+  render: z
+    .object({ videoUrl: z.string(), coverUrl: z.string(), duration: z.number(), width: z.number(), height: z.number(), size: z.number(), sha256: z.string() })
+    .nullable(),
+  events: z.array(z.object({ at: Timestamp, type: z.string(), platform: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable(), message: z.string().nullable() })),
+}).openapi('Post')
+
+type PostRow = typeof posts.$inferSelect
+
+async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
+  if (rows.length === 0) return []
+  const ids = rows.map((r) => r.id)
+  const db = c.get('db')
+  const targets = await db.select().from(postTargets).where(inArray(postTargets.postId, ids)).orderBy(asc(postTargets.platform)).all()
+  const mediaIds = [...new Set(rows.map((r) => r.mediaId).filter((m): m is string => !!m))]
+  const clips = mediaIds.length ? await db.select({ id: media.id, title: media.title, thumbnailKey: media.thumbnailKey }).from(media).where(inArray(media.id, mediaIds)).all() : []
+  return rows.map((r) => ({
+    id: r.id,
+    projectId: r.projectId,
+    origin: r.origin,
+    status: r.status,
+    scheduledAt: r.scheduledAt,
+    mediaId: r.mediaId,
+    clip: clips.find((m) => m.id === r.mediaId) ?? null,
+    hook: r.hook,
+    caption: r.caption,
+    hashtags: r.hashtags,
+    style: r.style,
+    language: r.language,
+    objective: r.objective,
+    skipReason: r.skipReason,
+    error: r.error,
+    targets: targets
+      .filter((t) => t.postId === r.id)
+      .map((t) => ({ platform: t.platform, status: t.status, remoteId: t.remoteId, remoteUrl: t.remoteUrl, error: t.error, errorKind: t.errorKind, attempt: t.attempt, publishedAt: t.publishedAt })),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  }))
+}
+
+async function loadPost(c: Context<AppEnv>, id: string, permission: 'projects.read' | 'projects.write') {
+  const row = await c.get('db').select().from(posts).where(eq(posts.id, id)).get()
+  if (!row) throw notFound('Post')
+  await requireProject(c, row.projectId, permission).catch((error) => {
+    // The post's project is hidden from the caller: the post does not exist for them either.
+    if (error instanceof HttpError && error.status === 404) throw notFound('Post')
+    throw error
+  })
+  return row
+}
+
+async function fullPost(c: Context<AppEnv>, id: string) {
+  const db = c.get('db')
+  const row = (await db.select().from(posts).where(eq(posts.id, id)).get())!
+  const [summary] = await summaries(c, [row])
+  const events = await db.select().from(postEvents).where(eq(postEvents.postId, id)).orderBy(asc(postEvents.id)).all()
+  let render = null
+  if (row.renderKey && row.coverKey && c.env.UPLOAD_SIGNING_KEY) {
+    const origin = new URL(c.req.url).origin
+    const exp = expiresIn(60 * 60_000)
+    render = {
+      videoUrl: await signedUrl(c.env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key: row.renderKey, contentType: 'video/mp4', exp }),
+      coverUrl: await signedUrl(c.env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key: row.coverKey, contentType: 'image/jpeg', exp }),
+      duration: row.renderDurationSec ?? 0,
+      width: row.renderWidth ?? 0,
+      height: row.renderHeight ?? 0,
+      size: row.renderSize ?? 0,
+      sha256: row.renderSha256 ?? '',
+    }
+  }
+  return {
+    ...summary,
+    render,
+    events: events.map((e) => ({ at: e.at, type: e.type, platform: e.platform, from: e.fromStatus, to: e.toStatus, message: e.message })),
+  }
+}
+
+function refuseMove(status: PostStatus, action: string, allowed: readonly PostStatus[]): never {
+  throw conflict(`This post is ${status}; it can be ${action} only when ${allowed.join(' or ')}.${nextPostStatuses(status).length ? '' : ' It is final.'}`)
+}
+
+const encodeCursor = (row: { scheduledAt: string; id: string }) => btoa(`${row.scheduledAt}|${row.id}`)
+function decodeCursor(cursor: string): { scheduledAt: string; id: string } {
+  try {
+    const [scheduledAt, id] = atob(cursor).split('|')
+    if (!scheduledAt || !id || Number.isNaN(Date.parse(scheduledAt))) throw new Error()
+    return { scheduledAt, id }
+  } catch {
+    throw new HttpError(400, 'The cursor is not one this API gave out.', { errors: [{ field: 'query.cursor', message: 'is not valid' }] })
+  }
+}
+
+const IsoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, like 2026-11-22T12:00:00Z' })
+const Hashtags = z.array(z.string().trim().regex(/^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag is letters, digits and underscores')).max(30)
+
+export const postsApi = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{id}/posts',
+      tags,
+      security,
+      summary: "A project's posts in time order (the content timeline)",
+      request: {
+        params: projectParams,
+        query: z.object({
+          from: IsoDate.optional(),
+          to: IsoDate.optional(),
+          status: z.enum(POST_STATUSES).optional(),
+          cursor: z.string().max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+      responses: { 200: json(z.object({ data: z.array(PostSummarySchema), nextCursor: z.string().nullable() }), 'Posts'), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const q = c.req.valid('query')
+      await requireProject(c, id, 'projects.read')
+      const conditions = [eq(posts.projectId, id)]
+      if (q.from) conditions.push(gte(posts.scheduledAt, new Date(q.from).toISOString()))
+      if (q.to) conditions.push(lt(posts.scheduledAt, new Date(q.to).toISOString()))
+      if (q.status) conditions.push(eq(posts.status, q.status))
+      if (q.cursor) {
+        const after = decodeCursor(q.cursor)
+        conditions.push(or(gt(posts.scheduledAt, after.scheduledAt), and(eq(posts.scheduledAt, after.scheduledAt), gt(posts.id, after.id)))!)
+      }
+      const rows = await c.get('db').select().from(posts).where(and(...conditions)).orderBy(asc(posts.scheduledAt), asc(posts.id)).limit(q.limit + 1).all()
+      const page = rows.slice(0, q.limit)
+      return c.json({ data: await summaries(c, page), nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!) : null }, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{id}/posts',
+      tags,
+      security,
+      summary: 'Schedule a chosen clip by hand (editor); without scheduledAt it goes now',
+      request: {
+        params: projectParams,
+        body: jsonBody(
+          z.object({
+            mediaId: z.string().min(1).max(64),
+            scheduledAt: IsoDate.optional(),
+            platforms: z.array(z.enum(PLATFORMS)).min(1).max(3).optional(),
+            caption: z.string().max(2200).optional(),
+            hashtags: Hashtags.optional(),
+          }),
+        ),
+      },
+      responses: { 201: json(PostSchema, 'Scheduled'), ...commonErrors, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const { id: projectId } = c.req.valid('param')
+      const body = c.req.valid('json')
+      const { project } = await requireProject(c, projectId, 'projects.write')
+      const db = c.get('db')
+      const clip = await db.select().from(media).where(and(eq(media.id, body.mediaId), eq(media.projectId, projectId))).get()
+      if (!clip) throw new HttpError(400, 'That clip is not in this project’s library.', { errors: [{ field: 'mediaId', message: 'not found in this project' }] })
+      if (clip.status !== 'ready' || clip.kind !== 'video') {
+        throw new HttpError(409, clip.status !== 'ready' ? `That clip is ${clip.status}, not ready to post.` : 'That item is a picture; posts need a video clip.')
+      }
+      const now = Date.now()
+      const when = body.scheduledAt ? new Date(body.scheduledAt) : new Date(now)
+      if (when.getTime() < now - 60_000) throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: 'scheduledAt', message: 'must not be in the past' }] })
+      const autopilot = await db.select({ config: autopilots.config }).from(autopilots).where(eq(autopilots.projectId, projectId)).get()
+      const settings = { language: autopilot?.config.language ?? 'en', style: autopilot?.config.style ?? 'minimal', objective: autopilot?.config.objective ?? 'awareness' } as const
+      const platforms = body.platforms ?? autopilot?.config.platforms ?? [...PLATFORMS]
+      const texts = await new TemplateCaptionWriter().write({ ...settings, title: clip.title, tags: clip.tags, projectName: project.name, seed: `${projectId}:${clip.id}:${when.toISOString()}` })
+      const postId = newId('post')
+      await db.batch([
+        db.insert(posts).values({
+          id: postId,
+          workspaceId: project.workspaceId,
+          projectId,
+          mediaId: clip.id,
+          origin: 'manual',
+          slotKey: `manual:${postId}`,
+          status: 'planned',
+          scheduledAt: when.toISOString(),
+          ...settings,
+          requireApproval: autopilot?.config.requireApproval ?? false,
+          hook: texts.hook,
+          caption: body.caption ?? texts.caption,
+          hashtags: body.hashtags?.map((h) => (h.startsWith('#') ? h : `#${h}`)) ?? texts.hashtags,
+          callToAction: texts.callToAction,
+        }),
+        ...platforms.map((platform) => db.insert(postTargets).values({ postId, platform, workspaceId: project.workspaceId, marker: markerFor(postId, platform) })),
+        db.insert(postEvents).values({ postId, type: 'status', toStatus: 'planned', message: `Scheduled by hand for ${when.toISOString()}` }),
+      ])
+      await c.env.RENDER_JOBS.send({ postId })
+      return c.json(await fullPost(c, postId), 201)
+    },
+  )
+  .openapi(
+    createRoute({ method: 'get', path: '/posts/{id}', tags, security, summary: 'A post with its targets, render and history', request: { params: postParams }, responses: { 200: json(PostSchema, 'The post'), ...commonErrors } }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      await loadPost(c, id, 'projects.read')
+      return c.json(await fullPost(c, id), 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/posts/{id}',
+      tags,
+      security,
+      summary: 'Edit caption, hashtags or time (editor); a new time re-arms publishing',
+      request: {
+        params: postParams,
+        body: jsonBody(
+          z
+            .object({ caption: z.string().max(2200).optional(), hashtags: Hashtags.optional(), scheduledAt: IsoDate.optional() })
+            .refine((b) => b.caption !== undefined || b.hashtags !== undefined || b.scheduledAt !== undefined, { message: 'give a caption, hashtags or scheduledAt to change' }),
+        ),
+      },
+      responses: { 200: json(PostSchema, 'Updated'), ...commonErrors, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const body = c.req.valid('json')
+      const post = await loadPost(c, id, 'projects.write')
+      const editable: PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled', 'failed']
+      if (!editable.includes(post.status)) refuseMove(post.status, 'edited', editable)
+      if (body.scheduledAt && Date.parse(body.scheduledAt) < Date.now() - 60_000) {
+        throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: 'scheduledAt', message: 'must not be in the past' }] })
+      }
+      const updated = await c
+        .get('db')
+        .update(posts)
+        .set({
+          caption: body.caption,
+          hashtags: body.hashtags?.map((h) => (h.startsWith('#') ? h : `#${h}`)),
+          scheduledAt: body.scheduledAt ? new Date(body.scheduledAt).toISOString() : undefined,
+          updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+        })
+        .where(and(eq(posts.id, id), inArray(posts.status, editable)))
+        .returning({ status: posts.status })
+      if (!updated.length) throw conflict('The post moved on while it was being edited; reload it.')
+      // Publish messages already sent carry no time: the consumer checks the post's time when
+      // one arrives, and delays again if it is early. A new time only needs a message for it.
+      if (body.scheduledAt && updated[0].status === 'scheduled') await enqueuePublish(c.env, id)
+      return c.json(await fullPost(c, id), 200)
+    },
+  )
+  .openapi(
+    createRoute({ method: 'post', path: '/posts/{id}/approve', tags, security, summary: 'Approve a rendered post for publishing (editor)', request: { params: postParams }, responses: { 200: json(PostSchema, 'Approved'), ...commonErrors, ...errorResponses(409) } }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const post = await loadPost(c, id, 'projects.write')
+      const moved = await movePost(c.get('db'), id, 'awaiting_approval', 'scheduled', {}, 'Approved')
+      if (!moved) refuseMove(post.status, 'approved', ['awaiting_approval'])
+      await enqueuePublish(c.env, id)
+      return c.json(await fullPost(c, id), 200)
+    },
+  )
+  .openapi(
+    createRoute({ method: 'post', path: '/posts/{id}/cancel', tags, security, summary: 'Cancel a post that is not published yet (editor)', request: { params: postParams }, responses: { 200: json(PostSchema, 'Canceled'), ...commonErrors, ...errorResponses(409) } }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const post = await loadPost(c, id, 'projects.write')
+      const cancellable: PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled']
+      const db = c.get('db')
+      const moved = await movePost(db, id, cancellable, 'canceled', { leaseUntil: null }, 'Canceled')
+      if (!moved) refuseMove(post.status, 'canceled', cancellable)
+      for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'pending', 'canceled', {}, 'Post canceled')
+      return c.json(await fullPost(c, id), 200)
+    },
+  )
+  .openapi(
+    createRoute({ method: 'post', path: '/posts/{id}/retry', tags, security, summary: 'Retry a failed post (editor)', request: { params: postParams }, responses: { 200: json(PostSchema, 'Retrying'), ...commonErrors, ...errorResponses(409) } }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const post = await loadPost(c, id, 'projects.write')
+      if (post.status !== 'failed') refuseMove(post.status, 'retried', ['failed'])
+      const db = c.get('db')
+      if (!post.renderKey) {
+        if (!(await movePost(db, id, 'failed', 'planned', { error: null }, 'Retry: render again'))) refuseMove(post.status, 'retried', ['failed'])
+        await c.env.RENDER_JOBS.send({ postId: id })
+      } else {
+        if (!(await movePost(db, id, 'failed', 'scheduled', { error: null }, 'Retry: publish again'))) refuseMove(post.status, 'retried', ['failed'])
+        for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'failed', 'pending', { error: null, errorKind: null }, 'Retry')
+        await enqueuePublish(c.env, id)
+      }
+      return c.json(await fullPost(c, id), 200)
+    },
+  )
+

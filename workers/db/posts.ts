@@ -1,0 +1,96 @@
+/**
+ * Moving posts and targets along their state machines in D1. Every move is a conditional update
+ * (`… where status = from`), so of two writers racing for the same move exactly one wins, and
+ * the event recording it is written in the same batch only when the update changed a row.
+ */
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
+import type { Db } from './client'
+import { postEvents, posts, postTargets } from './schema'
+import {
+  assertPostMove,
+  assertTargetMove,
+  type Platform,
+  type PostStatus,
+  type TargetStatus,
+} from '../domain/post-state'
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
+const dialect = new SQLiteAsyncDialect({ casing: 'snake_case' })
+
+/**
+ * Runs drizzle queries and raw SQL in one D1 batch (one transaction). drizzle's own `batch`
+ * cannot take raw SQL with parameters, which the conditional event inserts need.
+ */
+export async function d1Batch(db: Db, items: (SQL | { toSQL(): { sql: string; params: unknown[] } })[]): Promise<D1Result[]> {
+  const statements = items.map((item) => {
+    const query = 'toSQL' in item ? item.toSQL() : dialect.sqlToQuery(item)
+    return db.$client.prepare(query.sql).bind(...query.params)
+  })
+  return db.$client.batch(statements)
+}
+
+type PostFields = Partial<typeof posts.$inferInsert>
+type TargetFields = Partial<typeof postTargets.$inferInsert>
+
+/**
+ * Moves a post from one of `from` to `to`, setting `fields` too. Returns the state it moved from,
+ * or null when the post was in none of them (someone else moved it first).
+ */
+export async function movePost(
+  db: Db,
+  postId: string,
+  from: PostStatus | readonly PostStatus[],
+  to: PostStatus,
+  fields: PostFields = {},
+  message?: string,
+): Promise<PostStatus | null> {
+  for (const state of typeof from === 'string' ? [from] : from) {
+    assertPostMove(state, to)
+    const [update] = await d1Batch(db, [
+      db
+        .update(posts)
+        .set({ ...fields, status: to, updatedAt: now })
+        .where(and(eq(posts.id, postId), eq(posts.status, state))),
+      sql`insert into post_events (post_id, type, from_status, to_status, message)
+          select ${postId}, 'status', ${state}, ${to}, ${message ?? null} where changes() > 0`,
+    ])
+    if (update.meta.changes > 0) return state
+  }
+  return null
+}
+
+/** Moves one target like `movePost`; returns the state it moved from, or null. */
+export async function moveTarget(
+  db: Db,
+  postId: string,
+  platform: Platform,
+  from: TargetStatus | readonly TargetStatus[],
+  to: TargetStatus,
+  fields: TargetFields = {},
+  message?: string,
+): Promise<TargetStatus | null> {
+  for (const state of typeof from === 'string' ? [from] : from) {
+    assertTargetMove(state, to)
+    const [update] = await d1Batch(db, [
+      db
+        .update(postTargets)
+        .set({ ...fields, status: to, updatedAt: now })
+        .where(and(eq(postTargets.postId, postId), eq(postTargets.platform, platform), eq(postTargets.status, state))),
+      sql`insert into post_events (post_id, type, platform, from_status, to_status, message)
+          select ${postId}, 'target', ${platform}, ${state}, ${to}, ${message ?? null} where changes() > 0`,
+    ])
+    if (update.meta.changes > 0) return state
+  }
+  return null
+}
+
+/** Records something that happened to a post without a state change (a retry, a refusal). */
+export async function recordEvent(db: Db, postId: string, type: string, message: string, platform?: Platform) {
+  await db.insert(postEvents).values({ postId, type, message, platform: platform ?? null }).run()
+}
+
+/** Logs a refused move; the caller goes on without applying it. */
+export function logIllegal(error: unknown, context: Record<string, unknown>) {
+  console.warn(JSON.stringify({ level: 'warn', msg: 'illegal transition refused', error: String(error), ...context }))
+}

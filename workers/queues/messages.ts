@@ -1,0 +1,13 @@
+/** The messages on Reelpilot's queues, parsed with zod at the consumer. */
+import { z } from 'zod'
+import { PLATFORMS } from '../domain/post-state'
+
+export const RenderJob = z.object({ postId: z.string().min(1) })
+export type RenderJob = z.infer<typeof RenderJob>
+
+/** `poll` asks for a status check of a publication the platform is still processing. */
+export const PublishJob = z.object({ postId: z.string().min(1), platform: z.enum(PLATFORMS), kind: z.enum(['publish', 'poll']).default('publish') })
+export type PublishJob = z.input<typeof PublishJob>
+
+/** Cloudflare Queues delay a message by at most 12 hours. */
+export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60

@@ -1,0 +1,224 @@
+/**
+ * The render-jobs consumer: renders one post with the render server, stores the video and cover
+ * in R2 through signed URLs, records the render, and hands the post to publishing (or to the
+ * creator's approval). Safe to run twice for the same post: the claim (planned → rendering, or a
+ * lapsed lease) lets one delivery render at a time, a finished post is never rendered again, and
+ * the outputs go to keys fixed per post.
+ */
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import type { Db } from '../db/client'
+import { createDb } from '../db/client'
+import { logIllegal, movePost, recordEvent } from '../db/posts'
+import { media, posts, postTargets } from '../db/schema'
+import { expiresIn, signedUrl } from '../lib/signed-url'
+import { rendererFor } from '../render/renderer'
+import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
+import type { RenderSpecInput } from '../../containers/render/recipe/spec'
+import { MAX_QUEUE_DELAY_SECONDS, type PublishJob } from './messages'
+
+/** How long one delivery holds a render before another may take it over. */
+export const RENDER_LEASE_MS = 15 * 60_000
+const MAX_OUTPUT_BYTES = 512 * 1024 * 1024
+
+export type RenderOutcome =
+  | { kind: 'rendered'; status: 'scheduled' | 'awaiting_approval' }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'busy' }
+  | { kind: 'failed'; reason: string }
+
+/** A failure worth retrying (the render server or storage hiccuped); the message is retried. */
+export class RetryableRenderError extends Error {
+  name = 'RetryableRenderError'
+}
+
+/** The public origin the render server reaches storage at. */
+function publicOrigin(env: Env): string {
+  const origin = env.PUBLIC_URL
+  if (!origin) throw new RetryableRenderError('PUBLIC_URL is not set, so the render server cannot be given storage URLs.')
+  return origin
+}
+
+/** Takes the post for this delivery, or says why not. */
+async function claim(db: Db, postId: string, now: number): Promise<'claimed' | 'busy' | { done: string }> {
+  const leaseUntil = new Date(now + RENDER_LEASE_MS).toISOString()
+  const moved = await movePost(db, postId, 'planned', 'rendering', { leaseUntil, renderAttempts: sql`${posts.renderAttempts} + 1` as never }, 'Rendering started')
+  if (moved) return 'claimed'
+  // Rendering already: take it over only if the previous delivery's lease lapsed (it crashed).
+  const taken = await db
+    .update(posts)
+    .set({ leaseUntil, renderAttempts: sql`${posts.renderAttempts} + 1`, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+    .where(and(eq(posts.id, postId), eq(posts.status, 'rendering'), or(isNull(posts.leaseUntil), lt(posts.leaseUntil, new Date(now).toISOString()))))
+    .returning({ id: posts.id })
+  if (taken.length) return 'claimed'
+  const row = await db.select({ status: posts.status }).from(posts).where(eq(posts.id, postId)).get()
+  if (!row) return { done: 'the post was deleted' }
+  if (row.status === 'rendering') return 'busy'
+  return { done: `the post is ${row.status}` }
+}
+
+/** Renders a post. Throws RetryableRenderError (or any error) for the queue to retry. */
+export async function renderPost(env: Env, postId: string, now = Date.now()): Promise<RenderOutcome> {
+  const db = createDb(env.DB)
+  const claimed = await claim(db, postId, now)
+  if (claimed === 'busy') return { kind: 'busy' }
+  if (claimed !== 'claimed') return { kind: 'skipped', reason: claimed.done }
+
+  try {
+    const post = (await db.select().from(posts).where(eq(posts.id, postId)).get())!
+    const clip = post.mediaId ? await db.select().from(media).where(eq(media.id, post.mediaId)).get() : undefined
+    if (!clip || clip.status !== 'ready') {
+      const reason = 'The clip of this post was deleted from the library before it was rendered.'
+      await movePost(db, postId, 'rendering', 'failed', { error: reason, leaseUntil: null }, reason)
+      return { kind: 'failed', reason }
+    }
+    const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, postId)).all()
+    const platforms = targets.map((t) => t.platform)
+    const maxDuration = Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec), 60)
+    const spec: RenderSpecInput = {
+      trim: { startSec: 0, durationSec: Math.max(0.5, Math.min(clip.durationSec ?? 0, maxDuration)) },
+      aspect: '9:16',
+      style: post.style,
+      language: post.language,
+      objective: post.objective,
+      texts: { hook: post.hook ?? undefined, callToAction: post.callToAction ?? undefined, captions: [] },
+      platforms,
+    }
+    const secret = env.UPLOAD_SIGNING_KEY
+    const origin = publicOrigin(env)
+    const base = `renders/${post.workspaceId}/${post.projectId}/${post.id}`
+    const exp = expiresIn(RENDER_LEASE_MS)
+    const body = {
+      spec,
+      sourceUrl: await signedUrl(secret, origin, { op: 'get', key: clip.key, contentType: clip.contentType, exp }),
+      videoUploadUrl: await signedUrl(secret, origin, { op: 'output', postId, key: `${base}/video.mp4`, maxSize: MAX_OUTPUT_BYTES, contentType: 'video/mp4', exp }),
+      coverUploadUrl: await signedUrl(secret, origin, { op: 'output', postId, key: `${base}/cover.jpg`, maxSize: 10 * 1024 * 1024, contentType: 'image/jpeg', exp }),
+    }
+    let res: Response
+    try {
+      res = await rendererFor(env).fetch('/render', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    } catch (error) {
+      throw new RetryableRenderError(`The render server did not answer: ${(error as Error).message}`)
+    }
+    const result = await readRenderResult(res)
+    if (result.kind === 'refused') {
+      await movePost(db, postId, 'rendering', 'failed', { error: result.reason, leaseUntil: null }, result.reason)
+      return { kind: 'failed', reason: result.reason }
+    }
+    const next = post.requireApproval ? 'awaiting_approval' : 'scheduled'
+    const moved = await movePost(
+      db,
+      postId,
+      'rendering',
+      next,
+      {
+        leaseUntil: null,
+        error: null,
+        renderKey: `${base}/video.mp4`,
+        coverKey: `${base}/cover.jpg`,
+        renderDurationSec: result.durationSec,
+        renderWidth: result.width,
+        renderHeight: result.height,
+        renderSize: result.size,
+        renderSha256: result.sha256,
+        renderedAt: new Date().toISOString(),
+      },
+      `Rendered: ${result.width}×${result.height}, ${result.durationSec.toFixed(1)} s`,
+    )
+    if (!moved) return { kind: 'skipped', reason: 'the post changed while it rendered (canceled?)' }
+    if (next === 'scheduled') await enqueuePublish(env, postId)
+    return { kind: 'rendered', status: next }
+  } catch (error) {
+    // Hand the post back at once so the retry can claim it.
+    await db.update(posts).set({ leaseUntil: null, error: String((error as Error).message ?? error) }).where(and(eq(posts.id, postId), eq(posts.status, 'rendering'))).run()
+    throw error
+  }
+}
+
+type RenderResult = { kind: 'ok'; durationSec: number; width: number; height: number; size: number; sha256: string } | { kind: 'refused'; reason: string }
+
+/**
+ * Reads the render server's answer: NDJSON progress lines, then a final `result` or `error` line
+ * (see containers/render/README.md). A 4xx is a refusal of the content (not retried); a 5xx or a
+ * cut-off stream is retried.
+ */
+async function readRenderResult(res: Response): Promise<RenderResult> {
+  const text = await res.text()
+  if (res.status >= 400 && res.status < 500) {
+    let message = text
+    try {
+      message = JSON.parse(text).error ?? text
+    } catch {}
+    return { kind: 'refused', reason: `The render was refused: ${message}` }
+  }
+  if (!res.ok) throw new RetryableRenderError(`The render server answered ${res.status}: ${text.slice(0, 300)}`)
+  const lines = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>)
+  const last = lines.at(-1)
+  if (last?.type === 'result' || (last && 'sha256' in last)) {
+    const r = last.result ?? last
+    return { kind: 'ok', durationSec: r.durationSec, width: r.width, height: r.height, size: r.size, sha256: r.sha256 }
+  }
+  if (last?.type === 'error') {
+    if (last.status && last.status >= 400 && last.status < 500) return { kind: 'refused', reason: `The render failed: ${last.error}` }
+    throw new RetryableRenderError(`The render failed: ${last.error}`)
+  }
+  throw new RetryableRenderError('The render server stopped answering before the render finished.')
+}
+
+/**
+ * Sends one publish message per pending target, delayed until the post's time (at most the
+ * queue's 12 hours: the publish consumer delays again when a message arrives early).
+ */
+export async function enqueuePublish(env: Env, postId: string, now = Date.now()): Promise<number> {
+  const db = createDb(env.DB)
+  const post = await db.select({ scheduledAt: posts.scheduledAt }).from(posts).where(eq(posts.id, postId)).get()
+  if (!post) return 0
+  const targets = await db
+    .select({ platform: postTargets.platform })
+    .from(postTargets)
+    .where(and(eq(postTargets.postId, postId), eq(postTargets.status, 'pending')))
+    .all()
+  if (targets.length === 0) return 0
+  const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil((Date.parse(post.scheduledAt) - now) / 1000)))
+  await (env.PUBLISH_JOBS as Queue<PublishJob>).sendBatch(targets.map((t) => ({ body: { postId, platform: t.platform, kind: 'publish' as const }, delaySeconds })))
+  return targets.length
+}
+
+/** The render-jobs batch handler. */
+export async function handleRenderBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const { RenderJob } = await import('./messages')
+  for (const message of batch.messages) {
+    const parsed = RenderJob.safeParse(message.body)
+    if (!parsed.success) {
+      console.warn(JSON.stringify({ level: 'warn', msg: 'dropping malformed render message', id: message.id }))
+      message.ack()
+      continue
+    }
+    try {
+      const outcome = await renderPost(env, parsed.data.postId)
+      if (outcome.kind === 'busy') message.retry({ delaySeconds: 60 })
+      else message.ack()
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', msg: 'render failed; will retry', postId: parsed.data.postId, attempt: message.attempts, error: String(error) }))
+      message.retry({ delaySeconds: Math.min(600, 15 * 2 ** (message.attempts - 1)) })
+    }
+  }
+}
+
+/** The render-jobs dead letters: the post failed after every retry; say why on the timeline. */
+export async function handleRenderDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const db = createDb(env.DB)
+  for (const message of batch.messages) {
+    const postId = (message.body as { postId?: string })?.postId
+    if (typeof postId === 'string') {
+      const post = await db.select({ error: posts.error }).from(posts).where(eq(posts.id, postId)).get()
+      const reason = `Rendering failed after every retry${post?.error ? `: ${post.error}` : ''}.`
+      try {
+        const moved = await movePost(db, postId, ['planned', 'rendering'], 'failed', { error: reason, leaseUntil: null }, reason)
+        if (!moved) await recordEvent(db, postId, 'dead_letter', reason)
+      } catch (error) {
+        logIllegal(error, { postId, queue: batch.queue })
+      }
+    }
+    message.ack()
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Planning one slot of a project's autopilot: the post row (unique per project and slot, so a
+ * repeated alarm creates nothing new), the clip, the texts, the targets, and the render message.
+ * Called by the ProjectScheduler; kept apart from the Durable Object so it reads as plain steps.
+ */
+import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { Db } from '../db/client'
+import { media, posts, postTargets, projects } from '../db/schema'
+import { d1Batch, recordEvent } from '../db/posts'
+import type { AutopilotConfig } from '../domain/autopilot-config'
+import { TemplateCaptionWriter, type CaptionWriter } from '../domain/captions'
+import { PLATFORMS, type Platform } from '../domain/post-state'
+import { slotKey } from '../domain/slots'
+import { newId } from '../lib/ids'
+import type { RenderJob } from '../queues/messages'
+
+export interface PlanContext {
+  db: Db
+  renderJobs: Queue<RenderJob>
+  projectId: string
+  workspaceId: string
+  config: AutopilotConfig
+  writer?: CaptionWriter
+  /** Which platforms the project can publish to now; undefined means all (sandbox). */
+  connectedPlatforms?: readonly Platform[]
+}
+
+export type PlanResult = { postId: string; status: 'planned' | 'skipped'; created: boolean; reason?: string }
+
+/** A post's marker: put in the platform post's metadata so it can be found again. */
+export const markerFor = (postId: string, platform: Platform) => `rp:${postId}:${platform}`
+
+/**
+ * The clip for the next post: a ready video of the project, the least recently published
+ * first (never published first of all), never the clip of the project's previous post.
+ */
+export async function chooseClip(db: Db, projectId: string): Promise<{ clip?: typeof media.$inferSelect; reason?: string }> {
+  const lastUse = sql<string | null>`(select max(p.scheduled_at) from posts p where p.media_id = ${media.id} and p.status not in ('skipped', 'canceled'))`
+  const candidates = await db
+    .select({ row: media, lastUse })
+    .from(media)
+    .where(and(eq(media.projectId, projectId), eq(media.status, 'ready'), eq(media.kind, 'video')))
+    .orderBy(sql`${lastUse} is not null`, lastUse, media.createdAt, media.id)
+    .limit(50)
+    .all()
+  if (candidates.length === 0) return { reason: 'The library has no ready video clip: upload one to the project library.' }
+  const previous = await db
+    .select({ mediaId: posts.mediaId })
+    .from(posts)
+    .where(and(eq(posts.projectId, projectId), sql`${posts.mediaId} is not null`, sql`${posts.status} not in ('skipped', 'canceled')`))
+    .orderBy(desc(posts.scheduledAt))
+    .limit(1)
+    .get()
+  const choice = candidates.find((c) => c.row.id !== previous?.mediaId)
+  if (!choice) return { reason: 'The library has only one clip and the previous post used it: upload another clip so posts do not repeat.' }
+  return { clip: choice.row }
+}
+
+/** Plans the post of `slot`; safe to call any number of times for the same slot. */
+export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult> {
+  const { db, projectId, workspaceId, config } = ctx
+  const key = slotKey(slot)
+  const existing = await db.select().from(posts).where(and(eq(posts.projectId, projectId), eq(posts.slotKey, key))).get()
+  if (existing) {
+    // A repeated alarm: nothing new. A planned post may have lost its render message, so resend it;
+    // the render consumer's claim makes a duplicate harmless.
+    if (existing.status === 'planned') await ctx.renderJobs.send({ postId: existing.id })
+    return { postId: existing.id, status: existing.status === 'skipped' ? 'skipped' : 'planned', created: false }
+  }
+
+  const platforms = (config.platforms ?? ctx.connectedPlatforms ?? PLATFORMS).filter((p) => !ctx.connectedPlatforms || ctx.connectedPlatforms.includes(p))
+  const { clip, reason: noClip } = await chooseClip(db, projectId)
+  const reason = platforms.length === 0 ? 'No platform is connected: connect YouTube, TikTok or Instagram.' : noClip
+  const base = {
+    workspaceId,
+    projectId,
+    origin: 'autopilot' as const,
+    slotKey: key,
+    scheduledAt: slot.toISOString(),
+    language: config.language,
+    style: config.style,
+    objective: config.objective,
+    requireApproval: config.requireApproval,
+  }
+  const id = newId('post')
+  if (reason || !clip) {
+    const inserted = await db
+      .insert(posts)
+      .values({ ...base, id, status: 'skipped', skipReason: reason })
+      .onConflictDoNothing()
+      .returning({ id: posts.id })
+    if (inserted.length) await recordEvent(db, id, 'skipped', reason!)
+    return { postId: inserted[0]?.id ?? id, status: 'skipped', created: inserted.length > 0, reason }
+  }
+
+  const project = await db.select({ name: projects.name }).from(projects).where(eq(projects.id, projectId)).get()
+  const texts = await (ctx.writer ?? new TemplateCaptionWriter()).write({
+    language: config.language,
+    style: config.style,
+    objective: config.objective,
+    title: clip.title,
+    tags: clip.tags,
+    projectName: project?.name ?? '',
+    seed: `${projectId}:${key}`,
+  })
+  // The post and its targets go in together, or not at all.
+  const [insert] = await d1Batch(db, [
+    db
+      .insert(posts)
+      .values({ ...base, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction })
+      .onConflictDoNothing(),
+    ...platforms.map(
+      (platform) => sql`insert into post_targets (post_id, platform, workspace_id, marker)
+                        select ${id}, ${platform}, ${workspaceId}, ${markerFor(id, platform)} where exists (select 1 from posts where id = ${id})`,
+    ),
+    sql`insert into post_events (post_id, type, to_status, message)
+        select ${id}, 'status', 'planned', ${`Planned for ${slot.toISOString()} with clip “${clip.title}”`} where exists (select 1 from posts where id = ${id})`,
+  ])
+  if (insert.meta.changes === 0) return planSlot(ctx, slot)
+  await ctx.renderJobs.send({ postId: id })
+  return { postId: id, status: 'planned', created: true }
+}
+
+/** Records a slot missed while the scheduler could not run (downtime), instead of posting late. */
+export async function recordMissed(ctx: PlanContext, slot: Date, now: Date): Promise<PlanResult> {
+  const key = slotKey(slot)
+  const id = newId('post')
+  const reason = `Missed: the scheduler could not run at ${slot.toISOString()} (it ran at ${now.toISOString()}), so this slot was skipped rather than posted late.`
+  const inserted = await ctx.db
+    .insert(posts)
+    .values({
+      id,
+      workspaceId: ctx.workspaceId,
+      projectId: ctx.projectId,
+      origin: 'autopilot',
+      slotKey: key,
+      status: 'skipped',
+      scheduledAt: slot.toISOString(),
+      language: ctx.config.language,
+      style: ctx.config.style,
+      objective: ctx.config.objective,
+      skipReason: reason,
+    })
+    .onConflictDoNothing()
+    .returning({ id: posts.id })
+  if (inserted.length) await recordEvent(ctx.db, id, 'skipped', reason)
+  return { postId: id, status: 'skipped', created: inserted.length > 0, reason }
+}
+
+/** Targets of a post still waiting for their publication. */
+export async function pendingTargets(db: Db, postId: string) {
+  return db
+    .select({ platform: postTargets.platform })
+    .from(postTargets)
+    .where(and(eq(postTargets.postId, postId), inArray(postTargets.status, ['pending'])))
+    .all()
+}

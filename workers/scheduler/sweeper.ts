@@ -1,0 +1,66 @@
+/**
+ * The sweeper (cron): finds posts that made no progress for too long — a lost message, a
+ * consumer that died — and hands them back to the pipeline. Every step it restarts is safe to
+ * run twice, so a post swept while it was in fact moving is not harmed.
+ */
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm'
+import { createDb } from '../db/client'
+import { posts, postTargets } from '../db/schema'
+import { enqueuePublish } from '../queues/render-consumer'
+import type { PublishJob } from '../queues/messages'
+
+/** A post untouched for this long in a non-final state is stuck. */
+export const STUCK_AFTER_MS = 15 * 60_000
+const BATCH = 100
+
+export interface SweepResult {
+  renders: number
+  publishes: number
+}
+
+export async function sweepStuckPosts(env: Env, now = Date.now()): Promise<SweepResult> {
+  const db = createDb(env.DB)
+  const stale = new Date(now - STUCK_AFTER_MS).toISOString()
+  const nowIso = new Date(now).toISOString()
+
+  // Planned posts whose render message was lost, and renders whose lease lapsed.
+  const renders = await db
+    .select({ id: posts.id })
+    .from(posts)
+    .where(
+      or(
+        and(eq(posts.status, 'planned'), lt(posts.updatedAt, stale)),
+        and(eq(posts.status, 'rendering'), or(lt(posts.leaseUntil, nowIso), and(isNull(posts.leaseUntil), lt(posts.updatedAt, stale)))),
+      ),
+    )
+    .limit(BATCH)
+    .all()
+  if (renders.length) await env.RENDER_JOBS.sendBatch(renders.map((p) => ({ body: { postId: p.id } })))
+
+  // Scheduled posts past their time, and publications that stopped moving.
+  const overdue = await db
+    .select({ id: posts.id })
+    .from(posts)
+    .where(and(eq(posts.status, 'scheduled'), lt(posts.scheduledAt, stale)))
+    .limit(BATCH)
+    .all()
+  for (const p of overdue) await enqueuePublish(env, p.id, now)
+
+  const stalled = await db
+    .select({ postId: postTargets.postId, platform: postTargets.platform, status: postTargets.status })
+    .from(postTargets)
+    .innerJoin(posts, eq(posts.id, postTargets.postId))
+    .where(and(eq(posts.status, 'publishing'), inArray(postTargets.status, ['pending', 'publishing', 'processing', 'unconfirmed']), lt(postTargets.updatedAt, stale)))
+    .limit(BATCH)
+    .all()
+  if (stalled.length) {
+    await env.PUBLISH_JOBS.sendBatch(
+      stalled.map((t) => ({ body: { postId: t.postId, platform: t.platform, kind: t.status === 'processing' ? 'poll' : 'publish' } satisfies PublishJob })),
+    )
+  }
+  if (renders.length || overdue.length || stalled.length) {
+    console.log(JSON.stringify({ level: 'info', msg: 'sweeper handed back stuck posts', renders: renders.length, overdue: overdue.length, stalled: stalled.length }))
+  }
+  return { renders: renders.length, publishes: overdue.length + stalled.length }
+}
+

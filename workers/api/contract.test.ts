@@ -4,7 +4,7 @@
  * input, and the document itself being complete.
  */
 import { describe, expect, it } from 'vitest'
-import { call, expectProblem, memberWithRole, ownerWithWorkspace, unique } from '../../test/helpers'
+import { call, expectProblem, memberWithRole, ownerWithWorkspace, readyClip, unique } from '../../test/helpers'
 
 interface Fixture {
   workspaceId: string
@@ -12,6 +12,8 @@ interface Fixture {
   memberUserId: string
   keyId: string
   mediaId: string
+  clipId: string
+  postId: string
 }
 
 /**
@@ -44,7 +46,21 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'GET /media/{id}': { write: false, path: (f) => `/media/${f.mediaId}` },
   'PATCH /media/{id}': { write: true, path: (f) => `/media/${f.mediaId}`, body: () => ({ title: 'Hijacked' }) },
   'DELETE /media/{id}': { write: true, path: (f) => `/media/${f.mediaId}` },
+  'PUT /autopilot/{projectId}': { write: true, path: (f) => `/autopilot/${f.projectId}`, body: () => AUTOPILOT },
+  'GET /autopilot/{projectId}': { write: false, path: (f) => `/autopilot/${f.projectId}` },
+  'POST /autopilot/{projectId}/pause': { write: true, path: (f) => `/autopilot/${f.projectId}/pause` },
+  'POST /autopilot/{projectId}/resume': { write: true, path: (f) => `/autopilot/${f.projectId}/resume` },
+  'GET /autopilot/{projectId}/slots': { write: false, path: (f) => `/autopilot/${f.projectId}/slots?count=3` },
+  'GET /projects/{id}/posts': { write: false, path: (f) => `/projects/${f.projectId}/posts` },
+  'POST /projects/{id}/posts': { write: true, path: (f) => `/projects/${f.projectId}/posts`, body: (f) => ({ mediaId: f.clipId }) },
+  'GET /posts/{id}': { write: false, path: (f) => `/posts/${f.postId}` },
+  'PATCH /posts/{id}': { write: true, path: (f) => `/posts/${f.postId}`, body: () => ({ caption: 'Hijacked' }) },
+  'POST /posts/{id}/approve': { write: true, path: (f) => `/posts/${f.postId}/approve` },
+  'POST /posts/{id}/cancel': { write: true, path: (f) => `/posts/${f.postId}/cancel` },
+  'POST /posts/{id}/retry': { write: true, path: (f) => `/posts/${f.postId}/retry` },
 }
+
+const AUTOPILOT = { cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['12:00-13:00'] }
 
 /** Operations that are not about one workspace's data. */
 // The storage routes are reached with a signed token instead of a session (workers/api/uploads.ts).
@@ -63,7 +79,19 @@ async function fixture() {
   const member = await memberWithRole(owner.token, owner.workspace.id, 'editor')
   const key = await call('POST', `/workspaces/${owner.workspace.id}/api-keys`, { token: owner.token, body: { name: 'k', role: 'viewer' } })
   const upload = await call('POST', '/media/multipart', { token: owner.token, body: { projectId: project.json.id, filename: 'secret.mp4', contentType: 'video/mp4', size: 10 } })
-  const f: Fixture = { workspaceId: owner.workspace.id, projectId: project.json.id, memberUserId: member.userId, keyId: key.json.id, mediaId: upload.json.mediaId }
+  const clipId = await readyClip(owner.workspace.id, project.json.id)
+  const autopilot = await call('PUT', `/autopilot/${project.json.id}`, { token: owner.token, body: AUTOPILOT })
+  const post = await call('POST', `/projects/${project.json.id}/posts`, { token: owner.token, body: { mediaId: clipId } })
+  if (autopilot.status !== 200 || post.status !== 201) throw new Error(`fixture: ${autopilot.text} ${post.text}`)
+  const f: Fixture = {
+    workspaceId: owner.workspace.id,
+    projectId: project.json.id,
+    memberUserId: member.userId,
+    keyId: key.json.id,
+    mediaId: upload.json.mediaId,
+    clipId,
+    postId: post.json.id,
+  }
   return { owner, f }
 }
 

@@ -90,8 +90,8 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
     const body = {
       spec,
       sourceUrl: await signedUrl(secret, origin, { op: 'get', key: clip.key, contentType: clip.contentType, exp }),
-      videoUploadUrl: await signedUrl(secret, origin, { op: 'output', postId, key: `${base}/video.mp4`, maxSize: MAX_OUTPUT_BYTES, contentType: 'video/mp4', exp }),
-      coverUploadUrl: await signedUrl(secret, origin, { op: 'output', postId, key: `${base}/cover.jpg`, maxSize: 10 * 1024 * 1024, contentType: 'image/jpeg', exp }),
+      outputUrl: await signedUrl(secret, origin, { op: 'output', postId, key: `${base}/video.mp4`, maxSize: MAX_OUTPUT_BYTES, contentType: 'video/mp4', exp }),
+      coverUrl: await signedUrl(secret, origin, { op: 'output', postId, key: `${base}/cover.jpg`, maxSize: 10 * 1024 * 1024, contentType: 'image/jpeg', exp }),
     }
     let res: Response
     try {
@@ -99,7 +99,14 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
     } catch (error) {
       throw new RetryableRenderError(`The render server did not answer: ${(error as Error).message}`)
     }
-    const result = await readRenderResult(res)
+    const result = await readRenderResult(res, async () => {
+      // Progress is a heartbeat: a render that is moving keeps its lease.
+      await db
+        .update(posts)
+        .set({ leaseUntil: new Date(Date.now() + RENDER_LEASE_MS).toISOString() })
+        .where(and(eq(posts.id, postId), eq(posts.status, 'rendering')))
+        .run()
+    })
     if (result.kind === 'refused') {
       await movePost(db, postId, 'rendering', 'failed', { error: result.reason, leaseUntil: null }, result.reason)
       return { kind: 'failed', reason: result.reason }
@@ -137,28 +144,44 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
 type RenderResult = { kind: 'ok'; durationSec: number; width: number; height: number; size: number; sha256: string } | { kind: 'refused'; reason: string }
 
 /**
- * Reads the render server's answer: NDJSON progress lines, then a final `result` or `error` line
- * (see containers/render/README.md). A 4xx is a refusal of the content (not retried); a 5xx or a
- * cut-off stream is retried.
+ * Reads the render server's answer as it streams: NDJSON events (accepted, queued, stage,
+ * progress), then a final `result` or `error` line (see containers/render/README.md). A 422 or
+ * 400 is a refusal (not retried); other errors and a cut-off stream are retried.
  */
-async function readRenderResult(res: Response): Promise<RenderResult> {
-  const text = await res.text()
-  if (res.status >= 400 && res.status < 500) {
+async function readRenderResult(res: Response, heartbeat: () => Promise<void>): Promise<RenderResult> {
+  if (res.status === 422 || res.status === 400) {
+    const text = await res.text()
     let message = text
     try {
       message = JSON.parse(text).error ?? text
     } catch {}
     return { kind: 'refused', reason: `The render was refused: ${message}` }
   }
-  if (!res.ok) throw new RetryableRenderError(`The render server answered ${res.status}: ${text.slice(0, 300)}`)
-  const lines = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>)
-  const last = lines.at(-1)
-  if (last?.type === 'result' || (last && 'sha256' in last)) {
-    const r = last.result ?? last
-    return { kind: 'ok', durationSec: r.durationSec, width: r.width, height: r.height, size: r.size, sha256: r.sha256 }
+  if (!res.ok || !res.body) throw new RetryableRenderError(`The render server answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
+  let last: Record<string, any> | undefined
+  let buffered = ''
+  let beatAt = Date.now()
+  const decoder = new TextDecoder()
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true })
+    let newline: number
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline).trim()
+      buffered = buffered.slice(newline + 1)
+      if (!line) continue
+      last = JSON.parse(line)
+      if (last?.type === 'progress' && Date.now() - beatAt > 60_000) {
+        beatAt = Date.now()
+        await heartbeat()
+      }
+    }
+  }
+  if (buffered.trim()) last = JSON.parse(buffered)
+  if (last?.type === 'result') {
+    return { kind: 'ok', durationSec: last.durationSec, width: last.width, height: last.height, size: last.size, sha256: last.sha256 }
   }
   if (last?.type === 'error') {
-    if (last.status && last.status >= 400 && last.status < 500) return { kind: 'refused', reason: `The render failed: ${last.error}` }
+    if (last.status === 422 || last.status === 400) return { kind: 'refused', reason: `The render failed: ${last.error}` }
     throw new RetryableRenderError(`The render failed: ${last.error}`)
   }
   throw new RetryableRenderError('The render server stopped answering before the render finished.')

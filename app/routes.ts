@@ -4,6 +4,7 @@ export default [
   index('routes/home.tsx'),
   route('sign-in', 'routes/sign-in.tsx'),
   route('sign-out', 'routes/sign-out.tsx'),
+  route('preview', 'routes/preview.tsx'),
   // Signed-in pages: the layout's loader sends anyone without a session to /sign-in.
   layout('routes/app-layout.tsx', [
     route('dashboard', 'routes/dashboard.tsx'),

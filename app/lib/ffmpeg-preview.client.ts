@@ -1,0 +1,141 @@
+/**
+ * The browser preview: a few seconds of a creator's clip rendered at low resolution by
+ * ffmpeg.wasm with the same recipe as the render server (containers/render/recipe); only the
+ * size and speed settings differ. The core (~32 MB) is fetched only when a preview is asked
+ * for, from the app's own /vendor/ffmpeg/, where it ships gzipped (see
+ * docs/decisions/ for why) and is inflated here with DecompressionStream.
+ */
+import { FFmpeg } from '@ffmpeg/ffmpeg'
+import { fetchFile } from '@ffmpeg/util'
+import { familiesIn, fontFile, parseRenderSpec, planRender, type RenderSpecInput } from '../../containers/render/recipe/index.ts'
+
+const CORE_JS = '/vendor/ffmpeg/ffmpeg-core.js'
+const CORE_WASM_GZ = '/vendor/ffmpeg/ffmpeg-core.wasm.gz'
+/** Font files served by the app, by their Debian file name (see fontFile in the recipe). */
+const FONTS_BASE = '/vendor/fonts/'
+
+/** How long a preview lasts at most, in seconds. */
+export const PREVIEW_SECONDS = 4
+
+let loading: Promise<FFmpeg> | null = null
+
+async function inflatedWasmUrl(): Promise<string> {
+  const res = await fetch(CORE_WASM_GZ)
+  if (!res.ok || !res.body) throw new Error(`The preview engine could not be loaded (${res.status} for ${CORE_WASM_GZ}).`)
+  const wasm = await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).blob()
+  return URL.createObjectURL(new Blob([wasm], { type: 'application/wasm' }))
+}
+
+/** Loads ffmpeg.wasm once per page; later previews reuse it. */
+export function loadFFmpeg(): Promise<FFmpeg> {
+  loading ??= (async () => {
+    const ffmpeg = new FFmpeg()
+    const coreURL = new URL(CORE_JS, window.location.href).href
+    const wasmURL = await inflatedWasmUrl()
+    await ffmpeg.load({ coreURL, wasmURL })
+    return ffmpeg
+  })().catch((error) => {
+    loading = null
+    throw error
+  })
+  return loading
+}
+
+export interface PreviewProgress {
+  stage: 'loading' | 'reading' | 'rendering' | 'done'
+  /** 0..1 within the rendering stage. */
+  fraction: number
+}
+
+export interface PreviewResult {
+  /** Object URL of the MP4 preview. */
+  videoUrl: string
+  /** Object URL of a JPEG frame with the hook on screen. */
+  frameUrl: string
+  width: number
+  height: number
+  durationSec: number
+  /** Seconds spent rendering (engine load excluded). */
+  renderSeconds: number
+  /** Font files that could not be fetched; text in their scripts is not drawn. */
+  missingFonts: string[]
+}
+
+/** Reads duration and whether there is sound from FFmpeg's own report on the input. */
+async function inspect(ffmpeg: FFmpeg, name: string) {
+  const lines: string[] = []
+  const listen = ({ message }: { message: string }) => lines.push(message)
+  ffmpeg.on('log', listen)
+  await ffmpeg.exec(['-hide_banner', '-i', name]).catch(() => {})
+  ffmpeg.off('log', listen)
+  const log = lines.join('\n')
+  // A still image reports "Duration: N/A".
+  const d = /Duration: (\d+):(\d+):([\d.]+)/.exec(log)
+  const durationSec = d ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : 0
+  if (!/Stream #.*Video:/.test(log)) throw new Error('This file has no picture FFmpeg can read: pick a video or an image.')
+  return { durationSec, hasAudio: /Stream #.*Audio:/.test(log), isImage: durationSec === 0 }
+}
+
+/** Renders a short, small preview of a clip in a style. */
+export async function renderPreview(
+  file: File,
+  specInput: Omit<RenderSpecInput, 'trim'> & { trim?: { startSec?: number } },
+  onProgress: (p: PreviewProgress) => void = () => {},
+): Promise<PreviewResult> {
+  onProgress({ stage: 'loading', fraction: 0 })
+  const ffmpeg = await loadFFmpeg()
+  onProgress({ stage: 'reading', fraction: 0 })
+  const input = `input-${Date.now()}`
+  await ffmpeg.writeFile(input, await fetchFile(file))
+  const written = [input]
+  try {
+    const source = await inspect(ffmpeg, input)
+    const startSec = specInput.trim?.startSec ?? 0
+    const spec = parseRenderSpec({ ...specInput, trim: { startSec, durationSec: PREVIEW_SECONDS } })
+    const files = { input, output: 'preview.mp4', subtitles: 'preview.ass', fontsDir: '/fonts' }
+    const plan = planRender(spec, source, files, 'preview')
+    await ffmpeg.writeFile(files.subtitles, plan.ass)
+    written.push(files.subtitles, files.output, 'frame.jpg')
+
+    // libass in ffmpeg.wasm has no fontconfig: it sees only the fonts written here.
+    await ffmpeg.createDir('/fonts').catch(() => {})
+    const missingFonts: string[] = []
+    const wanted = new Set(familiesIn(plan.ass).flatMap((f) => [fontFile(f, false), fontFile(f, true)]))
+    await Promise.all(
+      [...wanted].map(async (path) => {
+        const name = path.split('/').pop() as string
+        const res = await fetch(FONTS_BASE + name).catch(() => null)
+        if (!res?.ok) return missingFonts.push(name)
+        await ffmpeg.writeFile(`/fonts/${name}`, new Uint8Array(await res.arrayBuffer()))
+      }),
+    )
+
+    const onFFmpegProgress = ({ time }: { time: number }) =>
+      onProgress({ stage: 'rendering', fraction: Math.max(0, Math.min(1, time / 1e6 / plan.durationSec)) })
+    ffmpeg.on('progress', onFFmpegProgress)
+    const started = performance.now()
+    let code: number
+    try {
+      code = await ffmpeg.exec(plan.renderArgs())
+    } finally {
+      ffmpeg.off('progress', onFFmpegProgress)
+    }
+    if (code !== 0) throw new Error('The preview could not be rendered from this file.')
+    await ffmpeg.exec(plan.coverArgs('frame.jpg'))
+    const renderSeconds = (performance.now() - started) / 1000
+    const video = (await ffmpeg.readFile(files.output)) as Uint8Array
+    const frame = (await ffmpeg.readFile('frame.jpg')) as Uint8Array
+    onProgress({ stage: 'done', fraction: 1 })
+    return {
+      videoUrl: URL.createObjectURL(new Blob([video as BlobPart], { type: 'video/mp4' })),
+      frameUrl: URL.createObjectURL(new Blob([frame as BlobPart], { type: 'image/jpeg' })),
+      width: plan.width,
+      height: plan.height,
+      durationSec: plan.durationSec,
+      renderSeconds,
+      missingFonts,
+    }
+  } finally {
+    for (const name of written) await ffmpeg.deleteFile(name).catch(() => {})
+  }
+}

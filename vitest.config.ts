@@ -44,6 +44,17 @@ export default defineConfig({
                 // to fetch from, so renders that need storage URLs are tested end to end (e2e/).
                 PUBLIC_URL: 'http://127.0.0.1:9',
                 UPLOAD_SIGNING_KEY: randomBytes(32).toString('base64url'),
+                // Publishing: real publishers against the platform stubs (test/stubs), short timeouts.
+                PLATFORM_API_BASE: inject<string>('platformStubUrl'),
+                PLATFORM_TIMEOUT_MS: '1000',
+                SANDBOX_PROCESSING_SEC: '0',
+                TOKEN_ENCRYPTION_KEY: `v1:${randomBytes(32).toString('base64')}`,
+                YOUTUBE_CLIENT_ID: 'test-youtube-client.apps.googleusercontent.com',
+                YOUTUBE_CLIENT_SECRET: 'test-youtube-secret',
+                TIKTOK_CLIENT_KEY: 'test-tiktok-client-key',
+                TIKTOK_CLIENT_SECRET: 'test-tiktok-secret',
+                INSTAGRAM_APP_ID: 'test-instagram-app',
+                INSTAGRAM_APP_SECRET: 'test-instagram-secret',
               },
               // A small budget so the rate-limit test can exhaust it quickly.
               ratelimits: { API_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 60, period: 60 } } },
@@ -58,7 +69,7 @@ export default defineConfig({
           include: ['workers/**/*.test.ts'],
           exclude: ['workers/domain/**'],
           setupFiles: ['./test/apply-migrations.ts'],
-          globalSetup: ['./test/global-render-server.ts'],
+          globalSetup: ['./test/global-render-server.ts', './test/global-platform-stubs.ts'],
           testTimeout: 60_000,
         },
       },

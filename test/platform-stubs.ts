@@ -1,0 +1,60 @@
+/** Helpers for tests that publish against the platform stubs (test/stubs): accounts, faults, and videos in R2. */
+import { env } from 'cloudflare:test'
+import { r2VideoSource } from '../workers/platforms/media'
+import type { Platform, PublishContext, PublishInput } from '../workers/platforms/types'
+import { unique } from './helpers'
+
+const base = () => env.PLATFORM_API_BASE as string
+
+async function control(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base()}/_control${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`stub control ${method} ${path}: ${res.status} ${text}`)
+  return text ? JSON.parse(text) : undefined
+}
+
+export interface StubAccount {
+  accountId: string
+  accessToken: string
+  refreshToken: string
+  name: string
+  avatarUrl: string
+}
+
+export const stubAccount = (platform: Platform, options: { processingPolls?: number; quotaUsage?: number } = {}): Promise<StubAccount> =>
+  control('POST', '/accounts', { platform, ...options })
+
+export const addFault = (accountId: string, fault: { op: string; kind: string; times?: number; ms?: number }) =>
+  control('POST', `/accounts/${encodeURIComponent(accountId)}/faults`, fault)
+
+export const updateStubAccount = (accountId: string, changes: Record<string, unknown>) => control('POST', `/accounts/${encodeURIComponent(accountId)}`, changes)
+
+export const stubState = (accountId: string): Promise<{ counters: Record<string, number>; refreshToken: string; refreshRevoked: boolean; published: any[] }> =>
+  control('GET', `/accounts/${encodeURIComponent(accountId)}`)
+
+/** Random bytes of `size` in R2 (the stubs check lengths and ranges, not codecs). */
+export async function putVideo(size: number, contentType = 'video/mp4') {
+  const key = `test-renders/${unique('render')}.mp4`
+  const bytes = new Uint8Array(size)
+  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, Math.min(size, i + 65536)))
+  await env.MEDIA.put(key, bytes, { httpMetadata: { contentType } })
+  return { key, bytes, source: r2VideoSource(env.MEDIA, key, { size, contentType, url: `https://reelpilot.test/api/storage/signed-${key}` }) }
+}
+
+export async function publishInput(size: number, overrides: Partial<PublishInput> = {}): Promise<PublishInput> {
+  const video = await putVideo(size)
+  return {
+    video: video.source,
+    title: 'Three knife skills in 30 seconds',
+    description: 'The cuts every home cook needs.',
+    hashtags: ['cooking', 'knifeskills'],
+    privacy: 'public',
+    madeForKids: false,
+    marker: unique('rp'),
+    ...overrides,
+  }
+}
+
+export function contextFor(platform: Platform, account: StubAccount, connectionId = unique('conn')): PublishContext {
+  return { platform, connectionId, accessToken: account.accessToken, accountId: account.accountId, now: () => Date.now() }
+}

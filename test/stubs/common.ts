@@ -1,0 +1,182 @@
+/**
+ * Shared pieces of the platform stub servers: accounts with access and refresh tokens, switchable
+ * faults per account, counters the tests read, and small HTTP helpers. Tests drive them through
+ * `/_control/*` (see `server.ts`), each with its own accounts so parallel tests never collide.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+export type StubPlatform = 'youtube' | 'tiktok' | 'instagram'
+
+/** A switchable fault: `op` is the operation it hits, `times` how often (then it is gone). */
+export interface Fault {
+  op: string
+  /**
+   * http500 / http429: answer that status. partial500: store half of an upload chunk, then 500.
+   * expired: the access token stops working (401) until refreshed. revoked: the refresh token is dead.
+   * hang_after: do the operation, then never answer. quota: the daily quota is spent.
+   * app_cap: the app's daily cap is reached (TikTok). delay: answer after `ms`.
+   */
+  kind: 'http500' | 'http429' | 'partial500' | 'hang_after' | 'quota' | 'app_cap' | 'delay' | 'publish_limit'
+  times?: number
+  ms?: number
+}
+
+export interface Account {
+  platform: StubPlatform
+  id: string
+  name: string
+  avatarUrl: string
+  accessTokens: Set<string>
+  refreshToken: string
+  refreshRevoked: boolean
+  /** Whether the code grant answers without a refresh token (a reconnect, as Google does). */
+  omitRefreshTokenOnCode: boolean
+  faults: Fault[]
+  counters: Record<string, number>
+  /** Instagram: how many status polls a container stays IN_PROGRESS. */
+  processingPolls: number
+  /** Instagram: posts already used in the rolling 24 h. */
+  quotaUsage: number
+}
+
+const accounts = new Map<string, Account>()
+const byAccessToken = new Map<string, Account>()
+const byRefreshToken = new Map<string, Account>()
+const codes = new Map<string, { account: Account; challenge?: string; redirectUri: string; clientId: string }>()
+
+export const token = (prefix: string) => `${prefix}-${randomBytes(12).toString('base64url')}`
+
+export function createAccount(platform: StubPlatform, options: Partial<Pick<Account, 'name' | 'processingPolls' | 'quotaUsage'>> = {}): Account {
+  const id = platform === 'youtube' ? `UC${randomBytes(11).toString('base64url')}` : platform === 'tiktok' ? token('open') : String(17841400000000000 + Math.floor(Math.random() * 1e9))
+  const account: Account = {
+    platform,
+    id,
+    name: options.name ?? `${platform} creator ${id.slice(-4)}`,
+    avatarUrl: `https://cdn.example/${platform}/${id}.jpg`,
+    accessTokens: new Set(),
+    refreshToken: token('rt'),
+    refreshRevoked: false,
+    omitRefreshTokenOnCode: false,
+    faults: [],
+    counters: {},
+    processingPolls: options.processingPolls ?? 1,
+    quotaUsage: options.quotaUsage ?? 0,
+  }
+  accounts.set(id, account)
+  byRefreshToken.set(account.refreshToken, account)
+  return account
+}
+
+export const getAccount = (id: string) => accounts.get(id)
+
+export function issueAccessToken(account: Account): string {
+  const t = token('at')
+  account.accessTokens.add(t)
+  byAccessToken.set(t, account)
+  return t
+}
+
+/** A new refresh token (the old one stops working), as TikTok does on refresh. */
+export function rotateRefreshToken(account: Account): string {
+  byRefreshToken.delete(account.refreshToken)
+  account.refreshToken = token('rt')
+  byRefreshToken.set(account.refreshToken, account)
+  return account.refreshToken
+}
+
+/** Makes every current access token of the account stop working. */
+export function expireAccessTokens(account: Account) {
+  for (const t of account.accessTokens) byAccessToken.delete(t)
+  account.accessTokens.clear()
+}
+
+export const accountForAccessToken = (t: string | undefined) => (t ? byAccessToken.get(t) : undefined)
+export const accountForRefreshToken = (t: string | undefined) => (t ? byRefreshToken.get(t) : undefined)
+
+export function bearer(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined
+}
+
+/** Records an authorization: the code a platform's consent screen would hand back. */
+export function issueCode(account: Account, redirectUri: string, clientId: string, challenge?: string): string {
+  const code = token('code')
+  codes.set(code, { account, challenge, redirectUri, clientId })
+  return code
+}
+
+/** Redeems a code once, checking the redirect URI, the client and the PKCE verifier (S256). */
+export function redeemCode(code: string, redirectUri: string, clientId: string, verifier?: string): Account | string {
+  const grant = codes.get(code)
+  if (!grant) return 'unknown or used code'
+  codes.delete(code)
+  if (grant.redirectUri !== redirectUri) return 'redirect_uri mismatch'
+  if (grant.clientId !== clientId) return 'client mismatch'
+  if (grant.challenge) {
+    if (!verifier) return 'code_verifier missing'
+    if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return 'code_verifier mismatch'
+  }
+  return grant.account
+}
+
+export function count(account: Account | undefined, name: string) {
+  if (account) account.counters[name] = (account.counters[name] ?? 0) + 1
+}
+
+/** Takes the first fault for `op` (counting down its `times`). */
+export function takeFault(account: Account | undefined, op: string): Fault | undefined {
+  if (!account) return undefined
+  const index = account.faults.findIndex((f) => f.op === op)
+  if (index < 0) return undefined
+  const fault = account.faults[index]
+  const times = (fault.times ?? 1) - 1
+  if (times <= 0) account.faults.splice(index, 1)
+  else fault.times = times
+  return fault
+}
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
+
+const hanging = new Set<ServerResponse>()
+/** Never answers (until the client gives up, or the server stops). */
+export function hang(res: ServerResponse) {
+  hanging.add(res)
+  const timer = setTimeout(() => res.destroy(), 30_000)
+  res.on('close', () => {
+    clearTimeout(timer)
+    hanging.delete(res)
+  })
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export function origin(req: IncomingMessage) {
+  return `http://${req.headers.host}`
+}
+
+export function formOrQuery(url: URL, body: Buffer, contentType: string | undefined): URLSearchParams {
+  const params = new URLSearchParams(url.search)
+  if (contentType?.includes('application/x-www-form-urlencoded')) for (const [k, v] of new URLSearchParams(body.toString())) params.set(k, v)
+  return params
+}
+
+export interface StubRequest {
+  req: IncomingMessage
+  res: ServerResponse
+  url: URL
+  /** The path after the platform folder: `/youtube/v3/videos` for `/youtube/youtube/v3/videos`. */
+  path: string
+}
+
+export type StubHandler = (r: StubRequest) => Promise<boolean>

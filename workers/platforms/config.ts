@@ -1,0 +1,110 @@
+/**
+ * Where each platform lives and which app credentials we hold for it. `PLATFORM_API_BASE`
+ * (tests, demos) points every endpoint at one server with a folder per platform: the stubs.
+ */
+import type { Platform } from './types'
+
+/** The configuration the platform code reads; `Env` satisfies it. */
+export interface PlatformEnv {
+  YOUTUBE_CLIENT_ID?: string
+  YOUTUBE_CLIENT_SECRET?: string
+  TIKTOK_CLIENT_KEY?: string
+  TIKTOK_CLIENT_SECRET?: string
+  INSTAGRAM_APP_ID?: string
+  INSTAGRAM_APP_SECRET?: string
+  /** Versioned AES-GCM key(s) for tokens at rest: `v1:<base64>[,v2:<base64>]`. */
+  TOKEN_ENCRYPTION_KEY?: string
+  /** Tests and demos: one base URL for every platform endpoint (`<base>/youtube/…`). */
+  PLATFORM_API_BASE?: string
+  /** Budget of one call to a platform, in ms (default 30 000; uploads get 4×). */
+  PLATFORM_TIMEOUT_MS?: string
+  /** Sandbox publishers: seconds a post stays "processing" (default 5). */
+  SANDBOX_PROCESSING_SEC?: string
+}
+
+export interface PlatformEndpoints {
+  authorize: string
+  token: string
+  revoke?: string
+  /** API root: googleapis `rootUrl` for YouTube, the API origin for TikTok, the Graph root for Instagram. */
+  api: string
+  scopes: string[]
+  /** Whether the authorization endpoint takes PKCE. */
+  pkce: boolean
+}
+
+export interface PlatformApp {
+  clientId: string
+  clientSecret: string
+  endpoints: PlatformEndpoints
+}
+
+const SCOPES: Record<Platform, string[]> = {
+  youtube: ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly'],
+  tiktok: ['user.info.basic', 'video.publish', 'video.list'],
+  instagram: ['instagram_basic', 'instagram_content_publish', 'pages_read_engagement', 'pages_show_list'],
+}
+
+function realEndpoints(platform: Platform): PlatformEndpoints {
+  switch (platform) {
+    case 'youtube':
+      return {
+        authorize: 'https://accounts.google.com/o/oauth2/v2/auth',
+        token: 'https://oauth2.googleapis.com/token',
+        revoke: 'https://oauth2.googleapis.com/revoke',
+        api: 'https://www.googleapis.com/',
+        scopes: SCOPES.youtube,
+        pkce: true,
+      }
+    case 'tiktok':
+      return {
+        authorize: 'https://www.tiktok.com/v2/auth/authorize/',
+        token: 'https://open.tiktokapis.com/v2/oauth/token/',
+        revoke: 'https://open.tiktokapis.com/v2/oauth/revoke/',
+        api: 'https://open.tiktokapis.com',
+        scopes: SCOPES.tiktok,
+        pkce: true,
+      }
+    case 'instagram':
+      return {
+        authorize: 'https://www.facebook.com/v21.0/dialog/oauth',
+        token: 'https://graph.facebook.com/v21.0/oauth/access_token',
+        api: 'https://graph.facebook.com/v21.0',
+        scopes: SCOPES.instagram,
+        pkce: false,
+      }
+  }
+}
+
+function stubEndpoints(platform: Platform, base: string): PlatformEndpoints {
+  const b = `${base.replace(/\/$/, '')}/${platform}`
+  switch (platform) {
+    case 'youtube':
+      return { authorize: `${b}/o/oauth2/v2/auth`, token: `${b}/token`, revoke: `${b}/revoke`, api: `${b}/`, scopes: SCOPES.youtube, pkce: true }
+    case 'tiktok':
+      return { authorize: `${b}/v2/auth/authorize/`, token: `${b}/v2/oauth/token/`, revoke: `${b}/v2/oauth/revoke/`, api: b, scopes: SCOPES.tiktok, pkce: true }
+    case 'instagram':
+      return { authorize: `${b}/dialog/oauth`, token: `${b}/oauth/access_token`, api: b, scopes: SCOPES.instagram, pkce: false }
+  }
+}
+
+export function endpointsFor(env: PlatformEnv, platform: Platform): PlatformEndpoints {
+  return env.PLATFORM_API_BASE ? stubEndpoints(platform, env.PLATFORM_API_BASE) : realEndpoints(platform)
+}
+
+/** Our app's credentials on a platform, or null when none are configured (then only sandbox accounts connect). */
+export function platformApp(env: PlatformEnv, platform: Platform): PlatformApp | null {
+  const [clientId, clientSecret] =
+    platform === 'youtube'
+      ? [env.YOUTUBE_CLIENT_ID, env.YOUTUBE_CLIENT_SECRET]
+      : platform === 'tiktok'
+        ? [env.TIKTOK_CLIENT_KEY, env.TIKTOK_CLIENT_SECRET]
+        : [env.INSTAGRAM_APP_ID, env.INSTAGRAM_APP_SECRET]
+  if (!clientId || !clientSecret) return null
+  return { clientId, clientSecret, endpoints: endpointsFor(env, platform) }
+}
+
+export function timeoutMs(env: PlatformEnv): number {
+  const n = Number(env.PLATFORM_TIMEOUT_MS)
+  return Number.isFinite(n) && n > 0 ? n : 30_000
+}

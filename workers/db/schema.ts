@@ -280,4 +280,70 @@ export const postEvents = sqliteTable(
   (t) => [index('post_events_post_idx').on(t.postId, t.id)],
 )
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents }
+
+/** A connection's health: usable, waiting for the creator to sign in again (with the reason), or ended. */
+export const CONNECTION_STATUSES = ['active', 'needs_reconnect', 'disconnected'] as const
+/** `oauth`: a real platform account. `sandbox`: the built-in mock account (local mode, demos, tests). */
+export const CONNECTION_MODES = ['oauth', 'sandbox'] as const
+
+/**
+ * A project's account on a platform (one per project and platform; reconnecting updates it).
+ * Tokens are sealed with SecretBox (AES-GCM, row ids as additional data). `tokenVersion` grows
+ * with every token write; a refresh is leased through `refreshLeaseUntil`/`refreshLeaseId` so
+ * concurrent jobs make one refresh call (docs/decisions/003-token-refresh.md).
+ */
+export const connections = sqliteTable(
+  'connections',
+  {
+    id: text().primaryKey(),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    projectId: text()
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    mode: text({ enum: CONNECTION_MODES }).notNull(),
+    status: text({ enum: CONNECTION_STATUSES }).notNull().default('active'),
+    statusReason: text(),
+    accountId: text(),
+    accountName: text(),
+    avatarUrl: text(),
+    scopes: text(),
+    accessToken: text(),
+    refreshToken: text(),
+    /** Epoch milliseconds; null when the platform did not say. */
+    accessTokenExpiresAt: integer(),
+    tokenVersion: integer().notNull().default(0),
+    refreshLeaseUntil: integer(),
+    refreshLeaseId: text(),
+    refreshedAt: text(),
+    /** Sandbox accounts: faults to inject next (rate_limit, expired_token, server_error, timeout_after_upload). */
+    sandboxFaults: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    connectedBy: text().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [uniqueIndex('connections_project_platform_unique').on(t.projectId, t.platform), index('connections_workspace_idx').on(t.workspaceId)],
+)
+
+/** What the sandbox publishers "posted": processing until `readyAt`, then published, found by marker. */
+export const sandboxPosts = sqliteTable(
+  'sandbox_posts',
+  {
+    id: text().primaryKey(),
+    connectionId: text()
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    marker: text().notNull(),
+    title: text().notNull(),
+    videoKey: text(),
+    size: integer().notNull(),
+    readyAt: integer().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sandbox_posts_connection_marker_idx').on(t.connectionId, t.marker)],
+)
+
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts }

@@ -1,0 +1,89 @@
+/**
+ * The built Worker under Miniflare on a real port (wrangler's `createTestHarness`), with the
+ * native render server beside it, for tests that must both reach the Worker over HTTP (the render
+ * server fetches signed storage URLs) and drive it from inside (run a scheduler's alarm now, look
+ * at D1 and R2). The e2e `harness.ts` starts the product the way `npm start` does; this one trades
+ * that fidelity for direct access to the bindings.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { createTestHarness } from 'wrangler'
+import { createRenderServer } from '../containers/render/server'
+import { ffmpegPath } from '../scripts/ffmpeg-path.mjs'
+import { ensureBuild, ROOT } from './harness'
+
+export interface RunningWorker {
+  url: (path: string) => string
+  /** The Worker's bindings, proxied into Node: D1, R2, queues, Durable Object stubs (RPC). */
+  env: Env
+  /** Calls the API with a session token (or none). */
+  api: (method: string, path: string, options?: { token?: string; body?: unknown }) => Promise<{ status: number; json: any; text: string }>
+  /** A local session token for an email. */
+  tokenFor: (email: string) => Promise<string>
+  signingKey: string
+  close: () => Promise<void>
+}
+
+export async function startWorker(extra: { vars?: Record<string, string>; secrets?: Record<string, string> } = {}): Promise<RunningWorker> {
+  ensureBuild()
+  const render = createRenderServer({ ffmpegPath: ffmpegPath() })
+  await new Promise<void>((resolve) => render.listen(0, '127.0.0.1', resolve))
+  const renderUrl = `http://127.0.0.1:${(render.address() as AddressInfo).port}`
+
+  const keys = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  })
+  const signingKey = randomBytes(32).toString('base64url')
+  const secrets = {
+    LOCAL_AUTH_PRIVATE_KEY: keys.privateKey,
+    LOCAL_AUTH_PUBLIC_KEY: keys.publicKey,
+    UPLOAD_SIGNING_KEY: signingKey,
+    CLERK_SECRET_KEY: '',
+    TOKEN_ENCRYPTION_KEY: `v1:${randomBytes(32).toString('base64')}`,
+    ...extra.secrets,
+  }
+  const worker = (publicUrl: string) => ({
+    configPath: './build/server/wrangler.json',
+    vars: { RENDER_URL: renderUrl, PUBLIC_URL: publicUrl, SANDBOX_PROCESSING_SEC: '1', ...extra.vars },
+    secrets,
+  })
+  const server = createTestHarness({ root: ROOT, workers: [worker('http://127.0.0.1:9')] })
+  const { url } = await server.listen()
+  const origin = url.origin
+  // The render server reaches storage at the Worker's own address, known only once it listens.
+  await server.update({ root: ROOT, workers: [worker(origin)] })
+  const handle = server.getWorker()
+  await handle.applyD1Migrations('DB')
+  const env = (await handle.getEnv()) as Env
+
+  const api: RunningWorker['api'] = async (method, path, options = {}) => {
+    const res = await fetch(`${origin}/api${path}`, {
+      method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    })
+    const text = await res.text()
+    let json: any
+    try {
+      json = text ? JSON.parse(text) : undefined
+    } catch {}
+    return { status: res.status, json, text }
+  }
+
+  return {
+    url: (path) => `${origin}${path}`,
+    env,
+    api,
+    tokenFor: async (email) => (await api('POST', '/dev/token', { body: { email } })).json.token,
+    signingKey,
+    close: async () => {
+      await server.close()
+      await new Promise<void>((resolve) => render.close(() => resolve()))
+    },
+  }
+}

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, resultPath, signInLocally, startProduct, unique, type Product } from './harness'
+import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product
 let browser: Browser
@@ -46,6 +46,7 @@ describe('dashboard', () => {
 
   test('sign in, create a workspace and a project through the forms, and see both', async () => {
     const page = await newPage()
+    const pageErrors = watchPageErrors(page)
     const email = `${unique('ada')}@example.com`
     await signInLocally(page, product, { email, name: 'Ada Lovelace' })
 
@@ -59,7 +60,10 @@ describe('dashboard', () => {
 
     const slug = unique('studio').toLowerCase()
     const workspaceForm = page.getByRole('form', { name: 'New workspace' })
+    // Once scripts run, the slug follows the name until it is edited.
+    await waitForHydration(page)
     await workspaceForm.getByLabel('Workspace name').fill('Ada Studio')
+    expect(await workspaceForm.getByLabel('Slug').inputValue()).toBe('ada-studio')
     await workspaceForm.getByLabel('Slug').fill(slug)
     await workspaceForm.getByRole('button', { name: 'Create workspace' }).click()
     await page.getByText('Workspace “Ada Studio” created.').waitFor()
@@ -92,6 +96,8 @@ describe('dashboard', () => {
     for (const section of ['Connections', 'Library', 'Autopilot', 'Content', 'Analytics']) {
       expect(await nav.getByRole('link', { name: section }).isVisible()).toBe(true)
     }
+    // Server and browser rendered the same pages: no hydration mismatch, no uncaught error.
+    expect(pageErrors).toEqual([])
     await page.context().close()
   })
 

@@ -31,7 +31,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -70,6 +70,45 @@ export interface Product {
 /** Starts the whole product for a test file and waits until GET /api/health answers 200. */
 export async function startProduct(options: StartOptions = {}): Promise<Product> {
   ensureBuild()
+  const product = await startWithRetries(options)
+  if (!buildDevVarsStale()) return product
+  // start.mjs has just made the local keys (a fresh machine): build again so the Worker has them.
+  await product.stop()
+  ensureBuild()
+  return startWithRetries(options)
+}
+
+/**
+ * Retries what others can cause in a shared working tree: a port found free taken before wrangler
+ * binds it, or build/ being rebuilt (emptied) by someone else at the moment of starting.
+ */
+async function startWithRetries(options: StartOptions): Promise<Product> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options)
+    } catch (error) {
+      if (!(error instanceof RetryableStartError) || attempt >= 3) throw error
+      if (error.reason === 'build-gone') ensureBuild()
+    }
+  }
+}
+
+class RetryableStartError extends Error {
+  constructor(
+    readonly reason: 'port-taken' | 'build-gone',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+function startFailure(logs: string, message: string): Error {
+  if (/address already in use|EADDRINUSE/i.test(logs)) return new RetryableStartError('port-taken', message)
+  if (/Could not read file: .*build\/server\/wrangler\.json/.test(logs)) return new RetryableStartError('build-gone', message)
+  return new Error(message)
+}
+
+async function startOnce(options: StartOptions): Promise<Product> {
   const [port, renderPort] = await freePorts(2)
   const persistTo = mkdtempSync(join(tmpdir(), 'reelpilot-e2e-'))
   const baseUrl = `http://127.0.0.1:${port}`
@@ -139,7 +178,7 @@ async function waitForHealth(product: Product, child: ChildProcess, timeoutMs: n
   let last = 'no answer yet'
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`The product stopped before it was ready (exit ${child.signalCode ?? child.exitCode}). Its output:\n${product.logs()}`)
+      throw startFailure(product.logs(), `The product stopped before it was ready (exit ${child.signalCode ?? child.exitCode}). Its output:\n${product.logs()}`)
     }
     try {
       const res = await fetch(product.url('/api/health'), { signal: AbortSignal.timeout(5_000) })
@@ -199,10 +238,31 @@ export function sourceFingerprint(): string {
     if (!existsSync(path)) continue // deleted but still in the index
     hash.update(file).update('\0').update(readFileSync(path)).update('\0')
   }
+  // The Cloudflare Vite plugin copies .dev.vars (the local sign-in key) into build/server, and
+  // wrangler dev reads that copy: a new key needs a new build.
+  const devVars = join(ROOT, '.dev.vars')
+  if (existsSync(devVars)) hash.update('.dev.vars\0').update(readFileSync(devVars))
   return hash.digest('hex')
 }
 
+/**
+ * Whether build/server/.dev.vars (the copy wrangler dev reads) differs from .dev.vars. It does on
+ * a fresh machine, where scripts/start.mjs writes the local keys only after the build was made.
+ */
+function buildDevVarsStale(): boolean {
+  const source = join(ROOT, '.dev.vars')
+  const copy = join(ROOT, 'build', 'server', '.dev.vars')
+  if (!existsSync(source)) return false
+  return !existsSync(copy) || !readFileSync(source).equals(readFileSync(copy))
+}
+
 const STAMP = join(ROOT, 'build', '.e2e-fingerprint')
+
+/**
+ * The lock every build of build/ should hold (`flock <BUILD_LOCK> react-router build`): build/ is
+ * emptied at the start of a build, so a product starting meanwhile finds no Worker to run.
+ */
+export const BUILD_LOCK = join(ROOT, 'node_modules', '.cache', 'reelpilot-build.lock')
 
 /**
  * Builds the app unless `build/` was made from exactly the current sources. Runs under an
@@ -210,9 +270,8 @@ const STAMP = join(ROOT, 'build', '.e2e-fingerprint')
  */
 export function ensureBuild() {
   // `npm test` (scripts/test.mjs) builds once before any test and says so.
-  if (process.env.REELPILOT_BUILT === '1') return
-  const lockDir = join(ROOT, 'node_modules', '.cache')
-  mkdirSync(lockDir, { recursive: true })
+  if (process.env.REELPILOT_BUILT === '1' && !buildDevVarsStale()) return
+  mkdirSync(dirname(BUILD_LOCK), { recursive: true })
   const script = [
     'set -e',
     'want="$1"; stamp="$2"',
@@ -224,8 +283,8 @@ export function ensureBuild() {
   // The stamp is read inside the lock: another process may have just built these sources.
   const result = spawnSync(
     'flock',
-    [join(lockDir, 'reelpilot-e2e-build.lock'), 'bash', '-c', script, 'build', sourceFingerprint(), STAMP],
-    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 },
+    [BUILD_LOCK, 'bash', '-c', script, 'build', sourceFingerprint(), STAMP],
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 64 * 1024 * 1024 },
   )
   if (result.error) throw new Error(`Could not run the build under flock: ${result.error.message}`)
   if (result.status !== 0) throw new Error(`react-router build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`)
@@ -270,6 +329,24 @@ export async function signInLocally(page: Page, product: Product, who: { email: 
   await page.getByLabel('Email').fill(who.email)
   if (who.name) await page.getByLabel('Name').fill(who.name)
   await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in' }).click()])
+}
+
+/** Waits until React has hydrated the page (app/root.tsx marks `<html data-hydrated>`). */
+export async function waitForHydration(page: Page) {
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' })
+}
+
+/**
+ * Collects what goes wrong inside a page: uncaught exceptions and console errors (React reports
+ * hydration mismatches there). Assert it is empty at the end of a test.
+ */
+export function watchPageErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`)
+  })
+  return errors
 }
 
 /** A unique, slug-safe suffix, so names made by different tests never collide. */

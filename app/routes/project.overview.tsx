@@ -1,7 +1,7 @@
-/** /projects/:id — the overview: the project's facts and where each section stands. */
+/** /projects/:id — the overview: the project's facts and a way into each section. */
 import { Link } from 'react-router'
 import { RouteError } from '../components/route-error'
-import { Badge, Card, formatDate } from '../components/ui'
+import { Card, formatDate } from '../components/ui'
 import { PROJECT_SECTIONS } from '../lib/project-sections'
 import { useProject } from './project'
 import type { Route } from './+types/project.overview'
@@ -13,10 +13,7 @@ export default function ProjectOverview() {
       <div className="grid gap-4 sm:grid-cols-2">
         {PROJECT_SECTIONS.map((s) => (
           <Link key={s.path} to={s.path} className="group rounded-2xl border border-slate-800 bg-slate-900/60 p-5 transition hover:border-violet-500/50">
-            <div className="flex items-center justify-between gap-2">
-              <h2 className="font-semibold text-white group-hover:text-violet-200">{s.title}</h2>
-              <Badge tone="amber">Not built yet</Badge>
-            </div>
+            <h2 className="font-semibold text-white group-hover:text-violet-200">{s.title}</h2>
             <p className="mt-2 text-sm text-slate-400">{s.summary}</p>
           </Link>
         ))}

@@ -43,9 +43,16 @@ test('previews a style on a clip in the browser and shows a frame', async () => 
   await page.getByTestId('preview-style').selectOption('neon')
   // Nothing of the 32 MB engine is fetched until a preview is asked for.
   expect(engineRequests).toEqual([])
+  const problems: string[] = []
+  page.on('pageerror', (e) => problems.push(e.message))
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()))
   await page.getByRole('button', { name: 'Preview' }).click()
-  await page.getByTestId('preview-progress').waitFor()
-  await page.getByTestId('preview-frame').waitFor({ timeout: 240_000 })
+  // The progress bar appears, unless the preview fails: then say why.
+  await page.locator('[data-testid="preview-progress"], [role="alert"]').first().waitFor({ timeout: 120_000 })
+  const alert = page.getByRole('alert')
+  if (await alert.count()) throw new Error(`preview failed: ${await alert.innerText()} ${problems.join(' | ')}`)
+  await page.locator('[data-testid="preview-frame"], [role="alert"]').first().waitFor({ timeout: 240_000 })
+  if (await alert.count()) throw new Error(`preview failed: ${await alert.innerText()} ${problems.join(' | ')}`)
   expect(engineRequests.some((u) => u.endsWith('ffmpeg-core.wasm.gz'))).toBe(true)
 
   // The frame is a real 360×640 picture with detail in it, not an empty image.

@@ -5,6 +5,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from './env'
 import { createApi } from './api'
+import { oauthRoutes } from './api/oauth-routes'
 import { problemResponse } from './lib/errors'
 
 export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>
@@ -12,6 +13,7 @@ export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => 
 export function createWorkerApp(handleApp: AppHandler) {
   const app = new Hono<AppEnv>()
   app.route('/api', createApi())
+  app.route('/oauth', oauthRoutes)
   // A sub-app's notFound is not consulted when it is mounted: unknown /api paths stop here.
   app.all('/api/*', (c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   app.all('*', (c) => handleApp(c.req.raw, c.env, c.executionCtx as ExecutionContext))

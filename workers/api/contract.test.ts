@@ -14,6 +14,7 @@ interface Fixture {
   mediaId: string
   clipId: string
   postId: string
+  connectionId: string
 }
 
 /**
@@ -58,6 +59,10 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'POST /posts/{id}/approve': { write: true, path: (f) => `/posts/${f.postId}/approve` },
   'POST /posts/{id}/cancel': { write: true, path: (f) => `/posts/${f.postId}/cancel` },
   'POST /posts/{id}/retry': { write: true, path: (f) => `/posts/${f.postId}/retry` },
+  'GET /projects/{id}/connections': { write: false, path: (f) => `/projects/${f.projectId}/connections` },
+  'POST /projects/{id}/connections': { write: true, path: (f) => `/projects/${f.projectId}/connections`, body: () => ({ platform: 'tiktok', mode: 'sandbox' }) },
+  'PATCH /projects/{id}/connections/{connectionId}': { write: true, path: (f) => `/projects/${f.projectId}/connections/${f.connectionId}`, body: () => ({ sandboxFaults: ['rate_limit'] }) },
+  'DELETE /projects/{id}/connections/{connectionId}': { write: true, path: (f) => `/projects/${f.projectId}/connections/${f.connectionId}` },
 }
 
 const AUTOPILOT = { cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['12:00-13:00'] }
@@ -82,7 +87,8 @@ async function fixture() {
   const clipId = await readyClip(owner.workspace.id, project.json.id)
   const autopilot = await call('PUT', `/autopilot/${project.json.id}`, { token: owner.token, body: AUTOPILOT })
   const post = await call('POST', `/projects/${project.json.id}/posts`, { token: owner.token, body: { mediaId: clipId } })
-  if (autopilot.status !== 200 || post.status !== 201) throw new Error(`fixture: ${autopilot.text} ${post.text}`)
+  const connection = await call('POST', `/projects/${project.json.id}/connections`, { token: owner.token, body: { platform: 'youtube', mode: 'sandbox' } })
+  if (autopilot.status !== 200 || post.status !== 201 || connection.status !== 201) throw new Error(`fixture: ${autopilot.text} ${post.text} ${connection.text}`)
   const f: Fixture = {
     workspaceId: owner.workspace.id,
     projectId: project.json.id,
@@ -91,6 +97,7 @@ async function fixture() {
     mediaId: upload.json.mediaId,
     clipId,
     postId: post.json.id,
+    connectionId: connection.json.id,
   }
   return { owner, f }
 }

@@ -9,6 +9,7 @@ import type { AppEnv } from '../env'
 import { HttpError, problemResponse } from '../lib/errors'
 import { isLocalAuth } from '../lib/auth-mode'
 import { apiKeysApi } from './api-keys'
+import { connectionsApi } from './connections'
 import { autopilotApi } from './autopilot'
 import { postsApi } from './posts'
 import { devTokenApi } from './dev-token'
@@ -66,6 +67,7 @@ export function createApi() {
   api.route('/', apiKeysApi)
   api.route('/', projectsApi)
   api.route('/', mediaApi)
+  api.route('/', connectionsApi)
   api.route('/', autopilotApi)
   api.route('/', postsApi)
 

@@ -1,0 +1,288 @@
+import { env, SELF } from 'cloudflare:test'
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { call, expectProblem, ownerWithWorkspace } from '../../test/helpers'
+import { addFault, publishInput, stubAccount, stubState, updateStubAccount } from '../../test/platform-stubs'
+import { createDb } from '../db/client'
+import { connections } from '../db/schema'
+import { SecretBox } from '../lib/secret-box'
+import { openGateway } from '../platforms'
+import { liveAccessToken, openToken, refreshWithLease } from '../platforms/connections'
+import { signState } from '../platforms/oauth'
+import type { Platform } from '../platforms/types'
+
+const db = () => createDb(env.DB)
+
+async function projectOwner() {
+  const owner = await ownerWithWorkspace('creator')
+  const project = await call('POST', '/projects', { token: owner.token, body: { workspaceId: owner.workspace.id, name: 'Cooking' } })
+  return { ...owner, projectId: project.json.id as string }
+}
+
+/** Runs the whole OAuth dance against the stub: our authorize URL, the consent redirect, our callback. */
+async function connect(token: string, projectId: string, platform: Platform, stubAccountId?: string) {
+  const started = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform } })
+  expect(started.status, started.text).toBe(200)
+  const authorize = new URL(started.json.authorizeUrl)
+  if (stubAccountId) authorize.searchParams.set('stub_account', stubAccountId)
+  const consent = await fetch(authorize, { redirect: 'manual' })
+  expect(consent.status).toBe(302)
+  const callback = await SELF.fetch(consent.headers.get('location')!, { redirect: 'manual' })
+  return { started, authorize, callback }
+}
+
+async function connectionRow(projectId: string, platform: Platform) {
+  const rows = await db().select().from(connections).where(eq(connections.projectId, projectId)).all()
+  return rows.find((r) => r.platform === platform)!
+}
+
+describe('connecting with OAuth', () => {
+  it('YouTube: signed state, PKCE and offline access; the callback stores the account and encrypted tokens', async () => {
+    const { token, projectId } = await projectOwner()
+    const account = await stubAccount('youtube', { name: 'Chef Ana' } as any)
+    const { authorize, callback } = await connect(token, projectId, 'youtube', account.accountId)
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256')
+    expect(authorize.searchParams.get('access_type')).toBe('offline')
+    expect(authorize.searchParams.get('redirect_uri')).toBe('https://reelpilot.test/oauth/youtube/callback')
+    expect(callback.status).toBe(302)
+    expect(callback.headers.get('location')).toBe(`/projects/${projectId}/connections?connected=youtube`)
+
+    const list = await call('GET', `/projects/${projectId}/connections`, { token })
+    expect(list.json.data).toHaveLength(1)
+    expect(list.json.data[0]).toMatchObject({ platform: 'youtube', mode: 'oauth', status: 'active', accountId: account.accountId, accountName: account.name, avatarUrl: account.avatarUrl })
+    expect(list.text).not.toMatch(/at-|rt-/)
+    expect(list.json.platforms).toContainEqual({ platform: 'youtube', oauth: true, sandbox: true })
+  })
+
+  it('tokens in D1 are not readable without the key, nor on another row', async () => {
+    const { token, projectId } = await projectOwner()
+    const account = await stubAccount('youtube')
+    await connect(token, projectId, 'youtube', account.accountId)
+    const raw = await env.DB.prepare('SELECT * FROM connections WHERE project_id = ?').bind(projectId).first<Record<string, string>>()
+    const stub = await stubState(account.accountId)
+    expect(JSON.stringify(raw)).not.toContain(stub.refreshToken)
+    expect(raw!.access_token).toMatch(/^v1\.[\w-]+\.[\w-]+$/)
+    const row = await connectionRow(projectId, 'youtube')
+    expect(await openToken(env, row, 'refresh')).toBe(stub.refreshToken)
+    const otherKey = `v1:${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`
+    await expect(openToken({ ...env, TOKEN_ENCRYPTION_KEY: otherKey }, row, 'refresh')).rejects.toThrow()
+    await expect(new SecretBox(env.TOKEN_ENCRYPTION_KEY).open(row.refreshToken!, `connections|conn_other|${row.workspaceId}|${row.projectId}|youtube|refresh`)).rejects.toThrow()
+  })
+
+  it('TikTok and Instagram connect too (TikTok with client_key and PKCE, Instagram through its Page)', async () => {
+    const { token, projectId } = await projectOwner()
+    for (const platform of ['tiktok', 'instagram'] as const) {
+      const account = await stubAccount(platform)
+      const { authorize, callback } = await connect(token, projectId, platform, account.accountId)
+      expect(callback.headers.get('location')).toBe(`/projects/${projectId}/connections?connected=${platform}`)
+      if (platform === 'tiktok') expect(authorize.searchParams.get('client_key')).toBe('test-tiktok-client-key')
+      expect((await connectionRow(projectId, platform)).accountId).toBe(account.accountId)
+    }
+  })
+
+  it('refuses a tampered state and an expired one (older than 10 minutes)', async () => {
+    const { token, projectId, workspace } = await projectOwner()
+    const { authorize } = await (async () => {
+      const started = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'youtube' } })
+      return { authorize: new URL(started.json.authorizeUrl) }
+    })()
+    const state = authorize.searchParams.get('state')!
+    const [payload, mac] = state.split('.')
+    const forged = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')))
+    forged.projectId = 'prj_someoneelse'
+    const tampered = `${btoa(JSON.stringify(forged)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.${mac}`
+    const bad = await SELF.fetch(`https://reelpilot.test/oauth/youtube/callback?code=x&state=${tampered}`, { redirect: 'manual' })
+    const badBody = expectProblem({ status: bad.status, headers: bad.headers, json: await bad.json() }, 400)
+    expect(badBody.detail).toMatch(/altered/)
+
+    const me = await call('GET', '/me', { token })
+    const old = await signState(env, { by: `user:${me.json.id ?? me.json.user?.id}`, workspaceId: workspace.id, projectId, platform: 'youtube' }, Date.now() - 11 * 60_000)
+    const expired = await SELF.fetch(`https://reelpilot.test/oauth/youtube/callback?code=x&state=${old.token}`, { redirect: 'manual' })
+    expect(expired.status).toBe(400)
+    expect((await expired.json<any>()).detail).toMatch(/10 minutes/)
+
+    const wrongPlatform = await SELF.fetch(`https://reelpilot.test/oauth/tiktok/callback?code=x&state=${state}`, { redirect: 'manual' })
+    expect(wrongPlatform.status).toBe(400)
+    expect(await call('GET', `/projects/${projectId}/connections`, { token }).then((r) => r.json.data)).toEqual([])
+  })
+
+  it('a reconnect that brings no refresh token keeps the stored one', async () => {
+    const { token, projectId } = await projectOwner()
+    const account = await stubAccount('youtube')
+    await connect(token, projectId, 'youtube', account.accountId)
+    const before = await openToken(env, await connectionRow(projectId, 'youtube'), 'refresh')
+    // Google sends no refresh token on a second consent for the same account (the stub does the same).
+    await connect(token, projectId, 'youtube', account.accountId)
+    const row = await connectionRow(projectId, 'youtube')
+    expect(await openToken(env, row, 'refresh')).toBe(before)
+    const refreshed = await liveAccessToken(env, db(), row, { force: true })
+    expect(refreshed.connection.status).toBe('active')
+  })
+
+  it('refuses an unknown mode, naming the field', async () => {
+    const { token, projectId } = await projectOwner()
+    const problem = expectProblem(await call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'youtube', mode: 'carrier-pigeon' } }), 400)
+    expect(problem.errors?.[0].field).toBe('mode')
+  })
+})
+
+describe('token refresh', () => {
+  it('two concurrent refreshes of one connection make one token call; both get the new token', async () => {
+    const { token, projectId } = await projectOwner()
+    const account = await stubAccount('tiktok')
+    await connect(token, projectId, 'tiktok', account.accountId)
+    const row = await connectionRow(projectId, 'tiktok')
+    const callsBefore = (await stubState(account.accountId)).counters.tokenCalls
+    await addFault(account.accountId, { op: 'token', kind: 'delay', ms: 300 })
+    // As two isolates would: no shared memory, only D1 between them.
+    const [a, b] = await Promise.all([refreshWithLease(env, db(), row.id, row.tokenVersion, { waitStepMs: 20 }), refreshWithLease(env, db(), row.id, row.tokenVersion, { waitStepMs: 20 })])
+    expect((await stubState(account.accountId)).counters.tokenCalls - callsBefore).toBe(1)
+    expect(a.tokenVersion).toBe(row.tokenVersion + 1)
+    expect(b.tokenVersion).toBe(a.tokenVersion)
+    expect(await openToken(env, a, 'access')).toBe(await openToken(env, b, 'access'))
+    // TikTok rotated the refresh token: the new one is stored.
+    expect(await openToken(env, a, 'refresh')).toBe((await stubState(account.accountId)).refreshToken)
+  })
+
+  it('refreshes ahead of expiry', async () => {
+    const { token, projectId } = await projectOwner()
+    const account = await stubAccount('youtube')
+    await connect(token, projectId, 'youtube', account.accountId)
+    const row = await connectionRow(projectId, 'youtube')
+    const soon = { ...row, accessTokenExpiresAt: Date.now() + 60_000 }
+    const live = await liveAccessToken(env, db(), soon)
+    expect(live.connection.tokenVersion).toBe(row.tokenVersion + 1)
+    expect(live.token).not.toBe(await openToken(env, row, 'access'))
+    const later = await liveAccessToken(env, db(), live.connection)
+    expect(later.connection.tokenVersion).toBe(live.connection.tokenVersion)
+  })
+})
+
+describe('publishing through a connection', () => {
+  async function youtubeConnected() {
+    const owner = await projectOwner()
+    const account = await stubAccount('youtube')
+    await connect(owner.token, owner.projectId, 'youtube', account.accountId)
+    return { ...owner, account }
+  }
+  const gateway = async (projectId: string, platform: Platform, size = 64 * 1024) => {
+    const input = await publishInput(size)
+    const g = await openGateway(env, db(), { projectId, platform, marker: input.marker, input: async () => input })
+    if ('unavailable' in g) throw new Error(`unavailable: ${g.unavailable.detail}`)
+    return { g, input }
+  }
+
+  it('an expired token refreshes once and the publication succeeds', async () => {
+    const { projectId, account } = await youtubeConnected()
+    await updateStubAccount(account.accountId, { expireTokens: true })
+    const { g } = await gateway(projectId, 'youtube')
+    const outcome = await g.publish()
+    expect(outcome.status).toBe('published')
+    const state = await stubState(account.accountId)
+    expect(state.published).toHaveLength(1)
+    expect((await connectionRow(projectId, 'youtube')).status).toBe('active')
+  })
+
+  it('a revoked refresh token ends in needs_reconnect with the reason, and later jobs say so', async () => {
+    const { token, projectId, account } = await youtubeConnected()
+    await updateStubAccount(account.accountId, { expireTokens: true, revokeRefreshToken: true })
+    const { g } = await gateway(projectId, 'youtube')
+    const outcome = await g.publish()
+    expect(outcome).toMatchObject({ status: 'failed', error: { kind: 'disconnected' } })
+    if (outcome.status === 'failed') expect(outcome.error.message).toMatch(/reconnect/i)
+    const list = await call('GET', `/projects/${projectId}/connections`, { token })
+    expect(list.json.data[0]).toMatchObject({ status: 'needs_reconnect' })
+    expect(list.json.data[0].statusReason).toMatch(/Reconnect/)
+    const next = await openGateway(env, db(), { projectId, platform: 'youtube', marker: 'x', input: async () => { throw new Error('not needed') } })
+    expect('unavailable' in next && next.unavailable.kind).toBe('disconnected')
+    expect((await stubState(account.accountId)).published).toHaveLength(0)
+  })
+
+  it('a transient error while refreshing does not disconnect anyone', async () => {
+    const { projectId, account } = await youtubeConnected()
+    await updateStubAccount(account.accountId, { expireTokens: true })
+    await addFault(account.accountId, { op: 'token', kind: 'http500' })
+    const { g } = await gateway(projectId, 'youtube')
+    const outcome = await g.publish()
+    expect(outcome).toMatchObject({ status: 'failed', error: { kind: 'retryable' } })
+    expect((await connectionRow(projectId, 'youtube')).status).toBe('active')
+    // Next attempt: the platform is back.
+    expect((await (await gateway(projectId, 'youtube')).g.publish()).status).toBe('published')
+  })
+
+  it('TikTok through the gateway: processing, then polled to published', async () => {
+    const { token, projectId } = await projectOwner()
+    const account = await stubAccount('tiktok', { processingPolls: 1 })
+    await connect(token, projectId, 'tiktok', account.accountId)
+    const { g } = await gateway(projectId, 'tiktok', 6 * 1024 * 1024)
+    let outcome = await g.publish()
+    for (let i = 0; outcome.status === 'processing' && i < 5; i++) outcome = await g.poll(outcome.state)
+    expect(outcome.status).toBe('published')
+  })
+
+  it('disconnecting revokes the token at the platform and makes the gateway unavailable', async () => {
+    const { token, projectId, account } = await youtubeConnected()
+    const row = await connectionRow(projectId, 'youtube')
+    const res = await call('DELETE', `/projects/${projectId}/connections/${row.id}`, { token })
+    expect(res.status).toBe(200)
+    expect(res.json).toMatchObject({ status: 'disconnected', revoked: true })
+    expect((await stubState(account.accountId)).counters.revoked).toBe(1)
+    const after = await connectionRow(projectId, 'youtube')
+    expect(after.accessToken).toBeNull()
+    expect(after.refreshToken).toBeNull()
+    const g = await openGateway(env, db(), { projectId, platform: 'youtube', marker: 'x', input: async () => { throw new Error('not needed') } })
+    expect('unavailable' in g).toBe(true)
+  })
+})
+
+describe('sandbox accounts', () => {
+  it('connect at once and publish like the platform: processing, then published; faults injected on demand', async () => {
+    const { token, projectId } = await projectOwner()
+    const created = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'tiktok', mode: 'sandbox' } })
+    expect(created.status).toBe(201)
+    expect(created.json).toMatchObject({ platform: 'tiktok', mode: 'sandbox', status: 'active' })
+    const input = await publishInput(100 * 1024)
+    const g = await openGateway(env, db(), { projectId, platform: 'tiktok', marker: input.marker, input: async () => input })
+    if ('unavailable' in g) throw new Error('unavailable')
+    const first = await g.publish()
+    expect(first.status).toBe('processing')
+    if (first.status !== 'processing') return
+    const done = await g.poll(first.state)
+    expect(done).toMatchObject({ status: 'published', remoteUrl: expect.stringMatching(/^\/oauth\/sandbox\/posts\//) })
+    if (done.status !== 'published') return
+    const page = await SELF.fetch(`https://reelpilot.test${done.remoteUrl}`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<video')
+
+    await call('PATCH', `/projects/${projectId}/connections/${created.json.id}`, { token, body: { sandboxFaults: ['rate_limit', 'expired_token', 'timeout_after_upload'] } })
+    const limited = await g.publish()
+    expect(limited).toMatchObject({ status: 'failed', error: { kind: 'retryable' } })
+    // The expired token refreshes; then the upload "times out" after completing.
+    const unknown = await g.publish()
+    expect(unknown).toMatchObject({ status: 'failed', error: { kind: 'outcome_unknown' } })
+    if (unknown.status !== 'failed') return
+    const found = await g.findByMarker(unknown.error.state)
+    expect(found?.status).toBe('published')
+    const posts = await env.DB.prepare('SELECT count(*) AS n FROM sandbox_posts WHERE connection_id = ?').bind(created.json.id).first<{ n: number }>()
+    // The first publication and the one that timed out: nothing was sent twice.
+    expect(posts!.n).toBe(2)
+  })
+
+  it('a revoked sandbox token ends in needs_reconnect', async () => {
+    const { token, projectId } = await projectOwner()
+    const created = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'youtube', mode: 'sandbox' } })
+    await call('PATCH', `/projects/${projectId}/connections/${created.json.id}`, { token, body: { sandboxFaults: ['revoked_token'] } })
+    const input = await publishInput(1024)
+    const g = await openGateway(env, db(), { projectId, platform: 'youtube', marker: input.marker, input: async () => input })
+    if ('unavailable' in g) throw new Error('unavailable')
+    expect(await g.publish()).toMatchObject({ status: 'failed', error: { kind: 'disconnected' } })
+    expect((await call('GET', `/projects/${projectId}/connections`, { token })).json.data[0].status).toBe('needs_reconnect')
+  })
+
+  it('refuses unknown faults, naming the field', async () => {
+    const { token, projectId } = await projectOwner()
+    const created = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'youtube', mode: 'sandbox' } })
+    const problem = expectProblem(await call('PATCH', `/projects/${projectId}/connections/${created.json.id}`, { token, body: { sandboxFaults: ['meteor'] } }), 400)
+    expect(problem.errors?.[0].field).toBe('sandboxFaults.0')
+  })
+})

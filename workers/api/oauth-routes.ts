@@ -1,0 +1,86 @@
+/**
+ * The browser-facing OAuth surface, mounted at /oauth (outside /api: the platforms redirect the
+ * creator's browser here): the callback that checks the signed state, exchanges the code and
+ * stores the connection, and the sandbox's local "post" page.
+ */
+import { and, eq, isNull } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { createDb } from '../db/client'
+import { apiKeys, members, sandboxPosts } from '../db/schema'
+import { can } from '../domain/roles'
+import type { AppEnv } from '../env'
+import { problemResponse } from '../lib/errors'
+import { saveOAuthConnection } from '../platforms/connections'
+import { endpointsFor, timeoutMs } from '../platforms/config'
+import { instagramAccount } from '../platforms/instagram'
+import { callbackUrl, exchangeCode, verifyState, type OAuthState } from '../platforms/oauth'
+import { tiktokAccount } from '../platforms/tiktok'
+import { PLATFORM_NAMES, PLATFORMS, type AccountInfo, type Platform } from '../platforms/types'
+import { youtubeAccount } from '../platforms/youtube'
+
+const REASONS = {
+  malformed: 'The sign-in response is not one Reelpilot issued.',
+  bad_signature: 'The sign-in response was altered.',
+  expired: 'The sign-in took longer than 10 minutes.',
+  wrong_platform: 'The sign-in response belongs to another platform.',
+}
+
+function accountFor(env: Env, platform: Platform, accessToken: string): Promise<AccountInfo> {
+  const api = endpointsFor(env, platform).api
+  const ms = timeoutMs(env)
+  return platform === 'youtube' ? youtubeAccount(api, accessToken, ms) : platform === 'tiktok' ? tiktokAccount(api, accessToken, ms) : instagramAccount(api, accessToken, ms)
+}
+
+/** Whoever started the connection may still connect accounts to that project. */
+async function stillAllowed(db: ReturnType<typeof createDb>, state: OAuthState): Promise<string | null | false> {
+  const [kind, id] = state.by.split(':')
+  if (kind === 'user') {
+    const row = await db.select({ role: members.role }).from(members).where(and(eq(members.workspaceId, state.workspaceId), eq(members.userId, id))).get()
+    return row && can(row.role, 'projects.write') ? id : false
+  }
+  const key = await db
+    .select({ role: apiKeys.role })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, state.workspaceId), isNull(apiKeys.revokedAt)))
+    .get()
+  return key && can(key.role, 'projects.write') ? null : false
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+
+export const oauthRoutes = new Hono<AppEnv>()
+  .get('/:platform/callback', async (c) => {
+    const platform = c.req.param('platform') as Platform
+    if (!PLATFORMS.includes(platform)) return problemResponse(404, `No OAuth callback for ${platform}`)
+    const stateToken = c.req.query('state') ?? ''
+    const check = await verifyState(c.env, stateToken, platform)
+    if (!check.ok) return problemResponse(400, `${REASONS[check.reason]} Start connecting ${PLATFORM_NAMES[platform]} again from Connections.`, { errors: [{ field: 'state', message: check.reason }] })
+    const { state } = check
+    const page = (query: string) => c.redirect(`/projects/${state.projectId}/connections?${query}`, 302)
+    const denied = c.req.query('error')
+    if (denied) return page(`platform=${platform}&error=${encodeURIComponent(denied)}`)
+    if (!c.req.query('code')) return problemResponse(400, 'The sign-in response has no code.', { errors: [{ field: 'code', message: 'is required' }] })
+
+    const db = createDb(c.env.DB)
+    const allowed = await stillAllowed(db, state)
+    if (allowed === false) return problemResponse(403, 'You can no longer connect accounts to this project.')
+    try {
+      const tokens = await exchangeCode(c.env, platform, new URL(c.req.url), stateToken, state.nonce, callbackUrl(c.req.url, platform))
+      const account = await accountFor(c.env, platform, tokens.accessToken)
+      await saveOAuthConnection(c.env, db, { workspaceId: state.workspaceId, projectId: state.projectId, platform, account, tokens, connectedBy: allowed })
+    } catch (error) {
+      console.warn(JSON.stringify({ level: 'warn', msg: 'oauth callback failed', platform, projectId: state.projectId, error: String(error) }))
+      return page(`platform=${platform}&error=exchange_failed`)
+    }
+    return page(`connected=${platform}`)
+  })
+  .get('/sandbox/posts/:id', async (c) => {
+    const post = await createDb(c.env.DB).select().from(sandboxPosts).where(eq(sandboxPosts.id, c.req.param('id'))).get()
+    if (!post) return problemResponse(404, 'Sandbox post not found')
+    const video = post.videoKey?.startsWith('http') || post.videoKey?.startsWith('/') ? `<video controls playsinline src="${escape(post.videoKey)}" style="max-height:80vh;aspect-ratio:9/16;background:#000"></video>` : '<p>(no video URL was kept)</p>'
+    return c.html(
+      `<!doctype html><meta charset="utf-8"><title>${escape(post.title)} · sandbox ${PLATFORM_NAMES[post.platform]}</title>` +
+        `<main style="font-family:system-ui;max-width:40rem;margin:2rem auto"><p>Sandbox ${PLATFORM_NAMES[post.platform]} · post ${escape(post.id)}</p>` +
+        `<h1>${escape(post.title)}</h1>${video}<p>${post.size} bytes · ${post.readyAt <= Date.now() ? 'published' : 'processing'}</p></main>`,
+    )
+  })

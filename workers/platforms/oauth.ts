@@ -1,0 +1,256 @@
+/**
+ * OAuth 2 with the platforms (oauth4webapi): the authorization URL with a signed `state` and
+ * PKCE, the code exchange, token refresh, and revocation. Endpoints come from config, so tests
+ * reach the stubs.
+ *
+ * The `state` is `<payload>.<HMAC-SHA256>`: who asked (user or API key), for which project and
+ * platform, a nonce and an expiry ten minutes out. The PKCE verifier is not stored anywhere: it
+ * is an HMAC of the nonce, so only this server can recompute it at the callback.
+ */
+import * as oauth from 'oauth4webapi'
+import { withTimeout } from '../lib/resilience'
+import { platformApp, timeoutMs, type PlatformApp, type PlatformEnv } from './config'
+import type { Platform } from './types'
+
+export const STATE_TTL_MS = 10 * 60_000
+const encoder = new TextEncoder()
+
+function b64url(bytes: Uint8Array): string {
+  let binary = ''
+  for (const b of bytes) binary += String.fromCharCode(b)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+function fromB64url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
+  const out = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
+  return out
+}
+
+const stateKeys = new Map<string, Promise<CryptoKey>>()
+/** The HMAC key for states and PKCE verifiers, derived from the token key's current version. */
+function stateKey(env: PlatformEnv): Promise<CryptoKey> {
+  const config = env.TOKEN_ENCRYPTION_KEY ?? ''
+  let key = stateKeys.get(config)
+  if (!key) {
+    const current = config
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .sort((a, b) => Number(b.slice(1, b.indexOf(':'))) - Number(a.slice(1, a.indexOf(':'))))[0]
+    if (!current) throw new Error('TOKEN_ENCRYPTION_KEY is not set')
+    key = crypto.subtle
+      .importKey('raw', fromB64url(current.slice(current.indexOf(':') + 1)), 'HKDF', false, ['deriveKey'])
+      .then((ikm) =>
+        crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encoder.encode('reelpilot-oauth-state-v1') }, ikm, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']),
+      )
+    stateKeys.set(config, key)
+  }
+  return key
+}
+
+export interface OAuthState {
+  /** `user:<id>` or `key:<id>`. */
+  by: string
+  workspaceId: string
+  projectId: string
+  platform: Platform
+  nonce: string
+  /** Epoch seconds. */
+  exp: number
+}
+
+export async function signState(env: PlatformEnv, state: Omit<OAuthState, 'nonce' | 'exp'>, nowMs = Date.now()): Promise<{ token: string; state: OAuthState }> {
+  const full: OAuthState = { ...state, nonce: b64url(crypto.getRandomValues(new Uint8Array(16))), exp: Math.floor((nowMs + STATE_TTL_MS) / 1000) }
+  const payload = b64url(encoder.encode(JSON.stringify(full)))
+  const mac = await crypto.subtle.sign('HMAC', await stateKey(env), encoder.encode(`state.${payload}`))
+  return { token: `${payload}.${b64url(new Uint8Array(mac))}`, state: full }
+}
+
+export type StateCheck = { ok: true; state: OAuthState } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'wrong_platform' }
+
+/** Checks a returned `state`: signature (constant time), expiry, and that it is for this platform. */
+export async function verifyState(env: PlatformEnv, token: string, platform: Platform, nowMs = Date.now()): Promise<StateCheck> {
+  const [payload, mac, extra] = token.split('.')
+  if (!payload || !mac || extra !== undefined) return { ok: false, reason: 'malformed' }
+  let signature: Uint8Array<ArrayBuffer>
+  try {
+    signature = fromB64url(mac)
+  } catch {
+    return { ok: false, reason: 'malformed' }
+  }
+  if (!(await crypto.subtle.verify('HMAC', await stateKey(env), signature, encoder.encode(`state.${payload}`)))) return { ok: false, reason: 'bad_signature' }
+  const state = JSON.parse(new TextDecoder().decode(fromB64url(payload))) as OAuthState
+  if (!(state.exp * 1000 > nowMs)) return { ok: false, reason: 'expired' }
+  if (state.platform !== platform) return { ok: false, reason: 'wrong_platform' }
+  return { ok: true, state }
+}
+
+/** The PKCE verifier of a state: recomputed from its nonce, never stored. */
+async function pkceVerifier(env: PlatformEnv, nonce: string): Promise<string> {
+  const mac = await crypto.subtle.sign('HMAC', await stateKey(env), encoder.encode(`pkce.${nonce}`))
+  return b64url(new Uint8Array(mac))
+}
+
+function authorizationServer(app: PlatformApp): oauth.AuthorizationServer {
+  return {
+    issuer: new URL(app.endpoints.authorize).origin,
+    authorization_endpoint: app.endpoints.authorize,
+    token_endpoint: app.endpoints.token,
+    revocation_endpoint: app.endpoints.revoke,
+  }
+}
+
+function requestOptions(app: PlatformApp, signal?: AbortSignal) {
+  const insecure = app.endpoints.token.startsWith('http:')
+  return { signal, ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}) }
+}
+
+export function requireApp(env: PlatformEnv, platform: Platform): PlatformApp {
+  const app = platformApp(env, platform)
+  if (!app) throw new Error(`${platform} credentials are not configured`)
+  return app
+}
+
+/** Where the platform sends the creator back. */
+export const callbackUrl = (origin: string, platform: Platform) => new URL(`/oauth/${platform}/callback`, origin).toString()
+
+/** The consent URL: scopes, our signed state, PKCE (S256) where the platform takes it, offline access. */
+export async function authorizeUrl(env: PlatformEnv, platform: Platform, stateToken: string, nonce: string, redirectUri: string): Promise<string> {
+  const app = requireApp(env, platform)
+  const url = new URL(app.endpoints.authorize)
+  const p = url.searchParams
+  if (platform === 'tiktok') {
+    p.set('client_key', app.clientId)
+    p.set('scope', app.endpoints.scopes.join(','))
+  } else {
+    p.set('client_id', app.clientId)
+    p.set('scope', app.endpoints.scopes.join(platform === 'instagram' ? ',' : ' '))
+  }
+  p.set('response_type', 'code')
+  p.set('redirect_uri', redirectUri)
+  p.set('state', stateToken)
+  if (platform === 'youtube') {
+    // A refresh token comes only with offline access; consent makes Google send it again on reconnect.
+    p.set('access_type', 'offline')
+    p.set('prompt', 'consent')
+    p.set('include_granted_scopes', 'true')
+  }
+  if (app.endpoints.pkce) {
+    p.set('code_challenge', await oauth.calculatePKCECodeChallenge(await pkceVerifier(env, nonce)))
+    p.set('code_challenge_method', 'S256')
+  }
+  return url.toString()
+}
+
+export interface TokenSet {
+  accessToken: string
+  /** Absent when the platform sent none: keep the one stored. */
+  refreshToken?: string
+  /** Epoch ms. */
+  expiresAt: number | null
+  scope?: string
+}
+
+/** A refresh the platform refused for good (revoked, expired): the creator must reconnect. */
+export class TokenRevokedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TokenRevokedError'
+  }
+}
+
+/** Raises TokenRevokedError for answers that mean the grant is dead; other failures stay transient. */
+async function checkDeadGrant(response: Response) {
+  if (response.ok || response.status >= 500) return
+  const body = await response
+    .clone()
+    .json()
+    .catch(() => undefined)
+  const error = (body as any)?.error
+  if (error === 'invalid_grant' || error?.code === 190 || error?.code === 102 || error === 'access_denied')
+    throw new TokenRevokedError(typeof error === 'string' ? `${error}: ${(body as any)?.error_description ?? ''}` : `code ${error.code}: ${error.message}`)
+}
+
+function toTokenSet(result: oauth.TokenEndpointResponse, nowMs: number): TokenSet {
+  return {
+    accessToken: result.access_token,
+    refreshToken: typeof result.refresh_token === 'string' && result.refresh_token ? result.refresh_token : undefined,
+    expiresAt: typeof result.expires_in === 'number' ? nowMs + result.expires_in * 1000 : null,
+    scope: result.scope,
+  }
+}
+
+/** Exchanges the callback's code (with the PKCE verifier of its state) for tokens. */
+export async function exchangeCode(env: PlatformEnv, platform: Platform, callback: URL, stateToken: string, nonce: string, redirectUri: string): Promise<TokenSet> {
+  const app = requireApp(env, platform)
+  const as = authorizationServer(app)
+  const client: oauth.Client = { client_id: app.clientId }
+  const params = oauth.validateAuthResponse(as, client, callback, stateToken)
+  const verifier = app.endpoints.pkce ? await pkceVerifier(env, nonce) : oauth.nopkce
+  const now = Date.now()
+  return withTimeout(timeoutMs(env), async (signal) => {
+    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.ClientSecretPost(app.clientSecret), params, redirectUri, verifier, {
+      ...requestOptions(app, signal),
+      additionalParameters: platform === 'tiktok' ? { client_key: app.clientId } : undefined,
+    })
+    await checkDeadGrant(response)
+    return toTokenSet(await oauth.processAuthorizationCodeResponse(as, client, response), now)
+  })
+}
+
+/**
+ * Asks the platform for a fresh access token. YouTube and TikTok use the refresh token; Instagram
+ * (Facebook Login) exchanges the current long-lived token for a new one. Throws TokenRevokedError
+ * when the grant is dead; anything else (5xx, timeouts) is transient.
+ */
+export async function refreshTokens(env: PlatformEnv, platform: Platform, tokens: { accessToken: string; refreshToken: string | null }): Promise<TokenSet> {
+  const app = requireApp(env, platform)
+  const as = authorizationServer(app)
+  const client: oauth.Client = { client_id: app.clientId }
+  const auth = oauth.ClientSecretPost(app.clientSecret)
+  const now = Date.now()
+  return withTimeout(timeoutMs(env), async (signal) => {
+    let response: Response
+    if (platform === 'instagram') {
+      response = await oauth.genericGrantRequest(as, client, auth, 'fb_exchange_token', new URLSearchParams({ fb_exchange_token: tokens.accessToken }), requestOptions(app, signal))
+    } else {
+      if (!tokens.refreshToken) throw new TokenRevokedError('no refresh token is stored for this connection')
+      response = await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refreshToken, {
+        ...requestOptions(app, signal),
+        additionalParameters: platform === 'tiktok' ? { client_key: app.clientId } : undefined,
+      })
+    }
+    await checkDeadGrant(response)
+    if (!response.ok) throw new Error(`token endpoint answered ${response.status}`)
+    const result = platform === 'instagram' ? await oauth.processGenericGrantResponse(as, client, response) : await oauth.processRefreshTokenResponse(as, client, response)
+    return toTokenSet(result, now)
+  })
+}
+
+/** Revokes our access where the platform allows it (YouTube, TikTok, Instagram permissions). Best effort. */
+export async function revokeTokens(env: PlatformEnv, platform: Platform, tokens: { accessToken: string | null; refreshToken: string | null }): Promise<boolean> {
+  const app = platformApp(env, platform)
+  if (!app) return false
+  try {
+    return await withTimeout(timeoutMs(env), async (signal) => {
+      if (platform === 'instagram') {
+        if (!tokens.accessToken) return false
+        const res = await fetch(`${app.endpoints.api}/me/permissions`, { method: 'DELETE', headers: { authorization: `Bearer ${tokens.accessToken}` }, signal })
+        return res.ok
+      }
+      const token = platform === 'youtube' ? (tokens.refreshToken ?? tokens.accessToken) : tokens.accessToken
+      if (!token || !app.endpoints.revoke) return false
+      const body = new URLSearchParams({ token })
+      if (platform === 'tiktok') {
+        body.set('client_key', app.clientId)
+        body.set('client_secret', app.clientSecret)
+      }
+      const res = await fetch(app.endpoints.revoke, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal })
+      return res.ok
+    })
+  } catch (error) {
+    console.warn(JSON.stringify({ level: 'warn', msg: 'token revocation failed', platform, error: String(error) }))
+    return false
+  }
+}

@@ -35,6 +35,10 @@ function ensureDevVars() {
     text = `${text.replace(/^UPLOAD_SIGNING_KEY=.*$/m, '').trimEnd()}\nUPLOAD_SIGNING_KEY=${randomBytes(32).toString('base64url')}\n`
     console.log('start: made a local upload signing key in .dev.vars')
   }
+  if (!/^TOKEN_ENCRYPTION_KEY=\S/m.test(text)) {
+    text = `${text.replace(/^TOKEN_ENCRYPTION_KEY=.*$/m, '').trimEnd()}\nTOKEN_ENCRYPTION_KEY=v1:${randomBytes(32).toString('base64')}\n`
+    console.log('start: made a local token encryption key in .dev.vars')
+  }
   writeFileSync(file, text)
 }
 

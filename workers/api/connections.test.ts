@@ -158,6 +158,22 @@ describe('token refresh', () => {
   })
 })
 
+describe('Instagram tokens (no refresh token: the long-lived token is exchanged for a new one)', () => {
+  it('exchanges a token close to expiry for a fresh one, and a dead token ends in needs_reconnect', async () => {
+    const { token, projectId } = await projectOwner()
+    const account = await stubAccount('instagram')
+    await connect(token, projectId, 'instagram', account.accountId)
+    const row = await connectionRow(projectId, 'instagram')
+    expect(row.refreshToken).toBeNull()
+    const live = await liveAccessToken(env, db(), { ...row, accessTokenExpiresAt: Date.now() + 60_000 })
+    expect(live.connection.tokenVersion).toBe(row.tokenVersion + 1)
+    expect(live.token).not.toBe(await openToken(env, row, 'access'))
+    await updateStubAccount(account.accountId, { expireTokens: true })
+    await expect(liveAccessToken(env, db(), live.connection, { force: true })).rejects.toMatchObject({ failure: { kind: 'disconnected' } })
+    expect((await connectionRow(projectId, 'instagram')).status).toBe('needs_reconnect')
+  })
+})
+
 describe('publishing through a connection', () => {
   async function youtubeConnected() {
     const owner = await projectOwner()

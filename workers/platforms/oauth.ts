@@ -213,7 +213,7 @@ export async function refreshTokens(env: PlatformEnv, platform: Platform, tokens
   return withTimeout(timeoutMs(env), async (signal) => {
     let response: Response
     if (platform === 'instagram') {
-      response = await oauth.genericGrantRequest(as, client, auth, 'fb_exchange_token', new URLSearchParams({ fb_exchange_token: tokens.accessToken }), requestOptions(app, signal))
+      response = await oauth.genericTokenEndpointRequest(as, client, auth, 'fb_exchange_token', new URLSearchParams({ fb_exchange_token: tokens.accessToken }), requestOptions(app, signal))
     } else {
       if (!tokens.refreshToken) throw new TokenRevokedError('no refresh token is stored for this connection')
       response = await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refreshToken, {
@@ -223,7 +223,7 @@ export async function refreshTokens(env: PlatformEnv, platform: Platform, tokens
     }
     await checkDeadGrant(response)
     if (!response.ok) throw new Error(`token endpoint answered ${response.status}`)
-    const result = platform === 'instagram' ? await oauth.processGenericGrantResponse(as, client, response) : await oauth.processRefreshTokenResponse(as, client, response)
+    const result = platform === 'instagram' ? await oauth.processGenericTokenEndpointResponse(as, client, response) : await oauth.processRefreshTokenResponse(as, client, response)
     return toTokenSet(result, now)
   })
 }

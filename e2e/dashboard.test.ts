@@ -144,6 +144,24 @@ describe('dashboard', () => {
     await page.context().close()
   })
 
+  test('sign-in and the dashboard forms work without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    await signInLocally(page, product, { email: `${unique('nojs')}@example.com` })
+    const form = page.getByRole('form', { name: 'New workspace' })
+    await form.getByLabel('Workspace name').fill('Plain HTML')
+    await form.getByLabel('Slug').fill('x')
+    await Promise.all([page.waitForEvent('load'), form.getByRole('button', { name: 'Create workspace' }).click()])
+    expect(await page.locator('input[name="slug"][aria-invalid="true"]').count()).toBe(1)
+    expect(await form.getByText('Must be 3 to 48 characters').isVisible()).toBe(true)
+
+    const slug = unique('plain').toLowerCase()
+    await form.getByLabel('Slug').fill(slug)
+    await Promise.all([page.waitForEvent('load'), form.getByRole('button', { name: 'Create workspace' }).click()])
+    expect(await page.getByTestId('workspaces').getByText(slug).isVisible()).toBe(true)
+    await context.close()
+  })
+
   test('sign-out clears the session', async () => {
     const page = await newPage()
     await signInLocally(page, product, { email: `${unique('leaver')}@example.com` })

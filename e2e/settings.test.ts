@@ -124,9 +124,51 @@ describe('project page', () => {
     }
   })
 
+  test('edit the project (an empty name is refused on the field), then delete it', async () => {
+    await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Overview' }).click()
+    const form = page.getByRole('form', { name: 'Project details' })
+    await form.getByLabel('Project name').fill('   ')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.locator('input[name="name"][aria-invalid="true"]').waitFor()
+
+    await form.getByLabel('Project name').fill('Studio Diaries Daily')
+    await form.getByLabel('Description').fill('One minute from the studio, every day')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Studio Diaries Daily' }).waitFor()
+    expect(await page.getByText('One minute from the studio, every day').first().isVisible()).toBe(true)
+
+    page.once('dialog', (dialog) => dialog.accept())
+    await page.getByRole('form', { name: 'Delete project' }).getByRole('button', { name: 'Delete project' }).click()
+    await page.waitForURL(product.url('/dashboard'))
+    await page.getByRole('heading', { level: 1, name: 'Your workspaces' }).waitFor()
+    expect(await page.getByRole('link', { name: /Studio Diaries Daily/ }).count()).toBe(0)
+  })
+
   test('a project that is not yours answers 404 with the API’s message', async () => {
     const res = await page.goto(product.url('/projects/prj_doesnotexist0000000'))
     expect(res?.status()).toBe(404)
     await page.getByText('Project not found').waitFor()
   })
 })
+
+describe('deleting a workspace', () => {
+  test('needs its slug typed, then removes it', async () => {
+    await page.goto(product.url(`/settings?workspace=${workspaceId}`))
+    const form = page.getByRole('form', { name: 'Delete workspace' })
+    await form.getByRole('textbox').fill('not-the-slug')
+    await form.getByRole('button', { name: 'Delete workspace' }).click()
+    await form.locator('input[name="confirm"][aria-invalid="true"]').waitFor()
+
+    const slug = (await page.getByRole('form', { name: 'Rename workspace' }).getByLabel('Slug').inputValue()).trim()
+    await form.getByRole('textbox').fill(slug)
+    await form.getByRole('button', { name: 'Delete workspace' }).click()
+    await page.getByText('You have no workspace yet').waitFor()
+    const res = await fetch(product.url('/api/workspaces'), { headers: { cookie: await sessionCookieHeader() } })
+    expect((await res.json()).data).toEqual([])
+  })
+})
+
+async function sessionCookieHeader() {
+  const cookies = await page.context().cookies()
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ')
+}

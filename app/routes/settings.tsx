@@ -92,6 +92,15 @@ export async function action({ context, request }: Route.ActionArgs) {
       if (!res.ok) return fail(res.status, problemResult(intent, res.problem, {}, {}, keyId))
       return { intent, ok: true, target: keyId, message: 'Revoked.' } satisfies FormResult
     }
+    case 'delete-workspace': {
+      const values = formValues(form, ['confirm', 'slug'])
+      if (values.confirm !== values.slug) {
+        return fail(400, { intent, ok: false, fieldErrors: { confirm: `Type ${values.slug} to confirm.` }, values })
+      }
+      const res = await callApi(context, request, base, { method: 'DELETE' })
+      if (!res.ok) return fail(res.status, problemResult(intent, res.problem, {}))
+      throw redirect('/settings')
+    }
     default:
       return fail(400, { intent, ok: false, message: `Unknown action “${intent}”.` })
   }
@@ -154,6 +163,7 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
           result={result}
         />
         <ApiKeysCard workspace={workspace} keys={loaderData.apiKeys ?? []} error={loaderData.apiKeysError} result={result} />
+        {workspace.role === 'owner' && <DeleteWorkspaceCard workspace={workspace} result={resultFor(result, 'delete-workspace')} />}
       </div>
     </>
   )
@@ -376,6 +386,34 @@ function ApiKeysCard({ workspace, keys, error, result }: { workspace: Workspace;
           </Form>
         </>
       )}
+    </Card>
+  )
+}
+
+function DeleteWorkspaceCard({ workspace, result }: { workspace: Workspace; result?: FormResult }) {
+  const busy = useSubmitting('delete-workspace')
+  return (
+    <Card title="Delete this workspace" description="Deletes its members, its API keys, and its projects with everything in them. This cannot be undone." className="border-rose-500/30">
+      <Form method="post" className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-start" noValidate aria-label="Delete workspace">
+        <input type="hidden" name="intent" value="delete-workspace" />
+        <input type="hidden" name="workspaceId" value={workspace.id} />
+        <input type="hidden" name="slug" value={workspace.slug} />
+        <TextField
+          label={`Type ${workspace.slug} to confirm`}
+          name="confirm"
+          autoComplete="off"
+          defaultValue={result?.values?.confirm}
+          error={result?.fieldErrors?.confirm}
+        />
+        <Button variant="danger" className="sm:mt-6" disabled={busy}>
+          {busy ? 'Deleting…' : 'Delete workspace'}
+        </Button>
+        {result?.message && (
+          <div className="sm:col-span-2">
+            <Notice>{result.message}</Notice>
+          </div>
+        )}
+      </Form>
     </Card>
   )
 }

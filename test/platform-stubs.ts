@@ -1,8 +1,8 @@
 /** Helpers for tests that publish against the platform stubs (test/stubs): accounts, faults, and videos in R2. */
-import { env } from 'cloudflare:test'
+import { env, SELF } from 'cloudflare:test'
 import { r2VideoSource } from '../workers/platforms/media'
 import type { Platform, PublishContext, PublishInput } from '../workers/platforms/types'
-import { unique } from './helpers'
+import { call, unique } from './helpers'
 
 const base = () => env.PLATFORM_API_BASE as string
 
@@ -57,4 +57,16 @@ export async function publishInput(size: number, overrides: Partial<PublishInput
 
 export function contextFor(platform: Platform, account: StubAccount, connectionId = unique('conn')): PublishContext {
   return { platform, connectionId, accessToken: account.accessToken, accountId: account.accountId, now: () => Date.now() }
+}
+
+/** Runs the whole OAuth dance against the stub: our authorize URL, the consent redirect, our callback. */
+export async function connectViaOAuth(token: string, projectId: string, platform: Platform, stubAccountId?: string) {
+  const started = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform } })
+  if (started.status !== 200) throw new Error(`connect ${platform}: ${started.status} ${started.text}`)
+  const authorize = new URL(started.json.authorizeUrl)
+  if (stubAccountId) authorize.searchParams.set('stub_account', stubAccountId)
+  const consent = await fetch(authorize, { redirect: 'manual' })
+  if (consent.status !== 302) throw new Error(`consent ${platform}: ${consent.status} ${await consent.text()}`)
+  const callback = await SELF.fetch(consent.headers.get('location')!, { redirect: 'manual' })
+  return { started, authorize, callback }
 }

@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { call, expectProblem, ownerWithWorkspace } from '../../test/helpers'
-import { addFault, publishInput, stubAccount, stubState, updateStubAccount } from '../../test/platform-stubs'
+import { addFault, connectViaOAuth as connect, publishInput, stubAccount, stubState, updateStubAccount } from '../../test/platform-stubs'
 import { createDb } from '../db/client'
 import { connections } from '../db/schema'
 import { SecretBox } from '../lib/secret-box'
@@ -17,18 +17,6 @@ async function projectOwner() {
   const owner = await ownerWithWorkspace('creator')
   const project = await call('POST', '/projects', { token: owner.token, body: { workspaceId: owner.workspace.id, name: 'Cooking' } })
   return { ...owner, projectId: project.json.id as string }
-}
-
-/** Runs the whole OAuth dance against the stub: our authorize URL, the consent redirect, our callback. */
-async function connect(token: string, projectId: string, platform: Platform, stubAccountId?: string) {
-  const started = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform } })
-  expect(started.status, started.text).toBe(200)
-  const authorize = new URL(started.json.authorizeUrl)
-  if (stubAccountId) authorize.searchParams.set('stub_account', stubAccountId)
-  const consent = await fetch(authorize, { redirect: 'manual' })
-  expect(consent.status).toBe(302)
-  const callback = await SELF.fetch(consent.headers.get('location')!, { redirect: 'manual' })
-  return { started, authorize, callback }
 }
 
 async function connectionRow(projectId: string, platform: Platform) {

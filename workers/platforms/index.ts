@@ -90,7 +90,7 @@ export async function openGateway(env: PlatformEnv, db: Db, request: GatewayRequ
     .get()
   const name = PLATFORM_NAMES[platform]
   if (!connection || connection.status === 'disconnected')
-    return { unavailable: { ...failures.disconnected(platform, 'no connection'), message: `Connect a ${name} account in Connections to publish there.` } }
+    return { unavailable: { ...failures.disconnected(platform, 'no connection'), message: `Connect your ${name} account in Connections to publish there.` } }
   if (connection.status === 'needs_reconnect')
     return { unavailable: { ...failures.disconnected(platform, connection.statusReason ?? 'needs reconnect'), message: connection.statusReason ?? failures.disconnected(platform, '').message } }
   let publisher: Publisher

@@ -1,0 +1,77 @@
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { call, ownerWithProject, readyClip } from '../../test/helpers'
+import { addFault, connectViaOAuth, stubAccount, stubState } from '../../test/platform-stubs'
+import { createDb } from '../db/client'
+import { publishStep } from '../queues/publish-consumer'
+import { connectedPlatforms, gatewayForPost } from './post-gateway'
+
+const KiB = 1024
+
+/** A post rendered and due now, with targets on `platforms`. */
+async function duePost(platforms: string[]) {
+  const { token, project } = await ownerWithProject('publisher')
+  const clip = await readyClip(project.workspaceId, project.id)
+  const created = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, platforms, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() } })
+  if (created.status !== 201) throw new Error(created.text)
+  const postId = created.json.id as string
+  const renderKey = `renders/${project.id}/${postId}/video.mp4`
+  await env.MEDIA.put(renderKey, crypto.getRandomValues(new Uint8Array(60 * KiB)))
+  await env.DB.prepare(
+    `update posts set status = 'scheduled', scheduled_at = ?, render_key = ?, render_size = ?, hook = 'Knife skills in 30 seconds', caption = 'The three cuts every cook needs.', hashtags = '["cooking"]' where id = ?`,
+  )
+    .bind(new Date().toISOString(), renderKey, 60 * KiB, postId)
+    .run()
+  return { token, project, postId }
+}
+
+const target = (postId: string, platform: string) => env.DB.prepare('select * from post_targets where post_id = ? and platform = ?').bind(postId, platform).first<Record<string, any>>()
+
+describe('gatewayForPost (what the publish consumer calls)', () => {
+  it('publishes the render with the post texts and the target marker, and says when a platform is not connected', async () => {
+    const { token, project, postId } = await duePost(['youtube', 'instagram'])
+    const account = await stubAccount('youtube')
+    await connectViaOAuth(token, project.id, 'youtube', account.accountId)
+    expect(await connectedPlatforms(createDb(env.DB), project.id)).toEqual(['youtube'])
+    const db = createDb(env.DB)
+    const post = (await db.query.posts.findFirst({ where: (p, { eq }) => eq(p.id, postId) }))!
+    const targets = await db.query.postTargets.findMany({ where: (t, { eq }) => eq(t.postId, postId) })
+    const youtube = await gatewayForPost(env, post, targets.find((t) => t.platform === 'youtube')!)
+    if ('unavailable' in youtube) throw new Error('unavailable')
+    expect(await youtube.publish()).toMatchObject({ status: 'published' })
+    const video = (await stubState(account.accountId)).published[0]
+    expect(video).toMatchObject({ title: 'Knife skills in 30 seconds', size: 60 * KiB })
+    expect(video.tags[0]).toBe(`rp:${postId}:youtube`)
+    expect(video.description).toContain('The three cuts every cook needs.')
+    const instagram = await gatewayForPost(env, post, targets.find((t) => t.platform === 'instagram')!)
+    expect(instagram).toMatchObject({ unavailable: { kind: 'disconnected', message: 'Connect your Instagram account in Connections to publish there.' } })
+  })
+
+  it('with the publish consumer: a timeout after the upload completed leaves the target unconfirmed, the next delivery finds it by marker, and nothing is uploaded twice', async () => {
+    const { token, project, postId } = await duePost(['youtube'])
+    const account = await stubAccount('youtube')
+    await connectViaOAuth(token, project.id, 'youtube', account.accountId)
+    await addFault(account.accountId, { op: 'final_chunk', kind: 'hang_after' })
+    await addFault(account.accountId, { op: 'status_query', kind: 'http500', times: 3 })
+    const job = { postId, platform: 'youtube' as const, kind: 'publish' as const }
+    expect(await publishStep(env, job, { gateway: gatewayForPost })).toBe('unconfirmed')
+    expect(await target(postId, 'youtube')).toMatchObject({ status: 'unconfirmed', error_kind: 'outcome_unknown' })
+    expect(await publishStep(env, job, { gateway: gatewayForPost })).toBe('published')
+    const after = await target(postId, 'youtube')
+    const state = await stubState(account.accountId)
+    expect(state.counters.uploads).toBe(1)
+    expect(state.counters.sessions).toBe(1)
+    expect(after).toMatchObject({ status: 'published', remote_id: state.published[0].id })
+    // A repeated message changes nothing.
+    expect(await publishStep(env, job, { gateway: gatewayForPost })).toBe('ignored')
+    expect((await stubState(account.accountId)).counters.uploads).toBe(1)
+  })
+
+  it('with the publish consumer and a sandbox TikTok account: processing, polled, published', async () => {
+    const { token, project, postId } = await duePost(['tiktok'])
+    await call('POST', `/projects/${project.id}/connections`, { token, body: { platform: 'tiktok', mode: 'sandbox' } })
+    expect(await publishStep(env, { postId, platform: 'tiktok', kind: 'publish' }, { gateway: gatewayForPost })).toBe('processing')
+    expect(await publishStep(env, { postId, platform: 'tiktok', kind: 'poll' }, { gateway: gatewayForPost })).toBe('published')
+    expect((await target(postId, 'tiktok'))?.remote_url).toMatch(/^\/oauth\/sandbox\/posts\//)
+  })
+})

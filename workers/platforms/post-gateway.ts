@@ -1,0 +1,65 @@
+/**
+ * The bridge from the pipeline's rows to the publishers: a post's target becomes a gateway on the
+ * project's connection, and the post's render becomes the publisher's input (streamed from R2,
+ * with a signed URL for platforms that fetch it themselves).
+ */
+import { and, eq } from 'drizzle-orm'
+import { createDb, type Db } from '../db/client'
+import { connections, posts, postTargets } from '../db/schema'
+import { expiresIn, signedUrl } from '../lib/signed-url'
+import { openGateway, type PlatformGateway } from './index'
+import { r2VideoSource } from './media'
+import { failures, PublishError, type Platform, type PublishFailure, type PublishInput } from './types'
+
+type Post = typeof posts.$inferSelect
+type Target = typeof postTargets.$inferSelect
+
+/** Signed media URLs handed to a platform live this long (Instagram may fetch late). */
+const URL_TTL_MS = 24 * 60 * 60_000
+
+/** The publisher's input for a rendered post. */
+export async function postInput(env: Env, post: Post, platform: Platform): Promise<PublishInput> {
+  if (!post.renderKey || !post.renderSize) throw new PublishError(failures.rejected(platform, `post ${post.id} has no render`, 'the rendered video is missing'))
+  const origin = env.PUBLIC_URL || 'http://localhost:8787'
+  const url = (key: string, contentType: string) => signedUrl(env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key, contentType, exp: expiresIn(URL_TTL_MS) })
+  const caption = (post.caption ?? '').trim()
+  const title = (post.hook ?? caption.split('\n')[0] ?? '').trim() || 'New video'
+  const description = [caption === title ? '' : caption, post.callToAction ?? ''].filter(Boolean).join('\n\n')
+  const coverKey = post.coverKey
+  return {
+    video: r2VideoSource(env.MEDIA, post.renderKey, { size: post.renderSize, contentType: 'video/mp4', url: await url(post.renderKey, 'video/mp4') }),
+    cover: coverKey
+      ? {
+          url: await url(coverKey, 'image/jpeg'),
+          contentType: 'image/jpeg',
+          async read() {
+            const object = await env.MEDIA.get(coverKey)
+            if (!object) throw new Error(`cover ${coverKey} is missing`)
+            return object.body
+          },
+        }
+      : undefined,
+    title,
+    description,
+    hashtags: post.hashtags ?? [],
+    privacy: 'public',
+    madeForKids: false,
+    durationSec: post.renderDurationSec ?? undefined,
+    marker: '',
+  }
+}
+
+/** The publish consumer's GatewayFactory: `(env, post, target) => gateway | {unavailable}`. */
+export async function gatewayForPost(env: Env, post: Post, target: Target): Promise<PlatformGateway | { unavailable: PublishFailure }> {
+  return openGateway(env, createDb(env.DB), { projectId: post.projectId, platform: target.platform, marker: target.marker, input: () => postInput(env, post, target.platform) })
+}
+
+/** Platforms a project can publish to now (an active connection), for the planner. */
+export async function connectedPlatforms(db: Db, projectId: string): Promise<Platform[]> {
+  const rows = await db
+    .select({ platform: connections.platform })
+    .from(connections)
+    .where(and(eq(connections.projectId, projectId), eq(connections.status, 'active')))
+    .all()
+  return rows.map((r) => r.platform)
+}

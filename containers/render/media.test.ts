@@ -1,5 +1,5 @@
 // POST /probe and POST /thumbnail through real HTTP, real storage stand-in, real ffprobe/FFmpeg.
-import { copyFile, readdir, readFile, truncate, writeFile, stat } from 'node:fs/promises'
+import { copyFile, mkdtemp, readdir, readFile, rm, truncate, writeFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,6 +7,8 @@ import { ffmpeg, ffprobeJson, makeClip, startRenderServer, startStorage, type Fa
 
 let storage: FakeStorage
 let render: Awaited<ReturnType<typeof startRenderServer>>
+// The server's own temp root, so other processes' temp files never count.
+let temp: string
 
 async function post(path: string, body: unknown, raw = false) {
   const res = await fetch(`${render.base}${path}`, {
@@ -18,12 +20,13 @@ async function post(path: string, body: unknown, raw = false) {
 }
 
 async function thumbTemps() {
-  return (await readdir(tmpdir())).filter((f) => f.startsWith('reelpilot-thumb-'))
+  return (await readdir(temp)).filter((f) => f.startsWith('reelpilot-thumb-'))
 }
 
 beforeAll(async () => {
   storage = await startStorage()
-  render = await startRenderServer({ ffmpegPath: 'ffmpeg' })
+  temp = await mkdtemp(join(tmpdir(), 'reelpilot-media-test-'))
+  render = await startRenderServer({ ffmpegPath: 'ffmpeg', tempDir: temp })
   const d = storage.dir
   await makeClip(join(d, 'landscape.mp4'), { seconds: 3, width: 640, height: 360 })
   await makeClip(join(d, 'silent.mp4'), { seconds: 2, width: 320, height: 240, audio: false })
@@ -47,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await render?.close()
   await storage?.close()
+  if (temp) await rm(temp, { recursive: true, force: true })
 })
 
 describe('POST /probe', () => {
@@ -168,7 +172,8 @@ describe('POST /thumbnail', () => {
     expect([bytes[0], bytes[1]]).toEqual([0xff, 0xd8])
     const info = await ffprobeJson(upload.path)
     expect(info.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 480, height: 270 })
-    expect(await thumbTemps()).toEqual(before)
+    expect(await thumbTemps()).toEqual([])
+    expect(before).toEqual([])
   })
 
   it('honours width and atSec, and grabs the frame asked for', async () => {

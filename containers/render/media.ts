@@ -28,6 +28,8 @@ export interface ProbeResult {
 export interface Tools {
   ffmpeg: string
   ffprobe: string
+  /** Where temp folders go; default the OS temp folder. */
+  tempDir?: string
 }
 
 // Network options for inputs: give up on a stalled source instead of hanging a slot forever,
@@ -196,7 +198,7 @@ export async function thumbnail(tools: Tools, options: ThumbnailOptions, signal?
   // 10% in avoids black intro frames; never more than 1 s so long clips stay cheap to seek.
   const wanted = options.atSec ?? Math.min(info.durationSec * 0.1, 1)
   const at = info.isImage ? 0 : Math.max(0, Math.min(wanted, info.durationSec - 0.05))
-  const dir = await mkdtemp(join(tmpdir(), 'reelpilot-thumb-'))
+  const dir = await mkdtemp(join(tools.tempDir ?? tmpdir(), 'reelpilot-thumb-'))
   try {
     const out = join(dir, 'thumb.jpg')
     const grab = async (seek: number) =>

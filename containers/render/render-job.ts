@@ -54,7 +54,7 @@ export async function runRender(
   events: RenderEvents = {},
   options: { fontsDir?: string } = {},
 ): Promise<RenderResult> {
-  const dir = await mkdtemp(join(tmpdir(), RENDER_TEMP_PREFIX))
+  const dir = await mkdtemp(join(tools.tempDir ?? tmpdir(), RENDER_TEMP_PREFIX))
   try {
     const files = {
       input: req.sourceUrl,

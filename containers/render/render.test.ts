@@ -76,15 +76,16 @@ function diff(a: Buffer, b: Buffer, w = 108, cols: [number, number] = [0, w]): n
 }
 
 async function renderTemps() {
-  return (await readdir(tmpdir())).filter((f) => f.startsWith(RENDER_TEMP_PREFIX))
+  return (await readdir(work)).filter((f) => f.startsWith(RENDER_TEMP_PREFIX))
 }
 
 const texts = { hook: 'Three tricks nobody tells you', captions: [{ text: 'First: start with the end', startSec: 1.2, endSec: 2.4 }] }
 
 beforeAll(async () => {
   storage = await startStorage()
-  server = await startRenderServer({ ffmpegPath: 'ffmpeg', concurrency: 2 })
+  // The servers' temp root is the test's own folder, so other processes' renders never count.
   work = await mkdtemp(join(tmpdir(), 'reelpilot-render-test-'))
+  server = await startRenderServer({ ffmpegPath: 'ffmpeg', concurrency: 2, tempDir: work })
   const d = storage.dir
   await Promise.all([
     makeClip(join(d, 'landscape.mp4'), { seconds: 4, width: 1280, height: 720, volume: 0.5 }),
@@ -309,7 +310,7 @@ describe('running renders', () => {
     while (!text.includes('"type":"progress"')) text += new TextDecoder().decode((await reader.read()).value)
     const mine = (await renderTemps()).filter((d) => !before.includes(d))
     expect(mine).toHaveLength(1)
-    const dir = join(tmpdir(), mine[0])
+    const dir = join(work, mine[0])
     expect((await ffmpegsUsing(dir)).length).toBe(1)
     controller.abort()
     await eventually(async () => (await ffmpegsUsing(dir)).length === 0, 'ffmpeg killed')
@@ -317,7 +318,7 @@ describe('running renders', () => {
   })
 
   it('stops a render that outlives its timeout, with a clear error', async () => {
-    const quick = await startRenderServer({ ffmpegPath: 'ffmpeg', renderTimeoutMs: 1 })
+    const quick = await startRenderServer({ ffmpegPath: 'ffmpeg', renderTimeoutMs: 1, tempDir: work })
     try {
       const before = await renderTemps()
       const { body } = await render(job('landscape.mp4', { trim: { durationSec: 3 } }).body, quick.base)

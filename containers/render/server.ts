@@ -25,6 +25,8 @@ export interface RenderServerOptions {
   renderTimeoutMs?: number
   /** Extra fonts for libass; fontconfig's system fonts are always available. */
   fontsDir?: string
+  /** Where temp folders go (default the OS temp folder); tests give each server its own. */
+  tempDir?: string
 }
 
 const webUrl = z.string().refine(isWebUrl, 'must be an http(s) URL')
@@ -47,7 +49,7 @@ const renderBody = z.object({
 /** Builds the HTTP server without listening, so tests can bind it to a free port. */
 export function createRenderServer(options: RenderServerOptions = {}) {
   const ffmpeg = options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg'
-  const tools: Tools = { ffmpeg, ffprobe: options.ffprobePath ?? process.env.FFPROBE_PATH ?? ffprobeBeside(ffmpeg) }
+  const tools: Tools = { ffmpeg, ffprobe: options.ffprobePath ?? process.env.FFPROBE_PATH ?? ffprobeBeside(ffmpeg), tempDir: options.tempDir ?? process.env.TEMP_DIR }
   let ffmpegVersion: string | undefined
   const slots = new RenderSlots(options.concurrency ?? availableParallelism())
   const renderTimeoutMs = options.renderTimeoutMs ?? 20 * 60_000

@@ -1,5 +1,6 @@
-// `npm run bench`: runs every bench/*.bench.ts (or .mjs) in turn on Node 22. Each benchmark
-// measures its own baseline in the same run and prints its figures as ratios against it.
+// `npm run bench`: runs every bench/*.bench.ts (or .mjs) in turn on Node 22 (through tsx, so
+// benchmarks can import the project's TypeScript as the tests do). Each benchmark measures its
+// own baseline in the same run and prints its figures as ratios against it.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -18,7 +19,7 @@ if (files.length === 0) {
 let failed = 0
 for (const file of files) {
   console.log(`\n=== ${file}`)
-  const result = spawnSync(process.execPath, [join(root, 'bench', file)], { cwd: root, stdio: 'inherit' })
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', file)], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) failed++
 }
 process.exit(failed ? 1 : 0)

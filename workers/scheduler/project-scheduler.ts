@@ -12,12 +12,10 @@ import { createDb } from '../db/client'
 import { autopilotConfigSchema, type AutopilotConfig } from '../domain/autopilot-config'
 import { nextSlots } from '../domain/slots'
 import { planSlot, recordMissed, type PlanResult } from './planner'
+import { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
 import type { RenderJob } from '../queues/messages'
 
-/** How long before a slot its post is planned and rendered. */
-export const RENDER_LEAD_MS = 30 * 60_000
-/** A slot later than this when its alarm finally runs is skipped, not posted late. */
-export const MISSED_GRACE_MS = 15 * 60_000
+export { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
 /** At most this many slots are handled in one alarm (after very long downtime). */
 const MAX_SLOTS_PER_TICK = 400
 

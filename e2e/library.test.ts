@@ -122,4 +122,42 @@ describe('library page', () => {
     expect(await page.getByRole('listitem', { name: 'notes' }).count()).toBe(0)
     await page.context().close()
   })
+
+  test('a file over 100 MB goes up in parts; the network drops mid-way and the upload resumes from the stored parts', async () => {
+    const big = join(dir, 'long take.mp4')
+    execFileSync(ffmpegPath(), [
+      // Lossless noise: a clip that cannot be compressed below 100 MB in a few seconds.
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', "nullsrc=s=960x540:r=25,geq=lum='random(1)*255':cb=128:cr=128", '-t', '6',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', big,
+    ])
+    expect(statSync(big).size).toBeGreaterThan(100_000_000)
+    const { page } = await openLibrary()
+    const cdp = await page.context().newCDPSession(page)
+    const throttle = (offline: boolean) =>
+      cdp.send('Network.emulateNetworkConditions', { offline, latency: 5, downloadThroughput: -1, uploadThroughput: 20 * 1024 * 1024 })
+    await throttle(false)
+
+    await page.getByLabel('Choose files to upload').setInputFiles(big)
+    const row = page.locator('[data-upload="long take.mp4"]')
+    const bar = page.getByRole('progressbar', { name: 'Upload of long take.mp4' })
+    await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(30)
+
+    // The connection drops: the page says so and waits.
+    await throttle(true)
+    await row.locator('[data-phase="reconnecting"]').waitFor({ timeout: 60_000 })
+    const atDrop = Number(await bar.getAttribute('aria-valuenow'))
+    await throttle(false)
+
+    // Back online it resumes: the parts the server already holds are not sent again, so the bar
+    // restarts from them rather than from zero, and the clip completes.
+    await row.locator('[data-phase="uploading"]').waitFor({ timeout: 60_000 })
+    const resumedFrom = Number(await bar.getAttribute('aria-valuenow'))
+    expect(resumedFrom).toBeGreaterThan(0)
+    await row.getByText('Ready').waitFor({ timeout: 120_000 })
+    const card = page.getByRole('listitem', { name: 'long take' })
+    await card.getByRole('img', { name: 'Thumbnail of long take' }).waitFor()
+    expect(await card.innerText()).toMatch(/960×540/)
+    expect(atDrop).toBeGreaterThanOrEqual(30)
+    await page.context().close()
+  })
 })

@@ -36,11 +36,15 @@ describe('dashboard', () => {
     await page.context().close()
   })
 
-  test('a signed-out visitor is sent to sign in, and comes back to the dashboard', async () => {
+  test('a signed-out visitor is sent to sign in, and comes back to the page they asked for', async () => {
     const page = await newPage()
-    await page.goto(product.url('/dashboard'))
+    await page.goto(product.url('/settings'))
     expect(new URL(page.url()).pathname).toBe('/sign-in')
-    expect(new URL(page.url()).searchParams.get('redirectTo')).toBe('/dashboard')
+    expect(new URL(page.url()).searchParams.get('redirectTo')).toBe('/settings')
+    await page.getByLabel('Email').fill(`${unique('back')}@example.com`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(product.url('/settings'))
+    await page.getByText('You have no workspace yet').waitFor()
     await page.context().close()
   })
 

@@ -164,7 +164,7 @@ describe('deleting a workspace', () => {
     await form.getByRole('button', { name: 'Delete workspace' }).click()
     await page.getByText('You have no workspace yet').waitFor()
     const res = await fetch(product.url('/api/workspaces'), { headers: { cookie: await sessionCookieHeader() } })
-    expect((await res.json()).data).toEqual([])
+    expect(((await res.json()) as { data: unknown[] }).data).toEqual([])
   })
 })
 

@@ -14,6 +14,15 @@ const CORE_WASM_GZ = '/vendor/ffmpeg/ffmpeg-core.wasm.gz'
 /** Font files served by the app, by their Debian file name (see fontFile in the recipe). */
 const FONTS_BASE = '/vendor/fonts/'
 
+/** A font's bytes: served as is, or gzipped when it is over the asset size cap (the CJK collections). */
+async function fetchFont(name: string): Promise<Uint8Array | null> {
+  const plain = await fetch(FONTS_BASE + name).catch(() => null)
+  if (plain?.ok) return new Uint8Array(await plain.arrayBuffer())
+  const gz = await fetch(`${FONTS_BASE}${name}.gz`).catch(() => null)
+  if (!gz?.ok || !gz.body) return null
+  return new Uint8Array(await new Response(gz.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer())
+}
+
 /** How long a preview lasts at most, in seconds. */
 export const PREVIEW_SECONDS = 4
 
@@ -104,9 +113,9 @@ export async function renderPreview(
     await Promise.all(
       [...wanted].map(async (path) => {
         const name = path.split('/').pop() as string
-        const res = await fetch(FONTS_BASE + name).catch(() => null)
-        if (!res?.ok) return missingFonts.push(name)
-        await ffmpeg.writeFile(`/fonts/${name}`, new Uint8Array(await res.arrayBuffer()))
+        const bytes = await fetchFont(name)
+        if (!bytes) return missingFonts.push(name)
+        await ffmpeg.writeFile(`/fonts/${name}`, bytes)
       }),
     )
 

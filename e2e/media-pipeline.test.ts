@@ -61,7 +61,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'reelpilot-media-'))
   product = await startProduct()
   const email = `${unique('media')}@example.com`
-  token = (await (await fetch(product.url('/api/dev/token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()).token
+  token = ((await (await fetch(product.url('/api/dev/token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()) as { token: string }).token
   const ws = await api('POST', '/workspaces', { name: 'Media', slug: unique('media').toLowerCase() })
   projectId = (await api('POST', '/projects', { workspaceId: ws.json.id, name: 'Clips' })).json.id
 })

@@ -79,10 +79,19 @@ export async function readyClip(workspaceId: string, projectId: string, title = 
   return id
 }
 
-/** A workspace, a project in it, and its owner's token. */
-export async function ownerWithProject(label = 'owner') {
+/** Connects sandbox accounts of `platforms` to a project (what local mode and demos use). */
+export async function connectSandbox(token: string, projectId: string, platforms: readonly string[] = ['youtube', 'tiktok', 'instagram']) {
+  for (const platform of platforms) {
+    const res = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform, mode: 'sandbox' } })
+    if (res.status >= 300) throw new Error(`sandbox connection failed: ${res.status} ${res.text}`)
+  }
+}
+
+/** A workspace, a project in it with sandbox accounts connected (unless `platforms` is empty), and its owner's token. */
+export async function ownerWithProject(label = 'owner', platforms: readonly string[] = ['youtube', 'tiktok', 'instagram']) {
   const owner = await ownerWithWorkspace(label)
   const project = await call('POST', '/projects', { token: owner.token, body: { workspaceId: owner.workspace.id, name: `${label} project` } })
   if (project.status !== 201) throw new Error(`project creation failed: ${project.status} ${project.text}`)
+  await connectSandbox(owner.token, project.json.id, platforms)
   return { ...owner, project: project.json as { id: string; workspaceId: string; name: string } }
 }

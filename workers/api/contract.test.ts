@@ -4,7 +4,7 @@
  * input, and the document itself being complete.
  */
 import { describe, expect, it } from 'vitest'
-import { call, expectProblem, memberWithRole, ownerWithWorkspace, readyClip, unique } from '../../test/helpers'
+import { call, connectSandbox, expectProblem, memberWithRole, ownerWithWorkspace, readyClip, unique } from '../../test/helpers'
 
 interface Fixture {
   workspaceId: string
@@ -85,6 +85,7 @@ async function fixture() {
   const key = await call('POST', `/workspaces/${owner.workspace.id}/api-keys`, { token: owner.token, body: { name: 'k', role: 'viewer' } })
   const upload = await call('POST', '/media/multipart', { token: owner.token, body: { projectId: project.json.id, filename: 'secret.mp4', contentType: 'video/mp4', size: 10 } })
   const clipId = await readyClip(owner.workspace.id, project.json.id)
+  await connectSandbox(owner.token, project.json.id, ['tiktok'])
   const autopilot = await call('PUT', `/autopilot/${project.json.id}`, { token: owner.token, body: AUTOPILOT })
   const post = await call('POST', `/projects/${project.json.id}/posts`, { token: owner.token, body: { mediaId: clipId } })
   const connection = await call('POST', `/projects/${project.json.id}/connections`, { token: owner.token, body: { platform: 'youtube', mode: 'sandbox' } })

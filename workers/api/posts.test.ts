@@ -118,6 +118,14 @@ describe('the content timeline', () => {
     expect(again.json.targets[0]).toMatchObject({ platform: 'tiktok', status: 'pending', error: null })
   })
 
+  it('refuses a post to platforms that are not connected', async () => {
+    const { token, project } = await ownerWithProject('partial', ['youtube'])
+    const clip = await readyClip(project.workspaceId, project.id)
+    expect(expectProblem(await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, platforms: ['tiktok'] } }), 409).detail).toMatch(/tiktok is not connected/)
+    const ok = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip } })
+    expect(ok.json.targets.map((t: any) => t.platform)).toEqual(['youtube'])
+  })
+
   it('lets viewers read the timeline but not act on it', async () => {
     const { token, project } = await ownerWithProject()
     const viewer = await memberWithRole(token, project.workspaceId, 'viewer')

@@ -11,7 +11,8 @@ import { conflict, HttpError, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { enqueuePublish } from '../queues/render-consumer'
-import { markerFor } from '../scheduler/planner'
+import { connectedPlatforms } from '../platforms/post-gateway'
+import { markerFor, targetPlatforms } from '../scheduler/planner'
 import { requireProject } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 
@@ -221,7 +222,15 @@ export const postsApi = createRouter()
       if (when.getTime() < now - 60_000) throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: 'scheduledAt', message: 'must not be in the past' }] })
       const autopilot = await db.select({ config: autopilots.config }).from(autopilots).where(eq(autopilots.projectId, projectId)).get()
       const settings = { language: autopilot?.config.language ?? 'en', style: autopilot?.config.style ?? 'minimal', objective: autopilot?.config.objective ?? 'awareness' } as const
-      const platforms = body.platforms ?? autopilot?.config.platforms ?? [...PLATFORMS]
+      const connected = await connectedPlatforms(db, projectId)
+      const platforms = targetPlatforms(body.platforms ?? autopilot?.config.platforms, connected)
+      if (platforms.length === 0) {
+        throw conflict(
+          body.platforms
+            ? `${body.platforms.join(', ')} ${body.platforms.length > 1 ? 'are' : 'is'} not connected: connect ${body.platforms.length > 1 ? 'them' : 'it'} under Connections first.`
+            : 'No platform is connected: connect YouTube, TikTok or Instagram under Connections first.',
+        )
+      }
       const texts = await new TemplateCaptionWriter().write({ ...settings, title: clip.title, tags: clip.tags, projectName: project.name, seed: `${projectId}:${clip.id}:${when.toISOString()}` })
       const postId = newId('post')
       await db.batch([

@@ -1,6 +1,2 @@
-/** Binds a post's target to its platform publisher. */
-import type { GatewayFactory } from './publish-consumer'
-
-export const gatewayFor: GatewayFactory = async () => {
-  throw new Error('publishing is wired to the platform publishers in the next commit')
-}
+/** Binds a post's target to its platform publisher, on the project's connection. */
+export { gatewayForPost as gatewayFor } from '../platforms/post-gateway'

@@ -21,11 +21,16 @@ export interface PlanContext {
   workspaceId: string
   config: AutopilotConfig
   writer?: CaptionWriter
-  /** Which platforms the project can publish to now; undefined means all (sandbox). */
-  connectedPlatforms?: readonly Platform[]
+  /** The platforms the project has an active connection to. */
+  connectedPlatforms: readonly Platform[]
 }
 
 export type PlanResult = { postId: string; status: 'planned' | 'skipped'; created: boolean; reason?: string }
+
+/** The platforms a post goes to: those chosen (all by default) that are connected now. */
+export function targetPlatforms(chosen: readonly Platform[] | undefined, connected: readonly Platform[]): Platform[] {
+  return (chosen ?? PLATFORMS).filter((p) => connected.includes(p))
+}
 
 /** A post's marker: put in the platform post's metadata so it can be found again. */
 export const markerFor = (postId: string, platform: Platform) => `rp:${postId}:${platform}`
@@ -68,7 +73,7 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
     return { postId: existing.id, status: existing.status === 'skipped' ? 'skipped' : 'planned', created: false }
   }
 
-  const platforms = (config.platforms ?? ctx.connectedPlatforms ?? PLATFORMS).filter((p) => !ctx.connectedPlatforms || ctx.connectedPlatforms.includes(p))
+  const platforms = targetPlatforms(config.platforms, ctx.connectedPlatforms)
   const { clip, reason: noClip } = await chooseClip(db, projectId)
   const reason = platforms.length === 0 ? 'No platform is connected: connect YouTube, TikTok or Instagram.' : noClip
   const base = {

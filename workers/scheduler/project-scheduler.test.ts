@@ -65,7 +65,7 @@ describe('ProjectScheduler', () => {
     const [slot] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 1 })
     const { planSlot } = await import('./planner')
     const { createDb } = await import('../db/client')
-    const ctx = { db: createDb(env.DB), renderJobs: env.RENDER_JOBS as Queue<any>, projectId: project.id, workspaceId: project.workspaceId, config: autopilotConfigSchema.parse(config()) }
+    const ctx = { db: createDb(env.DB), renderJobs: env.RENDER_JOBS as Queue<any>, projectId: project.id, workspaceId: project.workspaceId, config: autopilotConfigSchema.parse(config()), connectedPlatforms: ['youtube', 'tiktok', 'instagram'] as const }
     const results = await Promise.all([planSlot(ctx, slot), planSlot(ctx, slot), planSlot(ctx, slot)])
     expect(new Set(results.map((r) => r.postId)).size).toBe(1)
     expect(results.filter((r) => r.created)).toHaveLength(1)
@@ -81,6 +81,23 @@ describe('ProjectScheduler', () => {
     const [post] = await postsOf(project.id)
     expect(post.status).toBe('skipped')
     expect(post.skip_reason).toMatch(/no ready video clip/)
+  })
+
+  it('records a skipped post when no platform is connected, and only targets connected ones', async () => {
+    const { token, project } = await ownerWithProject('unconnected', [])
+    await readyClip(project.workspaceId, project.id)
+    const start = Date.parse('2026-12-01T08:00:00Z')
+    await configureAt(project.id, project.workspaceId, start)
+    const [s1, s2] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 2 })
+    await tick(project.id, s1.getTime() - 1000)
+    expect((await postsOf(project.id))[0]).toMatchObject({ status: 'skipped', skip_reason: expect.stringMatching(/No platform is connected/) })
+    const connected = await call('POST', `/projects/${project.id}/connections`, { token, body: { platform: 'tiktok', mode: 'sandbox' } })
+    expect(connected.status).toBeLessThan(300)
+    await readyClip(project.workspaceId, project.id)
+    await tick(project.id, s2.getTime() - 1000)
+    const second = (await postsOf(project.id))[1]
+    const targets = await env.DB.prepare('select platform from post_targets where post_id = ?').bind(second.id).all()
+    expect(targets.results.map((t: any) => t.platform)).toEqual(['tiktok'])
   })
 
   it('picks the least recently used clip and never the same one twice in a row', async () => {

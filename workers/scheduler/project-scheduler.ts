@@ -11,6 +11,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { createDb } from '../db/client'
 import { autopilotConfigSchema, type AutopilotConfig } from '../domain/autopilot-config'
 import { nextSlots } from '../domain/slots'
+import { connectedPlatforms } from '../platforms/post-gateway'
 import { planSlot, recordMissed, type PlanResult } from './planner'
 import { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
 import type { RenderJob } from '../queues/messages'
@@ -80,6 +81,7 @@ export class ProjectScheduler extends DurableObject<Env> {
       projectId: state.projectId,
       workspaceId: state.workspaceId,
       config: state.config,
+      connectedPlatforms: await connectedPlatforms(db, state.projectId),
     }
     const results: PlanResult[] = []
     let cursor = state.cursor

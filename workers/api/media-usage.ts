@@ -1,11 +1,10 @@
 /**
  * What still needs a media item. DELETE /api/media/:id refuses (409) while anything listed here
  * uses the item, unless `?force=true`.
- *
- * Posts do not exist yet: the autopilot issue adds a check that finds scheduled (not yet
- * published) posts whose render spec uses the media, by appending to `MEDIA_USAGE_CHECKS`.
  */
+import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/client'
+import { posts } from '../db/schema'
 
 export interface MediaUse {
   /** What uses it, e.g. `post`. */
@@ -17,8 +16,20 @@ export interface MediaUse {
 
 export type MediaUsageCheck = (db: Db, media: { id: string; projectId: string; workspaceId: string }) => Promise<MediaUse[]>
 
+/** Posts that will still be rendered or published from this clip. */
+const upcomingPosts: MediaUsageCheck = async (db, item) => {
+  const rows = await db
+    .select({ id: posts.id, status: posts.status, scheduledAt: posts.scheduledAt })
+    .from(posts)
+    .where(and(eq(posts.mediaId, item.id), inArray(posts.status, ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled'])))
+    .orderBy(asc(posts.scheduledAt))
+    .limit(20)
+    .all()
+  return rows.map((p) => ({ kind: 'post', id: p.id, label: `post ${p.id} (${p.status.replace('_', ' ')}) for ${p.scheduledAt.slice(0, 16).replace('T', ' ')} UTC` }))
+}
+
 /** Every check run before a delete. */
-export const MEDIA_USAGE_CHECKS: MediaUsageCheck[] = []
+export const MEDIA_USAGE_CHECKS: MediaUsageCheck[] = [upcomingPosts]
 
 /** Everything that uses the media, from every registered check. */
 export async function mediaUses(db: Db, item: { id: string; projectId: string; workspaceId: string }): Promise<MediaUse[]> {

@@ -135,3 +135,21 @@ describe('the content timeline', () => {
     expectProblem(await call('POST', `/posts/${post.id}/cancel`, { token: viewer.token }), 403)
   })
 })
+
+describe('media in use', () => {
+  it('refuses to delete a clip an upcoming post uses, unless forced', async () => {
+    const { token, project } = await ownerWithProject()
+    const clip = await readyClip(project.workspaceId, project.id)
+    const post = (await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })).json
+    const refused = expectProblem(await call('DELETE', `/media/${clip}`, { token }), 409)
+    expect(refused.detail).toContain(post.id)
+    expect((await env.DB.prepare('select count(*) as n from media where id = ?').bind(clip).first<{ n: number }>())?.n).toBe(1)
+    // Once the post is published the clip is free to go.
+    await setStatus(post.id, 'published')
+    expect((await call('DELETE', `/media/${clip}`, { token })).status).toBe(204)
+
+    const other = await readyClip(project.workspaceId, project.id)
+    await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: other, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })
+    expect((await call('DELETE', `/media/${other}?force=true`, { token })).status).toBe(204)
+  })
+})

@@ -42,6 +42,8 @@ function ensureDevVars() {
   writeFileSync(file, text)
 }
 
+const PUBLISHING_VARS = ['PLATFORM_API_BASE', 'YOUTUBE_CLIENT_ID', 'YOUTUBE_CLIENT_SECRET', 'TIKTOK_CLIENT_KEY', 'TIKTOK_CLIENT_SECRET', 'INSTAGRAM_APP_ID', 'INSTAGRAM_APP_SECRET', 'SANDBOX_PROCESSING_SEC']
+
 function run(cmd, args) {
   execFileSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, CI: 'true' } })
 }
@@ -80,6 +82,8 @@ start('worker', bin('wrangler'), [
   '--persist-to', persistTo,
   '--var', `RENDER_URL:http://127.0.0.1:${renderPort}`,
   '--var', `PUBLIC_URL:http://127.0.0.1:${port}`,
+  // Publishing settings given in the environment (real app credentials, or stub servers for demos and e2e).
+  ...PUBLISHING_VARS.filter((name) => process.env[name]).flatMap((name) => ['--var', `${name}:${process.env[name]}`]),
   '--show-interactive-dev-session=false',
 ])
 console.log(`start: Reelpilot on http://localhost:${port} (render server on :${renderPort})`)

@@ -53,7 +53,8 @@ export function createAccount(platform: StubPlatform, options: Partial<Pick<Acco
     platform,
     id,
     name: options.name ?? `${platform} creator ${id.slice(-4)}`,
-    avatarUrl: `https://cdn.example/${platform}/${id}.jpg`,
+    // A data URL, so browsers in e2e tests can show it without any network.
+    avatarUrl: `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="20" fill="#${id.length.toString(16).padStart(2, '0')}88cc"/></svg>`)}`,
     accessTokens: new Set(),
     refreshToken: token('rt'),
     refreshRevoked: false,

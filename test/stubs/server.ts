@@ -44,6 +44,8 @@ export function createPlatformStubServer(): Server {
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
+      // Browsers passing through a consent redirect ask for the icon of the platform's origin.
+      if (url.pathname === '/favicon.ico') return void res.writeHead(204).end()
       if (url.pathname.startsWith('/_control/')) {
         const raw = req.method === 'POST' ? (await readBody(req)).toString() : ''
         const out = await control(req.method ?? 'GET', url.pathname, raw ? JSON.parse(raw) : {})

@@ -6,6 +6,13 @@ import './app.css'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Reelpilot' }]
 
+// The mark as an inline icon: no /favicon.ico request (and no 404 for it).
+const icon = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 32"><rect x="1" y="1" width="22" height="30" rx="6" fill="#a78bfa"/><path d="M9.5 10.5v11l9-5.5z" fill="white"/></svg>',
+)}`
+
+export const links: Route.LinksFunction = () => [{ rel: 'icon', type: 'image/svg+xml', href: icon }]
+
 export function Layout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en" className="bg-slate-950">

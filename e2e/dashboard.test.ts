@@ -71,6 +71,8 @@ describe('dashboard', () => {
     await workspaceForm.getByLabel('Slug').fill(slug)
     await workspaceForm.getByRole('button', { name: 'Create workspace' }).click()
     await page.getByText('Workspace “Ada Studio” created.').waitFor()
+    // The note shows only once the list has been reloaded with the new workspace in it.
+    expect(await page.getByTestId('workspaces').getByRole('heading', { name: /Ada Studio/ }).isVisible()).toBe(true)
 
     const projectForm = page.getByRole('form', { name: 'New project' })
     await projectForm.getByLabel('Workspace').selectOption({ label: 'Ada Studio' })
@@ -78,6 +80,7 @@ describe('dashboard', () => {
     await projectForm.getByLabel('Description').fill('Daily 30-second espresso tips')
     await projectForm.getByRole('button', { name: 'Create project' }).click()
     await page.getByText('Project “Morning Coffee Shorts” created.').waitFor()
+    expect(await page.getByRole('list', { name: 'Projects in Ada Studio' }).getByText('Morning Coffee Shorts').isVisible()).toBe(true)
 
     // Both are on the dashboard after a fresh load, so they came from the API, not the form.
     await page.goto(product.url('/dashboard'))

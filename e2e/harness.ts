@@ -3,31 +3,37 @@
  * headless Chromium. Every e2e test file uses it:
  *
  * ```ts
- * import { afterAll, beforeAll, test } from 'vitest'
- * import { launchBrowser, signInLocally, startProduct, type Product } from './harness'
+ * import type { Browser } from 'playwright-core'
+ * import { afterAll, beforeAll, expect, test } from 'vitest'
+ * import { launchBrowser, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
  *
  * let product: Product
  * let browser: Browser
  * beforeAll(async () => {
- *   product = await startProduct()     // builds once per source state, then scripts/start.mjs
+ *   product = await startProduct()     // builds once per state of the sources, then scripts/start.mjs
  *   browser = await launchBrowser()
  * })
  * afterAll(async () => {
  *   await browser?.close()
- *   await product?.stop()              // stops the whole process group
+ *   await product?.stop()              // stops the whole process group, removes the state
  * })
  *
  * test('…', async () => {
  *   const page = await browser.newPage()
- *   await signInLocally(page, product, { email: 'ada@example.com' })
- *   await page.goto(product.url('/dashboard'))
+ *   const errors = watchPageErrors(page)                 // uncaught errors, console.error
+ *   await signInLocally(page, product, { email: `${unique('ada')}@example.com` })  // ends on /dashboard
+ *   await waitForHydration(page)                         // before using JS-only widgets
+ *   // … page.screenshot({ path: resultPath('my-screen.png') }) writes to test-results/
+ *   expect(errors).toEqual([])
  * })
  * ```
  *
  * Each product gets free ports (PORT, RENDER_PORT) and its own fresh state directory
- * (PERSIST_TO), so test files never see each other's data. The app is built at most once per
- * state of the sources (a content fingerprint, under a cross-process lock), and every product is
- * started with SKIP_BUILD=1 on that build.
+ * (PERSIST_TO), so test files never see each other's data; give names `unique()` suffixes anyway,
+ * since tests in one file share a product. The app is built at most once per state of the sources
+ * (a content fingerprint, under `flock BUILD_LOCK`), and every product is started with SKIP_BUILD=1
+ * on that build; `npm test` builds before any test and sets REELPILOT_BUILT=1, which skips it.
+ * A start that fails says why, with everything the product printed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'

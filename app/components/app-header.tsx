@@ -30,7 +30,7 @@ export function AppHeader({ email, name }: { email: string; name: string | null 
             </span>
           </span>
           <Form method="post" action="/sign-out">
-            <button type="submit" className={buttonClass('secondary', 'sm')}>
+            <button type="submit" className={`${buttonClass('secondary', 'sm')} whitespace-nowrap`}>
               Sign out
             </button>
           </Form>

@@ -6,6 +6,7 @@ import { Badge, Button, Card, formatDate, Notice, PageHeader, SelectField, TextF
 import { callApi, loadApi } from '../lib/api.server'
 import { formValues, problemResult, resultFor, type FormResult } from '../lib/forms'
 import type { List, Project, Workspace } from '../lib/types'
+import { useActionResult } from '../lib/use-action-result'
 import type { Route } from './+types/dashboard'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Dashboard · Reelpilot' }]
@@ -50,7 +51,7 @@ function slugify(name: string) {
 
 export default function Dashboard({ loaderData, actionData }: Route.ComponentProps) {
   const { workspaces } = loaderData
-  const result = actionData as FormResult | undefined
+  const result = useActionResult(actionData)
   const projectCount = workspaces.reduce((n, w) => n + w.projects.length, 0)
   return (
     <>
@@ -69,7 +70,7 @@ export default function Dashboard({ loaderData, actionData }: Route.ComponentPro
             <Card>
               <div className="py-10 text-center">
                 <p className="text-lg font-medium text-white">No workspaces yet</p>
-                <p className="mt-2 text-sm text-slate-400">Create one with the form on the right; you become its owner.</p>
+                <p className="mt-2 text-sm text-slate-400">Create one with the “New workspace” form; you become its owner.</p>
               </div>
             </Card>
           )}

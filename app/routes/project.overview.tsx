@@ -7,6 +7,7 @@ import { formValues, problemResult, resultFor, type FormResult } from '../lib/fo
 import { PROJECT_SECTIONS } from '../lib/project-sections'
 import type { Project } from '../lib/types'
 import { useProject } from './project'
+import { useActionResult } from '../lib/use-action-result'
 import type { Route } from './+types/project.overview'
 
 export async function action({ context, request, params }: Route.ActionArgs) {
@@ -29,7 +30,7 @@ export async function action({ context, request, params }: Route.ActionArgs) {
 
 export default function ProjectOverview({ actionData }: Route.ComponentProps) {
   const { project, workspace } = useProject()
-  const result = actionData as FormResult | undefined
+  const result = useActionResult(actionData)
   const update = resultFor(result, 'update-project')
   const updateFailed = update && !update.ok ? update : undefined
   const removal = resultFor(result, 'delete-project')

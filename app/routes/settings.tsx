@@ -11,6 +11,7 @@ import { callApi, loadApi } from '../lib/api.server'
 import { formValues, problemResult, resultFor, type FormResult } from '../lib/forms'
 import type { ApiKey, CreatedApiKey, List, Member, Role, Workspace } from '../lib/types'
 import { useSignedInUser } from './app-layout'
+import { useActionResult } from '../lib/use-action-result'
 import type { Route } from './+types/settings'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Settings · Reelpilot' }]
@@ -113,7 +114,7 @@ function useSubmitting(intent: string, target?: string) {
 }
 
 export default function Settings({ loaderData, actionData }: Route.ComponentProps) {
-  const result = actionData as FormResult | undefined
+  const result = useActionResult(actionData)
   const { workspaces, workspace } = loaderData
   if (!workspace) {
     return (

@@ -96,8 +96,8 @@ export function nextPacificMidnight(nowMs: number): number {
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
   const wallAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
   const offsetMs = wallAsUtc - Math.floor(nowMs / 1000) * 1000
-  // Next local midnight, expressed in UTC with today's offset; one DST shift lands an hour off,
-  // which only makes us wait an hour longer.
+  // Next local midnight, expressed in UTC with today's offset. On the night of a DST change this
+  // is an hour off; if that is early, the upload meets quotaExceeded again and waits once more.
   const nextMidnightWall = Date.UTC(get('year'), get('month') - 1, get('day') + 1)
   return nextMidnightWall - offsetMs
 }

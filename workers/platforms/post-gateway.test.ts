@@ -8,9 +8,10 @@ import { connectedPlatforms, gatewayForPost } from './post-gateway'
 
 const KiB = 1024
 
-/** A post rendered and due now, with targets on `platforms`. */
-async function duePost(platforms: string[]) {
-  const { token, project } = await ownerWithProject('publisher')
+/** A post rendered and due now, with targets on `platforms`, connected first by `connect`. */
+async function duePost(platforms: string[], connect: (token: string, projectId: string) => Promise<unknown>) {
+  const { token, project } = await ownerWithProject('publisher', [])
+  await connect(token, project.id)
   const clip = await readyClip(project.workspaceId, project.id)
   const created = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, platforms, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() } })
   if (created.status !== 201) throw new Error(created.text)
@@ -29,9 +30,14 @@ const target = (postId: string, platform: string) => env.DB.prepare('select * fr
 
 describe('gatewayForPost (what the publish consumer calls)', () => {
   it('publishes the render with the post texts and the target marker, and says when a platform is not connected', async () => {
-    const { token, project, postId } = await duePost(['youtube', 'instagram'])
     const account = await stubAccount('youtube')
-    await connectViaOAuth(token, project.id, 'youtube', account.accountId)
+    const { token, project, postId } = await duePost(['youtube', 'instagram'], async (token, projectId) => {
+      await connectViaOAuth(token, projectId, 'youtube', account.accountId)
+      await call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'instagram', mode: 'sandbox' } })
+    })
+    // Instagram is disconnected after the post was planned.
+    const ig = (await call('GET', `/projects/${project.id}/connections`, { token })).json.data.find((c: any) => c.platform === 'instagram')
+    await call('DELETE', `/projects/${project.id}/connections/${ig.id}`, { token })
     expect(await connectedPlatforms(createDb(env.DB), project.id)).toEqual(['youtube'])
     const db = createDb(env.DB)
     const post = (await db.query.posts.findFirst({ where: (p, { eq }) => eq(p.id, postId) }))!
@@ -48,9 +54,8 @@ describe('gatewayForPost (what the publish consumer calls)', () => {
   })
 
   it('with the publish consumer: a timeout after the upload completed leaves the target unconfirmed, the next delivery finds it by marker, and nothing is uploaded twice', async () => {
-    const { token, project, postId } = await duePost(['youtube'])
     const account = await stubAccount('youtube')
-    await connectViaOAuth(token, project.id, 'youtube', account.accountId)
+    const { postId } = await duePost(['youtube'], (token, projectId) => connectViaOAuth(token, projectId, 'youtube', account.accountId))
     await addFault(account.accountId, { op: 'final_chunk', kind: 'hang_after' })
     await addFault(account.accountId, { op: 'status_query', kind: 'http500', times: 3 })
     const job = { postId, platform: 'youtube' as const, kind: 'publish' as const }
@@ -68,8 +73,7 @@ describe('gatewayForPost (what the publish consumer calls)', () => {
   })
 
   it('with the publish consumer and a sandbox TikTok account: processing, polled, published', async () => {
-    const { token, project, postId } = await duePost(['tiktok'])
-    await call('POST', `/projects/${project.id}/connections`, { token, body: { platform: 'tiktok', mode: 'sandbox' } })
+    const { postId } = await duePost(['tiktok'], (token, projectId) => call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'tiktok', mode: 'sandbox' } }))
     expect(await publishStep(env, { postId, platform: 'tiktok', kind: 'publish' }, { gateway: gatewayForPost })).toBe('processing')
     expect(await publishStep(env, { postId, platform: 'tiktok', kind: 'poll' }, { gateway: gatewayForPost })).toBe('published')
     expect((await target(postId, 'tiktok'))?.remote_url).toMatch(/^\/oauth\/sandbox\/posts\//)

@@ -14,6 +14,8 @@ export default [
       route('connections', 'routes/project.connections.tsx'),
       route('library', 'routes/project.library.tsx'),
       route('autopilot', 'routes/project.autopilot.tsx'),
+      // A resource route: the slots of the unsaved autopilot form (the page's live preview).
+      route('autopilot/slots', 'routes/project.autopilot.slots.ts'),
       route('content', 'routes/project.content.tsx'),
       route('analytics', 'routes/project.analytics.tsx'),
     ]),

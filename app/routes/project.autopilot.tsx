@@ -1,12 +1,542 @@
-/** /projects/:id/autopilot — placeholder until its issue builds it (see app/lib/project-sections.ts). */
+/**
+ * /projects/:id/autopilot — how the autopilot posts: cadence and weekdays, the time windows (a
+ * window may cross midnight), the time zone, language, style, objective, platforms and approval.
+ * The next seven publish times follow the form as it changes (computed by the server from the
+ * unsaved form), shown in the project's zone and the viewer's. Pause and resume; the style is
+ * previewed in the browser on one of the project's own clips.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { data, Form, useActionData, useFetcher, useNavigation } from 'react-router'
+import { CADENCES, OBJECTIVES, STYLES, WEEKDAYS, type AutopilotConfig } from '../../workers/domain/autopilot-config'
+import { PLATFORMS } from '../../workers/domain/post-state'
 import { RouteError } from '../components/route-error'
-import { SectionPlaceholder } from '../components/section-placeholder'
+import { StylePreview } from '../components/style-preview'
+import { Badge, Button, Card, Notice, SelectField, TextField } from '../components/ui'
+import type { FieldError, FormResult } from '../lib/forms'
+import type { Media } from '../lib/media-upload'
+import { PLATFORM_LABEL } from '../lib/posts'
+import { formatDateTime, formatOffset, isTimeZone, timeZoneNames, viewerTimeZone } from '../lib/zoned-time'
+import { useProject } from './project'
+import { autopilotAction, loadAutopilot } from './project.autopilot.server'
+import type { loader as slotsLoader } from './project.autopilot.slots'
 import type { Route } from './+types/project.autopilot'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Autopilot · Reelpilot' }]
 
-export default function ProjectAutopilot() {
-  return <SectionPlaceholder path="autopilot" />
+export async function loader({ context, request, params }: Route.LoaderArgs) {
+  return loadAutopilot(context, request, params.id)
+}
+
+export async function action({ context, request, params }: Route.ActionArgs) {
+  const { status, result } = await autopilotAction(context, request, params.id)
+  return status === 200 ? result : data(result, { status })
+}
+
+const WEEKDAY_LABEL: Record<(typeof WEEKDAYS)[number], string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' }
+const STYLE_HELP: Record<(typeof STYLES)[number], string> = {
+  minimal: 'Clean white type, a thin bar; lets the clip speak.',
+  neon: 'Glowing, high-contrast captions for energetic clips.',
+  corporate: 'Your brand colour, lower thirds, calm pacing.',
+}
+const OBJECTIVE_HELP: Record<(typeof OBJECTIVES)[number], string> = {
+  traffic: 'Send viewers to your link.',
+  awareness: 'Be seen and remembered.',
+  conversion: 'Ask for the sign-up or the sale.',
+}
+/** Languages offered first; any ISO 639-1 code may be typed. */
+const COMMON_LANGUAGES: [string, string][] = [
+  ['en', 'English'], ['es', 'Spanish'], ['fr', 'French'], ['de', 'German'], ['it', 'Italian'], ['pt', 'Portuguese'], ['nl', 'Dutch'],
+  ['pl', 'Polish'], ['uk', 'Ukrainian'], ['ru', 'Russian'], ['tr', 'Turkish'], ['ar', 'Arabic'], ['he', 'Hebrew'], ['hi', 'Hindi'],
+  ['ja', 'Japanese'], ['ko', 'Korean'], ['zh', 'Chinese'], ['id', 'Indonesian'], ['vi', 'Vietnamese'], ['sv', 'Swedish'],
+]
+
+interface TimeWindowRow {
+  key: number
+  start: string
+  end: string
+}
+
+interface Draft {
+  cadence: AutopilotConfig['cadence']
+  language: string
+  style: AutopilotConfig['style']
+  objective: AutopilotConfig['objective']
+  timezone: string
+  windows: TimeWindowRow[]
+  weekdays: string[]
+  /** null: every connected platform. */
+  platforms: string[] | null
+  requireApproval: boolean
+}
+
+let windowKeys = 0
+function toRows(windows: string[]): TimeWindowRow[] {
+  return windows.map((w) => {
+    const [start = '', end = ''] = w.split('-')
+    return { key: ++windowKeys, start, end }
+  })
+}
+
+function draftFrom(config: AutopilotConfig | undefined): Draft {
+  return {
+    cadence: config?.cadence ?? 'daily',
+    language: config?.language ?? 'en',
+    style: config?.style ?? 'minimal',
+    objective: config?.objective ?? 'awareness',
+    timezone: config?.timezone ?? 'UTC',
+    windows: toRows(config?.timeWindows ?? ['12:00-14:00', '18:30-20:00']),
+    weekdays: config?.weekdays ?? ['mon'],
+    platforms: config?.platforms ?? null,
+    requireApproval: config?.requireApproval ?? false,
+  }
+}
+
+/** A window after the last one: an hour later, two hours long. */
+function nextWindow(rows: TimeWindowRow[]): TimeWindowRow {
+  const last = rows.at(-1)
+  const startMin = last && /^\d\d:\d\d$/.test(last.end) ? (Number(last.end.slice(0, 2)) * 60 + Number(last.end.slice(3)) + 60) % 1440 : 9 * 60
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+  return { key: ++windowKeys, start: hhmm(startMin), end: hhmm((startMin + 120) % 1440) }
+}
+
+/** The viewer's zone, known only once the page runs in their browser. */
+function useViewerZone() {
+  const [zone, setZone] = useState<string | null>(null)
+  useEffect(() => setZone(viewerTimeZone()), [])
+  return zone
+}
+
+export default function ProjectAutopilot({ loaderData, params }: Route.ComponentProps) {
+  const { workspace } = useProject()
+  const { autopilot, clips, connected } = loaderData
+  const canEdit = workspace.role !== 'viewer'
+  const [draft, setDraft] = useState<Draft>(() => draftFrom(autopilot?.config))
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }))
+  const actionData = useActionData<typeof action>() as FormResult | undefined
+  const saveResult = actionData?.intent === 'save' ? actionData : undefined
+  const errors = saveResult?.fieldErrors ?? {}
+  const navigation = useNavigation()
+  const saving = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'save'
+  const viewerZone = useViewerZone()
+
+  // The next slots follow the form: each change asks the server for the slots of the unsaved form.
+  const formRef = useRef<HTMLFormElement>(null)
+  const slots = useFetcher<typeof slotsLoader>()
+  const projectId = params.id
+  const query = useMemo(() => JSON.stringify(draft), [draft])
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      if (!formRef.current) return
+      const search = new URLSearchParams(new FormData(formRef.current) as unknown as Record<string, string>)
+      void slots.load(`/projects/${encodeURIComponent(projectId)}/autopilot/slots?${search}`)
+    }, 250)
+    return () => clearTimeout(timer)
+    // `slots` changes identity as it loads; the form's content is what matters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query, projectId])
+
+  const shownSlots = slots.data ? slots.data.slots : (autopilot?.nextSlots ?? [])
+  const slotErrors = slots.data?.errors ?? []
+
+  return (
+    <div className="space-y-6">
+      <StatusBar autopilot={autopilot} canEdit={canEdit} />
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <Form method="post" ref={formRef} className="space-y-6" aria-label="Autopilot settings" noValidate>
+          <input type="hidden" name="enabled" value={autopilot ? String(autopilot.enabled) : 'true'} />
+          <Card title="When" description="One post a day, or one on each chosen weekday, at a time that varies within your windows.">
+            <div className="space-y-5">
+              <fieldset>
+                <legend className="mb-2 text-sm font-medium text-slate-200">Cadence</legend>
+                <div className="inline-flex rounded-lg border border-slate-700 p-0.5" role="radiogroup">
+                  {CADENCES.map((c) => (
+                    <label key={c} className={`cursor-pointer rounded-md px-4 py-1.5 text-sm ${draft.cadence === c ? 'bg-violet-500 text-white' : 'text-slate-300 hover:text-white'}`}>
+                      <input type="radio" name="cadence" value={c} checked={draft.cadence === c} onChange={() => set('cadence', c)} className="sr-only" />
+                      {c === 'daily' ? 'Daily' : 'Weekly'}
+                    </label>
+                  ))}
+                </div>
+                <FieldErrorText error={errors.cadence} />
+              </fieldset>
+
+              {draft.cadence === 'weekly' && (
+                <fieldset aria-describedby="weekdays-help">
+                  <legend className="mb-2 text-sm font-medium text-slate-200">Weekdays</legend>
+                  <div className="flex flex-wrap gap-2">
+                    {WEEKDAYS.map((day) => {
+                      const on = draft.weekdays.includes(day)
+                      return (
+                        <label key={day} className={`cursor-pointer rounded-full border px-3 py-1 text-sm ${on ? 'border-violet-400 bg-violet-500/20 text-white' : 'border-slate-700 text-slate-400 hover:text-white'}`}>
+                          <input
+                            type="checkbox"
+                            name="weekdays"
+                            value={day}
+                            checked={on}
+                            onChange={(e) => set('weekdays', e.currentTarget.checked ? WEEKDAYS.filter((d) => d === day || draft.weekdays.includes(d)) : draft.weekdays.filter((d) => d !== day))}
+                            className="sr-only"
+                          />
+                          {WEEKDAY_LABEL[day]}
+                        </label>
+                      )
+                    })}
+                  </div>
+                  <p id="weekdays-help" className="mt-1 text-xs text-slate-400">One post on each chosen day.</p>
+                  <FieldErrorText error={errors.weekdays} />
+                </fieldset>
+              )}
+
+              <WindowEditor rows={draft.windows} onChange={(rows) => set('windows', rows)} errors={errors} slotErrors={slotErrors} />
+              <TimeZonePicker value={draft.timezone} onChange={(tz) => set('timezone', tz)} error={errors.timezone} viewerZone={viewerZone} />
+            </div>
+          </Card>
+
+          <Card title="What" description="The language of captions and hashtags, how renders look, and what the posts aim for.">
+            <div className="space-y-5">
+              <TextField
+                label="Language"
+                name="language"
+                value={draft.language}
+                onChange={(e) => set('language', e.currentTarget.value)}
+                list="language-codes"
+                maxLength={2}
+                className="max-w-xs"
+                error={errors.language}
+                hint={`ISO 639-1 code${COMMON_LANGUAGES.find(([c]) => c === draft.language.toLowerCase()) ? `: ${COMMON_LANGUAGES.find(([c]) => c === draft.language.toLowerCase())![1]}` : ', e.g. en, fr, ja'}`}
+              />
+              <datalist id="language-codes">
+                {COMMON_LANGUAGES.map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+              </datalist>
+              <Choice legend="Style" name="style" options={STYLES} help={STYLE_HELP} value={draft.style} onChange={(v) => set('style', v)} error={errors.style} />
+              <Choice legend="Objective" name="objective" options={OBJECTIVES} help={OBJECTIVE_HELP} value={draft.objective} onChange={(v) => set('objective', v)} error={errors.objective} />
+            </div>
+          </Card>
+
+          <Card title="Where and how" description="Which platforms get each post, and whether you approve each one first.">
+            <div className="space-y-5">
+              <fieldset>
+                <legend className="mb-2 text-sm font-medium text-slate-200">Platforms</legend>
+                <label className="flex items-center gap-2 text-sm text-slate-200">
+                  <input type="radio" name="platformsMode" value="all" checked={draft.platforms === null} onChange={() => set('platforms', null)} className="accent-violet-500" />
+                  Every connected platform
+                </label>
+                <label className="mt-1 flex items-center gap-2 text-sm text-slate-200">
+                  <input type="radio" name="platformsMode" value="chosen" checked={draft.platforms !== null} onChange={() => set('platforms', draft.platforms ?? [...PLATFORMS])} className="accent-violet-500" />
+                  Only these:
+                </label>
+                <div className="ml-6 mt-2 flex flex-wrap gap-4">
+                  {PLATFORMS.map((p) => (
+                    <label key={p} className={`flex items-center gap-2 text-sm ${draft.platforms === null ? 'text-slate-500' : 'text-slate-200'}`}>
+                      <input
+                        type="checkbox"
+                        name="platforms"
+                        value={p}
+                        disabled={draft.platforms === null}
+                        checked={draft.platforms === null || draft.platforms.includes(p)}
+                        onChange={(e) => set('platforms', e.currentTarget.checked ? PLATFORMS.filter((q) => q === p || draft.platforms?.includes(q)) : (draft.platforms ?? []).filter((q) => q !== p))}
+                        className="accent-violet-500"
+                      />
+                      {PLATFORM_LABEL[p]}
+                    </label>
+                  ))}
+                </div>
+                <FieldErrorText error={errors.platforms} />
+                {connected && (
+                  <p className="mt-2 text-xs text-slate-400" data-testid="connected-platforms">
+                    {connected.length === 0 ? (
+                      <span className="text-amber-200">No platform is connected yet: posts are skipped until you connect one on the Connections page.</span>
+                    ) : (
+                      <>Connected now: {connected.map((p) => PLATFORM_LABEL[p]).join(', ')}. Posts go only to connected platforms.</>
+                    )}
+                  </p>
+                )}
+              </fieldset>
+              <label className="flex items-start gap-3 text-sm">
+                <input type="checkbox" name="requireApproval" checked={draft.requireApproval} onChange={(e) => set('requireApproval', e.currentTarget.checked)} className="mt-0.5 accent-violet-500" />
+                <span>
+                  <span className="font-medium text-slate-200">Require my approval</span>
+                  <span className="block text-slate-400">Each rendered post waits on the Content page until you approve it; nothing goes out without you.</span>
+                </span>
+              </label>
+              <FieldErrorText error={errors.requireApproval} />
+            </div>
+          </Card>
+
+          <div className="flex flex-wrap items-center gap-3">
+            {canEdit ? (
+              <Button name="intent" value="save" disabled={saving}>
+                {saving ? 'Saving…' : autopilot ? 'Save settings' : 'Turn on the autopilot'}
+              </Button>
+            ) : (
+              <Notice tone="info">You can look at these settings; changing them needs the editor role.</Notice>
+            )}
+            {saveResult?.message && <Notice tone={saveResult.ok ? 'success' : 'error'}>{saveResult.message}</Notice>}
+          </div>
+        </Form>
+
+        <aside className="space-y-6">
+          <NextSlots slots={shownSlots} loading={slots.state !== 'idle'} errors={slotErrors} timeZone={isTimeZone(draft.timezone) ? draft.timezone : null} viewerZone={viewerZone} paused={autopilot?.enabled === false} />
+        </aside>
+      </div>
+
+      <Card title="Preview the style" description="Pick one of your clips: a few seconds render right here in your browser, with the same recipe as the published video.">
+        <LibraryStylePreview clips={clips} style={draft.style} language={draft.language} />
+      </Card>
+    </div>
+  )
+}
+
+function FieldErrorText({ error }: { error?: string }) {
+  if (!error) return null
+  return (
+    <p role="alert" className="mt-1 text-sm text-rose-400">
+      {error}
+    </p>
+  )
+}
+
+function StatusBar({ autopilot, canEdit }: { autopilot: Route.ComponentProps['loaderData']['autopilot']; canEdit: boolean }) {
+  const fetcher = useFetcher<FormResult>()
+  const busy = fetcher.state !== 'idle'
+  const state = !autopilot ? 'off' : autopilot.enabled ? 'on' : 'paused'
+  return (
+    <section aria-label="Autopilot status" className="flex flex-wrap items-center justify-between gap-4 rounded-2xl border border-slate-800 bg-slate-900/60 px-5 py-4">
+      <div className="flex items-center gap-3">
+        <span className={`h-2.5 w-2.5 rounded-full ${state === 'on' ? 'bg-emerald-400 shadow-[0_0_12px] shadow-emerald-400/60' : state === 'paused' ? 'bg-amber-400' : 'bg-slate-600'}`} aria-hidden="true" />
+        <div>
+          <p className="text-sm font-semibold text-white" data-testid="autopilot-state" data-state={state}>
+            {state === 'on' ? 'Autopilot is on' : state === 'paused' ? 'Autopilot is paused' : 'Autopilot is not set up'}
+          </p>
+          <p className="text-xs text-slate-400">
+            {state === 'off' ? 'Choose your settings below and turn it on.' : state === 'paused' ? 'Nothing new is planned until you resume. Posts already planned keep their course.' : autopilot?.nextSlots[0] ? `Next post at ${formatDateTime(autopilot.nextSlots[0], autopilot.config.timezone)} (${autopilot.config.timezone}).` : 'Waiting for the next slot.'}
+          </p>
+        </div>
+      </div>
+      <div className="flex items-center gap-3">
+        {fetcher.data && !fetcher.data.ok && <span role="alert" className="text-sm text-rose-300">{fetcher.data.message}</span>}
+        {canEdit && autopilot && (
+          <fetcher.Form method="post">
+            <Button name="intent" value={autopilot.enabled ? 'pause' : 'resume'} variant={autopilot.enabled ? 'secondary' : 'primary'} disabled={busy}>
+              {autopilot.enabled ? (busy ? 'Pausing…' : 'Pause') : busy ? 'Resuming…' : 'Resume'}
+            </Button>
+          </fetcher.Form>
+        )}
+      </div>
+    </section>
+  )
+}
+
+function WindowEditor({ rows, onChange, errors, slotErrors }: { rows: TimeWindowRow[]; onChange: (rows: TimeWindowRow[]) => void; errors: Record<string, string>; slotErrors: FieldError[] }) {
+  const update = (key: number, patch: Partial<TimeWindowRow>) => onChange(rows.map((r) => (r.key === key ? { ...r, ...patch } : r)))
+  return (
+    <fieldset>
+      <legend className="mb-2 text-sm font-medium text-slate-200">Time windows</legend>
+      <ul className="space-y-2" aria-label="Time windows">
+        {rows.map((row, i) => {
+          const crosses = row.start && row.end && row.end < row.start
+          const error = errors[`timeWindows.${i}`] ?? slotErrors.find((e) => e.field === `timeWindows.${i}`)?.message
+          return (
+            <li key={row.key} data-window={i}>
+              <div className="flex flex-wrap items-center gap-2">
+                <input type="hidden" name="timeWindows" value={`${row.start}-${row.end}`} />
+                <input
+                  type="time"
+                  aria-label={`Window ${i + 1} starts`}
+                  value={row.start}
+                  required
+                  onChange={(e) => update(row.key, { start: e.currentTarget.value })}
+                  className={`rounded-lg border bg-slate-900/80 px-3 py-1.5 text-sm text-slate-100 [color-scheme:dark] ${error ? 'border-rose-500/80' : 'border-slate-700'}`}
+                />
+                <span className="text-slate-500">to</span>
+                <input
+                  type="time"
+                  aria-label={`Window ${i + 1} ends`}
+                  value={row.end}
+                  required
+                  onChange={(e) => update(row.key, { end: e.currentTarget.value })}
+                  className={`rounded-lg border bg-slate-900/80 px-3 py-1.5 text-sm text-slate-100 [color-scheme:dark] ${error ? 'border-rose-500/80' : 'border-slate-700'}`}
+                />
+                {crosses && <Badge tone="violet">ends the next day</Badge>}
+                <Button type="button" variant="ghost" size="sm" aria-label={`Remove window ${i + 1}`} disabled={rows.length === 1} onClick={() => onChange(rows.filter((r) => r.key !== row.key))}>
+                  Remove
+                </Button>
+              </div>
+              {error && (
+                <p role="alert" className="mt-1 text-sm text-rose-400">
+                  {error.charAt(0).toUpperCase() + error.slice(1)}
+                </p>
+              )}
+            </li>
+          )
+        })}
+      </ul>
+      <Button type="button" variant="secondary" size="sm" className="mt-3" disabled={rows.length >= 24} onClick={() => onChange([...rows, nextWindow(rows)])}>
+        Add a window
+      </Button>
+      <p className="mt-1 text-xs text-slate-400">In the project’s time zone. A window that ends before it starts runs past midnight (22:00 to 01:00).</p>
+      <FieldErrorText error={errors.timeWindows} />
+    </fieldset>
+  )
+}
+
+function TimeZonePicker({ value, onChange, error, viewerZone }: { value: string; onChange: (tz: string) => void; error?: string; viewerZone: string | null }) {
+  // The list comes from the browser's own time-zone database once the page runs there.
+  const [zones, setZones] = useState<string[]>([])
+  useEffect(() => setZones(timeZoneNames()), [])
+  const known = isTimeZone(value)
+  return (
+    <div>
+      <TextField
+        label="Time zone"
+        name="timezone"
+        value={value}
+        list="time-zones"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="Search: Paris, New_York, Kolkata…"
+        onChange={(e) => onChange(e.currentTarget.value)}
+        className="max-w-md"
+        error={error}
+        hint={
+          <>
+            {known ? `${formatOffset(value)} now. ` : value ? 'Not a time zone yet: keep typing, or pick one from the list. ' : 'Type to search the zones. '}
+            {viewerZone && viewerZone !== value && (
+              <button type="button" className="text-violet-300 underline-offset-2 hover:underline" onClick={() => onChange(viewerZone)}>
+                Use mine ({viewerZone})
+              </button>
+            )}
+          </>
+        }
+      />
+      <datalist id="time-zones">
+        {zones.map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
+    </div>
+  )
+}
+
+function Choice<T extends string>({ legend, name, options, help, value, onChange, error }: { legend: string; name: string; options: readonly T[]; help: Record<T, string>; value: T; onChange: (v: T) => void; error?: string }) {
+  return (
+    <fieldset>
+      <legend className="mb-2 text-sm font-medium text-slate-200">{legend}</legend>
+      <div className="grid gap-2 sm:grid-cols-3">
+        {options.map((o) => (
+          <label key={o} className={`cursor-pointer rounded-xl border p-3 text-sm transition ${value === o ? 'border-violet-400 bg-violet-500/10' : 'border-slate-700 hover:border-slate-500'}`}>
+            <span className="flex items-center gap-2 font-medium capitalize text-white">
+              <input type="radio" name={name} value={o} checked={value === o} onChange={() => onChange(o)} className="accent-violet-500" />
+              {o}
+            </span>
+            <span className="mt-1 block text-xs text-slate-400">{help[o]}</span>
+          </label>
+        ))}
+      </div>
+      <FieldErrorText error={error} />
+    </fieldset>
+  )
+}
+
+function NextSlots({ slots, loading, errors, timeZone, viewerZone, paused }: { slots: string[]; loading: boolean; errors: FieldError[]; timeZone: string | null; viewerZone: string | null; paused: boolean }) {
+  const showViewer = viewerZone && timeZone && viewerZone !== timeZone
+  return (
+    <Card title="Next seven posts" description={paused ? 'Paused: these are the times it would post once resumed.' : 'These follow the form as you change it; saving makes them real.'}>
+      <div aria-busy={loading} aria-live="polite">
+        {errors.length > 0 ? (
+          <div className="space-y-1 text-sm text-amber-200" data-testid="slot-problems">
+            <p>No times until the settings are fixed:</p>
+            <ul className="list-disc pl-5 text-amber-200/80">
+              {errors.map((e) => (
+                <li key={`${e.field}-${e.message}`}>
+                  {e.field}: {e.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : slots.length === 0 || !timeZone ? (
+          <p className="text-sm text-slate-400">{loading ? 'Working out the times…' : 'No times yet.'}</p>
+        ) : (
+          <table className="w-full text-left text-sm" aria-label="Next slots">
+            <thead className="text-xs uppercase tracking-wide text-slate-500">
+              <tr>
+                <th className="pb-2 font-medium">{timeZone}</th>
+                {showViewer && <th className="pb-2 font-medium">You ({viewerZone})</th>}
+              </tr>
+            </thead>
+            <tbody className={loading ? 'opacity-60' : undefined}>
+              {slots.map((slot) => (
+                <tr key={slot} className="border-t border-slate-800" data-slot={slot}>
+                  <td className="py-1.5 text-slate-100">{formatDateTime(slot, timeZone)}</td>
+                  {showViewer && <td className="py-1.5 text-slate-400">{formatDateTime(slot, viewerZone)}</td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </Card>
+  )
+}
+
+/**
+ * The shared style preview, fed one of the project's clips: the original is fetched through its
+ * short-lived download URL and handed to the preview's file input, as if the creator had picked it.
+ */
+function LibraryStylePreview({ clips, style, language }: { clips: Media[]; style: AutopilotConfig['style']; language: string }) {
+  const [clipId, setClipId] = useState('')
+  const [file, setFile] = useState<File | null>(null)
+  const [status, setStatus] = useState<string | null>(null)
+  const holder = useRef<HTMLDivElement>(null)
+
+  async function choose(id: string) {
+    setClipId(id)
+    setFile(null)
+    if (!id) return setStatus(null)
+    setStatus('Fetching the clip…')
+    try {
+      const media = (await (await fetch(`/api/media/${encodeURIComponent(id)}`, { headers: { accept: 'application/json' } })).json()) as Media & { downloadUrl: string | null }
+      if (!media.downloadUrl) throw new Error('This clip cannot be downloaded yet.')
+      const res = await fetch(media.downloadUrl)
+      if (!res.ok) throw new Error(`The clip could not be fetched (${res.status}).`)
+      setFile(new File([await res.blob()], media.filename, { type: media.contentType }))
+      setStatus(null)
+    } catch (e) {
+      setStatus((e as Error).message)
+    }
+  }
+
+  // Hands the clip to the preview's own picker each time the preview is (re)made for a style.
+  useEffect(() => {
+    const input = holder.current?.querySelector<HTMLInputElement>('input[type="file"]')
+    if (!input || !file) return
+    const transfer = new DataTransfer()
+    transfer.items.add(file)
+    input.files = transfer.files
+    input.dispatchEvent(new Event('change', { bubbles: true }))
+  }, [file, style, language])
+
+  return (
+    <div className="space-y-4">
+      {clips.length > 0 ? (
+        <SelectField label="One of your clips" name="previewClip" value={clipId} onChange={(e) => void choose(e.currentTarget.value)} className="max-w-md" hint={status ?? 'Or pick a file from your computer below.'}>
+          <option value="">Choose a clip…</option>
+          {clips.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.title}
+            </option>
+          ))}
+        </SelectField>
+      ) : (
+        <p className="text-sm text-slate-400">No ready clips in the library yet: upload some on the Library page, or pick a file from your computer below.</p>
+      )}
+      <div ref={holder}>
+        <StylePreview key={`${style}:${language}`} defaultStyle={style} language={language} />
+      </div>
+    </div>
+  )
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {

@@ -1,0 +1,101 @@
+/**
+ * The shapes of the autopilot and timeline answers (written out here: workers/api/posts.ts and
+ * autopilot.ts do not export their response schemas), and how the pages name post states.
+ */
+import type { AutopilotConfig } from '../../workers/domain/autopilot-config'
+import type { Platform, PostStatus, TargetStatus } from '../../workers/domain/post-state'
+
+export type { Platform, PostStatus, TargetStatus }
+
+export interface Autopilot {
+  projectId: string
+  enabled: boolean
+  config: AutopilotConfig
+  nextSlots: string[]
+  scheduler: { alarm: string | null; nextSlot: string | null }
+  updatedAt: string
+}
+
+export interface PostTarget {
+  platform: Platform
+  status: TargetStatus
+  remoteId: string | null
+  remoteUrl: string | null
+  error: string | null
+  errorKind: string | null
+  attempt: number
+  publishedAt: string | null
+}
+
+export interface PostSummary {
+  id: string
+  projectId: string
+  origin: 'autopilot' | 'manual'
+  status: PostStatus
+  scheduledAt: string
+  mediaId: string | null
+  clip: { id: string; title: string; thumbnailKey: string | null } | null
+  hook: string | null
+  caption: string | null
+  hashtags: string[]
+  style: string
+  language: string
+  objective: string
+  skipReason: string | null
+  error: string | null
+  targets: PostTarget[]
+  createdAt: string
+  updatedAt: string
+}
+
+export interface Post extends PostSummary {
+  render: { videoUrl: string; coverUrl: string; duration: number; width: number; height: number; size: number; sha256: string } | null
+  events: { at: string; type: string; platform: string | null; from: string | null; to: string | null; message: string | null }[]
+}
+
+type Tone = 'slate' | 'violet' | 'emerald' | 'amber' | 'rose'
+
+export const POST_STATUS_LABEL: Record<PostStatus, string> = {
+  planned: 'Planned',
+  rendering: 'Rendering',
+  rendered: 'Rendered',
+  awaiting_approval: 'Awaiting approval',
+  scheduled: 'Scheduled',
+  publishing: 'Publishing',
+  published: 'Published',
+  failed: 'Failed',
+  skipped: 'Skipped',
+  canceled: 'Canceled',
+}
+
+export const POST_STATUS_TONE: Record<PostStatus, Tone> = {
+  planned: 'slate',
+  rendering: 'violet',
+  rendered: 'violet',
+  awaiting_approval: 'amber',
+  scheduled: 'violet',
+  publishing: 'violet',
+  published: 'emerald',
+  failed: 'rose',
+  skipped: 'slate',
+  canceled: 'slate',
+}
+
+export const TARGET_STATUS_TONE: Record<TargetStatus, Tone> = {
+  pending: 'slate',
+  publishing: 'violet',
+  processing: 'violet',
+  unconfirmed: 'amber',
+  published: 'emerald',
+  failed: 'rose',
+  canceled: 'slate',
+}
+
+export const PLATFORM_LABEL: Record<Platform, string> = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' }
+
+/** States a post leaves by itself (a timer or a message moves it), so the page keeps watching. */
+export const MOVING_STATUSES: readonly PostStatus[] = ['planned', 'rendering', 'rendered', 'scheduled', 'publishing']
+
+/** What a creator may do to a post in a given state (mirrors workers/api/posts.ts). */
+export const EDITABLE_STATUSES: readonly PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled', 'failed']
+export const CANCELLABLE_STATUSES: readonly PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled']

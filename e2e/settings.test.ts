@@ -11,6 +11,8 @@ let product: Product
 let browser: Browser
 let page: Page
 let workspaceId: string
+/** A member the owner invites and makes a viewer (in the members test). */
+const viewerEmail = `${unique('viewer')}@example.com`
 
 beforeAll(async () => {
   product = await startProduct()
@@ -48,7 +50,7 @@ describe('settings', () => {
 
   test('invite a member, change their role, and see the last owner refused', async () => {
     await page.goto(product.url(`/settings?workspace=${workspaceId}`))
-    const invitee = `${unique('ed')}@example.com`
+    const invitee = viewerEmail
     const invite = page.getByRole('form', { name: 'Invite a member' })
     await invite.getByLabel('Invite by email').fill('nobody')
     await invite.getByRole('button', { name: 'Invite' }).click()
@@ -70,6 +72,26 @@ describe('settings', () => {
     await ownerRow.getByRole('combobox').selectOption('admin')
     await ownerRow.getByRole('button', { name: 'Change role' }).click()
     await ownerRow.getByText('This is the last owner: make someone else owner first.').waitFor()
+  })
+
+  test('a viewer sees the settings read-only, and the API says why they cannot act', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const viewer = await context.newPage()
+    await signInLocally(viewer, product, { email: viewerEmail })
+    await viewer.goto(product.url(`/settings?workspace=${workspaceId}`))
+    const rename = viewer.getByRole('form', { name: 'Rename workspace' })
+    expect(await rename.getByLabel('Workspace name').isDisabled()).toBe(true)
+    expect(await viewer.getByText('Only owners and admins can rename the workspace.').isVisible()).toBe(true)
+    expect(await viewer.getByRole('form', { name: 'Invite a member' }).count()).toBe(0)
+    expect(await viewer.getByText('Your role (viewer) cannot do this; it needs admin or above.').isVisible()).toBe(true)
+
+    // The dashboard lets them try to add a project; the API's refusal is shown on the form.
+    await viewer.goto(product.url('/dashboard'))
+    const form = viewer.getByRole('form', { name: 'New project' })
+    await form.getByLabel('Project name').fill('Not allowed')
+    await form.getByRole('button', { name: 'Create project' }).click()
+    await form.getByText('Your role (viewer) cannot do this; it needs editor or above.').waitFor()
+    await context.close()
   })
 
   test('create an API key: its secret is shown once; then revoke it', async () => {

@@ -171,7 +171,24 @@ export async function youtubeStub(r: StubRequest): Promise<boolean> {
   if (method === 'GET' && path === '/youtube/v3/channels') {
     const account = authed(r)
     if (!account) return true
-    return sendJson(res, 200, { kind: 'youtube#channelListResponse', items: [{ kind: 'youtube#channel', id: account.id, snippet: { title: account.name, thumbnails: { default: { url: account.avatarUrl } } } }] }), true
+    return sendJson(res, 200, {
+      kind: 'youtube#channelListResponse',
+      items: [{ kind: 'youtube#channel', id: account.id, snippet: { title: account.name, thumbnails: { default: { url: account.avatarUrl } } }, contentDetails: { relatedPlaylists: { uploads: `UU${account.id.slice(2)}` } } }],
+    }), true
+  }
+
+  if (method === 'GET' && path === '/youtube/v3/playlistItems') {
+    const account = authed(r)
+    if (!account) return true
+    count(account, 'playlistReads')
+    if (url.searchParams.get('playlistId') !== `UU${account.id.slice(2)}`) return googleError(res, 404, 'playlistNotFound', 'playlist not found'), true
+    // The search index lags on the real service; the uploads playlist does not. The stub's search can be told to lag.
+    const items = [...videos.values()]
+      .filter((v) => v.account === account)
+      .reverse()
+      .slice(0, Number(url.searchParams.get('maxResults') ?? 5))
+      .map((v) => ({ kind: 'youtube#playlistItem', contentDetails: { videoId: v.id } }))
+    return sendJson(res, 200, { kind: 'youtube#playlistItemListResponse', items }), true
   }
 
   if (method === 'POST' && path === '/upload/youtube/v3/videos' && url.searchParams.get('uploadType') === 'multipart') {
@@ -258,6 +275,7 @@ export async function youtubeStub(r: StubRequest): Promise<boolean> {
     count(account, 'searches')
     if (url.searchParams.get('forMine') !== 'true' || url.searchParams.get('type') !== 'video') return googleError(res, 400, 'invalidSearchFilter', 'forMine requires type=video'), true
     const q = url.searchParams.get('q') ?? ''
+    if (takeFault(account, 'search')?.kind === 'delay') return sendJson(res, 200, { kind: 'youtube#searchListResponse', items: [] }), true
     const items = [...videos.values()]
       .filter((v) => v.account === account && (v.snippet.tags.includes(q) || v.snippet.title.includes(q) || v.snippet.description.includes(q)))
       .map((v) => ({ kind: 'youtube#searchResult', id: { kind: 'youtube#video', videoId: v.id } }))

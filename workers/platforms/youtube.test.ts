@@ -121,6 +121,9 @@ describe('YouTube publisher', () => {
     expect(viaSession, JSON.stringify({ failure, state })).toEqual({ status: 'published', remoteId: state.published[0].id, remoteUrl: `https://www.youtube.com/shorts/${state.published[0].id}` })
     expect(state.counters.searches, JSON.stringify(state)).toBe(1)
     expect(viaSearch).toEqual(viaSession)
+    // Even while search lags behind (it does on YouTube), the uploads playlist finds it.
+    await addFault(account.accountId, { op: 'search', kind: 'delay' })
+    expect(await publisher.findByMarker(input.marker, ctx)).toEqual(viaSession)
     // Another marker is surely not there.
     expect(await publisher.findByMarker('rp-never-sent', ctx)).toBeNull()
   })

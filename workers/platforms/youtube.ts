@@ -265,10 +265,21 @@ export class YouTubePublisher implements Publisher {
       const found = await callService(
         'youtube',
         async (signal) => {
-          const search = await this.api.search.list({ part: ['id'], forMine: true, type: ['video'], q: marker, maxResults: 10, order: 'date' }, this.callOptions(ctx, signal))
-          const ids = (search.data.items ?? []).map((i) => i.id?.videoId).filter((id): id is string => !!id)
+          const options = this.callOptions(ctx, signal)
+          // The channel's uploads playlist lists a new video at once; search can lag behind by
+          // minutes, so it is only the second source.
+          const channel = await this.api.channels.list({ part: ['contentDetails'], mine: true }, options)
+          const uploads = channel.data.items?.[0]?.contentDetails?.relatedPlaylists?.uploads
+          const recent = uploads ? await this.api.playlistItems.list({ part: ['contentDetails'], playlistId: uploads, maxResults: 50 }, options) : undefined
+          const search = await this.api.search.list({ part: ['id'], forMine: true, type: ['video'], q: marker, maxResults: 10, order: 'date' }, options)
+          const ids = [
+            ...new Set([
+              ...(recent?.data.items ?? []).map((i) => i.contentDetails?.videoId),
+              ...(search.data.items ?? []).map((i) => i.id?.videoId),
+            ]),
+          ].filter((id): id is string => !!id)
           if (ids.length === 0) return null
-          const videos = await this.api.videos.list({ part: ['snippet', 'status'], id: ids }, this.callOptions(ctx, signal))
+          const videos = await this.api.videos.list({ part: ['snippet', 'status'], id: ids.slice(0, 50) }, options)
           return (videos.data.items ?? []).find((v) => v.snippet?.tags?.includes(marker)) ?? null
         },
         { timeoutMs: this.options.timeoutMs, maxAttempts: 3, isTransient: (e) => isTransient(e) || ((e as any)?.status ?? 0) >= 500 },

@@ -88,3 +88,13 @@ describe('sweeper', () => {
     await expect.poll(async () => (await row(stuck))?.render_attempts, { timeout: 20_000 }).toBeGreaterThanOrEqual(1)
   })
 })
+
+describe('render hand-off', () => {
+  it('finishes the hand-off of a post left rendered (the consumer died after the render)', async () => {
+    const { postId } = await manualPost()
+    await env.DB.prepare(`update posts set status = 'rendered', lease_until = null, render_key = 'k', cover_key = 'c' where id = ?`).bind(postId).run()
+    expect(await renderPost(env, postId)).toEqual({ kind: 'rendered', status: 'scheduled' })
+    expect((await row(postId))?.status).toBe('scheduled')
+    expect(await renderPost(env, postId)).toEqual({ kind: 'skipped', reason: 'the post is scheduled' })
+  })
+})

@@ -14,7 +14,7 @@ import { expiresIn, signedUrl } from '../lib/signed-url'
 import { rendererFor } from '../render/renderer'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import type { RenderSpecInput } from '../../containers/render/recipe/spec'
-import { MAX_QUEUE_DELAY_SECONDS, type PublishJob } from './messages'
+import { MAX_QUEUE_DELAY_SECONDS, RenderJob, type PublishJob } from './messages'
 
 /** How long one delivery holds a render before another may take it over. */
 export const RENDER_LEASE_MS = 15 * 60_000
@@ -61,7 +61,12 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
   const db = createDb(env.DB)
   const claimed = await claim(db, postId, now)
   if (claimed === 'busy') return { kind: 'busy' }
-  if (claimed !== 'claimed') return { kind: 'skipped', reason: claimed.done }
+  if (claimed !== 'claimed') {
+    // Rendered, but the hand-off did not happen (the consumer died in between): finish it.
+    const row = await db.select({ status: posts.status, requireApproval: posts.requireApproval }).from(posts).where(eq(posts.id, postId)).get()
+    if (row?.status === 'rendered') return handOff(env, db, postId, row.requireApproval)
+    return { kind: 'skipped', reason: claimed.done }
+  }
 
   try {
     const post = (await db.select().from(posts).where(eq(posts.id, postId)).get())!
@@ -111,12 +116,11 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
       await movePost(db, postId, 'rendering', 'failed', { error: result.reason, leaseUntil: null }, result.reason)
       return { kind: 'failed', reason: result.reason }
     }
-    const next = post.requireApproval ? 'awaiting_approval' : 'scheduled'
     const moved = await movePost(
       db,
       postId,
       'rendering',
-      next,
+      'rendered',
       {
         leaseUntil: null,
         error: null,
@@ -132,13 +136,21 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
       `Rendered: ${result.width}×${result.height}, ${result.durationSec.toFixed(1)} s`,
     )
     if (!moved) return { kind: 'skipped', reason: 'the post changed while it rendered (canceled?)' }
-    if (next === 'scheduled') await enqueuePublish(env, postId)
-    return { kind: 'rendered', status: next }
+    return handOff(env, db, postId, post.requireApproval)
   } catch (error) {
     // Hand the post back at once so the retry can claim it.
     await db.update(posts).set({ leaseUntil: null, error: String((error as Error).message ?? error) }).where(and(eq(posts.id, postId), eq(posts.status, 'rendering'))).run()
     throw error
   }
+}
+
+/** A rendered post goes to the creator's approval, or is scheduled and its publications queued. */
+async function handOff(env: Env, db: Db, postId: string, requireApproval: boolean): Promise<RenderOutcome> {
+  const next = requireApproval ? 'awaiting_approval' : 'scheduled'
+  const moved = await movePost(db, postId, 'rendered', next, {}, requireApproval ? 'Waiting for approval' : 'Scheduled')
+  if (!moved) return { kind: 'skipped', reason: 'the post moved on after its render' }
+  if (next === 'scheduled') await enqueuePublish(env, postId)
+  return { kind: 'rendered', status: next }
 }
 
 type RenderResult = { kind: 'ok'; durationSec: number; width: number; height: number; size: number; sha256: string } | { kind: 'refused'; reason: string }
@@ -208,7 +220,6 @@ export async function enqueuePublish(env: Env, postId: string, now = Date.now())
 
 /** The render-jobs batch handler. */
 export async function handleRenderBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const { RenderJob } = await import('./messages')
   for (const message of batch.messages) {
     const parsed = RenderJob.safeParse(message.body)
     if (!parsed.success) {

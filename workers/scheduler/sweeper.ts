@@ -23,13 +23,14 @@ export async function sweepStuckPosts(env: Env, now = Date.now()): Promise<Sweep
   const stale = new Date(now - STUCK_AFTER_MS).toISOString()
   const nowIso = new Date(now).toISOString()
 
-  // Planned posts whose render message was lost, and renders whose lease lapsed.
+  // Planned posts whose render message was lost, renders whose lease lapsed, and renders whose
+  // hand-off to scheduling did not happen (the render consumer finishes it).
   const renders = await db
     .select({ id: posts.id })
     .from(posts)
     .where(
       or(
-        and(eq(posts.status, 'planned'), lt(posts.updatedAt, stale)),
+        and(inArray(posts.status, ['planned', 'rendered']), lt(posts.updatedAt, stale)),
         and(eq(posts.status, 'rendering'), or(lt(posts.leaseUntil, nowIso), and(isNull(posts.leaseUntil), lt(posts.updatedAt, stale)))),
       ),
     )

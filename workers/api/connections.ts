@@ -5,7 +5,9 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { and, asc, eq, sql } from 'drizzle-orm'
+import type { Context } from 'hono'
 import { connections } from '../db/schema'
+import type { AppEnv } from '../env'
 import { conflict, notFound } from '../lib/errors'
 import { isConfigured } from '../platforms'
 import { openToken, saveSandboxConnection, type Connection } from '../platforms/connections'
@@ -58,7 +60,7 @@ const params = z.object({ id: IdParam('id', 'prj_0123456789abcdefghjk') })
 const connectionParams = z.object({ id: IdParam('id', 'prj_0123456789abcdefghjk'), connectionId: IdParam('connectionId', 'conn_0123456789abcdefghjk') })
 const tags = ['Connections']
 
-async function findConnection(c: any, projectId: string, connectionId: string): Promise<Connection> {
+async function findConnection(c: Context<AppEnv>, projectId: string, connectionId: string): Promise<Connection> {
   const row = await c
     .get('db')
     .select()

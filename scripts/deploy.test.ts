@@ -3,19 +3,19 @@
  * `wrangler deploy --dry-run` (containers skipped: no Docker here), so main stays deployable.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ensureBuild } from '../e2e/harness'
 
 const root = join(import.meta.dirname, '..')
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 
 describe('deploy', () => {
   it('passes wrangler deploy --dry-run with every binding the product needs', () => {
-    if (process.env.REELPILOT_BUILT !== '1' || !existsSync(join(root, 'build', 'server', 'wrangler.json'))) {
-      execFileSync(bin('react-router'), ['build'], { cwd: root, stdio: 'pipe' })
-    }
+    // The same build the e2e tests use, made at most once per state of the sources, under a lock.
+    ensureBuild()
     const outdir = mkdtempSync(join(tmpdir(), 'reelpilot-dry-'))
     const output = execFileSync(
       bin('wrangler'),

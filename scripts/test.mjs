@@ -2,7 +2,7 @@
 // It checks first that what the tests need is here, and fails with a clear message if not:
 // nothing is ever skipped silently.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ffmpegPath } from './ffmpeg-path.mjs'
@@ -32,10 +32,23 @@ if (problems.length) {
   process.exit(1)
 }
 
-// The e2e tests serve the built app: build it once, here, before any test starts.
-const build = spawnSync(join(root, 'node_modules', '.bin', 'react-router'), ['build'], { cwd: root, stdio: 'inherit' })
-if (build.status !== 0) process.exit(build.status ?? 1)
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const step = (label, cmd, args) => {
+  console.log(`\nnpm test: ${label}`)
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, CI: 'true' } })
+  if (result.status !== 0) {
+    console.error(`npm test: ${label} failed`)
+    process.exit(result.status ?? 1)
+  }
+}
+
+// Types first: route types come from React Router's typegen, binding types from wrangler types.
+step('type check', 'bash', ['-c', `${bin('react-router')} typegen && ${bin('tsc')} --noEmit`])
+// The e2e tests serve the built app: build it once, here, before any test starts (under the
+// same lock the e2e harness takes, so nobody else rebuilds it halfway).
+mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true })
+step('build', 'flock', [join(root, 'node_modules', '.cache', 'reelpilot-build.lock'), bin('react-router'), 'build'])
 
 const args = ['run', ...process.argv.slice(2)]
-const result = spawnSync(join(root, 'node_modules', '.bin', 'vitest'), args, { cwd: root, stdio: 'inherit', env: { ...process.env, REELPILOT_BUILT: '1' } })
+const result = spawnSync(bin('vitest'), args, { cwd: root, stdio: 'inherit', env: { ...process.env, REELPILOT_BUILT: '1' } })
 process.exit(result.status ?? 1)

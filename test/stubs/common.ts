@@ -16,8 +16,9 @@ export interface Fault {
    * expired: the access token stops working (401) until refreshed. revoked: the refresh token is dead.
    * hang_after: do the operation, then never answer. quota: the daily quota is spent.
    * app_cap: the app's daily cap is reached (TikTok). delay: answer after `ms`.
+   * error_200: the token endpoint answers its OAuth error with HTTP 200.
    */
-  kind: 'http500' | 'http429' | 'partial500' | 'hang_after' | 'quota' | 'app_cap' | 'delay' | 'publish_limit'
+  kind: 'http500' | 'http429' | 'partial500' | 'hang_after' | 'quota' | 'app_cap' | 'delay' | 'publish_limit' | 'error_200'
   times?: number
   ms?: number
 }

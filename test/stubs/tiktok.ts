@@ -111,7 +111,7 @@ export async function tiktokStub(r: StubRequest): Promise<boolean> {
       const fault = takeFault(account, 'token')
       if (fault?.kind === 'delay') await new Promise((done) => setTimeout(done, fault.ms ?? 200))
       if (fault?.kind === 'http500') return sendJson(res, 500, { error: 'server_error', error_description: 'internal error' }), true
-      if (!account || account.refreshRevoked) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.', log_id: 'x' }), true
+      if (!account || account.refreshRevoked) return sendJson(res, fault?.kind === 'error_200' ? 200 : 400, { error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.', log_id: 'x' }), true
       rotateRefreshToken(account)
       return sendJson(res, 200, tokens(account)), true
     }

@@ -132,6 +132,17 @@ describe('token refresh', () => {
     expect(await openToken(env, a, 'refresh')).toBe((await stubState(account.accountId)).refreshToken)
   })
 
+  it('a dead TikTok refresh token answered with HTTP 200 still ends in needs_reconnect', async () => {
+    const { token, projectId } = await projectOwner()
+    const account = await stubAccount('tiktok')
+    await connect(token, projectId, 'tiktok', account.accountId)
+    await updateStubAccount(account.accountId, { revokeRefreshToken: true })
+    await addFault(account.accountId, { op: 'token', kind: 'error_200' })
+    const row = await connectionRow(projectId, 'tiktok')
+    await expect(liveAccessToken(env, db(), row, { force: true })).rejects.toMatchObject({ failure: { kind: 'disconnected' } })
+    expect((await connectionRow(projectId, 'tiktok')).status).toBe('needs_reconnect')
+  })
+
   it('refreshes ahead of expiry', async () => {
     const { token, projectId } = await projectOwner()
     const account = await stubAccount('youtube')

@@ -160,16 +160,22 @@ export class TokenRevokedError extends Error {
   }
 }
 
-/** Raises TokenRevokedError for answers that mean the grant is dead; other failures stay transient. */
+/**
+ * Raises TokenRevokedError for answers that mean the grant is dead; other failures stay transient.
+ * The body is read whatever the status: some providers (TikTok has been seen to) answer an OAuth
+ * error with HTTP 200.
+ */
 async function checkDeadGrant(response: Response) {
-  if (response.ok || response.status >= 500) return
+  if (response.status >= 500) return
   const body = await response
     .clone()
     .json()
     .catch(() => undefined)
   const error = (body as any)?.error
+  if (!error) return
   if (error === 'invalid_grant' || error?.code === 190 || error?.code === 102 || error === 'access_denied')
     throw new TokenRevokedError(typeof error === 'string' ? `${error}: ${(body as any)?.error_description ?? ''}` : `code ${error.code}: ${error.message}`)
+  if (response.ok) throw new Error(`token endpoint answered 200 with an error: ${typeof error === 'string' ? error : JSON.stringify(error)}`)
 }
 
 function toTokenSet(result: oauth.TokenEndpointResponse, nowMs: number): TokenSet {

@@ -168,7 +168,7 @@ describe('autopilot and content pages', () => {
 
     // The month and the list show the same post.
     await page.getByRole('link', { name: 'Month' }).click()
-    await page.locator(`[data-day="${day}"] [data-post-id]`).first().waitFor()
+    await page.getByRole('region', { name: 'Month' }).locator(`[data-day="${day}"] [data-post-id]`).first().waitFor()
     await page.getByRole('link', { name: 'List' }).click()
     await page.getByRole('list', { name: 'Posts' }).locator('[data-post-id]').first().waitFor()
 

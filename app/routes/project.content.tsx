@@ -228,6 +228,7 @@ function Thumb({ url, title, className }: { url?: string; title?: string; classN
   )
 }
 
+const PLATFORM_SHORT = { youtube: 'YT', tiktok: 'TT', instagram: 'IG' } as const
 const TARGET_DOT = { slate: 'bg-slate-500', violet: 'bg-violet-400', emerald: 'bg-emerald-400', amber: 'bg-amber-400', rose: 'bg-rose-400' } as const
 
 function TargetDots({ post }: { post: PostSummary }) {
@@ -236,7 +237,7 @@ function TargetDots({ post }: { post: PostSummary }) {
       {post.targets.map((t) => (
         <span key={t.platform} title={`${PLATFORM_LABEL[t.platform]}: ${t.status}`} className="flex items-center gap-0.5 text-[10px] text-slate-400">
           <span className={`h-1.5 w-1.5 rounded-full ${TARGET_DOT[TARGET_STATUS_TONE[t.status]]}`} aria-hidden="true" />
-          {PLATFORM_LABEL[t.platform].slice(0, 2)}
+          {PLATFORM_SHORT[t.platform]}
         </span>
       ))}
     </span>

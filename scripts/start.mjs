@@ -16,6 +16,8 @@ const port = Number(process.env.PORT ?? 8787)
 const renderPort = Number(process.env.RENDER_PORT ?? port + 1)
 const persistTo = process.env.PERSIST_TO ?? join(root, '.wrangler', 'state')
 const bin = (name) => join(root, 'node_modules', '.bin', name)
+// Children (wrangler, the render server) run on this Node too, even when started as `node scripts/start.mjs`.
+process.env.PATH = `${dirname(process.execPath)}:${join(root, 'node_modules', '.bin')}:${process.env.PATH}`
 
 function ensureDevVars() {
   const file = join(root, '.dev.vars')
@@ -80,6 +82,8 @@ start('worker', bin('wrangler'), [
   '--port', String(port),
   '--ip', process.env.HOST ?? '127.0.0.1',
   '--persist-to', persistTo,
+  // The secrets as they are now (the build's copy in build/server may predate keys made above).
+  '--env-file', join(root, '.dev.vars'),
   '--var', `RENDER_URL:http://127.0.0.1:${renderPort}`,
   '--var', `PUBLIC_URL:http://127.0.0.1:${port}`,
   // Publishing settings given in the environment (real app credentials, or stub servers for demos and e2e).

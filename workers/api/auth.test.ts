@@ -65,6 +65,47 @@ describe('sign-in', () => {
   })
 })
 
+describe('production sign-in (Clerk session tokens, verified networkless with CLERK_JWT_KEY)', () => {
+  const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext
+
+  async function clerkSetup() {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true })
+    const { exportSPKI } = await import('jose')
+    const prodEnv = { ...env, CLERK_SECRET_KEY: 'sk_test_reelpilot', CLERK_JWT_KEY: await exportSPKI(publicKey), CLERK_AUTHORIZED_PARTIES: 'https://app.reelpilot.dev' }
+    const sign = (claims: Record<string, unknown>) => {
+      const now = Math.floor(Date.now() / 1000)
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'ins_test' })
+        .setIssuer('https://clerk.reelpilot.dev')
+        .setIssuedAt(now - 5)
+        .setNotBefore(now - 5)
+        .setExpirationTime(now + 60)
+        .sign(privateKey)
+    }
+    return { prodEnv, sign }
+  }
+
+  it('accepts a Clerk session for an authorized party and creates the user on first sight', async () => {
+    const { prodEnv, sign } = await clerkSetup()
+    const email = `${unique('clerk')}@example.com`
+    const token = await sign({ sub: `user_${unique('c').replace(/[^a-z0-9]/g, '')}`, email, name: 'Clerk User', azp: 'https://app.reelpilot.dev', sid: 'sess_1' })
+    const res = await createApi().request('/me', { headers: { authorization: `Bearer ${token}` } }, prodEnv, ctx)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ kind: 'user', email })
+    // The cookie Clerk's frontend sets works the same way.
+    const viaCookie = await createApi().request('/me', { headers: { cookie: `__session=${token}` } }, prodEnv, ctx)
+    expect(viaCookie.status).toBe(200)
+  })
+
+  it('refuses a Clerk session minted for another party', async () => {
+    const { prodEnv, sign } = await clerkSetup()
+    const token = await sign({ sub: 'user_other', email: 'x@example.com', azp: 'https://evil.example' })
+    const res = await createApi().request('/me', { headers: { authorization: `Bearer ${token}` } }, prodEnv, ctx)
+    expect(res.status).toBe(401)
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/azp|authorized/i)
+  })
+})
+
 describe('API keys', () => {
   it('returns the secret once, stores only its hash, and works as a bearer token with its role', async () => {
     const { token, workspace } = await ownerWithWorkspace()

@@ -46,6 +46,7 @@ describe('target state machine', () => {
     expect(canMoveTarget('publishing', 'unconfirmed')).toBe(true)
     expect(canMoveTarget('unconfirmed', 'published')).toBe(true)
     expect(canMoveTarget('unconfirmed', 'pending')).toBe(true)
+    expect(canMoveTarget('unconfirmed', 'processing')).toBe(true)
   })
 
   it('never publishes an unconfirmed target directly again', () => {

@@ -45,8 +45,9 @@ const TARGET_MOVES: Record<TargetStatus, readonly TargetStatus[]> = {
   // bytes sent without an answer leave the outcome unknown (unconfirmed).
   publishing: ['published', 'processing', 'unconfirmed', 'failed', 'pending'],
   processing: ['published', 'failed', 'unconfirmed', 'processing'],
-  // Reconciled by looking the post up on the platform: found, surely absent, or given up on.
-  unconfirmed: ['published', 'pending', 'failed'],
+  // Reconciled by looking the post up on the platform: found (published, or still processing
+  // there), surely absent (pending: send again), or given up on.
+  unconfirmed: ['published', 'processing', 'pending', 'failed'],
   failed: ['pending'],
   published: [],
   canceled: [],

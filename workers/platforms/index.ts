@@ -60,6 +60,8 @@ export interface GatewayRequest {
   /** Builds the input when it is needed (publish only): the render as a VideoSource, texts, privacy. */
   input: () => Promise<PublishInput>
   now?: () => number
+  /** Persists platform state with the target mid-publish (see PublishContext.checkpoint). */
+  checkpoint?: (state: PublishState) => Promise<void>
 }
 
 /** A sandbox "refresh": succeeds unless a revoked token was injected. */
@@ -104,11 +106,11 @@ export async function openGateway(env: PlatformEnv, db: Db, request: GatewayRequ
   async function context(force: boolean): Promise<PublishContext> {
     if (connection!.mode === 'sandbox') {
       if (force) connection = await refreshSandbox(db, connection!)
-      return { platform, connectionId: connection!.id, accessToken: 'sandbox', accountId: connection!.accountId ?? '', now }
+      return { platform, connectionId: connection!.id, accessToken: 'sandbox', accountId: connection!.accountId ?? '', now, checkpoint: request.checkpoint }
     }
     const live = await liveAccessToken(env, db, connection!, { force, now })
     connection = live.connection
-    return { platform, connectionId: connection.id, accessToken: live.token, accountId: connection.accountId ?? '', now }
+    return { platform, connectionId: connection.id, accessToken: live.token, accountId: connection.accountId ?? '', now, checkpoint: request.checkpoint }
   }
 
   /** Runs a call with a live token; after an auth error, refreshes once and tries again. */

@@ -72,6 +72,30 @@ describe('gatewayForPost (what the publish consumer calls)', () => {
     expect((await stubState(account.accountId)).counters.uploads).toBe(1)
   })
 
+  it('TikTok: the publish id is kept with the target before the upload ends, so a consumer that dies mid-upload is reconciled, not posted twice', async () => {
+    const account = await stubAccount('tiktok')
+    const { postId } = await duePost(['tiktok'], (token, projectId) => connectViaOAuth(token, projectId, 'tiktok', account.accountId))
+    await addFault(account.accountId, { op: 'final_chunk', kind: 'hang_after' })
+    const job = { postId, platform: 'tiktok' as const, kind: 'publish' as const }
+    const step = publishStep(env, job, { gateway: gatewayForPost })
+    // While the last chunk hangs, the claim already holds TikTok's handle on the post.
+    await expect
+      .poll(async () => JSON.parse((await target(postId, 'tiktok'))?.state ?? 'null'), { timeout: 15_000, interval: 50 })
+      .toMatchObject({ platform: 'tiktok', publishId: expect.any(String) })
+    const during = await target(postId, 'tiktok')
+    expect(during?.status).toBe('publishing')
+    await step
+    // As if that delivery had died right there: still claimed, its lease lapsed, the handle saved.
+    await env.DB.prepare(`update post_targets set status = 'publishing', lease_until = ?, state = ? where post_id = ? and platform = 'tiktok'`)
+      .bind(new Date(Date.now() - 1000).toISOString(), during!.state, postId)
+      .run()
+    expect(['published', 'processing']).toContain(await publishStep(env, job, { gateway: gatewayForPost }))
+    const counters = (await stubState(account.accountId)).counters
+    expect(counters.inits).toBe(1)
+    expect(counters.uploads).toBe(1)
+    expect(['published', 'processing']).toContain((await target(postId, 'tiktok'))?.status)
+  })
+
   it('with the publish consumer and a sandbox TikTok account: processing, polled, published', async () => {
     const { postId } = await duePost(['tiktok'], (token, projectId) => call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'tiktok', mode: 'sandbox' } }))
     expect(await publishStep(env, { postId, platform: 'tiktok', kind: 'publish' }, { gateway: gatewayForPost })).toBe('processing')

@@ -51,7 +51,21 @@ export async function postInput(env: Env, post: Post, platform: Platform): Promi
 
 /** The publish consumer's GatewayFactory: `(env, post, target) => gateway | {unavailable}`. */
 export async function gatewayForPost(env: Env, post: Post, target: Target): Promise<PlatformGateway | { unavailable: PublishFailure }> {
-  return openGateway(env, createDb(env.DB), { projectId: post.projectId, platform: target.platform, marker: target.marker, input: () => postInput(env, post, target.platform) })
+  const db = createDb(env.DB)
+  return openGateway(env, db, {
+    projectId: post.projectId,
+    platform: target.platform,
+    marker: target.marker,
+    input: () => postInput(env, post, target.platform),
+    // Only while this delivery holds the claim: a stale delivery cannot overwrite a newer state.
+    checkpoint: async (state) => {
+      await db
+        .update(postTargets)
+        .set({ state })
+        .where(and(eq(postTargets.postId, post.id), eq(postTargets.platform, target.platform), eq(postTargets.status, 'publishing')))
+        .run()
+    },
+  })
 }
 
 /** Platforms a project can publish to now (an active connection), for the planner. */

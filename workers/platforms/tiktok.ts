@@ -190,6 +190,8 @@ export class TikTokPublisher implements Publisher {
       throw toPublishError(error, ctx.now())
     }
     const state: PublishState = { platform: 'tiktok', kind: 'tiktok-publish', publishId: init.publish_id, username: info.creator_username, polls: 0 }
+    // From the first chunk on, TikTok may end up with the post: keep its handle before sending.
+    await ctx.checkpoint?.(state)
 
     for (const [index, [first, last]] of plan.ranges.entries()) {
       const final = index === plan.ranges.length - 1

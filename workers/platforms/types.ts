@@ -50,6 +50,11 @@ export interface PublishContext {
   /** YouTube channel id, TikTok open_id, Instagram user id. */
   accountId: string
   now: () => number
+  /**
+   * Saves platform state with the target before the step that may create the post (TikTok's
+   * upload after its init), so that if we die mid-upload, `findByMarker` still has the handle.
+   */
+  checkpoint?: (state: PublishState) => Promise<void>
 }
 
 /** Platform state the consumer persists with the target and hands back to `poll`/`findByMarker`. */

@@ -100,7 +100,7 @@ async function apply(env: Env, db: Db, job: PublishJob, target: Target, from: 'p
   }
   if (outcome.error.kind === 'outcome_unknown') {
     if (from !== 'unconfirmed') {
-      await moveTarget(db, job.postId, job.platform, from, 'unconfirmed', { state: outcome.error.state ?? target.state, error: outcome.error.message, errorKind: 'outcome_unknown', leaseUntil: null }, outcome.error.detail)
+      await moveTarget(db, job.postId, job.platform, from, 'unconfirmed', { state: outcome.error.state, error: outcome.error.message, errorKind: 'outcome_unknown', leaseUntil: null }, outcome.error.detail)
     }
     await send(env, { ...job, kind: 'publish' }, outcome.error.retryAfterSec ?? 30)
     return 'unconfirmed'

@@ -19,11 +19,18 @@ export function isWebUrl(value: string): boolean {
   }
 }
 
-/** A URL with its query string (the signature) removed, safe to put in a message or a log. */
+/**
+ * A URL without its credentials, safe to put in a message or a log: the query string (an S3-style
+ * signature) goes, and so does any long path segment (a token in the path, as our storage route's).
+ */
 export function redact(url: string): string {
   try {
     const u = new URL(url)
-    return `${u.origin}${u.pathname}`
+    const path = u.pathname
+      .split('/')
+      .map((segment) => (segment.length > 40 ? '…' : segment))
+      .join('/')
+    return `${u.origin}${path}`
   } catch {
     return '(invalid URL)'
   }

@@ -20,6 +20,9 @@ export interface PlatformEnv {
   PLATFORM_TIMEOUT_MS?: string
   /** Sandbox publishers: seconds a post stays "processing" (default 5). */
   SANDBOX_PROCESSING_SEC?: string
+  /** TikTok's per-token limits, counted per connection: 6 inits and 30 status reads a minute. */
+  TIKTOK_INIT_LIMITER?: RateLimit
+  TIKTOK_STATUS_LIMITER?: RateLimit
 }
 
 export interface PlatformEndpoints {

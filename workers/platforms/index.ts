@@ -31,7 +31,12 @@ export * from './types'
 /** The real publishers, one per platform, configured from the environment. */
 export const publishers: Record<Platform, (env: PlatformEnv) => Publisher> = {
   youtube: (env) => new YouTubePublisher({ rootUrl: endpointsFor(env, 'youtube').api, timeoutMs: timeoutMs(env) }),
-  tiktok: (env) => new TikTokPublisher({ apiUrl: endpointsFor(env, 'tiktok').api, timeoutMs: timeoutMs(env) }),
+  tiktok: (env) =>
+    new TikTokPublisher({
+      apiUrl: endpointsFor(env, 'tiktok').api,
+      timeoutMs: timeoutMs(env),
+      limits: { init: env.TIKTOK_INIT_LIMITER, status: env.TIKTOK_STATUS_LIMITER },
+    }),
   instagram: (env) => new InstagramPublisher({ apiUrl: endpointsFor(env, 'instagram').api, timeoutMs: timeoutMs(env) }),
 }
 

@@ -115,3 +115,19 @@ describe('TikTok publisher', () => {
     expect(await p.findByMarker(input.marker, contextFor('tiktok', account))).toBeNull()
   })
 })
+
+describe('TikTok rate limits (6 inits a minute per token)', () => {
+  it('holds the seventh init of a minute back without calling TikTok, as a retryable wait', async () => {
+    const account = await stubAccount('tiktok')
+    const p = new TikTokPublisher({ apiUrl: `${env.PLATFORM_API_BASE}/tiktok`, timeoutMs: 1000, chunkBytes: 5 * MB, limits: { init: env.TIKTOK_INIT_LIMITER } })
+    const ctx = contextFor('tiktok', account)
+    for (let i = 0; i < 6; i++) expect((await p.publish(await publishInput(1 * MB), ctx)).status).toBe('processing')
+    const failure = await failureOf(p.publish(await publishInput(1 * MB), ctx))
+    expect(failure).toMatchObject({ kind: 'retryable', retryAfterSec: 60 })
+    expect(failure.message).toMatch(/slow down/)
+    expect((await stubState(account.accountId)).counters.inits).toBe(6)
+    // Another account has its own budget.
+    const other = await stubAccount('tiktok')
+    expect((await p.publish(await publishInput(1 * MB), contextFor('tiktok', other))).status).toBe('processing')
+  })
+})

@@ -28,6 +28,12 @@ export interface TikTokOptions {
   chunkBytes?: number
   /** First status poll delay; later polls back off up to 5 minutes (the limit is 30 per minute). */
   pollAfterSec?: number
+  /**
+   * TikTok's published limits per user token: 6 inits and 30 status reads a minute. Counted
+   * here per connection (Workers rate-limit bindings), so a busy account waits its turn instead
+   * of collecting 429s.
+   */
+  limits?: { init?: RateLimit; status?: RateLimit }
 }
 
 export interface ChunkPlan {
@@ -147,6 +153,13 @@ export class TikTokPublisher implements Publisher {
     return res.json?.data
   }
 
+  /** Waits for its turn under TikTok's per-token limit: over it, nothing is sent and the step is retried in a minute. */
+  private async withinLimit(limiter: RateLimit | undefined, ctx: PublishContext, what: string) {
+    if (!limiter) return
+    const { success } = await limiter.limit({ key: ctx.connectionId })
+    if (!success) throw new PublishError(failures.rateLimited('tiktok', `our own budget for ${what} on this account is spent`, 60))
+  }
+
   /** Privacy options, limits and the username, read once per creator and moment. */
   creatorInfo(ctx: PublishContext): Promise<CreatorInfo> {
     return creatorInfoReads.run(`${ctx.connectionId}:${ctx.accessToken}`, () => this.api('/v2/post/publish/creator_info/query/', ctx, {}, true))
@@ -166,6 +179,7 @@ export class TikTokPublisher implements Publisher {
     if (!privacy) throw new PublishError(failures.rejected('tiktok', `privacy options ${info.privacy_level_options.join(',')}`, 'none of its privacy options fit this post'))
     const plan = planChunks(input.video.size, this.options.chunkBytes)
 
+    await this.withinLimit(this.options.limits?.init, ctx, 'video/init (6 a minute)')
     let init: { publish_id: string; upload_url: string }
     try {
       init = await this.api(
@@ -214,6 +228,7 @@ export class TikTokPublisher implements Publisher {
   }
 
   async poll(state: PublishState, ctx: PublishContext): Promise<PublishOutcome> {
+    await this.withinLimit(this.options.limits?.status, ctx, 'status/fetch (30 a minute)')
     let data: { status: string; fail_reason?: string; publicaly_available_post_id?: (number | string)[] }
     try {
       data = await this.api('/v2/post/publish/status/fetch/', ctx, { publish_id: state.publishId }, true)

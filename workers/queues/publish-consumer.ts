@@ -15,6 +15,7 @@ import { logIllegal, movePost, moveTarget, recordEvent } from '../db/posts'
 import { posts, postTargets } from '../db/schema'
 import { FINAL_TARGET_STATUSES, postStatusFromTargets, type Platform } from '../domain/post-state'
 import type { FoundPost, PublishFailure, PublishOutcome, PublishState } from '../platforms/types'
+import { consume } from './consume'
 import { MAX_QUEUE_DELAY_SECONDS, PublishJob } from './messages'
 
 /** How long one delivery holds a publication before it counts as crashed. */
@@ -185,21 +186,10 @@ export async function publishStep(env: Env, job: PublishJob, deps: PublishDeps):
 /** The publish-jobs batch handler. */
 export async function handlePublishBatch(batch: MessageBatch<unknown>, env: Env, deps?: PublishDeps): Promise<void> {
   const resolved = deps ?? { gateway: (await import('./gateway')).gatewayFor }
-  for (const message of batch.messages) {
-    const parsed = PublishJob.safeParse(message.body)
-    if (!parsed.success) {
-      console.warn(JSON.stringify({ level: 'warn', msg: 'dropping malformed publish message', id: message.id }))
-      message.ack()
-      continue
-    }
-    try {
-      await publishStep(env, parsed.data, resolved)
-      message.ack()
-    } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'publish step failed; will retry', job: parsed.data, attempt: message.attempts, error: String(error) }))
-      message.retry({ delaySeconds: Math.min(600, 10 * 2 ** (message.attempts - 1)) })
-    }
-  }
+  await consume(batch, PublishJob, { baseDelaySec: 10 }, async (job) => {
+    await publishStep(env, job, resolved)
+    return 'ack'
+  })
 }
 
 /** The publish-jobs dead letters: the target failed after every retry; say so on the timeline. */

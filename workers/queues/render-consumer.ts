@@ -14,6 +14,7 @@ import { expiresIn, signedUrl } from '../lib/signed-url'
 import { rendererFor } from '../render/renderer'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import type { RenderSpecInput } from '../../containers/render/recipe/spec'
+import { consume } from './consume'
 import { MAX_QUEUE_DELAY_SECONDS, RenderJob, type PublishJob } from './messages'
 
 /** How long one delivery holds a render before another may take it over. */
@@ -220,22 +221,11 @@ export async function enqueuePublish(env: Env, postId: string, now = Date.now())
 
 /** The render-jobs batch handler. */
 export async function handleRenderBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    const parsed = RenderJob.safeParse(message.body)
-    if (!parsed.success) {
-      console.warn(JSON.stringify({ level: 'warn', msg: 'dropping malformed render message', id: message.id }))
-      message.ack()
-      continue
-    }
-    try {
-      const outcome = await renderPost(env, parsed.data.postId)
-      if (outcome.kind === 'busy') message.retry({ delaySeconds: 60 })
-      else message.ack()
-    } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'render failed; will retry', postId: parsed.data.postId, attempt: message.attempts, error: String(error) }))
-      message.retry({ delaySeconds: Math.min(600, 15 * 2 ** (message.attempts - 1)) })
-    }
-  }
+  await consume(batch, RenderJob, { baseDelaySec: 15 }, async ({ postId }) => {
+    const outcome = await renderPost(env, postId)
+    // Another delivery holds the render: look again in a minute (it may have died by then).
+    return outcome.kind === 'busy' ? { retryAfterSec: 60 } : 'ack'
+  })
 }
 
 /** The render-jobs dead letters: the post failed after every retry; say why on the timeline. */

@@ -1,0 +1,43 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import worker from '../index'
+import { backoffSeconds } from './consume'
+import { call, ownerWithProject, readyClip } from '../../test/helpers'
+
+describe('the queue handler', () => {
+  it('acknowledges malformed messages, and retries a failing render (with exponential backoff)', async () => {
+    const { token, project } = await ownerWithProject()
+    const clip = await readyClip(project.workspaceId, project.id)
+    const post = (await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })).json
+    await env.DB.prepare(`update posts set status = 'planned', lease_until = null where id = ?`).bind(post.id).run()
+    const batch = createMessageBatch('render-jobs', [
+      { id: 'bad', timestamp: new Date(), attempts: 1, body: { nope: true } },
+      // The render server cannot reach storage from inside these tests, so this render fails.
+      { id: 'third-try', timestamp: new Date(), attempts: 3, body: { postId: post.id } },
+    ])
+    const ctx = createExecutionContext()
+    await worker.queue(batch, env, ctx)
+    const result = await getQueueResult(batch, ctx)
+    expect(result.explicitAcks).toEqual(['bad'])
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['third-try'])
+    expect([1, 2, 3, 4, 10].map((n) => backoffSeconds(15, n))).toEqual([15, 30, 60, 120, 600])
+  })
+
+  it('asks a second render delivery to come back in a minute while the first holds the lease', async () => {
+    const { token, project } = await ownerWithProject()
+    const clip = await readyClip(project.workspaceId, project.id)
+    const post = (await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })).json
+    await env.DB.prepare(`update posts set status = 'rendering', lease_until = ? where id = ?`).bind(new Date(Date.now() + 600_000).toISOString(), post.id).run()
+    const batch = createMessageBatch('render-jobs', [{ id: 'second', timestamp: new Date(), attempts: 1, body: { postId: post.id } }])
+    const ctx = createExecutionContext()
+    await worker.queue(batch, env, ctx)
+    expect((await getQueueResult(batch, ctx)).retryMessages.map((m) => m.msgId)).toEqual(['second'])
+  })
+
+  it('acknowledges a publish message for a post that is gone', async () => {
+    const batch = createMessageBatch('publish-jobs', [{ id: 'gone', timestamp: new Date(), attempts: 1, body: { postId: 'post_missing', platform: 'tiktok' } }])
+    const ctx = createExecutionContext()
+    await worker.queue(batch, env, ctx)
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['gone'])
+  })
+})

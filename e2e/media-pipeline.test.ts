@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ffmpegPath } from '../scripts/ffmpeg-path.mjs'
 import { signGrant } from '../workers/lib/signed-url'
 import { ROOT, startProduct, unique, type Product } from './harness'
+import { startWorker, type RunningWorker } from './worker-harness'
 
 let product: Product
 let dir: string
@@ -188,5 +189,61 @@ describe('multipart over the network', () => {
     expect(done.json).toMatchObject({ status: 'ready', multipart: true, width: 1280, height: 720, size: data.length })
     const original = await fetch((await api('GET', `/media/${mediaId}`)).json.downloadUrl)
     expect(Buffer.from(await original.arrayBuffer()).equals(data)).toBe(true)
+  })
+})
+
+describe('a check left unfinished, finished by the sweeper', () => {
+  // The Worker on a real port with its bindings in reach, so the render server can be stopped and
+  // started again, and the cron handler run on demand.
+  let w: RunningWorker
+  let wToken: string
+  let wProject: string
+  beforeAll(async () => {
+    w = await startWorker()
+    wToken = await w.tokenFor(`${unique('sweep')}@example.com`)
+    const ws = await w.api('POST', '/workspaces', { token: wToken, body: { name: 'Sweep', slug: unique('sweep').toLowerCase() } })
+    wProject = (await w.api('POST', '/projects', { token: wToken, body: { workspaceId: ws.json.id, name: 'Clips' } })).json.id
+  })
+  afterAll(async () => {
+    await w?.close()
+  })
+
+  test('complete finds the renderer down (503, stays processing); once it is back the sweeper checks the clip and it becomes ready', async () => {
+    const clip = make('later.mp4', [
+      '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+    ])
+    const data = readFileSync(clip)
+    const started = await w.api('POST', '/media/upload-url', { token: wToken, body: { projectId: wProject, filename: 'later.mp4', contentType: 'video/mp4', size: data.length } })
+    expect(started.status, started.text).toBe(201)
+    const mediaId = started.json.mediaId as string
+    expect((await fetch(started.json.uploadUrl, { method: 'PUT', body: data })).status).toBe(200)
+
+    await w.render.stop()
+    const done = await w.api('POST', `/media/${mediaId}/complete`, { token: wToken })
+    expect(done.status, done.text).toBe(503)
+    expect(done.json.detail).toMatch(/stays processing/)
+    expect((await w.api('GET', `/media/${mediaId}`, { token: wToken })).json.status).toBe('processing')
+
+    // While it is down the sweeper's attempt changes nothing but the claim.
+    const elevenMinutesAgo = () => new Date(Date.now() - 11 * 60_000).toISOString()
+    await w.env.DB.prepare('update media set updated_at = ? where id = ?').bind(elevenMinutesAgo(), mediaId).run()
+    await w.scheduled()
+    expect((await w.api('GET', `/media/${mediaId}`, { token: wToken })).json.status).toBe('processing')
+
+    // The renderer is back; the client never calls complete again. Ten minutes on, the sweeper does.
+    await w.render.start()
+    await w.env.DB.prepare('update media set updated_at = ? where id = ?').bind(elevenMinutesAgo(), mediaId).run()
+    await w.scheduled()
+    const item = await w.api('GET', `/media/${mediaId}`, { token: wToken })
+    expect(item.json).toMatchObject({ status: 'ready', kind: 'video', width: 320, height: 240, videoCodec: 'h264', rejectionReason: null })
+    const thumb = await fetch(item.json.thumbnailUrl)
+    expect(thumb.status).toBe(200)
+    expect(thumb.headers.get('content-type')).toBe('image/jpeg')
+    expect(Buffer.from(await (await fetch(item.json.downloadUrl)).arrayBuffer()).equals(data)).toBe(true)
+
+    // Another sweep leaves a ready clip as it is.
+    const settled = await w.env.DB.prepare('select status, updated_at from media where id = ?').bind(mediaId).first()
+    await w.scheduled()
+    expect(await w.env.DB.prepare('select status, updated_at from media where id = ?').bind(mediaId).first()).toEqual(settled)
   })
 })

@@ -21,6 +21,10 @@ export interface RunningWorker {
   /** A local session token for an email. */
   tokenFor: (email: string) => Promise<string>
   signingKey: string
+  /** Runs the Worker's cron handler (the sweeper) now, to its end. */
+  scheduled: (cron?: string) => Promise<void>
+  /** The render server beside the Worker: stop it (the renderer is unreachable) and start it again on the same port. */
+  render: { stop: () => Promise<void>; start: () => Promise<void> }
   close: () => Promise<void>
 }
 
@@ -28,7 +32,16 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
   ensureBuild()
   const render = createRenderServer({ ffmpegPath: ffmpegPath() })
   await new Promise<void>((resolve) => render.listen(0, '127.0.0.1', resolve))
-  const renderUrl = `http://127.0.0.1:${(render.address() as AddressInfo).port}`
+  const renderPort = (render.address() as AddressInfo).port
+  const renderUrl = `http://127.0.0.1:${renderPort}`
+  let renderListening = true
+  const stopRender = async () => {
+    if (!renderListening) return
+    renderListening = false
+    const closed = new Promise<void>((resolve) => render.close(() => resolve()))
+    render.closeAllConnections()
+    await closed
+  }
 
   const keys = generateKeyPairSync('rsa', {
     modulusLength: 2048,
@@ -81,9 +94,24 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
     api,
     tokenFor: async (email) => (await api('POST', '/dev/token', { body: { email } })).json.token,
     signingKey,
+    scheduled: async (cron = '*/5 * * * *') => {
+      const result = await handle.scheduled({ cron, scheduledTime: new Date() })
+      if (result.outcome !== 'ok') throw new Error(`the scheduled handler ended with ${result.outcome}`)
+    },
+    render: {
+      stop: stopRender,
+      start: async () => {
+        if (renderListening) return
+        await new Promise<void>((resolve, reject) => {
+          render.once('error', reject)
+          render.listen(renderPort, '127.0.0.1', () => (render.off('error', reject), resolve()))
+        })
+        renderListening = true
+      },
+    },
     close: async () => {
       await server.close()
-      await new Promise<void>((resolve) => render.close(() => resolve()))
+      await stopRender()
     },
   }
 }

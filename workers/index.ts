@@ -4,7 +4,7 @@
  */
 import { createRequestHandler, RouterContextProvider } from 'react-router'
 import { cloudflareContext } from '../app/context'
-import { sweepAbandonedUploads } from './api/media-processing'
+import { sweepMediaLibrary } from './api/media-processing'
 import { createWorkerApp } from './app'
 import { handleQueue } from './queues'
 import { sweepStuckPosts } from './scheduler/sweeper'
@@ -33,9 +33,10 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   async scheduled(controller, env, _ctx) {
-    // The sweeper: abandoned uploads, and posts that stopped moving.
-    const abandonedUploads = await sweepAbandonedUploads(env)
-    const stuck = await sweepStuckPosts(env)
-    console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron: controller.cron, abandonedUploads, stuck }))
+    // The sweeper: the library (abandoned uploads, checks left unfinished, old rejections), and
+    // posts that stopped moving. Side by side: a slow re-check must not hold the posts back.
+    const [library, stuck] = await Promise.all([sweepMediaLibrary(env), sweepStuckPosts(env)])
+    const media = { abandonedUploads: library.abandoned, rechecked: library.rechecked.length, gaveUp: library.gaveUp.length, expiredRejections: library.expired.length }
+    console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron: controller.cron, media, stuck }))
   },
 } satisfies ExportedHandler<Env>

@@ -1,13 +1,14 @@
 /**
- * The content check of an uploaded file and the sweeper's cleanup of abandoned uploads. The
+ * The content check of an uploaded file, and the sweeper's part for the library (abandoned
+ * uploads, checks left unfinished, old rejections). The
  * render server reads the original through a signed URL (it never receives the bytes from us),
  * says what it is (probe), and PUTs a JPEG thumbnail to a second signed URL.
  */
-import { and, eq, lt, sql } from 'drizzle-orm'
+import { and, eq, inArray, lt, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { createDb } from '../db/client'
 import { media } from '../db/schema'
-import { ABANDONED_AFTER_MS, judgeContent, type ProbeErrorCode, type ProbeInfo, REJECTION_REASONS, thumbnailKey } from '../domain/media'
+import { ABANDONED_AFTER_MS, CHECK_GIVE_UP_AFTER_MS, judgeContent, RECHECK_AFTER_MS, REJECTED_KEPT_MS, type ProbeErrorCode, type ProbeInfo, REJECTION_REASONS, thumbnailKey } from '../domain/media'
 import { HttpError } from '../lib/errors'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { rendererFor } from '../render/renderer'
@@ -26,7 +27,7 @@ export async function removeObjects(env: Env, keys: (string | null | undefined)[
   if (present.length) await env.MEDIA.delete(present)
 }
 
-class RendererUnavailable extends HttpError {
+export class RendererUnavailable extends HttpError {
   constructor(detail: string) {
     super(503, `The media could not be checked right now (${detail}). It stays processing: call complete again in a moment.`, {
       headers: { 'Retry-After': '30' },
@@ -157,4 +158,111 @@ export async function sweepAbandonedUploads(env: Env, nowMs = Date.now(), batch 
     await db.delete(media).where(and(eq(media.id, row.id), eq(media.status, 'uploading'))).run()
   }
   return stale.length
+}
+
+export interface MediaSweepResult {
+  /** Uploads never completed, removed. */
+  abandoned: number
+  /** Items stuck in `processing` whose check this sweep ran again (whatever its outcome). */
+  rechecked: string[]
+  /** Of those, the ones now `ready` or `rejected` by their content. */
+  settled: string[]
+  /** Items rejected because they could not be checked for too long. */
+  gaveUp: string[]
+  /** Rejected items kept long enough, removed. */
+  expired: string[]
+}
+
+/** The library's share of the cron sweeper: every step is conditional, so two sweeps at once are harmless. */
+export async function sweepMediaLibrary(env: Env, nowMs = Date.now()): Promise<MediaSweepResult> {
+  const abandoned = await sweepAbandonedUploads(env, nowMs)
+  const checks = await recheckStuckMedia(env, nowMs)
+  const expired = await sweepOldRejections(env, nowMs)
+  const result = { abandoned, ...checks, expired }
+  if (abandoned || checks.rechecked.length || checks.gaveUp.length || expired.length) {
+    console.log(JSON.stringify({ level: 'info', msg: 'media sweep', abandoned, rechecked: checks.rechecked.length, settled: checks.settled.length, gaveUp: checks.gaveUp.length, expired: expired.length }))
+  }
+  return result
+}
+
+/**
+ * Runs the content check again for items left `processing` (complete answered 503 because the
+ * renderer or storage was unreachable, and the client never came back). A row is claimed by moving
+ * its `updated_at` forward on the condition that it is still stale: of two sweeps at once only one
+ * gets it, and the next tries only after another RECHECK_AFTER_MS. After CHECK_GIVE_UP_AFTER_MS in
+ * `processing` the item is rejected with a reason the creator reads, and its bytes go.
+ */
+export async function recheckStuckMedia(env: Env, nowMs = Date.now(), batch = 10): Promise<Pick<MediaSweepResult, 'rechecked' | 'settled' | 'gaveUp'>> {
+  const db = createDb(env.DB)
+  const staleBefore = new Date(nowMs - RECHECK_AFTER_MS).toISOString()
+  const giveUpBefore = new Date(nowMs - CHECK_GIVE_UP_AFTER_MS).toISOString()
+  const stuck = await db
+    .select({ id: media.id })
+    .from(media)
+    .where(and(eq(media.status, 'processing'), lt(media.updatedAt, staleBefore)))
+    .limit(batch)
+    .all()
+  const result = { rechecked: [] as string[], settled: [] as string[], gaveUp: [] as string[] }
+  await Promise.all(
+    stuck.map(async ({ id }) => {
+      const claimed = await db
+        .update(media)
+        .set({ updatedAt: new Date(nowMs).toISOString() })
+        .where(and(eq(media.id, id), eq(media.status, 'processing'), lt(media.updatedAt, staleBefore)))
+        .returning()
+        .get()
+      if (!claimed) return // another sweep (or a complete) got there first
+      if ((claimed.completedAt ?? claimed.createdAt) < giveUpBefore) {
+        const rejected = await reject(env, db, claimed, REJECTION_REASONS.not_checked, `still processing since ${claimed.completedAt}`)
+        if (rejected.status === 'rejected' && rejected.rejectionReason === REJECTION_REASONS.not_checked) result.gaveUp.push(id)
+        return
+      }
+      if (!env.PUBLIC_URL) {
+        console.error(JSON.stringify({ level: 'error', msg: 'media recheck skipped: PUBLIC_URL is not set, so the renderer cannot be given storage URLs', mediaId: id }))
+        return
+      }
+      result.rechecked.push(id)
+      try {
+        const after = await processMedia(env, db, claimed, env.PUBLIC_URL)
+        if (after.status !== 'processing') result.settled.push(id)
+      } catch (error) {
+        // Still unreachable (the row stays processing for the next sweep), or deleted meanwhile.
+        const level = error instanceof RendererUnavailable ? 'warn' : 'error'
+        console.log(JSON.stringify({ level, msg: 'media recheck did not finish', mediaId: id, error: (error as Error).message }))
+      }
+    }),
+  )
+  return result
+}
+
+/**
+ * Rejected items are kept REJECTED_KEPT_MS after their rejection (their `updated_at`) so the creator
+ * can see why a file was refused, then removed. Their bytes went at rejection; any left go first.
+ */
+export async function sweepOldRejections(env: Env, nowMs = Date.now(), batch = 100): Promise<string[]> {
+  const db = createDb(env.DB)
+  const cutoff = new Date(nowMs - REJECTED_KEPT_MS).toISOString()
+  const old = await db
+    .select({ id: media.id, key: media.key, thumbnailKey: media.thumbnailKey })
+    .from(media)
+    .where(and(eq(media.status, 'rejected'), lt(media.updatedAt, cutoff)))
+    .limit(batch)
+    .all()
+  if (!old.length) return []
+  await removeObjects(env, old.flatMap((r) => [r.key, r.thumbnailKey ?? thumbnailKey(r.key)]))
+  const removed = await db
+    .delete(media)
+    .where(
+      and(
+        inArray(
+          media.id,
+          old.map((r) => r.id),
+        ),
+        eq(media.status, 'rejected'),
+        lt(media.updatedAt, cutoff),
+      ),
+    )
+    .returning({ id: media.id })
+    .all()
+  return removed.map((r) => r.id)
 }

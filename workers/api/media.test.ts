@@ -6,10 +6,10 @@
 import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { call, expectProblem, memberWithRole, ownerWithWorkspace } from '../../test/helpers'
-import { MiB } from '../domain/media'
+import { MiB, REJECTION_REASONS } from '../domain/media'
 import { signGrant } from '../lib/signed-url'
 import worker from '../index'
-import { sweepAbandonedUploads } from './media-processing'
+import { recheckStuckMedia, sweepAbandonedUploads, sweepOldRejections } from './media-processing'
 
 async function projectFor(token: string, workspaceId: string, name = 'Library') {
   const res = await call('POST', '/projects', { token, body: { workspaceId, name } })
@@ -411,5 +411,106 @@ describe('the sweeper', () => {
     expect(await partRows(oldParts.json.mediaId)).toEqual([])
     expect(await r2Keys(workspace.id)).toEqual([])
     expect(await sweepAbandonedUploads(env)).toBe(0)
+  })
+})
+
+describe('the sweeper and checks left unfinished', () => {
+  const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
+  const MINUTE = 60_000
+  const HOUR = 60 * MINUTE
+  const DAY = 24 * HOUR
+
+  /** Runs the Worker's cron handler, as Cloudflare does. */
+  async function cron() {
+    const ctx = createExecutionContext()
+    await worker.scheduled(createScheduledController({ cron: '*/5 * * * *', scheduledTime: Date.now() }), env, ctx)
+    await waitOnExecutionContext(ctx)
+  }
+
+  /**
+   * An upload whose complete found the renderer unable to read it: here the render server cannot
+   * reach the Worker (no TCP port), which is exactly "the renderer can't reach storage".
+   */
+  async function leftProcessing() {
+    const owner = await setup()
+    const data = bytes(4000, 9)
+    const started = await call('POST', '/media/upload-url', { token: owner.token, body: { projectId: owner.projectId, filename: 'stuck.mp4', contentType: 'video/mp4', size: data.length } })
+    expect((await put(started.json.uploadUrl, data)).status).toBe(200)
+    const done = await call('POST', `/media/${started.json.mediaId}/complete`, { token: owner.token })
+    expect(done.status).toBe(503)
+    expect(done.headers.get('retry-after')).toBe('30')
+    return { ...owner, mediaId: started.json.mediaId as string, key: started.json.key as string }
+  }
+  const row = async (id: string) => (await env.DB.prepare('select * from media where id = ?').bind(id).first<any>())!
+  const backdate = (id: string, fields: Record<'updated_at' | 'completed_at', string | undefined>) =>
+    env.DB.prepare('update media set updated_at = coalesce(?, updated_at), completed_at = coalesce(?, completed_at) where id = ?')
+      .bind(fields.updated_at ?? null, fields.completed_at ?? null, id)
+      .run()
+
+  it('checks an item stuck in processing again once it has been still for 10 minutes; two sweeps at once claim it once', async () => {
+    const { mediaId, key, token, workspace } = await leftProcessing()
+
+    // Still recent: a client may be retrying complete itself; the sweeper leaves it alone.
+    const recent = await row(mediaId)
+    expect((await recheckStuckMedia(env)).rechecked).not.toContain(mediaId)
+    expect((await row(mediaId)).updated_at).toBe(recent.updated_at)
+
+    await backdate(mediaId, { updated_at: ago(11 * MINUTE), completed_at: ago(11 * MINUTE) })
+    const before = new Date().toISOString()
+    const [a, b] = await Promise.all([recheckStuckMedia(env), recheckStuckMedia(env)])
+    expect([...a.rechecked, ...b.rechecked].filter((id) => id === mediaId)).toEqual([mediaId])
+
+    // The renderer still cannot read it: not a verdict. It stays processing with its bytes, and
+    // its claim (updated_at moved on) keeps the next sweeps off it for another 10 minutes.
+    const after = await row(mediaId)
+    expect(after).toMatchObject({ status: 'processing', rejection_reason: null })
+    expect(after.updated_at >= before).toBe(true)
+    expect(await r2Keys(workspace.id)).toEqual([key])
+    expect((await recheckStuckMedia(env)).rechecked).not.toContain(mediaId)
+    expect((await call('GET', `/media/${mediaId}`, { token })).json.status).toBe('processing')
+
+    // The cron handler runs the same re-check.
+    await backdate(mediaId, { updated_at: ago(11 * MINUTE), completed_at: undefined })
+    await cron()
+    expect((await row(mediaId)).updated_at >= before).toBe(true)
+    expect((await row(mediaId)).status).toBe('processing')
+  })
+
+  it('gives up after a day in processing: rejected with a reason a person reads, bytes removed', async () => {
+    const { mediaId, token, workspace } = await leftProcessing()
+    await backdate(mediaId, { updated_at: ago(11 * MINUTE), completed_at: ago(25 * HOUR) })
+    await cron()
+
+    const item = await call('GET', `/media/${mediaId}`, { token })
+    expect(item.json).toMatchObject({ status: 'rejected', rejectionReason: REJECTION_REASONS.not_checked, downloadUrl: null, thumbnailUrl: null })
+    expect(item.json.rejectionReason).toMatch(/could not be checked within a day.*upload it again/)
+    expect(await r2Keys(workspace.id)).toEqual([])
+    // And a later sweep leaves the verdict as it is.
+    const rejected = await row(mediaId)
+    expect((await recheckStuckMedia(env)).gaveUp).not.toContain(mediaId)
+    expect(await row(mediaId)).toEqual(rejected)
+  })
+
+  it('keeps rejected items 30 days for the creator to see why, then removes them', async () => {
+    const { mediaId, token, workspace } = await leftProcessing()
+    await backdate(mediaId, { updated_at: ago(11 * MINUTE), completed_at: ago(25 * HOUR) })
+    expect((await recheckStuckMedia(env)).gaveUp).toContain(mediaId)
+
+    const kept = await leftProcessing()
+    await backdate(kept.mediaId, { updated_at: ago(11 * MINUTE), completed_at: ago(25 * HOUR) })
+    expect((await recheckStuckMedia(env)).gaveUp).toContain(kept.mediaId)
+
+    // 29 days after the rejection it is still in the library, saying why.
+    await backdate(mediaId, { updated_at: ago(29 * DAY), completed_at: undefined })
+    await cron()
+    expect((await call('GET', `/projects/${(await row(mediaId)).project_id}/media?status=rejected`, { token })).json.data.map((m: any) => m.id)).toEqual([mediaId])
+
+    // 31 days after, the sweeper removes it (and only it: a rejection from today stays).
+    await backdate(mediaId, { updated_at: ago(31 * DAY), completed_at: undefined })
+    await cron()
+    expectProblem(await call('GET', `/media/${mediaId}`, { token }), 404)
+    expect(await mediaRows(workspace.id)).toEqual([])
+    expect((await row(kept.mediaId)).status).toBe('rejected')
+    expect(await sweepOldRejections(env)).not.toContain(kept.mediaId)
   })
 })

@@ -22,6 +22,15 @@ export const MAX_PARTS = 10_000
 export const MAX_DURATION_SEC = 600
 /** An upload that is not completed within this time is abandoned and swept away. */
 export const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000
+/**
+ * An item still `processing` this long after its last move was left there by a complete that
+ * could not reach the renderer (or the renderer could not reach storage): the sweeper checks it again.
+ */
+export const RECHECK_AFTER_MS = 10 * 60 * 1000
+/** After this long in `processing` the sweeper stops trying and rejects the item (`not_checked`). */
+export const CHECK_GIVE_UP_AFTER_MS = 24 * 60 * 60 * 1000
+/** A rejected item stays this long so the creator can read why, then the sweeper removes it. */
+export const REJECTED_KEPT_MS = 30 * 24 * 60 * 60 * 1000
 
 export interface MediaLimits {
   /** Largest single file. */
@@ -125,7 +134,7 @@ export function partBytes(size: number, plan: PartPlan, partNumber: number): num
 export type ProbeErrorCode = 'not_video' | 'no_video_stream' | 'damaged' | 'unreadable'
 
 /** The reason a creator reads next to a refused file. */
-export const REJECTION_REASONS: Record<ProbeErrorCode | 'too_long' | 'unsupported_format' | 'wrong_size', string> = {
+export const REJECTION_REASONS: Record<ProbeErrorCode | 'too_long' | 'unsupported_format' | 'wrong_size' | 'not_checked', string> = {
   not_video: 'not a video',
   no_video_stream: 'no video stream',
   damaged: 'file is damaged',
@@ -133,6 +142,7 @@ export const REJECTION_REASONS: Record<ProbeErrorCode | 'too_long' | 'unsupporte
   too_long: 'longer than 10 minutes',
   unsupported_format: 'not a supported format (MP4, MOV, WebM, JPEG or PNG)',
   wrong_size: 'file is damaged',
+  not_checked: 'could not be checked within a day (our checker was unavailable): please upload it again',
 }
 
 export interface ProbeInfo {

@@ -1,7 +1,8 @@
 /**
  * The library page in Chromium against the whole product: pick a clip (made here with FFmpeg),
  * watch its progress bar move, see its thumbnail appear in the grid; a text file renamed .mp4
- * shows why it was refused; deleting asks first and takes the clip away.
+ * shows why it was refused; deleting asks first and takes the clip away; a large file resumes
+ * after a dropped connection and after a page reload.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -158,6 +159,63 @@ describe('library page', () => {
     await card.getByRole('img', { name: 'Thumbnail of long take' }).waitFor()
     expect(await card.innerText()).toMatch(/960×540/)
     expect(atDrop).toBeGreaterThanOrEqual(30)
+    await page.context().close()
+  })
+
+  test('a multipart upload survives a page reload: the same file picked again sends only the parts the server lacks and completes', async () => {
+    const big = join(dir, 'reloaded take.mp4')
+    execFileSync(ffmpegPath(), [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', "nullsrc=s=960x540:r=25,geq=lum='random(1)*255':cb=128:cr=128", '-t', '6',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', big,
+    ])
+    expect(statSync(big).size).toBeGreaterThan(100_000_000)
+    const { page, projectId } = await openLibrary()
+    // A slow enough uplink that the reload lands mid-upload.
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 5, downloadThroughput: -1, uploadThroughput: 10 * 1024 * 1024 })
+
+    // Every part PUT to storage after the reload, by the part number its signed URL grants.
+    let reloaded = false
+    const sentAfterReload: number[] = []
+    page.on('request', (req) => {
+      if (!reloaded || req.method() !== 'PUT' || !req.url().includes('/api/storage/')) return
+      const token = new URL(req.url()).pathname.split('/').pop()!
+      sentAfterReload.push(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).partNumber)
+    })
+
+    await page.getByLabel('Choose files to upload').setInputFiles(big)
+    // The page remembers the upload for this file; wait until the server holds a few of its parts.
+    let mediaId: string | undefined
+    await expect
+      .poll(async () => (mediaId = await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.startsWith('reelpilot:upload:') && k.includes('reloaded take.mp4'))?.[1])), { timeout: 60_000, interval: 100 })
+      .toBeTruthy()
+    const parts = async () => (await (await page.request.get(product.url(`/api/media/${mediaId}/parts`))).json()) as { partCount: number; uploaded: { partNumber: number }[]; missing: number[] }
+    await expect.poll(async () => (await parts()).uploaded.length, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(2)
+    const heldBeforeReload = (await parts()).uploaded.map((p) => p.partNumber)
+    const { partCount } = await parts()
+    expect(heldBeforeReload.length).toBeLessThan(partCount)
+
+    // Reload mid-upload: the page forgets everything but localStorage; the server keeps the parts.
+    await page.reload()
+    reloaded = true
+    await page.getByText('Drop clips here').waitFor()
+    expect(await page.getByRole('listitem', { name: 'reloaded take' }).getAttribute('data-status')).toBe('uploading')
+    const heldAtResume = (await parts()).uploaded.map((p) => p.partNumber)
+
+    // The same file picked again resumes the same upload and completes it.
+    await page.getByLabel('Choose files to upload').setInputFiles(big)
+    const row = page.locator('[data-upload="reloaded take.mp4"]')
+    await row.getByText('Ready').waitFor({ timeout: 120_000 })
+    await page.getByRole('listitem', { name: 'reloaded take' }).getByRole('img', { name: 'Thumbnail of reloaded take' }).waitFor()
+
+    // Only the parts the server lacked went up again: fewer requests than parts, none it held.
+    expect(sentAfterReload.length).toBeGreaterThan(0)
+    expect(sentAfterReload.length).toBeLessThan(partCount)
+    expect(sentAfterReload.filter((n) => heldAtResume.includes(n))).toEqual([])
+    // One media item: the reload did not start a second upload, and the page forgot the finished one.
+    const library = await (await page.request.get(product.url(`/api/projects/${projectId}/media`))).json()
+    expect(library.data.map((m: any) => [m.id, m.status])).toEqual([[mediaId, 'ready']])
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('reelpilot:upload:')))).toEqual([])
     await page.context().close()
   })
 })

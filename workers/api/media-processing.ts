@@ -4,7 +4,7 @@
  * render server reads the original through a signed URL (it never receives the bytes from us),
  * says what it is (probe), and PUTs a JPEG thumbnail to a second signed URL.
  */
-import { and, eq, inArray, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { createDb } from '../db/client'
 import { media } from '../db/schema'
@@ -200,6 +200,7 @@ export async function recheckStuckMedia(env: Env, nowMs = Date.now(), batch = 10
     .select({ id: media.id })
     .from(media)
     .where(and(eq(media.status, 'processing'), lt(media.updatedAt, staleBefore)))
+    .orderBy(asc(media.updatedAt))
     .limit(batch)
     .all()
   const result = { rechecked: [] as string[], settled: [] as string[], gaveUp: [] as string[] }
@@ -227,7 +228,7 @@ export async function recheckStuckMedia(env: Env, nowMs = Date.now(), batch = 10
         if (after.status !== 'processing') result.settled.push(id)
       } catch (error) {
         // Still unreachable (the row stays processing for the next sweep), or deleted meanwhile.
-        const level = error instanceof RendererUnavailable ? 'warn' : 'error'
+        const level = error instanceof RendererUnavailable || (error instanceof HttpError && error.status === 404) ? 'warn' : 'error'
         console.log(JSON.stringify({ level, msg: 'media recheck did not finish', mediaId: id, error: (error as Error).message }))
       }
     }),

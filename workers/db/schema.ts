@@ -16,6 +16,18 @@ const createdAt = () =>
     .notNull()
     .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`)
 
+/** The workspace a row belongs to: every row does, and goes when its workspace goes. */
+const inWorkspace = () =>
+  text()
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' })
+
+/** The project a row belongs to; it goes when its project goes. */
+const inProject = () =>
+  text()
+    .notNull()
+    .references(() => projects.id, { onDelete: 'cascade' })
+
 /** A person. Created on first sign-in, or by an invitation (then `externalId` is null until they sign in). */
 export const users = sqliteTable(
   'users',
@@ -44,9 +56,7 @@ export const workspaces = sqliteTable(
 export const members = sqliteTable(
   'members',
   {
-    workspaceId: text()
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: inWorkspace(),
     userId: text()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -60,9 +70,7 @@ export const projects = sqliteTable(
   'projects',
   {
     id: text().primaryKey(),
-    workspaceId: text()
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: inWorkspace(),
     name: text().notNull(),
     description: text(),
     createdAt: createdAt(),
@@ -76,9 +84,7 @@ export const apiKeys = sqliteTable(
   'api_keys',
   {
     id: text().primaryKey(),
-    workspaceId: text()
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: inWorkspace(),
     name: text().notNull(),
     role: text({ enum: ROLES }).notNull(),
     prefix: text().notNull(),
@@ -104,12 +110,8 @@ export const media = sqliteTable(
   'media',
   {
     id: text().primaryKey(),
-    workspaceId: text()
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    projectId: text()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    workspaceId: inWorkspace(),
+    projectId: inProject(),
     key: text().notNull(),
     filename: text().notNull(),
     title: text().notNull(),
@@ -169,9 +171,7 @@ export const autopilots = sqliteTable('autopilots', {
   projectId: text()
     .primaryKey()
     .references(() => projects.id, { onDelete: 'cascade' }),
-  workspaceId: text()
-    .notNull()
-    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  workspaceId: inWorkspace(),
   config: text({ mode: 'json' }).$type<AutopilotConfig>().notNull(),
   enabled: integer({ mode: 'boolean' }).notNull(),
   createdAt: createdAt(),
@@ -188,12 +188,8 @@ export const posts = sqliteTable(
   'posts',
   {
     id: text().primaryKey(),
-    workspaceId: text()
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    projectId: text()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    workspaceId: inWorkspace(),
+    projectId: inProject(),
     mediaId: text().references(() => media.id, { onDelete: 'set null' }),
     origin: text({ enum: ['autopilot', 'manual'] }).notNull(),
     slotKey: text().notNull(),
@@ -243,9 +239,7 @@ export const postTargets = sqliteTable(
       .notNull()
       .references(() => posts.id, { onDelete: 'cascade' }),
     platform: text({ enum: PLATFORMS }).notNull(),
-    workspaceId: text()
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: inWorkspace(),
     status: text({ enum: TARGET_STATUSES }).notNull().default('pending'),
     attempt: integer().notNull().default(0),
     leaseUntil: text(),
@@ -296,12 +290,8 @@ export const connections = sqliteTable(
   'connections',
   {
     id: text().primaryKey(),
-    workspaceId: text()
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    projectId: text()
-      .notNull()
-      .references(() => projects.id, { onDelete: 'cascade' }),
+    workspaceId: inWorkspace(),
+    projectId: inProject(),
     platform: text({ enum: PLATFORMS }).notNull(),
     mode: text({ enum: CONNECTION_MODES }).notNull(),
     status: text({ enum: CONNECTION_STATUSES }).notNull().default('active'),

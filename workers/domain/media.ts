@@ -2,6 +2,7 @@
  * The media library's rules, without I/O: accepted types, plan limits, R2 keys, how a large file
  * is cut into parts, and what a content check means for the creator. Tested without the runtime.
  */
+import type { ProbeResult } from '../../containers/render/media'
 
 /** The announced types we accept. The content check decides what the file really is. */
 export const ACCEPTED_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', 'image/jpeg', 'image/png'] as const
@@ -145,17 +146,8 @@ export const REJECTION_REASONS: Record<ProbeErrorCode | 'too_long' | 'unsupporte
   not_checked: 'could not be checked within a day (our checker was unavailable): please upload it again',
 }
 
-export interface ProbeInfo {
-  durationSec: number
-  width: number
-  height: number
-  fps: number
-  videoCodec: string
-  audioCodec: string | null
-  hasAudio: boolean
-  formatName: string
-  bitRate: number | null
-}
+/** What the render server's `POST /probe` answers (its `ProbeResult` without the internal flag). */
+export type ProbeInfo = Omit<ProbeResult, 'isImage'>
 
 export type ContentVerdict =
   | { ok: true; kind: 'video' | 'image'; contentType: AcceptedType }

@@ -1,9 +1,11 @@
 // `npm run bench render`: a 30 s 1080p source rendered to 9:16 in each style, through the
 // render server (HTTP source, NDJSON progress, uploads) and with the same FFmpeg commands run
-// directly, in the same run. Prints the server's overhead and the speed against real time.
+// directly, in the same run. Prints the server's overhead, where its time goes (stage by stage,
+// from the NDJSON events as they arrive) and the speed against real time, with the machine's
+// load average: on a busy machine the figures say more about the neighbours than the server.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { availableParallelism, tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseLoudness, parseRenderSpec, planRender, STYLES } from '../containers/render/recipe/index.ts'
 import { makeClip, startRenderServer, startStorage } from '../containers/render/test-support.ts'
@@ -23,6 +25,29 @@ function ffmpeg(args: string[]): Promise<string> {
   })
 }
 
+interface Run {
+  total: number
+  stages: Array<[string, number]>
+}
+
+/** Times consecutive stages of one run. */
+class Stopwatch {
+  private readonly t0 = performance.now()
+  private at = this.t0
+  private readonly stages: Array<[string, number]> = []
+  lap(name: string) {
+    const now = performance.now()
+    this.stages.push([name, (now - this.at) / 1000])
+    this.at = now
+  }
+  done(): Run {
+    return { total: (performance.now() - this.t0) / 1000, stages: this.stages }
+  }
+}
+
+const describe = (run: Run) => run.stages.map(([name, s]) => `${name} ${s.toFixed(2)}`).join(', ')
+const loadBefore0 = loadavg()[0]
+
 const storage = await startStorage()
 const server = await startRenderServer({ ffmpegPath: 'ffmpeg' })
 const work = await mkdtemp(join(tmpdir(), 'reelpilot-bench-'))
@@ -34,57 +59,86 @@ try {
     hook: 'Three tricks nobody tells you',
     captions: Array.from({ length: Math.floor(SECONDS / 3) - 1 }, (_, i) => ({ text: `Caption line number ${i + 1}`, startSec: 3 + i * 3, endSec: 5.5 + i * 3 })),
   }
-  const rows: string[][] = [['style', 'direct s', 'server s', 'overhead', 'server × real time']]
+  const rows: string[][] = [['style', 'direct s', 'server s', 'overhead', 'server × real time', 'load (1 min)']]
+  const stageLines: string[] = []
   const ratios: number[] = []
   for (const style of STYLES) {
     const spec = parseRenderSpec({ trim: { durationSec: SECONDS }, style, texts })
 
-    // Direct: the very commands the server would run, reading the same URL.
+    // Direct: the very commands the server would run, reading the same URL the same way.
     const files = { input: sourceUrl, inputOptions: NETWORK_INPUT, output: join(work, `${style}.mp4`), subtitles: join(work, `${style}.ass`) }
     const plan = planRender(spec, { durationSec: SECONDS, hasAudio: true }, files, 'final')
-    const runDirect = async () => {
-      const t0 = performance.now()
+    const runDirect = async (): Promise<Run> => {
+      const stages = new Stopwatch()
       await writeFile(files.subtitles, plan.ass)
+      stages.lap('prepare')
       const measure = parseLoudness(await ffmpeg(plan.loudnessArgs!))
+      stages.lap('loudness')
       await ffmpeg(['-v', 'error', ...plan.renderArgs(measure)])
+      stages.lap('render')
       await ffmpeg(['-v', 'error', ...plan.coverArgs(join(work, `${style}.jpg`))])
-      return (performance.now() - t0) / 1000
+      stages.lap('cover')
+      return stages.done()
     }
 
-    // Through the server: probe, the same commands, hashing and both uploads.
-    const runServer = async () => {
-      const t1 = performance.now()
+    // Through the server: probe, the same commands, hashing and both uploads. Each stage is timed
+    // from the event that starts it to the next one, as the events arrive.
+    const runServer = async (): Promise<Run> => {
+      const stages = new Stopwatch()
       const res = await fetch(`${server.base}/render`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ sourceUrl, outputUrl: storage.uploadUrl(`${style}.mp4`), coverUrl: storage.uploadUrl(`${style}.jpg`), spec }),
       })
-      const lines = (await res.text()).trim().split('\n')
-      const last = JSON.parse(lines.at(-1)!)
-      if (last.type !== 'result') throw new Error(`render failed: ${lines.at(-1)}`)
-      return (performance.now() - t1) / 1000
+      let last: { type: string; stage?: string } | null = null
+      let buffered = ''
+      const decoder = new TextDecoder()
+      for await (const chunk of res.body!) {
+        buffered += decoder.decode(chunk, { stream: true })
+        let nl: number
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const event = JSON.parse(buffered.slice(0, nl))
+          buffered = buffered.slice(nl + 1)
+          // The stage that just ended: before 'accepted' the server probes the source; the
+          // 'cover' stage also covers probing the outputs and hashing the video.
+          if (event.type === 'accepted') stages.lap('probe')
+          else if (event.type === 'stage') stages.lap(last?.type === 'stage' ? last.stage! : 'prepare')
+          else if (event.type === 'result') stages.lap('upload')
+          if (event.type !== 'progress') last = event
+        }
+      }
+      if (last?.type !== 'result') throw new Error(`render failed: ${JSON.stringify(last)}`)
+      return stages.done()
     }
-    let direct = Infinity
-    let viaServer = Infinity
+    let direct: Run | null = null
+    let viaServer: Run | null = null
+    const fastest = (a: Run | null, b: Run) => (a && a.total <= b.total ? a : b)
+    const loadBefore = loadavg()[0]
     for (let i = 0; i < REPEAT; i++) {
       // Alternate which goes first so neither always runs on a warmer machine.
       if (i % 2 === 0) {
-        direct = Math.min(direct, await runDirect())
-        viaServer = Math.min(viaServer, await runServer())
+        direct = fastest(direct, await runDirect())
+        viaServer = fastest(viaServer, await runServer())
       } else {
-        viaServer = Math.min(viaServer, await runServer())
-        direct = Math.min(direct, await runDirect())
+        viaServer = fastest(viaServer, await runServer())
+        direct = fastest(direct, await runDirect())
       }
     }
-    const ratio = viaServer / direct - 1
+    const ratio = viaServer!.total / direct!.total - 1
     ratios.push(ratio)
-    rows.push([style, direct.toFixed(2), viaServer.toFixed(2), `${(ratio * 100).toFixed(1)}%`, `${(SECONDS / viaServer).toFixed(2)}×`])
+    rows.push([style, direct!.total.toFixed(2), viaServer!.total.toFixed(2), `${(ratio * 100).toFixed(1)}%`, `${(SECONDS / viaServer!.total).toFixed(2)}×`, `${loadBefore.toFixed(2)}→${loadavg()[0].toFixed(2)}`])
+    stageLines.push(`  ${style.padEnd(9)} direct: ${describe(direct!)}`, `  ${''.padEnd(9)} server: ${describe(viaServer!)}`)
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '))
   const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length
   console.log(`server overhead, mean over styles: ${(mean * 100).toFixed(1)}% (target < 5%)`)
-  console.log('browser preview vs native FFmpeg: not measured here (see containers/render/README.md, "Benchmark")')
+  console.log('stages of the fastest runs, seconds (server: probe = probing the source; its cover includes probing the outputs and hashing):')
+  for (const line of stageLines) console.log(line)
+  // The bench itself keeps about every core busy: count others' work on top of that.
+  if (loadBefore0 > availableParallelism() * 0.75 || loadavg()[0] > availableParallelism() + 1) {
+    console.log(`note: the machine was busy (load ${loadBefore0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end, ${availableParallelism()} cores): the overhead above is mostly noise`)
+  }
 } finally {
   await server.close()
   await storage.close()

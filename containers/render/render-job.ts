@@ -97,15 +97,16 @@ export async function runRender(
     if (result.code !== 0) throw failure('rendering', result.stderr, req.sourceUrl)
 
     events.onStage?.('cover')
+    // The finished render is probed and hashed while the cover is grabbed from it (all three
+    // only read it) rather than after: on a machine with cores to spare that hides them.
+    const output = Promise.all([probeOutput(tools, files.output, signal), sha256File(files.output), stat(files.output).then((s) => s.size)])
+    output.catch(() => {}) // awaited below; a failure of the cover grab must not leave it unhandled
     const cover = join(dir, 'cover.jpg')
     const coverRun = await runProcess(tools.ffmpeg, ['-v', 'error', ...plan.coverArgs(cover)], { signal, maxStdout: 0 })
     if (coverRun.code !== 0) throw failure('grabbing the cover', coverRun.stderr, req.sourceUrl)
-
-    const [video, coverDims, sha256, videoSize, coverSize] = await Promise.all([
-      probeOutput(tools, files.output, signal),
+    const [[video, sha256, videoSize], coverDims, coverSize] = await Promise.all([
+      output,
       probeImageSize(tools, cover, signal),
-      sha256File(files.output),
-      stat(files.output).then((s) => s.size),
       stat(cover).then((s) => s.size),
     ])
 

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { ASPECTS, OBJECTIVES, STYLES, type Aspect, type Objective, type StyleName } from '../../containers/render/recipe/spec.ts'
 import type { PreviewProgress, PreviewResult } from '../lib/ffmpeg-preview.client'
+import { previewTexts } from '../lib/preview-spec'
 
 export interface StylePreviewProps {
   /** Preset texts (e.g. the project's next hook); the creator can edit them. */
@@ -46,7 +47,7 @@ export function StylePreview({ defaultHook = 'Three tricks nobody tells you', de
       const { renderPreview } = await import('../lib/ffmpeg-preview.client')
       const out = await renderPreview(
         file,
-        { style, aspect, objective, language, brandColor, texts: { hook, captions: [{ text: 'Your captions appear here', startSec: 1.5, endSec: 3 }] } },
+        { style, aspect, objective, language, brandColor, texts: previewTexts(hook) },
         setProgress,
       )
       urls.current.push(out.videoUrl, out.frameUrl)
@@ -123,7 +124,7 @@ export function StylePreview({ defaultHook = 'Three tricks nobody tells you', de
         </p>
       )}
       {result && (
-        <div className="flex flex-wrap gap-4" data-testid="preview-result">
+        <div className="flex flex-wrap gap-4" data-testid="preview-result" data-render-seconds={result.renderSeconds.toFixed(3)}>
           <img src={result.frameUrl} alt={`A frame of the ${style} preview`} data-testid="preview-frame" width={result.width} height={result.height} className="max-h-96 w-auto rounded" />
           <video src={result.videoUrl} controls loop muted playsInline data-testid="preview-video" className="max-h-96 rounded" />
           <p className="text-sm text-slate-400">

@@ -7,7 +7,8 @@
  */
 import { FFmpeg } from '@ffmpeg/ffmpeg'
 import { fetchFile } from '@ffmpeg/util'
-import { familiesIn, fontFile, parseRenderSpec, planRender, type RenderSpecInput } from '../../containers/render/recipe/index.ts'
+import { familiesIn, fontFile, planRender } from '../../containers/render/recipe/index.ts'
+import { previewSpec, type PreviewSpecInput } from './preview-spec'
 
 const CORE_JS = '/vendor/ffmpeg/ffmpeg-core.js'
 const CORE_WASM_GZ = '/vendor/ffmpeg/ffmpeg-core.wasm.gz'
@@ -22,9 +23,6 @@ async function fetchFont(name: string): Promise<Uint8Array | null> {
   if (!gz?.ok || !gz.body) return null
   return new Uint8Array(await new Response(gz.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer())
 }
-
-/** How long a preview lasts at most, in seconds. */
-export const PREVIEW_SECONDS = 4
 
 let loading: Promise<FFmpeg> | null = null
 
@@ -88,7 +86,7 @@ async function inspect(ffmpeg: FFmpeg, name: string) {
 /** Renders a short, small preview of a clip in a style. */
 export async function renderPreview(
   file: File,
-  specInput: Omit<RenderSpecInput, 'trim'> & { trim?: { startSec?: number } },
+  specInput: PreviewSpecInput,
   onProgress: (p: PreviewProgress) => void = () => {},
 ): Promise<PreviewResult> {
   onProgress({ stage: 'loading', fraction: 0 })
@@ -99,8 +97,7 @@ export async function renderPreview(
   const written = [input]
   try {
     const source = await inspect(ffmpeg, input)
-    const startSec = specInput.trim?.startSec ?? 0
-    const spec = parseRenderSpec({ ...specInput, trim: { startSec, durationSec: PREVIEW_SECONDS } })
+    const spec = previewSpec(specInput)
     const files = { input, output: 'preview.mp4', subtitles: 'preview.ass', fontsDir: '/fonts' }
     const plan = planRender(spec, source, files, 'preview')
     await ffmpeg.writeFile(files.subtitles, plan.ass)

@@ -2,7 +2,8 @@
  * The library page in Chromium against the whole product: pick a clip (made here with FFmpeg),
  * watch its progress bar move, see its thumbnail appear in the grid; a text file renamed .mp4
  * shows why it was refused; deleting asks first and takes the clip away; a large file resumes
- * after a dropped connection and after a page reload.
+ * after a dropped connection and after a page reload; a ready clip opens the style preview on
+ * itself, which renders a frame with its text drawn.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -11,7 +12,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ffmpegPath } from '../scripts/ffmpeg-path.mjs'
-import { launchBrowser, resultPath, signInLocally, startProduct, unique, type Product } from './harness'
+import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product
 let browser: Browser
@@ -216,6 +217,72 @@ describe('library page', () => {
     const library = await (await page.request.get(product.url(`/api/projects/${projectId}/media`))).json()
     expect(library.data.map((m: any) => [m.id, m.status])).toEqual([[mediaId, 'ready']])
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('reelpilot:upload:')))).toEqual([])
+    await page.context().close()
+  })
+
+  test('a ready clip opens the style preview on itself: a frame renders in the browser, with its text drawn', async () => {
+    const clip = join(dir, 'city walk.mp4')
+    execFileSync(ffmpegPath(), [
+      '-v', 'error', '-y',
+      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=3',
+      '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip,
+    ])
+    const { page } = await openLibrary()
+    const errors = watchPageErrors(page)
+    await waitForHydration(page)
+    await page.getByLabel('Choose files to upload').setInputFiles(clip)
+    const card = page.getByRole('listitem', { name: 'city walk' })
+    const open = card.getByRole('button', { name: 'Preview a style on city walk' })
+    await open.waitFor({ timeout: 60_000 })
+    await open.click()
+
+    // The panel fetches the original through its download URL and hands it to the preview.
+    const panel = page.getByTestId('clip-preview')
+    const preview = panel.getByRole('region', { name: 'Style preview' })
+    await preview.getByTestId('preview-clip').getByText('city walk.mp4').waitFor({ timeout: 30_000 })
+    const run = preview.getByRole('button', { name: 'Preview', exact: true })
+    expect(await run.isEnabled()).toBe(true)
+
+    /** Runs the preview and answers the grey levels of the frame it shows. */
+    const previewFrame = async () => {
+      await run.click()
+      await preview.getByTestId('preview-result').waitFor({ state: 'detached' })
+      await preview.locator('[data-testid="preview-frame"], [role="alert"]').first().waitFor({ timeout: 240_000 })
+      const alert = preview.getByRole('alert')
+      if (await alert.count()) throw new Error(`preview failed: ${await alert.innerText()} ${errors.join(' | ')}`)
+      // Every font the texts need was served (scripts/vendor-assets.mjs copies them).
+      expect(await preview.getByTestId('preview-result').innerText()).not.toMatch(/Fonts not served/)
+      return preview.getByTestId('preview-frame').evaluate(async (node) => {
+        const img = node as HTMLImageElement
+        await img.decode()
+        const canvas = document.createElement('canvas')
+        canvas.width = img.naturalWidth
+        canvas.height = img.naturalHeight
+        const ctx = canvas.getContext('2d')!
+        ctx.drawImage(img, 0, 0)
+        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
+        const grey: number[] = []
+        for (let i = 0; i < data.length; i += 4) grey.push((data[i] + data[i + 1] + data[i + 2]) / 3)
+        return { width: img.naturalWidth, height: img.naturalHeight, grey }
+      })
+    }
+
+    const withText = await previewFrame()
+    expect({ width: withText.width, height: withText.height }).toEqual({ width: 360, height: 640 })
+    await page.screenshot({ path: resultPath('library-preview.png'), fullPage: true })
+
+    // The same clip with no hook: the frame (1 s in, before the caption and the call to action)
+    // carries no text at all, so whatever differs is the hook drawn with the served fonts.
+    await preview.getByLabel('Hook').fill('')
+    const bare = await previewFrame()
+    const changed = withText.grey.filter((v, i) => Math.abs(v - bare.grey[i]) > 40).length / withText.grey.length
+    expect(changed, `share of pixels the hook changed: ${changed}`).toBeGreaterThan(0.005)
+    // Only the top of the frame, where the minimal style puts its hook, changes.
+    const bottomHalf = withText.grey.slice(withText.grey.length / 2)
+    const bottomChanged = bottomHalf.filter((v, i) => Math.abs(v - bare.grey[withText.grey.length / 2 + i]) > 40).length / bottomHalf.length
+    expect(bottomChanged, `share of the bottom half changed: ${bottomChanged}`).toBeLessThan(changed)
+    expect(errors).toEqual([])
     await page.context().close()
   })
 })

@@ -1,7 +1,8 @@
 /**
- * Lets a creator see a style on one of their clips before the autopilot uses it: pick a file
- * and a style, and a few seconds render in the browser (ffmpeg.wasm, same recipe as the
- * server) with a progress bar. The engine loads only when Preview is pressed.
+ * Lets a creator see a style on one of their clips before the autopilot uses it: a clip handed
+ * in by the page (one from the library) or a file picked here, a style, and a few seconds render
+ * in the browser (ffmpeg.wasm, same recipe as the server) with a progress bar. The engine loads
+ * only when Preview is pressed.
  */
 import { useEffect, useRef, useState } from 'react'
 import { ASPECTS, OBJECTIVES, STYLES, type Aspect, type Objective, type StyleName } from '../../containers/render/recipe/spec.ts'
@@ -9,6 +10,13 @@ import type { PreviewProgress, PreviewResult } from '../lib/ffmpeg-preview.clien
 import { previewTexts } from '../lib/preview-spec'
 
 export interface StylePreviewProps {
+  /**
+   * The clip to preview, when the page has one (a library clip). A file picked here takes its
+   * place until the page hands in another clip.
+   */
+  file?: File | null
+  /** Said under the clip's label: the page's clip is loading, or why it could not be loaded. */
+  fileStatus?: string | null
   /** Preset texts (e.g. the project's next hook); the creator can edit them. */
   defaultHook?: string
   defaultStyle?: StyleName
@@ -24,8 +32,22 @@ const STAGE_LABEL: Record<PreviewProgress['stage'], string> = {
 }
 
 /** The preview panel: file picker, style choice, progress bar, and the rendered result. */
-export function StylePreview({ defaultHook = 'Three tricks nobody tells you', defaultStyle = 'minimal', language = 'en', brandColor = '#1e40af' }: StylePreviewProps) {
-  const [file, setFile] = useState<File | null>(null)
+export function StylePreview({
+  file: given = null,
+  fileStatus = null,
+  defaultHook = 'Three tricks nobody tells you',
+  defaultStyle = 'minimal',
+  language = 'en',
+  brandColor = '#1e40af',
+}: StylePreviewProps) {
+  const [picked, setPicked] = useState<File | null>(null)
+  const picker = useRef<HTMLInputElement>(null)
+  // A new clip from the page replaces whatever was picked here.
+  useEffect(() => {
+    setPicked(null)
+    if (picker.current) picker.current.value = ''
+  }, [given])
+  const file = picked ?? given
   const [style, setStyle] = useState<StyleName>(defaultStyle)
   const [aspect, setAspect] = useState<Aspect>('9:16')
   const [objective, setObjective] = useState<Objective>('awareness')
@@ -64,12 +86,20 @@ export function StylePreview({ defaultHook = 'Three tricks nobody tells you', de
       <div className="grid gap-3 sm:grid-cols-2">
         <label className="block text-sm">
           <span className="text-slate-300">Clip</span>
+          {given && !picked && (
+            <span className="mt-1 block truncate text-slate-100" data-testid="preview-clip">
+              {given.name}
+            </span>
+          )}
+          {fileStatus && <span className="mt-1 block text-slate-400" data-testid="preview-clip-status">{fileStatus}</span>}
           <input
+            ref={picker}
             type="file"
             accept="video/mp4,video/quicktime,video/webm,image/jpeg,image/png"
             data-testid="preview-file"
+            aria-label={given ? 'Or pick another file' : 'Pick a clip'}
             className="mt-1 block w-full text-sm"
-            onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+            onChange={(e) => setPicked(e.currentTarget.files?.[0] ?? null)}
           />
         </label>
         <label className="block text-sm">

@@ -13,6 +13,7 @@ import { RouteError } from '../components/route-error'
 import { StylePreview } from '../components/style-preview'
 import { Badge, Button, Card, Notice, SelectField, TextField } from '../components/ui'
 import type { FieldError, FormResult } from '../lib/forms'
+import { fetchLibraryClip } from '../lib/library-clip'
 import type { Media } from '../lib/media-upload'
 import { PLATFORM_LABEL } from '../lib/posts'
 import { formatDateTime, formatOffset, isTimeZone, timeZoneNames, viewerTimeZone } from '../lib/zoned-time'
@@ -481,42 +482,29 @@ function NextSlots({ slots, loading, errors, timeZone, viewerZone, paused }: { s
   )
 }
 
-/**
- * The shared style preview, fed one of the project's clips: the original is fetched through its
- * short-lived download URL and handed to the preview's file input, as if the creator had picked it.
- */
+/** The shared style preview, fed one of the project's clips (or a file from the computer). */
 function LibraryStylePreview({ clips, style, language }: { clips: Media[]; style: AutopilotConfig['style']; language: string }) {
   const [clipId, setClipId] = useState('')
   const [file, setFile] = useState<File | null>(null)
   const [status, setStatus] = useState<string | null>(null)
-  const holder = useRef<HTMLDivElement>(null)
+  const latest = useRef('')
 
   async function choose(id: string) {
+    latest.current = id
     setClipId(id)
     setFile(null)
     if (!id) return setStatus(null)
     setStatus('Fetching the clip…')
     try {
-      const media = (await (await fetch(`/api/media/${encodeURIComponent(id)}`, { headers: { accept: 'application/json' } })).json()) as Media & { downloadUrl: string | null }
-      if (!media.downloadUrl) throw new Error('This clip cannot be downloaded yet.')
-      const res = await fetch(media.downloadUrl)
-      if (!res.ok) throw new Error(`The clip could not be fetched (${res.status}).`)
-      setFile(new File([await res.blob()], media.filename, { type: media.contentType }))
+      const clip = await fetchLibraryClip(id)
+      // A clip chosen meanwhile wins over this one.
+      if (latest.current !== id) return
+      setFile(clip)
       setStatus(null)
     } catch (e) {
-      setStatus((e as Error).message)
+      if (latest.current === id) setStatus((e as Error).message)
     }
   }
-
-  // Hands the clip to the preview's own picker each time the preview is (re)made for a style.
-  useEffect(() => {
-    const input = holder.current?.querySelector<HTMLInputElement>('input[type="file"]')
-    if (!input || !file) return
-    const transfer = new DataTransfer()
-    transfer.items.add(file)
-    input.files = transfer.files
-    input.dispatchEvent(new Event('change', { bubbles: true }))
-  }, [file, style, language])
 
   return (
     <div className="space-y-4">
@@ -532,9 +520,7 @@ function LibraryStylePreview({ clips, style, language }: { clips: Media[]; style
       ) : (
         <p className="text-sm text-slate-400">No ready clips in the library yet: upload some on the Library page, or pick a file from your computer below.</p>
       )}
-      <div ref={holder}>
-        <StylePreview key={`${style}:${language}`} defaultStyle={style} language={language} />
-      </div>
+      <StylePreview key={`${style}:${language}`} file={file} defaultStyle={style} language={language} />
     </div>
   )
 }

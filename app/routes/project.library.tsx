@@ -2,13 +2,16 @@
  * /projects/:id/library — a project's clips. Drop or pick files (several at once): each goes
  * straight to storage through a signed URL with a real progress bar, in parts with resume when
  * it is large; then the server checks its content. The grid shows thumbnails, durations, sizes,
- * statuses and why a file was refused; deleting asks first.
+ * statuses and why a file was refused; deleting asks first. Any ready clip opens the style
+ * preview on itself ("Preview a style"), rendered in the browser.
  */
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import { data, Form, Link, useFetcher, useRevalidator } from 'react-router'
 import { RouteError } from '../components/route-error'
+import { StylePreview } from '../components/style-preview'
 import { Badge, Button, buttonClass, Card, Notice, SelectField } from '../components/ui'
 import type { FormResult } from '../lib/forms'
+import { fetchLibraryClip } from '../lib/library-clip'
 import { abortUpload, ACCEPT, formatBytes, formatDuration, formatEta, STATUS_FILTERS, TYPE_FILTERS, uploadFile, type Media, type Phase, type Progress } from '../lib/media-upload'
 import { useProject } from './project'
 import { libraryAction, loadLibrary } from './project.library.server'
@@ -44,6 +47,7 @@ export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
   const { media, nextCursor, filters } = loaderData
   const canEdit = workspace.role !== 'viewer'
   const [uploads, setUploads] = useState<UploadRow[]>([])
+  const [previewing, setPreviewing] = useState<Media | null>(null)
   const revalidator = useRevalidator()
 
   const update = useCallback((id: string, patch: Partial<UploadRow>) => setUploads((rows) => rows.map((r) => (r.id === id ? { ...r, ...patch } : r))), [])
@@ -90,6 +94,8 @@ export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
         </Card>
       )}
 
+      {previewing && <ClipPreview key={previewing.id} clip={previewing} onClose={() => setPreviewing(null)} />}
+
       <Card
         title="Library"
         description="Clips and pictures the autopilot cuts from. Files are checked by their content: anything unreadable is refused with the reason."
@@ -100,7 +106,7 @@ export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
         ) : (
           <ul className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" aria-label="Media">
             {media.map((item) => (
-              <MediaCard key={item.id} item={item} canEdit={canEdit} />
+              <MediaCard key={item.id} item={item} canEdit={canEdit} onPreview={() => setPreviewing(item)} />
             ))}
           </ul>
         )}
@@ -240,7 +246,40 @@ function Filters({ status, type }: { status: string; type: string }) {
   )
 }
 
-function MediaCard({ item, canEdit }: { item: Media; canEdit: boolean }) {
+/** The style preview on one library clip, fetched into the browser through its download URL. */
+function ClipPreview({ clip, onClose }: { clip: Media; onClose: () => void }) {
+  const [file, setFile] = useState<File | null>(null)
+  const [status, setStatus] = useState<string | null>('Fetching the clip…')
+  const panel = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    panel.current?.scrollIntoView({ behavior: 'smooth', block: 'start' })
+    const controller = new AbortController()
+    fetchLibraryClip(clip.id, controller.signal)
+      .then((f) => {
+        setFile(f)
+        setStatus(null)
+      })
+      .catch((e: Error) => !controller.signal.aborted && setStatus(e.message))
+    return () => controller.abort()
+  }, [clip.id])
+  return (
+    <div ref={panel} data-testid="clip-preview" data-media-id={clip.id}>
+      <Card
+        title={`Preview a style on “${clip.title}”`}
+        description="A few seconds at low resolution, rendered in your browser with the same recipe as the published video."
+        actions={
+          <Button variant="ghost" size="sm" type="button" onClick={onClose}>
+            Close
+          </Button>
+        }
+      >
+        <StylePreview file={file} fileStatus={status} />
+      </Card>
+    </div>
+  )
+}
+
+function MediaCard({ item, canEdit, onPreview }: { item: Media; canEdit: boolean; onPreview: () => void }) {
   const fetcher = useFetcher<FormResult>()
   const [confirming, setConfirming] = useState(false)
   const result = fetcher.data
@@ -278,6 +317,11 @@ function MediaCard({ item, canEdit }: { item: Media; canEdit: boolean }) {
           </p>
         )}
         {result && !result.ok && <p className="text-xs text-rose-300" role="alert">{result.message}</p>}
+        {item.status === 'ready' && (
+          <Button variant="secondary" size="sm" type="button" onClick={onPreview} aria-label={`Preview a style on ${item.title}`}>
+            Preview a style
+          </Button>
+        )}
         {canEdit && (
           <div className="flex flex-wrap gap-2 pt-1">
             {item.status === 'processing' && (

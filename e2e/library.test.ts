@@ -273,15 +273,16 @@ describe('library page', () => {
     await page.screenshot({ path: resultPath('library-preview.png'), fullPage: true })
 
     // The same clip with no hook: the frame (1 s in, before the caption and the call to action)
-    // carries no text at all, so whatever differs is the hook drawn with the served fonts.
+    // carries no text at all, so whatever differs is the hook drawn with the served fonts (about
+    // 1% of the pixels, all in the top half: away from the text the two frames are identical).
     await preview.getByLabel('Hook').fill('')
     const bare = await previewFrame()
     const changed = withText.grey.filter((v, i) => Math.abs(v - bare.grey[i]) > 40).length / withText.grey.length
-    expect(changed, `share of pixels the hook changed: ${changed}`).toBeGreaterThan(0.005)
+    expect(changed, `share of pixels the hook changed: ${changed}`).toBeGreaterThan(0.003)
     // Only the top of the frame, where the minimal style puts its hook, changes.
     const bottomHalf = withText.grey.slice(withText.grey.length / 2)
     const bottomChanged = bottomHalf.filter((v, i) => Math.abs(v - bare.grey[withText.grey.length / 2 + i]) > 40).length / bottomHalf.length
-    expect(bottomChanged, `share of the bottom half changed: ${bottomChanged}`).toBeLessThan(changed)
+    expect(bottomChanged, `share of the bottom half changed: ${bottomChanged}`).toBeLessThan(changed / 4)
     expect(errors).toEqual([])
     await page.context().close()
   })

@@ -16,49 +16,55 @@ interface FieldProps {
   className?: string
 }
 
-/** A labelled text input; its error is shown under it and announced with the field. */
-export function TextField({ label, name, error, hint, className, ...input }: FieldProps & Omit<ComponentProps<'input'>, 'name'>) {
+/** The attributes a field's control needs so its label, error and hint are tied to it. */
+interface ControlProps {
+  id: string
+  name: string
+  'aria-invalid'?: true
+  'aria-describedby'?: string
+  className: string
+}
+
+/** A label, a control and the control's error or hint: what every field shares. */
+function Field({ label, name, error, hint, className, control }: FieldProps & { control: (props: ControlProps) => ReactNode }) {
   const id = useId()
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined
   return (
     <div className={className}>
       <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-200">
         {label}
       </label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={cx(inputClass, error ? 'border-rose-500/80' : 'border-slate-700')}
-        {...input}
-      />
+      {control({
+        id,
+        name,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+        className: cx(inputClass, error ? 'border-rose-500/80' : 'border-slate-700'),
+      })}
       <FieldMessage id={id} error={error} hint={hint} />
     </div>
   )
 }
 
+/** A labelled text input; its error is shown under it and announced with the field. */
+export function TextField({ label, name, error, hint, className, ...input }: FieldProps & Omit<ComponentProps<'input'>, 'name'>) {
+  return <Field label={label} name={name} error={error} hint={hint} className={className} control={(props) => <input {...props} {...input} />} />
+}
+
 /** A labelled select with the same error handling as TextField. */
 export function SelectField({ label, name, error, hint, className, children, ...select }: FieldProps & Omit<ComponentProps<'select'>, 'name'>) {
-  const id = useId()
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined
   return (
-    <div className={className}>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-200">
-        {label}
-      </label>
-      <select
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={cx(inputClass, error ? 'border-rose-500/80' : 'border-slate-700')}
-        {...select}
-      >
-        {children}
-      </select>
-      <FieldMessage id={id} error={error} hint={hint} />
-    </div>
+    <Field
+      label={label}
+      name={name}
+      error={error}
+      hint={hint}
+      className={className}
+      control={(props) => (
+        <select {...props} {...select}>
+          {children}
+        </select>
+      )}
+    />
   )
 }
 

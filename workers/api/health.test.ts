@@ -23,4 +23,14 @@ describe('GET /api/health', () => {
     expect(body.services).toMatchObject({ database: 'healthy', storage: 'healthy', queues: 'healthy', renderer: 'unhealthy' })
     expect(body.errors.renderer).toBeTruthy()
   })
+
+  it('reports the renderer unhealthy, not a 500, when renders go to containers that cannot start here', async () => {
+    const { healthApi } = await import('./health')
+    // No RENDER_URL: the production path, the RenderContainer. Without Docker it cannot start.
+    const res = await healthApi.request('/health', {}, { ...env, RENDER_URL: '' })
+    expect(res.status).toBe(503)
+    const body = (await res.json()) as any
+    expect(body.services.renderer).toBe('unhealthy')
+    expect(body.services.database).toBe('healthy')
+  })
 })

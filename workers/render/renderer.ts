@@ -2,7 +2,14 @@
  * The renderer client: one interface over the two ways a render server is reached, the
  * RenderContainer in production and RENDER_URL in local mode.
  */
-import { getContainer } from '@cloudflare/containers'
+import { getRandom } from '@cloudflare/containers'
+import type { RenderContainer } from './render-container'
+
+/**
+ * How many container instances renders are spread over. Each runs as many renders at once as it
+ * has cores and queues the rest; keep this at or below `max_instances` in wrangler.toml.
+ */
+export const RENDER_INSTANCES = 5
 
 export interface Renderer {
   /** Sends a request to the render server; `path` starts with `/`. */
@@ -17,6 +24,9 @@ export function rendererFor(env: Pick<Env, 'RENDER_URL' | 'RENDER_CONTAINER'>): 
   }
   return {
     kind: 'container',
-    fetch: (path, init) => getContainer(env.RENDER_CONTAINER as never, 'render').fetch(new Request(`http://render${path}`, init)),
+    async fetch(path, init) {
+      const container = await getRandom(env.RENDER_CONTAINER as unknown as DurableObjectNamespace<RenderContainer>, RENDER_INSTANCES)
+      return container.fetch(new Request(`http://render${path}`, init))
+    },
   }
 }

@@ -99,12 +99,20 @@ describe('the pipeline of one post', () => {
     expect(listed).toHaveLength(1)
     const postId = listed[0].id
 
+    // While it renders, the timeline shows how far it has come.
+    const progress: number[] = []
     const post = await until(
       'the post to be published',
-      async () => (await w.api('GET', `/posts/${postId}`, { token })).json,
+      async () => {
+        const p = (await w.api('GET', `/posts/${postId}`, { token })).json
+        if (p.status === 'rendering' && p.renderProgress !== null) progress.push(p.renderProgress)
+        return p
+      },
       (p) => ['published', 'failed', 'skipped'].includes(p.status),
       180_000,
     )
+    expect(progress.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= progress[i - 1]))).toBe(true)
+    expect(post.renderProgress).toBe(1)
     expect(post.status, JSON.stringify(post, null, 1)).toBe('published')
     expect(post.scheduledAt).toBe(slot.toISOString())
     expect(post.render).toMatchObject({ width: 1080, height: 1920 })

@@ -43,6 +43,8 @@ export interface PostSummary {
   objective: string
   skipReason: string | null
   error: string | null
+  /** 0..1 while rendering; 1 once rendered. */
+  renderProgress: number | null
   targets: PostTarget[]
   createdAt: string
   updatedAt: string
@@ -99,3 +101,9 @@ export const MOVING_STATUSES: readonly PostStatus[] = ['planned', 'rendering', '
 /** What a creator may do to a post in a given state (mirrors workers/api/posts.ts). */
 export const EDITABLE_STATUSES: readonly PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled', 'failed']
 export const CANCELLABLE_STATUSES: readonly PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled']
+
+/** A post's state as the timeline shows it: the label, and how far a render has come. */
+export function statusText(post: Pick<PostSummary, 'status' | 'renderProgress'>): string {
+  const label = POST_STATUS_LABEL[post.status]
+  return post.status === 'rendering' && post.renderProgress !== null ? `${label} ${Math.round(post.renderProgress * 100)}%` : label
+}

@@ -18,6 +18,7 @@ import {
   MOVING_STATUSES,
   PLATFORM_LABEL,
   POST_STATUS_LABEL,
+  statusText,
   POST_STATUS_TONE,
   TARGET_STATUS_TONE,
   type Post,
@@ -213,7 +214,7 @@ function PostCard({ post, timeZone, thumbnail, href, selected }: { post: PostSum
       <div className="space-y-1 p-2">
         <p className="text-xs font-semibold text-white">{formatClock(at)}</p>
         <p className="truncate text-xs text-slate-300">{post.clip?.title ?? 'No clip'}</p>
-        <Badge tone={POST_STATUS_TONE[post.status]}>{POST_STATUS_LABEL[post.status]}</Badge>
+        <Badge tone={POST_STATUS_TONE[post.status]}>{statusText(post)}</Badge>
         <TargetDots post={post} />
       </div>
     </Link>
@@ -340,7 +341,7 @@ function PostList({ data }: { data: LoaderData }) {
                   <p className="truncate text-sm text-slate-400">{post.clip?.title ?? 'No clip'} · {post.caption ?? post.skipReason ?? ''}</p>
                 </div>
                 <div className="flex shrink-0 flex-col items-end gap-1">
-                  <Badge tone={POST_STATUS_TONE[post.status]}>{POST_STATUS_LABEL[post.status]}</Badge>
+                  <Badge tone={POST_STATUS_TONE[post.status]}>{statusText(post)}</Badge>
                   <TargetDots post={post} />
                 </div>
               </Link>
@@ -397,7 +398,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit }: { post: Post; timeZon
 
       <div className="flex items-center gap-2">
         <span data-testid="post-status" data-status={post.status}>
-          <Badge tone={POST_STATUS_TONE[post.status]}>{POST_STATUS_LABEL[post.status]}</Badge>
+          <Badge tone={POST_STATUS_TONE[post.status]}>{statusText(post)}</Badge>
         </span>
         <span className="text-xs text-slate-500">
           {post.style} · {post.objective} · {post.language}

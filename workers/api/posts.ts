@@ -48,6 +48,7 @@ const PostSummarySchema = z
     objective: z.string(),
     skipReason: z.string().nullable(),
     error: z.string().nullable(),
+    renderProgress: z.number().min(0).max(1).nullable().openapi({ description: '0..1 while rendering; 1 once rendered' }),
     targets: z.array(TargetSchema),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -86,6 +87,7 @@ async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
     objective: r.objective,
     skipReason: r.skipReason,
     error: r.error,
+    renderProgress: r.renderProgress,
     targets: targets
       .filter((t) => t.postId === r.id)
       .map((t) => ({ platform: t.platform, status: t.status, remoteId: t.remoteId, remoteUrl: t.remoteUrl, error: t.error, errorKind: t.errorKind, attempt: t.attempt, publishedAt: t.publishedAt })),

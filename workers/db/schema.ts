@@ -206,6 +206,8 @@ export const posts = sqliteTable(
     skipReason: text(),
     error: text(),
     renderAttempts: integer().notNull().default(0),
+    /** 0..1 while rendering, from the render server's progress (1 once rendered). */
+    renderProgress: real(),
     leaseUntil: text(),
     renderKey: text(),
     coverKey: text(),

@@ -20,6 +20,8 @@ import { MAX_QUEUE_DELAY_SECONDS, RenderJob, type PublishJob } from './messages'
 /** How long one delivery holds a render before another may take it over. */
 export const RENDER_LEASE_MS = 15 * 60_000
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024
+/** How often render progress is written to D1 (it also extends the lease). */
+const PROGRESS_WRITE_MS = 3000
 
 export type RenderOutcome =
   | { kind: 'rendered'; status: 'scheduled' | 'awaiting_approval' }
@@ -42,7 +44,7 @@ function publicOrigin(env: Env): string {
 /** Takes the post for this delivery, or says why not. */
 async function claim(db: Db, postId: string, now: number): Promise<'claimed' | 'busy' | { done: string }> {
   const leaseUntil = new Date(now + RENDER_LEASE_MS).toISOString()
-  const moved = await movePost(db, postId, 'planned', 'rendering', { leaseUntil, renderAttempts: sql`${posts.renderAttempts} + 1` as never }, 'Rendering started')
+  const moved = await movePost(db, postId, 'planned', 'rendering', { leaseUntil, renderProgress: 0, renderAttempts: sql`${posts.renderAttempts} + 1` as never }, 'Rendering started')
   if (moved) return 'claimed'
   // Rendering already: take it over only if the previous delivery's lease lapsed (it crashed).
   const taken = await db
@@ -105,11 +107,11 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
     } catch (error) {
       throw new RetryableRenderError(`The render server did not answer: ${(error as Error).message}`)
     }
-    const result = await readRenderResult(res, async () => {
-      // Progress is a heartbeat: a render that is moving keeps its lease.
+    const result = await readRenderResult(res, async (fraction) => {
+      // Progress is shown on the timeline, and is a heartbeat: a render that moves keeps its lease.
       await db
         .update(posts)
-        .set({ leaseUntil: new Date(Date.now() + RENDER_LEASE_MS).toISOString() })
+        .set({ renderProgress: fraction, leaseUntil: new Date(Date.now() + RENDER_LEASE_MS).toISOString() })
         .where(and(eq(posts.id, postId), eq(posts.status, 'rendering')))
         .run()
     })
@@ -132,6 +134,7 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
         renderHeight: result.height,
         renderSize: result.size,
         renderSha256: result.sha256,
+        renderProgress: 1,
         renderedAt: new Date().toISOString(),
       },
       `Rendered: ${result.width}×${result.height}, ${result.durationSec.toFixed(1)} s`,
@@ -161,7 +164,7 @@ type RenderResult = { kind: 'ok'; durationSec: number; width: number; height: nu
  * progress), then a final `result` or `error` line (see containers/render/README.md). A 422 or
  * 400 is a refusal (not retried); other errors and a cut-off stream are retried.
  */
-async function readRenderResult(res: Response, heartbeat: () => Promise<void>): Promise<RenderResult> {
+async function readRenderResult(res: Response, onProgress: (fraction: number) => Promise<void>): Promise<RenderResult> {
   if (res.status === 422 || res.status === 400) {
     const text = await res.text()
     let message = text
@@ -173,7 +176,7 @@ async function readRenderResult(res: Response, heartbeat: () => Promise<void>): 
   if (!res.ok || !res.body) throw new RetryableRenderError(`The render server answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
   let last: Record<string, any> | undefined
   let buffered = ''
-  let beatAt = Date.now()
+  let beatAt = 0
   const decoder = new TextDecoder()
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     buffered += decoder.decode(chunk, { stream: true })
@@ -183,9 +186,10 @@ async function readRenderResult(res: Response, heartbeat: () => Promise<void>): 
       buffered = buffered.slice(newline + 1)
       if (!line) continue
       last = JSON.parse(line)
-      if (last?.type === 'progress' && Date.now() - beatAt > 60_000) {
+      // At most one write every few seconds, however often the server reports.
+      if (last?.type === 'progress' && typeof last.fraction === 'number' && Date.now() - beatAt > PROGRESS_WRITE_MS) {
         beatAt = Date.now()
-        await heartbeat()
+        await onProgress(last.fraction)
       }
     }
   }

@@ -6,16 +6,21 @@
 import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm'
 import { createDb } from '../db/client'
 import { posts, postTargets } from '../db/schema'
+import { movePost, moveTarget } from '../db/posts'
+import { PLATFORMS } from '../domain/post-state'
 import { enqueuePublish } from '../queues/render-consumer'
 import type { PublishJob } from '../queues/messages'
 
 /** A post untouched for this long in a non-final state is stuck. */
 export const STUCK_AFTER_MS = 15 * 60_000
+/** A post still waiting for approval this long after its time is canceled, with the reason. */
+export const APPROVAL_EXPIRES_AFTER_MS = 24 * 60 * 60_000
 const BATCH = 100
 
 export interface SweepResult {
   renders: number
   publishes: number
+  expired: number
 }
 
 export async function sweepStuckPosts(env: Env, now = Date.now()): Promise<SweepResult> {
@@ -59,9 +64,25 @@ export async function sweepStuckPosts(env: Env, now = Date.now()): Promise<Sweep
       stalled.map((t) => ({ body: { postId: t.postId, platform: t.platform, kind: t.status === 'processing' ? 'poll' : 'publish' } satisfies PublishJob })),
     )
   }
-  if (renders.length || overdue.length || stalled.length) {
-    console.log(JSON.stringify({ level: 'info', msg: 'sweeper handed back stuck posts', renders: renders.length, overdue: overdue.length, stalled: stalled.length }))
+  // Waiting for a person is the one wait without a timer: a day after the post's time, it lapses.
+  const unapproved = await db
+    .select({ id: posts.id, scheduledAt: posts.scheduledAt })
+    .from(posts)
+    .where(and(eq(posts.status, 'awaiting_approval'), lt(posts.scheduledAt, new Date(now - APPROVAL_EXPIRES_AFTER_MS).toISOString())))
+    .limit(BATCH)
+    .all()
+  let expired = 0
+  for (const p of unapproved) {
+    const reason = `Not approved within a day of its time (${p.scheduledAt.slice(0, 16).replace('T', ' ')} UTC), so it was not posted.`
+    if (await movePost(db, p.id, 'awaiting_approval', 'canceled', { error: reason }, reason)) {
+      expired++
+      for (const platform of PLATFORMS) await moveTarget(db, p.id, platform, 'pending', 'canceled', {}, 'Post not approved in time')
+    }
   }
-  return { renders: renders.length, publishes: overdue.length + stalled.length }
+
+  if (renders.length || overdue.length || stalled.length || expired) {
+    console.log(JSON.stringify({ level: 'info', msg: 'sweeper handed back stuck posts', renders: renders.length, overdue: overdue.length, stalled: stalled.length, expired }))
+  }
+  return { renders: renders.length, publishes: overdue.length + stalled.length, expired }
 }
 

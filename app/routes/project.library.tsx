@@ -322,6 +322,9 @@ function MediaCard({ item, canEdit, onPreview }: { item: Media; canEdit: boolean
             Preview a style
           </Button>
         )}
+        {item.status === 'processing' && (
+          <p className="text-xs text-slate-400">If our checker is busy, we check again by ourselves every 10 minutes.</p>
+        )}
         {canEdit && (
           <div className="flex flex-wrap gap-2 pt-1">
             {item.status === 'processing' && (

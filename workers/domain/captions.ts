@@ -110,9 +110,6 @@ const PACKS: Record<string, LanguagePack> = {
   },
 }
 
-/** Languages with built-in templates. */
-export const TEMPLATE_LANGUAGES = Object.keys(PACKS)
-
 /** A 32-bit FNV-1a hash: a stable, well-spread choice among templates. */
 function hash(text: string): number {
   let h = 0x811c9dc5

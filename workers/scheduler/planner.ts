@@ -3,9 +3,9 @@
  * repeated alarm creates nothing new), the clip, the texts, the targets, and the render message.
  * Called by the ProjectScheduler; kept apart from the Durable Object so it reads as plain steps.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
-import { media, posts, postTargets, projects } from '../db/schema'
+import { media, posts, projects } from '../db/schema'
 import { d1Batch, recordEvent } from '../db/posts'
 import type { AutopilotConfig } from '../domain/autopilot-config'
 import { TemplateCaptionWriter, type CaptionWriter } from '../domain/captions'
@@ -150,13 +150,4 @@ export async function recordMissed(ctx: PlanContext, slot: Date, now: Date): Pro
     .returning({ id: posts.id })
   if (inserted.length) await recordEvent(ctx.db, id, 'skipped', reason)
   return { postId: id, status: 'skipped', created: inserted.length > 0, reason }
-}
-
-/** Targets of a post still waiting for their publication. */
-export async function pendingTargets(db: Db, postId: string) {
-  return db
-    .select({ platform: postTargets.platform })
-    .from(postTargets)
-    .where(and(eq(postTargets.postId, postId), inArray(postTargets.status, ['pending'])))
-    .all()
 }

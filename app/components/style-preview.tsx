@@ -4,6 +4,7 @@
  * in the browser (ffmpeg.wasm, same recipe as the server) with a progress bar. The engine loads
  * only when Preview is pressed.
  */
+import { buttonClass, inputClass } from './ui'
 import { useEffect, useRef, useState } from 'react'
 import { ASPECTS, OBJECTIVES, STYLES, type Aspect, type Objective, type StyleName } from '../../containers/render/recipe/spec.ts'
 import type { PreviewProgress, PreviewResult } from '../lib/ffmpeg-preview.client'
@@ -98,17 +99,17 @@ export function StylePreview({
             accept="video/mp4,video/quicktime,video/webm,image/jpeg,image/png"
             data-testid="preview-file"
             aria-label={given ? 'Or pick another file' : 'Pick a clip'}
-            className="mt-1 block w-full text-sm"
+            className="mt-1 block w-full text-sm text-slate-300 file:mr-3 file:rounded-lg file:border-0 file:bg-slate-800 file:px-3 file:py-1.5 file:text-slate-100 hover:file:bg-slate-700"
             onChange={(e) => setPicked(e.currentTarget.files?.[0] ?? null)}
           />
         </label>
         <label className="block text-sm">
           <span className="text-slate-300">Hook</span>
-          <input value={hook} maxLength={140} onChange={(e) => setHook(e.currentTarget.value)} className="mt-1 block w-full rounded bg-slate-900 px-2 py-1" />
+          <input value={hook} maxLength={140} onChange={(e) => setHook(e.currentTarget.value)} className={`mt-1 border-slate-700 ${inputClass}`} />
         </label>
         <label className="block text-sm">
           <span className="text-slate-300">Style</span>
-          <select value={style} data-testid="preview-style" onChange={(e) => setStyle(e.currentTarget.value as StyleName)} className="mt-1 block w-full rounded bg-slate-900 px-2 py-1">
+          <select value={style} data-testid="preview-style" onChange={(e) => setStyle(e.currentTarget.value as StyleName)} className={`mt-1 border-slate-700 ${inputClass}`}>
             {STYLES.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -118,7 +119,7 @@ export function StylePreview({
         </label>
         <label className="block text-sm">
           <span className="text-slate-300">Aspect</span>
-          <select value={aspect} onChange={(e) => setAspect(e.currentTarget.value as Aspect)} className="mt-1 block w-full rounded bg-slate-900 px-2 py-1">
+          <select value={aspect} onChange={(e) => setAspect(e.currentTarget.value as Aspect)} className={`mt-1 border-slate-700 ${inputClass}`}>
             {ASPECTS.map((a) => (
               <option key={a} value={a}>
                 {a}
@@ -128,7 +129,7 @@ export function StylePreview({
         </label>
         <label className="block text-sm">
           <span className="text-slate-300">Objective</span>
-          <select value={objective} onChange={(e) => setObjective(e.currentTarget.value as Objective)} className="mt-1 block w-full rounded bg-slate-900 px-2 py-1">
+          <select value={objective} onChange={(e) => setObjective(e.currentTarget.value as Objective)} className={`mt-1 border-slate-700 ${inputClass}`}>
             {OBJECTIVES.map((o) => (
               <option key={o} value={o}>
                 {o}
@@ -137,7 +138,7 @@ export function StylePreview({
           </select>
         </label>
       </div>
-      <button type="button" disabled={!file || busy} onClick={preview} className="rounded bg-indigo-600 px-4 py-2 font-medium disabled:opacity-50">
+      <button type="button" disabled={!file || busy} onClick={preview} className={buttonClass('primary')}>
         {busy ? 'Previewing…' : 'Preview'}
       </button>
       {progress && (
@@ -145,11 +146,11 @@ export function StylePreview({
           <div className="text-sm text-slate-300" data-testid="preview-stage">
             {STAGE_LABEL[progress.stage]}
           </div>
-          <progress max={1} value={fraction} data-testid="preview-progress" className="w-full" aria-label="Preview progress" />
+          <progress max={1} value={fraction} data-testid="preview-progress" className="h-2 w-full appearance-none overflow-hidden rounded-full [&::-webkit-progress-bar]:bg-slate-800 [&::-webkit-progress-value]:bg-violet-500 [&::-moz-progress-bar]:bg-violet-500" aria-label="Preview progress" />
         </div>
       )}
       {error && (
-        <p role="alert" className="text-red-400">
+        <p role="alert" className="text-sm text-rose-400">
           {error}
         </p>
       )}

@@ -5,7 +5,8 @@ function cx(...classes: (string | false | null | undefined)[]) {
   return classes.filter(Boolean).join(' ')
 }
 
-const inputClass =
+/** The look of every text input and select, for controls built outside TextField and SelectField. */
+export const inputClass =
   'block w-full rounded-lg border bg-slate-900/80 px-3 py-2 text-sm text-slate-100 placeholder:text-slate-500 shadow-sm outline-none transition focus:border-violet-400 focus:ring-2 focus:ring-violet-400/30'
 
 interface FieldProps {

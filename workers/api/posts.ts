@@ -107,9 +107,10 @@ async function loadPost(c: Context<AppEnv>, id: string, permission: 'projects.re
   return row
 }
 
-async function fullPost(c: Context<AppEnv>, id: string) {
+/** The post in full; pass `row` when it was just read (a read), leave it out after a write. */
+async function fullPost(c: Context<AppEnv>, id: string, row?: PostRow) {
   const db = c.get('db')
-  const row = (await db.select().from(posts).where(eq(posts.id, id)).get())!
+  row ??= (await db.select().from(posts).where(eq(posts.id, id)).get())!
   const [summary] = await summaries(c, [row])
   const events = await db.select().from(postEvents).where(eq(postEvents.postId, id)).orderBy(asc(postEvents.id)).all()
   let render = null
@@ -263,8 +264,8 @@ export const postsApi = createRouter()
     createRoute({ method: 'get', path: '/posts/{id}', tags, security, summary: 'A post with its targets, render and history', request: { params: postParams }, responses: { 200: json(PostSchema, 'The post'), ...commonErrors } }),
     async (c) => {
       const { id } = c.req.valid('param')
-      await loadPost(c, id, 'projects.read')
-      return c.json(await fullPost(c, id), 200)
+      const row = await loadPost(c, id, 'projects.read')
+      return c.json(await fullPost(c, id, row), 200)
     },
   )
   .openapi(

@@ -8,8 +8,15 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
+import { useTools } from './scripts/tools.mjs'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
+
+// FFmpeg, ffprobe and fonts from the npm packages (or FFMPEG_PATH, FFPROBE_PATH, FONTCONFIG_FILE
+// when set), put in the environment that every test and the render servers they start inherit.
+// A missing one stops the run here with what to do, instead of failing tests one by one.
+const tools = useTools()
+if (tools.problems.length) throw new Error(`The tests cannot run:\n- ${tools.problems.join('\n- ')}`)
 
 // Tests sign their own session tokens with a key made for this run; nothing calls Clerk.
 const { privateKey, publicKey } = generateKeyPairSync('rsa', {
@@ -27,6 +34,8 @@ export default defineConfig({
           include: ['workers/domain/**/*.test.ts', 'containers/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
+          // The render tests make their clips with FFmpeg before they start: on a loaded 2-core machine that takes a while.
+          hookTimeout: 120_000,
         },
       },
       {
@@ -40,6 +49,7 @@ export default defineConfig({
                 LOCAL_AUTH_PUBLIC_KEY: publicKey,
                 CLERK_SECRET_KEY: '',
                 RENDER_URL: inject<string>('renderUrl'),
+                BROKEN_RENDER_URL: inject<string>('brokenRenderUrl'),
                 // Nothing listens here: inside these tests the Worker has no TCP port for the render server
                 // to fetch from, so renders that need storage URLs are tested end to end (e2e/).
                 PUBLIC_URL: 'http://127.0.0.1:9',

@@ -18,7 +18,7 @@ const NETWORK_INPUT = ['-rw_timeout', '30000000', '-protocol_whitelist', 'http,h
 
 function ffmpeg(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.env.FFMPEG_PATH ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-20000)))
     child.on('close', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`ffmpeg failed: ${stderr.slice(-500)}`))))
@@ -49,7 +49,7 @@ const describe = (run: Run) => run.stages.map(([name, s]) => `${name} ${s.toFixe
 const loadBefore0 = loadavg()[0]
 
 const storage = await startStorage()
-const server = await startRenderServer({ ffmpegPath: 'ffmpeg' })
+const server = await startRenderServer()
 const work = await mkdtemp(join(tmpdir(), 'reelpilot-bench-'))
 try {
   console.log(`source: ${SECONDS} s 1920×1080 30 fps H.264/AAC; ${availableParallelism()} cores; one render at a time; best of ${REPEAT}`)

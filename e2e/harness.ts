@@ -302,22 +302,27 @@ export function ensureBuild() {
 /** Flags for headless Chromium in containers and CI: no sandbox, no GPU, no background traffic. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
 
-/** The Chromium to drive: CHROMIUM_PATH, the system one, else `@sparticuz/chromium`'s. Never downloads one. */
+/**
+ * The Chromium to drive: CHROMIUM_PATH when set, else the one inside `@sparticuz/chromium` (an npm
+ * package: it unpacks its bundled build to /tmp/chromium, nothing is downloaded). A system
+ * Chromium is used only when named by CHROMIUM_PATH, so every machine runs the same browser.
+ */
 export async function chromiumExecutable(): Promise<string> {
   const configured = process.env.CHROMIUM_PATH
   if (configured) {
     if (existsSync(configured)) return configured
     throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist`)
   }
-  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
+  let reason = 'not installed'
   try {
     const sparticuz = (await import('@sparticuz/chromium')).default
     const path = await sparticuz.executablePath()
     if (path && existsSync(path)) return path
-  } catch {
-    // Not installed or could not unpack: fall through to the message below.
+    reason = `executablePath() gave ${path}`
+  } catch (error) {
+    reason = (error as Error).message
   }
-  throw new Error('Chromium is missing: apt-get install -y chromium')
+  throw new Error(`Chromium not found: @sparticuz/chromium could not give one (${reason}); run npm install, or set CHROMIUM_PATH`)
 }
 
 /** Launches headless Chromium through playwright-core. Close it in afterAll. */

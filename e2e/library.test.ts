@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { ffmpegPath } from '../scripts/ffmpeg-path.mjs'
+import { ffmpegPath } from '../scripts/tools.mjs'
 import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product

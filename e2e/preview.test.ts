@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { ffmpegPath } from '../scripts/tools.mjs'
 import { launchBrowser, startProduct, type Product } from './harness'
 
 let product: Product
@@ -14,7 +15,7 @@ let dir: string
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'reelpilot-preview-e2e-'))
-  execFileSync('ffmpeg', [
+  execFileSync(ffmpegPath(), [
     '-v', 'error', '-y',
     '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=3',
     '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3',

@@ -9,7 +9,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { createTestHarness } from 'wrangler'
 import { createRenderServer } from '../containers/render/server'
-import { ffmpegPath } from '../scripts/ffmpeg-path.mjs'
+import { ffmpegPath } from '../scripts/tools.mjs'
 import { ensureBuild, ROOT } from './harness'
 
 export interface RunningWorker {

@@ -5,9 +5,16 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { useTools } from './tools.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const only = process.argv.slice(2)
+// The same FFmpeg, ffprobe and fonts as the tests (scripts/tools.mjs), for the benchmarks' native runs.
+const tools = useTools()
+if (tools.problems.length) {
+  console.error(`bench: ${tools.problems.join('; ')}`)
+  process.exit(1)
+}
 const files = readdirSync(join(root, 'bench'))
   .filter((f) => /\.bench\.(ts|mjs)$/.test(f))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))

@@ -9,7 +9,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ffmpegPath } from './ffmpeg-path.mjs'
+import { useTools } from './tools.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const port = Number(process.env.PORT ?? 8787)
@@ -72,10 +72,17 @@ process.on('SIGINT', () => shutdown(0))
 process.on('SIGTERM', () => shutdown(0))
 
 ensureDevVars()
-const ffmpeg = ffmpegPath()
+// FFmpeg, ffprobe and fonts from the npm packages unless FFMPEG_PATH, FFPROBE_PATH or
+// FONTCONFIG_FILE say otherwise; the render server inherits them and says what it found.
+const tools = useTools()
+if (tools.problems.length) {
+  console.error(`start: cannot start the render server:\n- ${tools.problems.join('\n- ')}`)
+  process.exit(1)
+}
+console.log(`start: ffmpeg ${process.env.FFMPEG_PATH}\nstart: ffprobe ${process.env.FFPROBE_PATH}\nstart: fonts through ${process.env.FONTCONFIG_FILE}`)
 run(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo])
 if (!process.env.SKIP_BUILD) run(bin('react-router'), ['build'])
-start('render server', process.execPath, [join(root, 'containers', 'render', 'server.ts')], { PORT: String(renderPort), FFMPEG_PATH: ffmpeg })
+start('render server', process.execPath, [join(root, 'containers', 'render', 'server.ts')], { PORT: String(renderPort) })
 start('worker', bin('wrangler'), [
   'dev',
   '-c', join(root, 'build', 'server', 'wrangler.json'),

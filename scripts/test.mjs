@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ffmpegPath } from './ffmpeg-path.mjs'
+import { useTools } from './tools.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const problems = []
@@ -14,15 +14,12 @@ const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 22 || (major === 22 && minor < 12)) {
   problems.push(`Node ${process.versions.node} runs this; the Cloudflare toolchain needs 22.12+. Run through npm (npm test), which uses the node package from devDependencies.`)
 }
-try {
-  const ffmpeg = ffmpegPath()
-  process.env.FFMPEG_PATH ??= ffmpeg
-} catch (error) {
-  problems.push(error.message)
-}
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-if (!existsSync(chromium) && !existsSync(join(root, 'node_modules', '@sparticuz', 'chromium'))) {
-  problems.push(`Chromium is missing for the end-to-end tests: apt-get install -y chromium (or set CHROMIUM_PATH).`)
+// FFmpeg, ffprobe and the fonts: the npm packages' unless FFMPEG_PATH, FFPROBE_PATH or
+// FONTCONFIG_FILE say otherwise (scripts/tools.mjs).
+const tools = useTools()
+problems.push(...tools.problems)
+if (process.env.CHROMIUM_PATH ? !existsSync(process.env.CHROMIUM_PATH) : !existsSync(join(root, 'node_modules', '@sparticuz', 'chromium'))) {
+  problems.push(`Chromium is missing for the end-to-end tests: @sparticuz/chromium is not installed (run npm install) and CHROMIUM_PATH is ${process.env.CHROMIUM_PATH ?? 'not set'}.`)
 }
 if (!existsSync(join(root, 'public', 'vendor', 'swagger-ui', 'swagger-ui-bundle.js'))) {
   problems.push('public/vendor is empty: run npm install (its postinstall copies the browser assets).')
@@ -31,6 +28,7 @@ if (problems.length) {
   console.error(`npm test cannot run:\n- ${problems.join('\n- ')}`)
   process.exit(1)
 }
+console.log(`npm test: ffmpeg ${process.env.FFMPEG_PATH}\nnpm test: ffprobe ${process.env.FFPROBE_PATH}\nnpm test: fonts through ${process.env.FONTCONFIG_FILE}`)
 
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 const step = (label, cmd, args) => {

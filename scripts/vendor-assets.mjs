@@ -3,6 +3,7 @@
 import { cpSync, mkdirSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { dirname, join } from 'node:path'
+import { FONT_FAMILIES, fontFile, fontPackagePath } from '../containers/render/recipe/fonts.ts'
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..')
 const vendor = join(root, 'public', 'vendor')
@@ -31,41 +32,23 @@ const wasmGz = join(vendor, 'ffmpeg', 'ffmpeg-core.wasm.gz')
 if (existsSync(wasm) && !existsSync(wasmGz)) writeFileSync(wasmGz, gzipSync(readFileSync(wasm), { level: 9 }))
 rmSync(join(vendor, 'ffmpeg', 'ffmpeg-core.wasm'), { force: true })
 
-// Fonts for the browser preview (its libass has no system fonts): the Noto files the render
-// styles use, copied from Debian's fonts-noto-core / fonts-noto-cjk (installed by .ci/run and the
-// Dockerfile). The CJK collections are over the 25 MiB asset cap, so they ship gzipped and the
-// preview inflates them, as it does the ffmpeg.wasm core.
-const fontsRoot = process.env.FONTS_DIR ?? '/usr/share/fonts'
-const fontFiles = [
-  'truetype/noto/NotoSans-Regular.ttf', 'truetype/noto/NotoSans-Bold.ttf',
-  'truetype/noto/NotoSansDisplay-Regular.ttf', 'truetype/noto/NotoSansDisplay-Bold.ttf',
-  'truetype/noto/NotoSerifDisplay-Regular.ttf', 'truetype/noto/NotoSerifDisplay-Bold.ttf',
-  'truetype/noto/NotoSansArabic-Regular.ttf', 'truetype/noto/NotoSansArabic-Bold.ttf',
-  'truetype/noto/NotoKufiArabic-Regular.ttf', 'truetype/noto/NotoKufiArabic-Bold.ttf',
-  'truetype/noto/NotoNaskhArabic-Regular.ttf', 'truetype/noto/NotoNaskhArabic-Bold.ttf',
-  'truetype/noto/NotoSansHebrew-Regular.ttf', 'truetype/noto/NotoSansHebrew-Bold.ttf',
-  'truetype/noto/NotoSerifHebrew-Regular.ttf', 'truetype/noto/NotoSerifHebrew-Bold.ttf',
-  'opentype/noto/NotoSansCJK-Regular.ttc', 'opentype/noto/NotoSansCJK-Bold.ttc',
-  'opentype/noto/NotoSerifCJK-Regular.ttc', 'opentype/noto/NotoSerifCJK-Bold.ttc',
-]
+// Fonts for the browser preview (its libass has no system fonts): the regular and bold file of
+// every family in the recipe's font table (containers/render/recipe/fonts.ts), from the npm
+// packages that ship them, under the file names fontFile() gives. Each is under the 25 MiB a
+// Workers static asset may weigh, so they are served as they are.
 const fontsOut = join(vendor, 'fonts')
+rmSync(fontsOut, { recursive: true, force: true })
 mkdirSync(fontsOut, { recursive: true })
 const missingFonts = []
-for (const file of fontFiles) {
-  const from = join(fontsRoot, file)
-  const name = file.split('/').pop()
-  if (!existsSync(from)) {
-    missingFonts.push(file)
-    continue
-  }
-  if (file.endsWith('.ttc')) {
-    const gz = join(fontsOut, `${name}.gz`)
-    if (!existsSync(gz)) writeFileSync(gz, gzipSync(readFileSync(from), { level: 6 }))
-  } else {
-    cpSync(from, join(fontsOut, name))
+for (const family of FONT_FAMILIES) {
+  for (const bold of [false, true]) {
+    const from = join(root, 'node_modules', fontPackagePath(family, bold))
+    if (existsSync(from)) cpSync(from, join(fontsOut, fontFile(family, bold)))
+    else missingFonts.push(fontPackagePath(family, bold))
   }
 }
 if (missingFonts.length) {
-  console.warn(`vendor-assets: ${missingFonts.length} preview fonts are not installed (apt-get install -y fonts-noto-core fonts-noto-cjk); the preview draws text only in the fonts it has`)
+  console.error(`vendor-assets: ${missingFonts.length} preview fonts are missing (${missingFonts.join(', ')}): run npm install`)
+  process.exitCode = 1
 }
 console.log('vendor-assets: public/vendor is ready')

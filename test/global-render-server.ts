@@ -1,19 +1,32 @@
-/** Starts the real render server (native FFmpeg) for the Workers tests, and gives its URL to Miniflare. */
+/**
+ * Starts the real render server (native FFmpeg) for the Workers tests, and gives its URL to
+ * Miniflare; and a second one whose ffprobe is missing, for the health report's reason.
+ */
 import type { AddressInfo } from 'node:net'
 import type { TestProject } from 'vitest/node'
 import { createRenderServer } from '../containers/render/server'
-import { ffmpegPath } from '../scripts/ffmpeg-path.mjs'
+import { ffmpegPath, ffprobePath } from '../scripts/tools.mjs'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     renderUrl: string
+    /** A render server that cannot run: its ffprobe does not exist. */
+    brokenRenderUrl: string
   }
 }
 
-export default async function setup(project: TestProject) {
-  const server = createRenderServer({ ffmpegPath: ffmpegPath() })
+async function listen(server: ReturnType<typeof createRenderServer>) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  project.provide('renderUrl', `http://127.0.0.1:${port}`)
-  return () => new Promise<void>((resolve) => server.close(() => resolve()))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+export default async function setup(project: TestProject) {
+  const server = createRenderServer({ ffmpegPath: ffmpegPath(), ffprobePath: ffprobePath() })
+  const broken = createRenderServer({ ffmpegPath: ffmpegPath(), ffprobePath: '/nonexistent/ffprobe' })
+  project.provide('renderUrl', await listen(server))
+  project.provide('brokenRenderUrl', await listen(broken))
+  return async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await new Promise<void>((resolve) => broken.close(() => resolve()))
+  }
 }

@@ -12,10 +12,10 @@ import { previewSpec, type PreviewSpecInput } from './preview-spec'
 
 const CORE_JS = '/vendor/ffmpeg/ffmpeg-core.js'
 const CORE_WASM_GZ = '/vendor/ffmpeg/ffmpeg-core.wasm.gz'
-/** Font files served by the app, by their Debian file name (see fontFile in the recipe). */
+/** Font files served by the app (copied from npm packages by scripts/vendor-assets.mjs), by the names fontFile() gives. */
 const FONTS_BASE = '/vendor/fonts/'
 
-/** A font's bytes: served as is, or gzipped when it is over the asset size cap (the CJK collections). */
+/** A font's bytes: served as is, or gzipped (name.gz) for a file over the asset size cap. */
 async function fetchFont(name: string): Promise<Uint8Array | null> {
   const plain = await fetch(FONTS_BASE + name).catch(() => null)
   if (plain?.ok) return new Uint8Array(await plain.arrayBuffer())

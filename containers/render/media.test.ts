@@ -26,7 +26,7 @@ async function thumbTemps() {
 beforeAll(async () => {
   storage = await startStorage()
   temp = await mkdtemp(join(tmpdir(), 'reelpilot-media-test-'))
-  render = await startRenderServer({ ffmpegPath: 'ffmpeg', tempDir: temp })
+  render = await startRenderServer({ tempDir: temp })
   const d = storage.dir
   await makeClip(join(d, 'landscape.mp4'), { seconds: 3, width: 640, height: 360 })
   await makeClip(join(d, 'silent.mp4'), { seconds: 2, width: 320, height: 240, audio: false })

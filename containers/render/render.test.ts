@@ -1,16 +1,20 @@
 // POST /render end to end: real HTTP storage, real FFmpeg, outputs checked with ffprobe,
 // the ebur128 loudness meter and pixels of grabbed frames.
 import { execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { readdir, readFile, writeFile, truncate, stat, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ASPECT_SIZES, fontFamily, fontFile, detectScript, parseRenderSpec, planRender, type Aspect, type StyleName } from './recipe/index.ts'
+import { parseFontSelections } from './health.ts'
+import { ASPECT_SIZES, fontFamily, isFaceOf, detectScript, parseRenderSpec, planRender, type Aspect, type StyleName } from './recipe/index.ts'
 import { RENDER_TEMP_PREFIX, sha256File } from './render-job.ts'
-import { ffmpeg, ffprobeJson, makeClip, startRenderServer, startStorage, type FakeStorage } from './test-support.ts'
+import { FFMPEG, ffmpeg, ffprobeJson, makeClip, startRenderServer, startStorage, type FakeStorage } from './test-support.ts'
 
 const exec = promisify(execFile)
+// fontkit ships no types; only openSync and the face's hasGlyphForCodePoint are used.
+const fontkit = createRequire(import.meta.url)('fontkit')
 let storage: FakeStorage
 let server: Awaited<ReturnType<typeof startRenderServer>>
 let work: string
@@ -48,14 +52,14 @@ async function topBoxes(path: string): Promise<string[]> {
 
 /** Integrated loudness (LUFS) by FFmpeg's EBU R128 meter. */
 async function integratedLoudness(path: string): Promise<number> {
-  const { stderr } = await exec('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-map', '0:a', '-af', 'ebur128', '-f', 'null', '-'])
+  const { stderr } = await exec(FFMPEG, ['-hide_banner', '-nostats', '-i', path, '-map', '0:a', '-af', 'ebur128', '-f', 'null', '-'])
   const summary = stderr.slice(stderr.lastIndexOf('Summary:'))
   return Number(/I:\s+(-?[\d.]+) LUFS/.exec(summary)![1])
 }
 
 /** A grey frame at t, scaled down, as raw bytes. */
 async function frame(path: string, t: number, w = 108, h = 192): Promise<Buffer> {
-  const { stdout } = await exec('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', path, '-frames:v', '1', '-vf', `scale=${w}:${h}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+  const { stdout } = await exec(FFMPEG, ['-v', 'error', '-ss', String(t), '-i', path, '-frames:v', '1', '-vf', `scale=${w}:${h}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
     encoding: 'buffer',
     maxBuffer: 64 * 1024 * 1024,
   })
@@ -75,6 +79,21 @@ function diff(a: Buffer, b: Buffer, w = 108, cols: [number, number] = [0, w]): n
   return sum / count
 }
 
+/** The first and last columns where two grey frames differ clearly, within a band of rows. */
+function textColumns(a: Buffer, b: Buffer, w: number, rows: [number, number]): { first: number; last: number } {
+  let first = w
+  let last = -1
+  for (let y = rows[0]; y < rows[1]; y++) {
+    for (let x = 0; x < w; x++) {
+      if (Math.abs(a[y * w + x] - b[y * w + x]) < 40) continue
+      first = Math.min(first, x)
+      last = Math.max(last, x)
+    }
+  }
+  if (last < 0) throw new Error('no text was drawn in the band')
+  return { first, last }
+}
+
 async function renderTemps() {
   return (await readdir(work)).filter((f) => f.startsWith(RENDER_TEMP_PREFIX))
 }
@@ -85,7 +104,7 @@ beforeAll(async () => {
   storage = await startStorage()
   // The servers' temp root is the test's own folder, so other processes' renders never count.
   work = await mkdtemp(join(tmpdir(), 'reelpilot-render-test-'))
-  server = await startRenderServer({ ffmpegPath: 'ffmpeg', concurrency: 2, tempDir: work })
+  server = await startRenderServer({ concurrency: 2, tempDir: work })
   const d = storage.dir
   await Promise.all([
     makeClip(join(d, 'landscape.mp4'), { seconds: 4, width: 1280, height: 720, volume: 0.5 }),
@@ -172,42 +191,46 @@ describe('scripts', () => {
     { language: 'ko', hook: '아무도 알려주지 않는 세 가지 팁' },
   ]
 
-  async function charset(file: string): Promise<Array<[number, number]>> {
-    const { stdout } = await exec('fc-query', ['--format=%{charset}', `/usr/share/fonts/${file}`])
-    return stdout.trim().split(/\s+/).map((r) => {
-      const [a, b] = r.split('-').map((h) => parseInt(h, 16))
-      return [a, b ?? a] as [number, number]
-    })
+  /** The face a font file holds (a collection's member by PostScript name), read with fontkit. */
+  function openFace(file: string, postscript: string) {
+    const font = fontkit.openSync(file) as any
+    return font.fonts ? font.fonts.find((f: any) => f.postscriptName === postscript) : font
   }
 
   it.each(samples)('draws $language text with a font that has every glyph', async ({ language, hook }) => {
     const spec = parseRenderSpec({ trim: { durationSec: 1 }, aspect: '1:1', style: 'corporate', language, texts: { hook, callToAction: '' } })
-    // Coverage: the font the recipe picks holds every letter of the text.
     const family = fontFamily('corporate', 'display', detectScript(hook), language)
-    const ranges = await charset(fontFile(family, true))
-    const missing = [...hook.normalize('NFC')].filter((ch) => /\p{L}|\p{M}/u.test(ch)).filter((ch) => !ranges.some(([a, b]) => ch.codePointAt(0)! >= a && ch.codePointAt(0)! <= b))
-    expect(missing, `${family} lacks ${missing.join(' ')}`).toEqual([])
-
-    // And libass, drawing it, finds every glyph somewhere (no fallback failure).
     const out = join(work, `${language}.mp4`)
     const subtitles = join(work, `${language}.ass`)
     const plan = planRender(spec, { durationSec: 2, hasAudio: true }, { input: join(storage.dir, 'landscape.mp4'), output: out, subtitles })
     await writeFile(subtitles, plan.ass)
-    const { stderr } = await exec('ffmpeg', ['-v', 'verbose', ...plan.renderArgs()], { maxBuffer: 64 * 1024 * 1024 })
+    const { stderr } = await exec(FFMPEG, ['-v', 'verbose', ...plan.renderArgs()], { maxBuffer: 64 * 1024 * 1024 })
     expect(stderr).not.toMatch(/failed to find any fallback|Error opening font|No glyph/i)
-    expect(stderr).toContain(`fontselect: (${family}, 700, 0)`)
+    // libass picked the recipe's family itself in bold (not a fallback), and that face holds
+    // every letter of the text.
+    const pick = parseFontSelections(stderr).get(`${family}|bold`)
+    expect(pick, `fontselect for ${family}`).toBeDefined()
+    expect(isFaceOf(family, true, pick!.postscript), `${family} got ${pick!.postscript}`).toBe(true)
+    const face = openFace(pick!.file, pick!.postscript)
+    const missing = [...hook.normalize('NFC')].filter((ch) => /\p{L}|\p{M}/u.test(ch)).filter((ch) => !face.hasGlyphForCodePoint(ch.codePointAt(0)!))
+    expect(missing, `${family} lacks ${missing.join(' ')}`).toEqual([])
 
     // Right-to-left languages put the corporate hook on the right, the others on the left.
     const plainSpec = parseRenderSpec({ trim: { durationSec: 1 }, aspect: '1:1', style: 'corporate', language, texts: { callToAction: '' } })
     const plainOut = join(work, `${language}-plain.mp4`)
     const plainPlan = planRender(plainSpec, { durationSec: 2, hasAudio: true }, { input: join(storage.dir, 'landscape.mp4'), output: plainOut, subtitles: `${subtitles}.plain` })
     await writeFile(`${subtitles}.plain`, plainPlan.ass)
-    await exec('ffmpeg', ['-v', 'error', ...plainPlan.renderArgs()])
+    await exec(FFMPEG, ['-v', 'error', ...plainPlan.renderArgs()])
+    // Measured on the hook's band: the columns where the text changed the frame. Its edge on the
+    // language's starting side sits at the margin; the other edge is wherever the line ends
+    // (a font's width decides where a line wraps, so the npm and Debian faces differ there).
     const [withText, without] = await Promise.all([frame(out, 0.6, 108, 108), frame(plainOut, 0.6, 108, 108)])
-    const left = diff(withText, without, 108, [0, 40])
-    const right = diff(withText, without, 108, [68, 108])
-    if (language === 'ar' || language === 'he') expect(right).toBeGreaterThan(left)
-    else expect(left).toBeGreaterThan(right)
+    const { first, last } = textColumns(withText, without, 108, [8, 40])
+    const fromLeft = first
+    const fromRight = 107 - last
+    if (language === 'ar' || language === 'he') expect(fromRight, `text spans columns ${first}-${last}`).toBeLessThan(fromLeft)
+    else expect(fromLeft, `text spans columns ${first}-${last}`).toBeLessThan(fromRight)
+    expect(Math.min(fromLeft, fromRight)).toBeLessThanOrEqual(8)
   })
 })
 
@@ -318,7 +341,7 @@ describe('running renders', () => {
   })
 
   it('stops a render that outlives its timeout, with a clear error', async () => {
-    const quick = await startRenderServer({ ffmpegPath: 'ffmpeg', renderTimeoutMs: 1, tempDir: work })
+    const quick = await startRenderServer({ renderTimeoutMs: 1, tempDir: work })
     try {
       const before = await renderTemps()
       const { body } = await render(job('landscape.mp4', { trim: { durationSec: 3 } }).body, quick.base)
@@ -331,7 +354,7 @@ describe('running renders', () => {
   })
 
   it('queues renders beyond its slots and runs them all', async () => {
-    const single = await startRenderServer({ ffmpegPath: 'ffmpeg', concurrency: 1 })
+    const single = await startRenderServer({ concurrency: 1 })
     try {
       const spec = { trim: { durationSec: 1 }, aspect: '1:1' }
       const [a, b] = await Promise.all([render(job('silent.mp4', spec).body, single.base), render(job('silent.mp4', spec).body, single.base)])

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import { BadRequestError, SpecRefusedError } from './errors.ts'
+import { checkTools, type ToolsReport } from './health.ts'
 import { errorAnswer, readJson, sendJson } from './http.ts'
 import { probe, thumbnail, type Tools } from './media.ts'
 import { ffprobeBeside, runProcess } from './process.ts'
@@ -23,7 +24,7 @@ export interface RenderServerOptions {
   concurrency?: number
   /** A render (queue wait excluded) is killed after this long. Default 20 minutes. */
   renderTimeoutMs?: number
-  /** Extra fonts for libass; fontconfig's system fonts are always available. */
+  /** Extra fonts for libass, besides those fontconfig finds (FONTCONFIG_FILE, else the system's). */
   fontsDir?: string
   /** Where temp folders go (default the OS temp folder); tests give each server its own. */
   tempDir?: string
@@ -50,20 +51,31 @@ const renderBody = z.object({
 export function createRenderServer(options: RenderServerOptions = {}) {
   const ffmpeg = options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg'
   const tools: Tools = { ffmpeg, ffprobe: options.ffprobePath ?? process.env.FFPROBE_PATH ?? ffprobeBeside(ffmpeg), tempDir: options.tempDir ?? process.env.TEMP_DIR }
-  let ffmpegVersion: string | undefined
   const slots = new RenderSlots(options.concurrency ?? availableParallelism())
   const renderTimeoutMs = options.renderTimeoutMs ?? 20 * 60_000
   const fontsDir = options.fontsDir ?? process.env.FONTS_DIR
+  // Health: checked once now; a failed check is tried again, at most every 30 s, when asked.
+  let report: Promise<ToolsReport> = checkTools(tools, { fontsDir })
+  let reportAt = Date.now()
+  const toolsReport = async () => {
+    const current = await report
+    if (!current.ok && Date.now() - reportAt > 30_000) {
+      reportAt = Date.now()
+      report = checkTools(tools, { fontsDir })
+      return report
+    }
+    return current
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse, signal: AbortSignal) {
     const url = new URL(req.url ?? '/', 'http://render')
     const key = `${req.method} ${url.pathname}`
     switch (key) {
       case 'GET /health': {
-        const result = await runProcess(ffmpeg, ['-hide_banner', '-version']).catch((error: Error) => ({ code: -1, stdout: '', stderr: error.message }))
-        if (result.code !== 0) return sendJson(res, 503, { status: 'degraded', error: `ffmpeg is not runnable: ${result.stderr.trim()}` })
-        ffmpegVersion ??= result.stdout.split('\n')[0]
-        return sendJson(res, 200, { status: 'ok', ffmpeg: ffmpegVersion, slots: slots.slots, active: slots.active, queued: slots.queued })
+        const { ok, problems, ffmpeg, ffprobe, fontconfig, checkedAt } = await toolsReport()
+        const tools = { ffmpeg: ffmpeg.version ?? null, ffprobe: ffprobe.version ?? null, fontconfig, checkedAt }
+        if (!ok) return sendJson(res, 503, { status: 'degraded', error: problems.join('; '), problems, ...tools })
+        return sendJson(res, 200, { status: 'ok', ...tools, slots: slots.slots, active: slots.active, queued: slots.queued })
       }
       case 'POST /probe': {
         const body = await readJson(req, probeBody)
@@ -143,7 +155,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
     }
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     // A client that goes away aborts its work: FFmpeg is killed and temp files removed.
     const controller = new AbortController()
     res.on('close', () => {
@@ -156,9 +168,27 @@ export function createRenderServer(options: RenderServerOptions = {}) {
       sendJson(res, status, body)
     })
   })
+  return Object.assign(server, { toolsReport })
+}
+
+/** The tools a report found, in a few lines for a terminal. */
+export function describeTools(report: ToolsReport): string {
+  const families = Object.keys(report.fonts)
+  return [
+    `ffmpeg: ${report.ffmpeg.path} (${report.ffmpeg.version ?? 'not runnable'})`,
+    `ffprobe: ${report.ffprobe.path} (${report.ffprobe.version ?? 'not runnable'})`,
+    `fonts: ${families.length} families through ${report.fontconfig}${families.length ? `, e.g. ${report.fonts[families[0]].regular}` : ''}`,
+    ...report.problems.map((p) => `problem: ${p}`),
+  ].join('\n')
 }
 
 if (import.meta.main) {
   const port = Number(process.env.PORT ?? 8080)
-  createRenderServer().listen(port, () => console.log(`render server listening on :${port}`))
+  const server = createRenderServer()
+  server.listen(port, () => console.log(`render server listening on :${port}`))
+  server.toolsReport().then((report) => {
+    const text = describeTools(report).replace(/^/gm, 'render server: ')
+    if (report.ok) console.log(text)
+    else console.error(`${text}\nrender server: unhealthy until these are fixed`)
+  })
 }

@@ -16,6 +16,10 @@ import { createRenderServer, type RenderServerOptions } from './server.ts'
 
 const exec = promisify(execFile)
 
+/** The ffmpeg and ffprobe the tests run: vitest's config resolves them (scripts/tools.mjs). */
+export const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg'
+export const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe'
+
 export interface Upload {
   path: string
   contentType: string | undefined
@@ -136,12 +140,12 @@ async function listen(server: Server): Promise<string> {
 
 /** Runs ffmpeg with arguments (quiet, overwrite), failing loudly. */
 export async function ffmpeg(args: string[]) {
-  await exec('ffmpeg', ['-v', 'error', '-nostdin', '-y', ...args], { maxBuffer: 16 * 1024 * 1024 })
+  await exec(FFMPEG, ['-v', 'error', '-nostdin', '-y', ...args], { maxBuffer: 16 * 1024 * 1024 })
 }
 
 /** Runs ffprobe and answers its JSON. */
 export async function ffprobeJson(path: string, extra: string[] = ['-show_format', '-show_streams']) {
-  const { stdout } = await exec('ffprobe', ['-v', 'error', '-print_format', 'json', ...extra, path], { maxBuffer: 64 * 1024 * 1024 })
+  const { stdout } = await exec(FFPROBE, ['-v', 'error', '-print_format', 'json', ...extra, path], { maxBuffer: 64 * 1024 * 1024 })
   return JSON.parse(stdout)
 }
 

@@ -24,6 +24,16 @@ describe('GET /api/health', () => {
     expect(body.errors.renderer).toBeTruthy()
   })
 
+  it("passes on the render server's reason when its tools are missing (here, ffprobe)", async () => {
+    const { healthApi } = await import('./health')
+    const res = await healthApi.request('/health', {}, { ...env, RENDER_URL: env.BROKEN_RENDER_URL })
+    expect(res.status).toBe(503)
+    const body = (await res.json()) as any
+    expect(body.status).toBe('degraded')
+    expect(body.services).toMatchObject({ database: 'healthy', storage: 'healthy', queues: 'healthy', renderer: 'unhealthy' })
+    expect(body.errors.renderer).toBe('render server answered 503: ffprobe not found: /nonexistent/ffprobe')
+  })
+
   it('reports the renderer unhealthy, not a 500, when renders go to containers that cannot start here', async () => {
     const { healthApi } = await import('./health')
     // No RENDER_URL: the production path, the RenderContainer. Without Docker it cannot start.

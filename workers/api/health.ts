@@ -40,7 +40,11 @@ export const healthApi = createRouter().openapi(
       probe(async () => Promise.all([env.RENDER_JOBS.metrics(), env.PUBLISH_JOBS.metrics()])),
       probe(async () => {
         const res = await rendererFor(env).fetch('/health', { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
-        if (!res.ok) throw new Error(`render server answered ${res.status}`)
+        if (!res.ok) {
+          // The render server says why (e.g. "ffprobe not found: /path"): pass its reason on.
+          const reason = await res.json<{ error?: unknown }>().then((b) => (typeof b.error === 'string' ? b.error : ''), () => '')
+          throw new Error(`render server answered ${res.status}${reason ? `: ${reason}` : ''}`)
+        }
       }),
     ])
     const errors = Object.fromEntries(Object.entries({ database, storage, queues, renderer }).filter(([, e]) => e !== undefined)) as Record<string, string>

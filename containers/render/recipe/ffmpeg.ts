@@ -82,7 +82,10 @@ export interface RenderPlan {
   coverArgs: (cover: string) => string[]
 }
 
-const TARGET = 'I=-14:TP=-1.5:LRA=11'
+const TARGET_I = -14
+const TARGET_TP = -1.5
+const TARGET_LRA = 11
+const TARGET = `I=${TARGET_I}:TP=${TARGET_TP}:LRA=${TARGET_LRA}`
 const FPS = 30
 
 const even = (n: number) => Math.max(2, 2 * Math.round(n / 2))
@@ -131,7 +134,8 @@ export function planRender(spec: RenderSpec, source: SourceInfo, files: RecipeFi
         // the size, which looks the same and costs a fraction.
         `[0:v]fps=${FPS},split=2[bgsrc][fgsrc];` +
         `[bgsrc]scale=${even(W / 8)}:${even(H / 8)}:force_original_aspect_ratio=increase,crop=${even(W / 8)}:${even(H / 8)},gblur=sigma=4,scale=${W}:${H},eq=brightness=-0.06[bg];` +
-        `[fgsrc]scale=${W}:${H}:force_original_aspect_ratio=decrease:force_divisible_by=2[fg];` +
+        // Even sizes by a second scale: force_divisible_by is newer than the npm FFmpeg (2018).
+        `[fgsrc]scale=${W}:${H}:force_original_aspect_ratio=decrease,scale=trunc(iw/2)*2:trunc(ih/2)*2[fg];` +
         `[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2,setsar=1[framed]`
   v.push(framing)
   let last = 'framed'
@@ -151,11 +155,18 @@ export function planRender(spec: RenderSpec, source: SourceInfo, files: RecipeFi
     const base = 'aresample=48000,aformat=channel_layouts=stereo'
     let norm = `loudnorm=${TARGET}`
     if (quality.twoPassLoudness && measure) {
+      const gain = linearGain(measure)
       // Near-silent sources are left alone: lifting them to -14 LUFS would only amplify hiss.
       if (!(Number(measure.input_i) > -60)) norm = 'anull'
+      // A plain gain when it reaches the target without passing the peak limit: what loudnorm's
+      // linear mode does, written out because the npm FFmpeg's (2018) loudnorm leaves inputs
+      // shorter than 3 s untouched.
+      else if (gain !== null) norm = `volume=${gain.toFixed(2)}dB`
       else
         norm =
-          `loudnorm=${TARGET}:measured_I=${measure.input_i}:measured_TP=${measure.input_tp}` +
+          // Otherwise loudnorm's dynamic mode, on at least 3 s (the padding is silence, which the
+          // loudness gate ignores, and -t cuts it off again): the 2018 loudnorm needs its whole window.
+          `apad=whole_len=${48000 * 3},loudnorm=${TARGET}:measured_I=${measure.input_i}:measured_TP=${measure.input_tp}` +
           `:measured_LRA=${measure.input_lra}:measured_thresh=${measure.input_thresh}:offset=${measure.target_offset}:linear=true`
     }
     // loudnorm works at 192 kHz internally; bring it back to 48 kHz stereo for AAC.
@@ -191,6 +202,19 @@ export function planRender(spec: RenderSpec, source: SourceInfo, files: RecipeFi
   ]
 
   return { width: W, height: H, durationSec, ass, loudnessArgs, renderArgs, coverAtSec, coverArgs }
+}
+
+/**
+ * The gain (dB) that brings a measured source to -14 LUFS with its true peak at or under -1.5 dBTP
+ * and its loudness range within 11 LU, or null when no plain gain can (then loudnorm compresses).
+ */
+export function linearGain(measure: LoudnessMeasure): number | null {
+  const i = Number(measure.input_i)
+  const tp = Number(measure.input_tp)
+  const lra = Number(measure.input_lra)
+  if (![i, tp, lra].every(Number.isFinite)) return null
+  const gain = TARGET_I - i
+  return tp + gain <= TARGET_TP && lra <= TARGET_LRA ? gain : null
 }
 
 /** Reads loudnorm's JSON report from the first pass's stderr; null when it is missing. */

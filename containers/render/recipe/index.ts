@@ -4,6 +4,7 @@
  */
 export * from './spec.ts'
 export * from './text.ts'
+export * from './fonts.ts'
 export * from './styles.ts'
 export * from './platforms.ts'
 export * from './ffmpeg.ts'

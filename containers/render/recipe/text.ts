@@ -50,8 +50,8 @@ function cjkRegion(language: string): 'JP' | 'KR' | 'SC' | 'TC' {
 /** The two typefaces of a style: `display` for the hook and call to action, `text` for captions. */
 export type FontRole = 'display' | 'text'
 
-// Every family here is an open-licence Noto font from Debian's fonts-noto-core and
-// fonts-noto-cjk (installed by the Dockerfile and CI). Each style keeps its own look in
+// Every family here is an open-licence Noto font listed in fonts.ts (npm packages locally,
+// Debian's fonts-noto-core and fonts-noto-cjk in the image). Each style keeps its own look in
 // every script: minimal is a plain sans, neon a display sans, corporate a serif headline.
 const FAMILIES: Record<StyleName, Record<Exclude<Script, 'cjk'>, Record<FontRole, string>>> = {
   minimal: {
@@ -76,35 +76,9 @@ const FAMILIES: Record<StyleName, Record<Exclude<Script, 'cjk'>, Record<FontRole
 export function fontFamily(style: StyleName, role: FontRole, script: Script, language: string): string {
   if (script === 'cjk') {
     const region = cjkRegion(language)
-    return style === 'corporate' && role === 'display' ? `Noto Serif CJK ${region}` : `Noto Sans CJK ${region}`
+    return style === 'corporate' && role === 'display' ? `Noto Serif ${region}` : `Noto Sans ${region}`
   }
   return FAMILIES[style][script][role]
-}
-
-// Font files behind each family (Debian paths relative to /usr/share/fonts), used by the
-// browser preview to load only what a render needs, and by tests to check glyph coverage.
-const FILES: Record<string, { regular: string; bold: string }> = {
-  'Noto Sans': { regular: 'truetype/noto/NotoSans-Regular.ttf', bold: 'truetype/noto/NotoSans-Bold.ttf' },
-  'Noto Sans Display': { regular: 'truetype/noto/NotoSansDisplay-Regular.ttf', bold: 'truetype/noto/NotoSansDisplay-Bold.ttf' },
-  'Noto Serif Display': { regular: 'truetype/noto/NotoSerifDisplay-Regular.ttf', bold: 'truetype/noto/NotoSerifDisplay-Bold.ttf' },
-  'Noto Sans Arabic': { regular: 'truetype/noto/NotoSansArabic-Regular.ttf', bold: 'truetype/noto/NotoSansArabic-Bold.ttf' },
-  'Noto Kufi Arabic': { regular: 'truetype/noto/NotoKufiArabic-Regular.ttf', bold: 'truetype/noto/NotoKufiArabic-Bold.ttf' },
-  'Noto Naskh Arabic': { regular: 'truetype/noto/NotoNaskhArabic-Regular.ttf', bold: 'truetype/noto/NotoNaskhArabic-Bold.ttf' },
-  'Noto Sans Hebrew': { regular: 'truetype/noto/NotoSansHebrew-Regular.ttf', bold: 'truetype/noto/NotoSansHebrew-Bold.ttf' },
-  'Noto Serif Hebrew': { regular: 'truetype/noto/NotoSerifHebrew-Regular.ttf', bold: 'truetype/noto/NotoSerifHebrew-Bold.ttf' },
-}
-const CJK_FILES = {
-  sans: { regular: 'opentype/noto/NotoSansCJK-Regular.ttc', bold: 'opentype/noto/NotoSansCJK-Bold.ttc' },
-  serif: { regular: 'opentype/noto/NotoSerifCJK-Regular.ttc', bold: 'opentype/noto/NotoSerifCJK-Bold.ttc' },
-}
-
-/** The font file (relative to a fonts root such as /usr/share/fonts) of a family and weight. */
-export function fontFile(family: string, bold: boolean): string {
-  if (family.startsWith('Noto Sans CJK')) return CJK_FILES.sans[bold ? 'bold' : 'regular']
-  if (family.startsWith('Noto Serif CJK')) return CJK_FILES.serif[bold ? 'bold' : 'regular']
-  const entry = FILES[family]
-  if (!entry) throw new Error(`No font file is known for ${family}`)
-  return entry[bold ? 'bold' : 'regular']
 }
 
 // Short, plain calls to action per objective. Languages missing here fall back to English;

@@ -6,6 +6,7 @@ interface __BaseEnv_Env {
 	DB: D1Database;
 	RENDER_JOBS: Queue;
 	PUBLISH_JOBS: Queue;
+	METRICS_JOBS: Queue;
 	API_RATE_LIMITER: RateLimit;
 	TIKTOK_INIT_LIMITER: RateLimit;
 	TIKTOK_STATUS_LIMITER: RateLimit;

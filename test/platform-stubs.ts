@@ -2,7 +2,7 @@
 import { env, SELF } from 'cloudflare:test'
 import { r2VideoSource } from '../workers/platforms/media'
 import type { Platform, PublishContext, PublishInput } from '../workers/platforms/types'
-import { call, unique } from './helpers'
+import { call, ownerWithProject, readyClip, unique } from './helpers'
 
 const base = () => env.PLATFORM_API_BASE as string
 
@@ -70,3 +70,28 @@ export async function connectViaOAuth(token: string, projectId: string, platform
   const callback = await SELF.fetch(consent.headers.get('location')!, { redirect: 'manual' })
   return { started, authorize, callback }
 }
+
+/** A post rendered and due now, with targets on `platforms`, connected first by `connect`. */
+export async function duePost(platforms: string[], connect: (token: string, projectId: string) => Promise<unknown>) {
+  const { token, project } = await ownerWithProject('publisher', [])
+  await connect(token, project.id)
+  const clip = await readyClip(project.workspaceId, project.id)
+  const created = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, platforms, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() } })
+  if (created.status !== 201) throw new Error(created.text)
+  const postId = created.json.id as string
+  const renderKey = `renders/${project.id}/${postId}/video.mp4`
+  await env.MEDIA.put(renderKey, crypto.getRandomValues(new Uint8Array(60 * 1024)))
+  await env.DB.prepare(
+    `update posts set status = 'scheduled', scheduled_at = ?, render_key = ?, render_size = ?, hook = 'Knife skills in 30 seconds', caption = 'The three cuts every cook needs.', hashtags = '["cooking"]' where id = ?`,
+  )
+    .bind(new Date().toISOString(), renderKey, 60 * 1024, postId)
+    .run()
+  return { token, project, postId }
+}
+
+/** Seeds published items with metrics on a stub account (analytics); answers their ids. */
+export const seedItems = async (accountId: string, count: number, metrics?: Record<string, number>): Promise<string[]> =>
+  (await control('POST', `/accounts/${encodeURIComponent(accountId)}/items`, { count, metrics })).ids
+
+/** Changes a stub item's metrics (`null` removes one). */
+export const setItemMetrics = (remoteId: string, metrics: Record<string, number | null>) => control('POST', `/items/${encodeURIComponent(remoteId)}`, { metrics })

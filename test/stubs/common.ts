@@ -39,7 +39,61 @@ export interface Account {
   processingPolls: number
   /** Instagram: posts already used in the rolling 24 h. */
   quotaUsage: number
+  /** The scopes the account granted (YouTube: whether the Analytics API answers). */
+  scopes: string[]
 }
+
+/** The scopes an account grants unless a test says otherwise: everything Reelpilot asks for. */
+export const DEFAULT_SCOPES: Record<StubPlatform, string[]> = {
+  youtube: ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/yt-analytics.readonly'],
+  tiktok: ['user.info.basic', 'video.publish', 'video.list'],
+  instagram: ['instagram_basic', 'instagram_content_publish', 'instagram_manage_insights', 'pages_read_engagement', 'pages_show_list'],
+}
+
+/**
+ * A published item's numbers, in neutral names; each platform's metrics endpoint answers them
+ * under its own field names. A metric left undefined is one the platform does not report
+ * (hidden likes, not enough viewers): the endpoint leaves it out.
+ */
+export interface ItemMetrics {
+  views?: number
+  likes?: number
+  comments?: number
+  shares?: number
+  saves?: number
+  reach?: number
+  watchMinutes?: number
+  avgViewDuration?: number
+  avgViewPercentage?: number
+  subscribersGained?: number
+  avgWatchTimeMs?: number
+}
+
+/** Something published on a platform (a video, a Reel), with its metrics. */
+export interface Item {
+  id: string
+  account: Account
+  metrics: ItemMetrics
+}
+
+const items = new Map<string, Item>()
+
+/** Numbers every new item starts with, derived from its id (repeatable). */
+function seededMetrics(id: string): ItemMetrics {
+  let h = 0
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0
+  const views = 100 + (h % 5000)
+  return { views, likes: Math.round(views * 0.05), comments: Math.round(views * 0.004), shares: Math.round(views * 0.006), saves: Math.round(views * 0.008), reach: Math.round(views * 0.8), watchMinutes: Math.round(views * 0.3), avgViewDuration: 18, avgViewPercentage: 61.5, subscribersGained: Math.round(views * 0.002), avgWatchTimeMs: 17500 }
+}
+
+/** Records a published item (the publishing stubs call it; tests seed items through /_control). */
+export function registerItem(account: Account, id: string, metrics?: ItemMetrics): Item {
+  const item: Item = { id, account, metrics: metrics ?? seededMetrics(id) }
+  items.set(id, item)
+  return item
+}
+
+export const itemOf = (id: string) => items.get(id)
 
 const accounts = new Map<string, Account>()
 const byAccessToken = new Map<string, Account>()
@@ -64,6 +118,7 @@ export function createAccount(platform: StubPlatform, options: Partial<Pick<Acco
     counters: {},
     processingPolls: options.processingPolls ?? 1,
     quotaUsage: options.quotaUsage ?? 0,
+    scopes: [...DEFAULT_SCOPES[platform]],
   }
   accounts.set(id, account)
   byRefreshToken.set(account.refreshToken, account)

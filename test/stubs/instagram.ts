@@ -18,6 +18,7 @@ import {
   issueCode,
   readBody,
   redeemCode,
+  registerItem,
   sendJson,
   takeFault,
   type Account,
@@ -159,6 +160,7 @@ export async function instagramStub(r: StubRequest): Promise<boolean> {
     const m: Media = { id: graphId(), account, caption: container.caption, permalink: '', timestamp: new Date().toISOString() }
     m.permalink = `https://www.instagram.com/reel/${Buffer.from(m.id).toString('base64url').slice(0, 11)}/`
     media.set(m.id, m)
+    registerItem(account, m.id)
     container.status = 'PUBLISHED'
     container.mediaId = m.id
     account.quotaUsage++

@@ -5,19 +5,50 @@
  * - `POST /_control/accounts/:id/faults {op, kind, times?, ms?}` queues a fault
  * - `POST /_control/accounts/:id {expireTokens?, revokeRefreshToken?, omitRefreshTokenOnCode?, processingPolls?, quotaUsage?}`
  * - `GET /_control/accounts/:id` → counters, the refresh token, and what was published
+ * - `POST /_control/accounts/:id/items {count, metrics?}` → `{ids}`: published items with metrics (analytics)
+ * - `POST /_control/items/:remoteId {metrics}` changes an item's metrics (`null` removes one)
+ * - `POST /_control/accounts/:id {scopes}` sets the scopes the account granted
  */
 import { createServer, type Server } from 'node:http'
-import { createAccount, expireAccessTokens, getAccount, issueAccessToken, readBody, sendJson, type StubPlatform } from './common'
+import { randomBytes } from 'node:crypto'
+import { createAccount, expireAccessTokens, getAccount, issueAccessToken, itemOf, readBody, registerItem, sendJson, type StubPlatform, type StubRequest } from './common'
+import { instagramMetricsStub, tiktokMetricsStub, youtubeMetricsStub } from './metrics'
 import { instagramMediaOf, instagramStub } from './instagram'
 import { tiktokStub, tiktokUploadsOf } from './tiktok'
 import { youtubeStub, youtubeVideosOf } from './youtube'
 
-const handlers = { youtube: youtubeStub, tiktok: tiktokStub, instagram: instagramStub }
+const handlers: Record<StubPlatform, (r: StubRequest) => Promise<boolean>> = {
+  youtube: async (r) => (await youtubeMetricsStub(r)) || youtubeStub(r),
+  tiktok: async (r) => (await tiktokMetricsStub(r)) || tiktokStub(r),
+  instagram: async (r) => (await instagramMetricsStub(r)) || instagramStub(r),
+}
+
+/** A platform-shaped id for a seeded item. */
+function itemId(platform: StubPlatform): string {
+  if (platform === 'youtube') return randomBytes(8).toString('base64url').slice(0, 11)
+  if (platform === 'tiktok') return String(7300000000000000000n + BigInt(Math.floor(Math.random() * 1e15)))
+  return String(17900000000000000 + Math.floor(Math.random() * 1e15))
+}
 
 async function control(method: string, path: string, body: any) {
   if (method === 'POST' && path === '/_control/accounts') {
     const account = createAccount(body.platform as StubPlatform, body)
     return { status: 201, body: { accountId: account.id, accessToken: issueAccessToken(account), refreshToken: account.refreshToken, name: account.name, avatarUrl: account.avatarUrl } }
+  }
+  const itemMatch = /^\/_control\/items\/([^/]+)$/.exec(path)
+  if (method === 'POST' && itemMatch) {
+    const item = itemOf(decodeURIComponent(itemMatch[1]))
+    if (!item) return { status: 404, body: { error: 'no such item' } }
+    // null removes a metric (the platform stops reporting it).
+    for (const [k, v] of Object.entries(body.metrics ?? {})) (item.metrics as any)[k] = v === null ? undefined : v
+    return { status: 200, body: { id: item.id, metrics: item.metrics } }
+  }
+  const seed = /^\/_control\/accounts\/([^/]+)\/items$/.exec(path)
+  if (method === 'POST' && seed) {
+    const owner = getAccount(decodeURIComponent(seed[1]))
+    if (!owner) return { status: 404, body: { error: 'no such account' } }
+    const ids = Array.from({ length: Number(body.count ?? 1) }, () => registerItem(owner, itemId(owner.platform), body.metrics ? { ...body.metrics } : undefined).id)
+    return { status: 201, body: { ids } }
   }
   const match = /^\/_control\/accounts\/([^/]+)(\/faults)?$/.exec(path)
   const account = match && getAccount(decodeURIComponent(match[1]))
@@ -32,6 +63,7 @@ async function control(method: string, path: string, body: any) {
     if (body.omitRefreshTokenOnCode !== undefined) account.omitRefreshTokenOnCode = body.omitRefreshTokenOnCode
     if (body.processingPolls !== undefined) account.processingPolls = body.processingPolls
     if (body.quotaUsage !== undefined) account.quotaUsage = body.quotaUsage
+    if (Array.isArray(body.scopes)) account.scopes = body.scopes
     if (body.newAccessToken) return { status: 200, body: { accessToken: issueAccessToken(account) } }
     return { status: 204, body: undefined }
   }

@@ -20,6 +20,7 @@ import {
   origin,
   readBody,
   redeemCode,
+  registerItem,
   rotateRefreshToken,
   sendJson,
   takeFault,
@@ -225,6 +226,7 @@ export async function tiktokStub(r: StubRequest): Promise<boolean> {
     if (!upload.postId) {
       upload.postId = String(7300000000000000000n + BigInt(Math.floor(Math.random() * 1e12)))
       posts.push({ id: upload.postId, account, title: upload.title, publishId: upload.publishId })
+      registerItem(account, upload.postId)
       count(account, 'published')
     }
     return sendJson(res, 200, ok({ status: 'PUBLISH_COMPLETE', publicaly_available_post_id: [Number(upload.postId)], uploaded_bytes: upload.received })), true

@@ -17,9 +17,11 @@ import {
   hang,
   issueAccessToken,
   issueCode,
+  itemOf,
   origin,
   readBody,
   redeemCode,
+  registerItem,
   sendJson,
   takeFault,
   type Account,
@@ -73,6 +75,7 @@ function createVideo(account: Account, resource: any, size: number): Video {
     size,
   }
   videos.set(id, video)
+  registerItem(account, id)
   count(account, 'videosCreated')
   return video
 }
@@ -139,7 +142,7 @@ export async function youtubeStub(r: StubRequest): Promise<boolean> {
       const result = redeemCode(params.get('code') ?? '', params.get('redirect_uri') ?? '', decodeURIComponent(clientId), params.get('code_verifier') ?? undefined)
       if (typeof result === 'string') return sendJson(res, 400, { error: 'invalid_grant', error_description: result }), true
       count(result, 'tokenCalls')
-      const body: Record<string, unknown> = { access_token: issueAccessToken(result), expires_in: 3599, scope: params.get('scope') ?? 'https://www.googleapis.com/auth/youtube.upload', token_type: 'Bearer' }
+      const body: Record<string, unknown> = { access_token: issueAccessToken(result), expires_in: 3599, scope: result.scopes.join(' '), token_type: 'Bearer' }
       if (!result.omitRefreshTokenOnCode) body.refresh_token = result.refreshToken
       result.omitRefreshTokenOnCode = true
       return sendJson(res, 200, body), true
@@ -152,7 +155,7 @@ export async function youtubeStub(r: StubRequest): Promise<boolean> {
       if (fault?.kind === 'http500') return sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'try again' }), true
       if (!account || account.refreshRevoked) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }), true
       // Google answers a refresh without a new refresh token.
-      return sendJson(res, 200, { access_token: issueAccessToken(account), expires_in: 3599, scope: 'https://www.googleapis.com/auth/youtube.upload', token_type: 'Bearer' }), true
+      return sendJson(res, 200, { access_token: issueAccessToken(account), expires_in: 3599, scope: account.scopes.join(' '), token_type: 'Bearer' }), true
     }
     return sendJson(res, 400, { error: 'unsupported_grant_type' }), true
   }
@@ -285,9 +288,35 @@ export async function youtubeStub(r: StubRequest): Promise<boolean> {
   if (method === 'GET' && path === '/youtube/v3/videos') {
     const account = authed(r)
     if (!account) return true
-    const ids = url.searchParams.getAll('id').flatMap((s) => s.split(','))
-    const items = ids.map((id) => videos.get(id)).filter((v): v is Video => !!v).map((v) => (v.account === account ? resource(v) : { kind: 'youtube#video', id: v.id, snippet: { title: v.snippet.title } }))
-    return sendJson(res, 200, { kind: 'youtube#videoListResponse', items }), true
+    const ids = url.searchParams.getAll('id').flatMap((s) => s.split(',')).filter(Boolean)
+    const parts = (url.searchParams.get('part') ?? '').split(',').filter(Boolean)
+    count(account, 'videosList')
+    if (parts.length === 0) return googleError(res, 400, 'required', 'No filter selected. Expected one of: id, chart, myRating.'.replace('No filter', 'Required parameter: part')), true
+    const unknown = parts.filter((p) => !['id', 'snippet', 'status', 'statistics', 'contentDetails'].includes(p))
+    if (unknown.length) return googleError(res, 400, 'unknownPart', `'${unknown[0]}' is not a valid part`), true
+    // The id filter takes at most 50 ids (as maxResults does).
+    if (ids.length > 50) return googleError(res, 400, 'invalidFilters', 'The request specifies more than 50 video ids.'), true
+    const list = ids
+      .map((id) => ({ id, video: videos.get(id), item: itemOf(id) }))
+      .filter((x) => x.video || x.item)
+    const items = list.map(({ id, video: v, item }) => {
+      const own = (v?.account ?? item?.account) === account
+      const out: Record<string, unknown> = own && v ? resource(v) : { kind: 'youtube#video', id, ...(v ? { snippet: { title: v.snippet.title } } : {}) }
+      if (!parts.includes('snippet')) delete out.snippet
+      if (!parts.includes('status')) delete out.status
+      if (parts.includes('statistics') && item) {
+        // Public counts, as strings; likeCount is missing when the creator hides likes.
+        const m = item.metrics
+        const stats: Record<string, string> = {}
+        if (m.views !== undefined) stats.viewCount = String(m.views)
+        if (m.likes !== undefined) stats.likeCount = String(m.likes)
+        stats.favoriteCount = '0'
+        if (m.comments !== undefined) stats.commentCount = String(m.comments)
+        out.statistics = stats
+      }
+      return out
+    })
+    return sendJson(res, 200, { kind: 'youtube#videoListResponse', pageInfo: { totalResults: items.length, resultsPerPage: items.length }, items }), true
   }
 
   if (method === 'POST' && path === '/upload/youtube/v3/thumbnails/set') {

@@ -338,4 +338,101 @@ export const sandboxPosts = sqliteTable(
   (t) => [index('sandbox_posts_connection_marker_idx').on(t.connectionId, t.marker)],
 )
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts }
+// ── Analytics (issue 12; migrations/0006_analytics.sql) ─────────────────────────────────────────
+// The migration declares these tables WITHOUT ROWID (their primary keys are the lookup order).
+
+/**
+ * What one pull read of one target (a post on a platform): append-only, one row per
+ * (target, metric, pull). A metric the platform did not give has no row (never a zero).
+ * Kept as long as the post; deleted with it.
+ */
+export const metricSnapshots = sqliteTable(
+  'metric_snapshots',
+  {
+    postId: text()
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    metric: text().notNull(),
+    pullIndex: integer().notNull(),
+    projectId: text().notNull(),
+    value: real().notNull(),
+    pulledAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.platform, t.metric, t.pullIndex] }), index('metric_snapshots_project_pulled_idx').on(t.projectId, t.pulledAt)],
+)
+
+/** Each target's newest value of each metric (the highest pull index written). */
+export const metricLatest = sqliteTable(
+  'metric_latest',
+  {
+    postId: text()
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    metric: text().notNull(),
+    projectId: text().notNull(),
+    value: real().notNull(),
+    pullIndex: integer().notNull(),
+    pulledAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.platform, t.metric] }), index('metric_latest_project_metric_idx').on(t.projectId, t.metric, t.value)],
+)
+
+/**
+ * Daily rollup per project: what was earned on `day` (the project's zone), the sum of the
+ * increases between pulls, by platform and by the post's style, weekday (0 = Monday) and hour of
+ * publication (project zone). Additive metrics only; averages live in snapshots.
+ */
+export const metricDaily = sqliteTable(
+  'metric_daily',
+  {
+    projectId: inProject(),
+    day: text().notNull(),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    style: text().notNull(),
+    weekday: integer().notNull(),
+    hour: integer().notNull(),
+    metric: text().notNull(),
+    value: real().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.day, t.platform, t.style, t.weekday, t.hour, t.metric] })],
+)
+
+/**
+ * The pull schedule of one published target: the next pull (index into the decaying schedule)
+ * and when it is due (epoch ms; null when the schedule is over). `leaseUntil` marks a pull handed
+ * to the metrics-jobs queue, so the scheduler does not hand it out twice.
+ */
+export const metricPulls = sqliteTable(
+  'metric_pulls',
+  {
+    postId: text()
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    projectId: text().notNull(),
+    workspaceId: text().notNull(),
+    publishedAt: text().notNull(),
+    nextIndex: integer().notNull().default(0),
+    nextAt: integer(),
+    leaseUntil: integer(),
+    lastPulledAt: text(),
+    lastError: text(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.platform] }), index('metric_pulls_project_next_idx').on(t.projectId, t.nextAt)],
+)
+
+/** Calls counted against a platform budget in one window (a day, an hour, a minute). */
+export const platformQuotas = sqliteTable(
+  'platform_quotas',
+  {
+    budget: text().notNull(),
+    window: text().notNull(),
+    used: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.budget, t.window] })],
+)
+// ── end of analytics ────────────────────────────────────────────────────────────────────────────
+
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas }

@@ -34,6 +34,8 @@ export interface PlatformEndpoints {
   scopes: string[]
   /** Whether the authorization endpoint takes PKCE. */
   pkce: boolean
+  /** YouTube only: the YouTube Analytics API root (`https://youtubeanalytics.googleapis.com/`, or a stub). */
+  analytics?: string
 }
 
 export interface PlatformApp {
@@ -43,9 +45,11 @@ export interface PlatformApp {
 }
 
 const SCOPES: Record<Platform, string[]> = {
-  youtube: ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly'],
+  // yt-analytics.readonly: watch time, shares and subscribers per video (YouTube Analytics API).
+  youtube: ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/yt-analytics.readonly'],
   tiktok: ['user.info.basic', 'video.publish', 'video.list'],
-  instagram: ['instagram_basic', 'instagram_content_publish', 'pages_read_engagement', 'pages_show_list'],
+  // instagram_manage_insights: the Reels' views, reach and interactions (media insights).
+  instagram: ['instagram_basic', 'instagram_content_publish', 'instagram_manage_insights', 'pages_read_engagement', 'pages_show_list'],
 }
 
 function realEndpoints(platform: Platform): PlatformEndpoints {
@@ -56,6 +60,7 @@ function realEndpoints(platform: Platform): PlatformEndpoints {
         token: 'https://oauth2.googleapis.com/token',
         revoke: 'https://oauth2.googleapis.com/revoke',
         api: 'https://www.googleapis.com/',
+        analytics: 'https://youtubeanalytics.googleapis.com/',
         scopes: SCOPES.youtube,
         pkce: true,
       }
@@ -83,7 +88,7 @@ function stubEndpoints(platform: Platform, base: string): PlatformEndpoints {
   const b = `${base.replace(/\/$/, '')}/${platform}`
   switch (platform) {
     case 'youtube':
-      return { authorize: `${b}/o/oauth2/v2/auth`, token: `${b}/token`, revoke: `${b}/revoke`, api: `${b}/`, scopes: SCOPES.youtube, pkce: true }
+      return { authorize: `${b}/o/oauth2/v2/auth`, token: `${b}/token`, revoke: `${b}/revoke`, api: `${b}/`, analytics: `${b}/`, scopes: SCOPES.youtube, pkce: true }
     case 'tiktok':
       return { authorize: `${b}/v2/auth/authorize/`, token: `${b}/v2/oauth/token/`, revoke: `${b}/v2/oauth/revoke/`, api: b, scopes: SCOPES.tiktok, pkce: true }
     case 'instagram':

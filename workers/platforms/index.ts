@@ -84,13 +84,53 @@ async function refreshSandbox(db: Db, connection: Connection): Promise<Connectio
 }
 
 /**
+ * Calls on a connection with a live token: the stored one, refreshed ahead of expiry, and after an
+ * auth error refreshed once and tried again; refused again, the connection needs reconnecting and
+ * the call fails as `disconnected`. Publishing and metrics collection share it.
+ */
+export function authorizedCalls(env: PlatformEnv, db: Db, initial: Connection, options: { now: () => number; checkpoint?: (state: PublishState) => Promise<void> }) {
+  let connection = initial
+  const { platform } = connection
+  const { now, checkpoint } = options
+
+  async function context(force: boolean): Promise<PublishContext> {
+    if (connection.mode === 'sandbox') {
+      if (force) connection = await refreshSandbox(db, connection)
+      return { platform, connectionId: connection.id, accessToken: 'sandbox', accountId: connection.accountId ?? '', now, checkpoint }
+    }
+    const live = await liveAccessToken(env, db, connection, { force, now })
+    connection = live.connection
+    return { platform, connectionId: connection.id, accessToken: live.token, accountId: connection.accountId ?? '', now, checkpoint }
+  }
+
+  /** Runs a call with a live token; after an auth error, refreshes once and tries again. */
+  async function withAuth<T>(call: (ctx: PublishContext) => Promise<T>): Promise<T> {
+    const result = await call(await context(false)).catch((error) => error)
+    if (!(result instanceof PublishError && result.failure.kind === 'auth')) {
+      if (result instanceof Error) throw result
+      return result as T
+    }
+    const retried = await call(await context(true)).catch((error) => error)
+    if (retried instanceof PublishError && retried.failure.kind === 'auth') {
+      const reason = `${PLATFORM_NAMES[platform]} refused a freshly renewed sign-in (${retried.failure.detail}). Reconnect the account.`
+      await markNeedsReconnect(db, connection.id, reason)
+      throw new PublishError(failures.disconnected(platform, retried.failure.detail))
+    }
+    if (retried instanceof Error) throw retried
+    return retried as T
+  }
+
+  return { withAuth, connection: () => connection }
+}
+
+/**
  * Opens publishing for a project's account on a platform, or says why it can't (no connection,
  * or one that needs reconnecting) as a `disconnected` failure the creator can act on.
  */
 export async function openGateway(env: PlatformEnv, db: Db, request: GatewayRequest): Promise<PlatformGateway | { unavailable: PublishFailure }> {
   const { platform } = request
   const now = request.now ?? Date.now
-  let connection = await db
+  const connection = await db
     .select()
     .from(connections)
     .where(and(eq(connections.projectId, request.projectId), eq(connections.platform, platform)))
@@ -108,32 +148,7 @@ export async function openGateway(env: PlatformEnv, db: Db, request: GatewayRequ
     throw error
   }
 
-  async function context(force: boolean): Promise<PublishContext> {
-    if (connection!.mode === 'sandbox') {
-      if (force) connection = await refreshSandbox(db, connection!)
-      return { platform, connectionId: connection!.id, accessToken: 'sandbox', accountId: connection!.accountId ?? '', now, checkpoint: request.checkpoint }
-    }
-    const live = await liveAccessToken(env, db, connection!, { force, now })
-    connection = live.connection
-    return { platform, connectionId: connection.id, accessToken: live.token, accountId: connection.accountId ?? '', now, checkpoint: request.checkpoint }
-  }
-
-  /** Runs a call with a live token; after an auth error, refreshes once and tries again. */
-  async function withAuth<T>(call: (ctx: PublishContext) => Promise<T>): Promise<T> {
-    const result = await call(await context(false)).catch((error) => error)
-    if (!(result instanceof PublishError && result.failure.kind === 'auth')) {
-      if (result instanceof Error) throw result
-      return result as T
-    }
-    const retried = await call(await context(true)).catch((error) => error)
-    if (retried instanceof PublishError && retried.failure.kind === 'auth') {
-      const reason = `${name} refused a freshly renewed sign-in (${retried.failure.detail}). Reconnect the account.`
-      await markNeedsReconnect(db, connection!.id, reason)
-      throw new PublishError(failures.disconnected(platform, retried.failure.detail))
-    }
-    if (retried instanceof Error) throw retried
-    return retried as T
-  }
+  const { withAuth } = authorizedCalls(env, db, connection, { now, checkpoint: request.checkpoint })
 
   const settle = async (run: () => Promise<PublishOutcome>): Promise<PublishOutcome> => {
     try {

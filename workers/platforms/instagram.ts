@@ -48,7 +48,7 @@ function classify(status: number, error: any, nowMs: number): PublishError {
   return new PublishError(failures.rejected('instagram', detail, error?.error_user_msg ?? error?.message))
 }
 
-function toPublishError(error: unknown, nowMs: number, afterPublish = false, state?: PublishState): PublishError {
+export function toPublishError(error: unknown, nowMs: number, afterPublish = false, state?: PublishState): PublishError {
   if (error instanceof PublishError) return error
   if (error instanceof CircuitOpenError) return new PublishError(failures.retryable('instagram', error.message, Math.ceil(error.retryAfterMs / 1000)))
   if (error instanceof HttpStatusError && !(afterPublish && error.status >= 500)) return classify(error.status, error.body?.error, nowMs)

@@ -1,30 +1,12 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { call, ownerWithProject, readyClip } from '../../test/helpers'
-import { addFault, connectViaOAuth, stubAccount, stubState } from '../../test/platform-stubs'
+import { call } from '../../test/helpers'
+import { addFault, connectViaOAuth, duePost, stubAccount, stubState } from '../../test/platform-stubs'
 import { createDb } from '../db/client'
 import { publishStep } from '../queues/publish-consumer'
 import { connectedPlatforms, gatewayForPost } from './post-gateway'
 
 const KiB = 1024
-
-/** A post rendered and due now, with targets on `platforms`, connected first by `connect`. */
-async function duePost(platforms: string[], connect: (token: string, projectId: string) => Promise<unknown>) {
-  const { token, project } = await ownerWithProject('publisher', [])
-  await connect(token, project.id)
-  const clip = await readyClip(project.workspaceId, project.id)
-  const created = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, platforms, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() } })
-  if (created.status !== 201) throw new Error(created.text)
-  const postId = created.json.id as string
-  const renderKey = `renders/${project.id}/${postId}/video.mp4`
-  await env.MEDIA.put(renderKey, crypto.getRandomValues(new Uint8Array(60 * KiB)))
-  await env.DB.prepare(
-    `update posts set status = 'scheduled', scheduled_at = ?, render_key = ?, render_size = ?, hook = 'Knife skills in 30 seconds', caption = 'The three cuts every cook needs.', hashtags = '["cooking"]' where id = ?`,
-  )
-    .bind(new Date().toISOString(), renderKey, 60 * KiB, postId)
-    .run()
-  return { token, project, postId }
-}
 
 const target = (postId: string, platform: string) => env.DB.prepare('select * from post_targets where post_id = ? and platform = ?').bind(postId, platform).first<Record<string, any>>()
 

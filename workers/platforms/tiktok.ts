@@ -118,7 +118,7 @@ function secondsToNextUtcDay(nowMs: number) {
   return Math.ceil((next.getTime() - nowMs) / 1000)
 }
 
-function toPublishError(error: unknown, nowMs: number, afterBytes = false, state?: PublishState): PublishError {
+export function toPublishError(error: unknown, nowMs: number, afterBytes = false, state?: PublishState): PublishError {
   if (error instanceof PublishError) return error
   if (error instanceof CircuitOpenError) return new PublishError(failures.retryable('tiktok', error.message, Math.ceil(error.retryAfterMs / 1000)))
   if (error instanceof HttpStatusError && !(afterBytes && error.status >= 500)) {

@@ -94,7 +94,7 @@ function classify(status: number, body: any, retryAfterSec: number | undefined, 
 }
 
 /** Turns whatever a call threw into a PublishError; `afterBytes` says whether the post may exist now. */
-function toPublishError(error: unknown, nowMs: number, afterBytes: boolean, state?: PublishState): PublishError {
+export function toPublishError(error: unknown, nowMs: number, afterBytes: boolean, state?: PublishState): PublishError {
   if (error instanceof PublishError) return error
   if (error instanceof CircuitOpenError) return new PublishError(failures.retryable('youtube', error.message, Math.ceil(error.retryAfterMs / 1000)))
   const gaxios = error as { status?: number; response?: { status?: number; data?: any; headers?: any } }

@@ -4,6 +4,7 @@
  */
 import { handleRenderBatch, handleRenderDeadLetters } from './render-consumer'
 import { handlePublishBatch, handlePublishDeadLetters } from './publish-consumer'
+import { handleMetricsBatch, handleMetricsDeadLetters } from '../analytics/consumer'
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
   switch (batch.queue) {
@@ -15,6 +16,10 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
       return handlePublishBatch(batch, env)
     case 'publish-jobs-dlq':
       return handlePublishDeadLetters(batch, env)
+    case 'metrics-jobs':
+      return handleMetricsBatch(batch, env)
+    case 'metrics-jobs-dlq':
+      return handleMetricsDeadLetters(batch, env)
     default:
       console.error(JSON.stringify({ level: 'error', msg: 'no consumer for queue', queue: batch.queue }))
       batch.retryAll({ delaySeconds: 300 })

@@ -11,3 +11,11 @@ export type PublishJob = z.input<typeof PublishJob>
 
 /** Cloudflare Queues delay a message by at most 12 hours. */
 export const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60
+
+/** A pull of metrics for published targets of one project on one platform (ids batched as the platform allows). */
+export const MetricsJob = z.object({
+  projectId: z.string().min(1),
+  platform: z.enum(PLATFORMS),
+  targets: z.array(z.object({ postId: z.string().min(1), pullIndex: z.number().int().min(0) })).min(1).max(50),
+})
+export type MetricsJob = z.infer<typeof MetricsJob>

@@ -15,6 +15,7 @@ import { logIllegal, movePost, moveTarget, recordEvent } from '../db/posts'
 import { posts, postTargets } from '../db/schema'
 import { FINAL_TARGET_STATUSES, postStatusFromTargets, type Platform } from '../domain/post-state'
 import type { FoundPost, PublishFailure, PublishOutcome, PublishState } from '../platforms/types'
+import { startPulls } from '../analytics/pulls'
 import { consume } from './consume'
 import { MAX_QUEUE_DELAY_SECONDS, PublishJob } from './messages'
 
@@ -92,6 +93,9 @@ async function apply(env: Env, db: Db, job: PublishJob, target: Target, from: 'p
   if (outcome.status === 'published') {
     await moveTarget(db, job.postId, job.platform, from, 'published', { remoteId: outcome.remoteId, remoteUrl: outcome.remoteUrl, publishedAt: new Date(now).toISOString(), error: null, errorKind: null, leaseUntil: null, state: null }, `Published: ${outcome.remoteUrl}`)
     await settlePost(db, job.postId)
+    // Analytics: the target's metrics pulls start now.
+    const post = await db.select({ projectId: posts.projectId }).from(posts).where(eq(posts.id, job.postId)).get()
+    if (post) await startPulls(env, db, { projectId: post.projectId, workspaceId: target.workspaceId, postId: job.postId, platform: job.platform, publishedAt: now })
     return 'published'
   }
   if (outcome.status === 'processing') {

@@ -14,7 +14,8 @@ import { nextSlots } from '../domain/slots'
 import { connectedPlatforms } from '../platforms/post-gateway'
 import { planSlot, recordMissed, type PlanResult } from './planner'
 import { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
-import type { RenderJob } from '../queues/messages'
+import type { MetricsJob, RenderJob } from '../queues/messages'
+import { dispatchDuePulls } from '../analytics/pulls'
 
 export { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
 /** At most this many slots are handled in one alarm (after very long downtime). */
@@ -33,6 +34,15 @@ export interface SchedulerStatus {
   alarm: string | null
   cursor: string | null
   nextSlot: string | null
+  /** When the next metrics pull is due (analytics), if any. */
+  nextMetricsPull: string | null
+}
+
+/** The metrics side of the scheduler: which project, and when its next pull is due. */
+interface MetricsState {
+  projectId: string
+  workspaceId: string
+  at: number
 }
 
 export class ProjectScheduler extends DurableObject<Env> {
@@ -57,17 +67,45 @@ export class ProjectScheduler extends DurableObject<Env> {
   async status(): Promise<SchedulerStatus> {
     const state = await this.ctx.storage.get<State>('state')
     const alarm = await this.ctx.storage.getAlarm()
+    const metrics = await this.ctx.storage.get<MetricsState>('metrics')
     const [next] = state ? nextSlots(state.config, { projectId: state.projectId, after: new Date(state.cursor), count: 1 }) : []
     return {
       enabled: state?.config.enabled ?? false,
       alarm: alarm === null ? null : new Date(alarm).toISOString(),
       cursor: state ? new Date(state.cursor).toISOString() : null,
       nextSlot: next?.toISOString() ?? null,
+      nextMetricsPull: metrics ? new Date(metrics.at).toISOString() : null,
     }
   }
 
   async alarm(): Promise<void> {
-    await this.tick(Date.now())
+    const now = Date.now()
+    await this.tick(now)
+    await this.collectMetrics(now)
+    await this.arm(now)
+  }
+
+  /**
+   * Analytics: a pull of this project's metrics is due at `at` (a target was published, or a pull
+   * was deferred). The alarm rings at the earliest of the next slot and the next pull.
+   */
+  async scheduleMetrics(input: { projectId: string; workspaceId: string; at: number; now?: number }): Promise<SchedulerStatus> {
+    const previous = await this.ctx.storage.get<MetricsState>('metrics')
+    const at = previous ? Math.min(previous.at, input.at) : input.at
+    await this.ctx.storage.put<MetricsState>('metrics', { projectId: input.projectId, workspaceId: input.workspaceId, at })
+    await this.arm(input.now ?? Date.now())
+    return this.status()
+  }
+
+  /** Hands the due metrics pulls to the metrics-jobs queue and re-arms for the next one. */
+  async collectMetrics(now: number): Promise<{ sent: number; messages: number }> {
+    const metrics = await this.ctx.storage.get<MetricsState>('metrics')
+    if (!metrics || metrics.at > now) return { sent: 0, messages: 0 }
+    const result = await dispatchDuePulls(createDb(this.env.DB), this.env.METRICS_JOBS as Queue<MetricsJob>, metrics.projectId, now)
+    if (result.wakeAt === null) await this.ctx.storage.delete('metrics')
+    else await this.ctx.storage.put<MetricsState>('metrics', { ...metrics, at: result.wakeAt })
+    await this.arm(now)
+    return result
   }
 
   /** Handles every slot whose planning time has come, then sets the alarm for the next one. */
@@ -97,14 +135,18 @@ export class ProjectScheduler extends DurableObject<Env> {
     return results
   }
 
+  /** Sets the alarm at the earliest of the next slot's planning time and the next metrics pull. */
   private async arm(now: number): Promise<void> {
     const state = await this.ctx.storage.get<State>('state')
-    if (!state || !state.config.enabled) {
-      await this.ctx.storage.deleteAlarm()
-      return
+    const metrics = await this.ctx.storage.get<MetricsState>('metrics')
+    const times: number[] = []
+    if (state?.config.enabled) {
+      const [slot] = nextSlots(state.config, { projectId: state.projectId, after: new Date(state.cursor), count: 1 })
+      times.push(slot.getTime() - RENDER_LEAD_MS)
     }
-    const [slot] = nextSlots(state.config, { projectId: state.projectId, after: new Date(state.cursor), count: 1 })
-    await this.ctx.storage.setAlarm(Math.max(now, slot.getTime() - RENDER_LEAD_MS))
+    if (metrics) times.push(metrics.at)
+    if (times.length === 0) await this.ctx.storage.deleteAlarm()
+    else await this.ctx.storage.setAlarm(Math.max(now, Math.min(...times)))
   }
 }
 

@@ -138,6 +138,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
 
   const shownSlots = slots.data ? slots.data.slots : (autopilot?.nextSlots ?? [])
   const slotErrors = slots.data?.errors ?? []
+  const movedSlots = slots.data?.moved ?? []
 
   return (
     <div className="space-y-6">
@@ -279,7 +280,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
         </Form>
 
         <aside className="space-y-6">
-          <NextSlots slots={shownSlots} loading={slots.state !== 'idle'} errors={slotErrors} timeZone={isTimeZone(draft.timezone) ? draft.timezone : null} viewerZone={viewerZone} paused={autopilot?.enabled === false} />
+          <NextSlots slots={shownSlots} moved={movedSlots} loading={slots.state !== 'idle'} errors={slotErrors} timeZone={isTimeZone(draft.timezone) ? draft.timezone : null} viewerZone={viewerZone} paused={autopilot?.enabled === false} />
         </aside>
       </div>
 
@@ -441,7 +442,7 @@ function Choice<T extends string>({ legend, name, options, help, value, onChange
   )
 }
 
-function NextSlots({ slots, loading, errors, timeZone, viewerZone, paused }: { slots: string[]; loading: boolean; errors: FieldError[]; timeZone: string | null; viewerZone: string | null; paused: boolean }) {
+function NextSlots({ slots, moved, loading, errors, timeZone, viewerZone, paused }: { slots: string[]; moved: string[]; loading: boolean; errors: FieldError[]; timeZone: string | null; viewerZone: string | null; paused: boolean }) {
   const showViewer = viewerZone && timeZone && viewerZone !== timeZone
   return (
     <Card title="Next seven posts" description={paused ? 'Paused: these are the times it would post once resumed.' : 'These follow the form as you change it; saving makes them real.'}>
@@ -470,7 +471,14 @@ function NextSlots({ slots, loading, errors, timeZone, viewerZone, paused }: { s
             <tbody className={loading ? 'opacity-60' : undefined}>
               {slots.map((slot) => (
                 <tr key={slot} className="border-t border-slate-800" data-slot={slot}>
-                  <td className="py-1.5 text-slate-100">{formatDateTime(slot, timeZone)}</td>
+                  <td className="py-1.5 text-slate-100">
+                    {formatDateTime(slot, timeZone)}
+                    {moved.includes(slot) && (
+                      <span className="block text-xs text-amber-200/80" data-testid="slot-moved">
+                        Moved: the clocks skip this window that day, so it posts when they jump.
+                      </span>
+                    )}
+                  </td>
                   {showViewer && <td className="py-1.5 text-slate-400">{formatDateTime(slot, viewerZone)}</td>}
                 </tr>
               ))}

@@ -6,8 +6,13 @@
  * the local date picks the window (each window equally often) and the minute in it (each minute
  * equally often), so recomputing gives the same slots whatever the moment of the computation.
  * Times are local to the project's zone: a window crossing midnight belongs to the day it starts;
- * a time skipped by a spring-forward change moves to the first instant that exists (the moment of
- * the change); a time repeated by a fall-back change takes its first occurrence.
+ * a time repeated by a fall-back change takes its first occurrence.
+ *
+ * Spring-forward days: the minute is picked among the minutes of the window that exist that day
+ * (each equally often), so a window the change cuts into keeps its slot in the part that is left.
+ * When none of the window exists that day (it lies wholly in the skipped hour), the slot is the
+ * first instant after the gap, the moment the clocks jump: just past the window's end. The slot
+ * list shows such a slot as moved (`isWithinWindows` is false for it).
  */
 import { parseTimeWindow, WEEKDAYS, type AutopilotConfig, type TimeWindow } from './autopilot-config.ts'
 import { timeZoneRules, type TimeZoneRules } from './time-zone-rules.ts'
@@ -112,9 +117,9 @@ export function slotOn(config: ScheduleConfig | CompiledSchedule, projectId: str
 
 /**
  * True when `instant` falls, in the schedule's zone, inside one of its windows (start included,
- * end excluded), whatever the day. A window crossing midnight covers both sides of it. A slot moved
- * out of a spring-forward gap can lie just past its window (02:30 became 03:00), so this is for
- * checking times people chose (e.g. a hand-scheduled post), not for re-validating slots.
+ * end excluded), whatever the day. A window crossing midnight covers both sides of it. A slot is
+ * always inside its window except when the whole window was skipped by a spring-forward change
+ * (02:30-02:45 on the day 02:00 jumps to 03:00 gives 03:00): false here marks that slot as moved.
  */
 export function isWithinWindows(config: ScheduleConfig | CompiledSchedule, instant: Date): boolean {
   const schedule = 'rules' in config ? config : compileSchedule(config)
@@ -140,8 +145,33 @@ function slotOnDay(schedule: CompiledSchedule, seed: number, day: number): numbe
   const h = mix(seed ^ mix(day + 0x9e3779b9))
   const windows = schedule.windows
   const window = windows.length === 1 ? windows[0] : windows[h % windows.length]
-  const minute = window.start + (mix(h ^ 0x85ebca6b) % (window.end - window.start))
-  return schedule.rules.fromWall(day * MS_PER_DAY + minute * MS_PER_MINUTE)
+  const pick = mix(h ^ 0x85ebca6b)
+  const { rules } = schedule
+  const startWall = day * MS_PER_DAY + window.start * MS_PER_MINUTE
+  const length = window.end - window.start
+  const start = rules.fromWall(startWall)
+  // Most days every minute of the window exists once: its instants are evenly spaced.
+  if (rules.toWall(start) === startWall && rules.fromWall(startWall + length * MS_PER_MINUTE) - start === length * MS_PER_MINUTE) {
+    return rules.fromWall(startWall + (pick % length) * MS_PER_MINUTE)
+  }
+  const instants = windowInstants(schedule, day, window)
+  return instants.length > 0 ? instants[pick % instants.length] : start
+}
+
+/**
+ * The instants of the minutes of a window that exist on local epoch day `day`, in order: all of
+ * them, except on a spring-forward day, where the skipped ones are left out (empty when the whole
+ * window is skipped). A minute repeated by a fall-back change counts once, at its first occurrence.
+ */
+export function windowInstants(schedule: CompiledSchedule, day: number, window: TimeWindow): number[] {
+  const { rules } = schedule
+  const instants: number[] = []
+  for (let minute = window.start; minute < window.end; minute++) {
+    const wall = day * MS_PER_DAY + minute * MS_PER_MINUTE
+    const instant = rules.fromWall(wall)
+    if (rules.toWall(instant) === wall) instants.push(instant)
+  }
+  return instants
 }
 
 /** ISO weekday (1 = Monday … 7 = Sunday) of local epoch day `day` (day 0, 1970-01-01, was a Thursday). */

@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../env'
 import { HttpError, problemResponse } from '../lib/errors'
 import { isLocalAuth } from '../lib/auth-mode'
+import { analyticsApi } from './analytics'
 import { apiKeysApi } from './api-keys'
 import { connectionsApi } from './connections'
 import { autopilotApi } from './autopilot'
@@ -70,6 +71,7 @@ export function createApi() {
   api.route('/', connectionsApi)
   api.route('/', autopilotApi)
   api.route('/', postsApi)
+  api.route('/', analyticsApi)
 
   api.notFound((c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   api.onError((error, c) => {

@@ -96,7 +96,8 @@ async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
   }))
 }
 
-async function loadPost(c: Context<AppEnv>, id: string, permission: 'projects.read' | 'projects.write') {
+/** A post the caller may act on with `permission` (404 when its project is hidden from them). */
+export async function loadPost(c: Context<AppEnv>, id: string, permission: 'projects.read' | 'projects.write') {
   const row = await c.get('db').select().from(posts).where(eq(posts.id, id)).get()
   if (!row) throw notFound('Post')
   await requireProject(c, row.projectId, permission).catch((error) => {

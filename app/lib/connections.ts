@@ -1,7 +1,8 @@
 /** A project's platform connections as the API answers them; shared by the connections page and its server side. */
 
-export const PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
-export type Platform = (typeof PLATFORMS)[number]
+import type { Platform } from '../../containers/render/recipe/vocabulary'
+
+export { PLATFORMS, type Platform } from '../../containers/render/recipe/vocabulary'
 
 export interface Connection {
   id: string

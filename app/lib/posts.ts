@@ -3,7 +3,7 @@
  * autopilot.ts do not export their response schemas), and how the pages name post states.
  */
 import type { AutopilotConfig } from '../../workers/domain/autopilot-config'
-import type { Platform, PostStatus, TargetStatus } from '../../workers/domain/post-state'
+import { POST_ACTIONS, type Platform, type PostStatus, type TargetStatus } from '../../workers/domain/post-state'
 
 export type { Platform, PostStatus, TargetStatus }
 
@@ -93,14 +93,14 @@ export const TARGET_STATUS_TONE: Record<TargetStatus, Tone> = {
   canceled: 'slate',
 }
 
-export const PLATFORM_LABEL: Record<Platform, string> = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' }
+export { PLATFORM_NAMES as PLATFORM_LABEL } from '../../containers/render/recipe/vocabulary'
 
 /** States a post leaves by itself (a timer or a message moves it), so the page keeps watching. */
 export const MOVING_STATUSES: readonly PostStatus[] = ['planned', 'rendering', 'rendered', 'scheduled', 'publishing']
 
-/** What a creator may do to a post in a given state (mirrors workers/api/posts.ts). */
-export const EDITABLE_STATUSES: readonly PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled', 'failed']
-export const CANCELLABLE_STATUSES: readonly PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled']
+/** What a creator may do to a post in a given state: the API's own rules. */
+export const EDITABLE_STATUSES = POST_ACTIONS.edit
+export const CANCELLABLE_STATUSES = POST_ACTIONS.cancel
 
 /** A post's state as the timeline shows it: the label, and how far a render has come. */
 export function statusText(post: Pick<PostSummary, 'status' | 'renderProgress'>): string {

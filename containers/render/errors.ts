@@ -3,8 +3,7 @@
  * understands, because the media library shows it to the creator as the reason.
  */
 
-/** Why a piece of media was refused; the media library maps these to its rejection reasons. */
-export type MediaErrorCode = 'not_video' | 'no_video_stream' | 'damaged' | 'unreadable'
+import type { MediaErrorCode } from './recipe/vocabulary.ts'
 
 /** The media itself is bad: answered with 422 and a code. */
 export class MediaError extends Error {

@@ -9,37 +9,24 @@ import type { AppEnv } from '../env'
 import { notFound } from '../lib/errors'
 import { schedulerFor } from '../scheduler/project-scheduler'
 import { requireProject } from './access'
-import { commonErrors, createRouter, IdParam, json, jsonBody, parseInput, security, Timestamp } from './openapi'
+import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 
 const params = z.object({ projectId: IdParam('projectId', 'prj_0123456789abcdefghjk') })
 const tags = ['Autopilot']
 
-const AutopilotSchema = z
+// The body is the domain schema itself, so the document and the validation cannot disagree.
+const ConfigBody = autopilotConfigSchema.meta({ id: 'AutopilotConfig' })
+
+export const AutopilotSchema = z
   .object({
     projectId: z.string(),
     enabled: z.boolean(),
-    config: z.record(z.string(), z.unknown()).openapi({ description: 'The configuration as stored, defaults filled in' }),
+    config: ConfigBody,
     nextSlots: z.array(Timestamp).openapi({ description: 'The next seven publish times, UTC' }),
     scheduler: z.object({ alarm: Timestamp.nullable(), nextSlot: Timestamp.nullable() }),
     updatedAt: Timestamp,
   })
   .openapi('Autopilot')
-
-// The request body as the OpenAPI document shows it; the handler parses with the domain schema.
-const ConfigBody = z
-  .object({
-    cadence: z.enum(['daily', 'weekly']),
-    language: z.string().openapi({ example: 'en', description: 'ISO 639-1' }),
-    style: z.enum(['minimal', 'neon', 'corporate']),
-    objective: z.enum(['traffic', 'awareness', 'conversion']),
-    timeWindows: z.array(z.string()).openapi({ example: ['12:00-14:00', '18:30-20:00'] }),
-    timezone: z.string().optional().openapi({ example: 'Europe/Paris' }),
-    weekdays: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).optional(),
-    platforms: z.array(z.enum(['youtube', 'tiktok', 'instagram'])).optional(),
-    enabled: z.boolean().optional(),
-    requireApproval: z.boolean().optional(),
-  })
-  .openapi('AutopilotConfig')
 
 const SLOTS_SHOWN = 7
 
@@ -50,7 +37,7 @@ async function present(c: Context<AppEnv>, projectId: string) {
   return {
     projectId,
     enabled: row.enabled,
-    config: row.config as unknown as Record<string, unknown>,
+    config: row.config,
     nextSlots: row.enabled ? nextSlots(row.config, { projectId, after: new Date(), count: SLOTS_SHOWN }).map((d) => d.toISOString()) : [],
     scheduler: { alarm: status.alarm, nextSlot: status.nextSlot },
     updatedAt: row.updatedAt,
@@ -91,8 +78,7 @@ export const autopilotApi = createRouter()
     async (c) => {
       const { projectId } = c.req.valid('param')
       const { project } = await requireProject(c, projectId, 'projects.write')
-      const config = parseInput(autopilotConfigSchema, await c.req.json())
-      await save(c, projectId, project.workspaceId, config)
+      await save(c, projectId, project.workspaceId, c.req.valid('json'))
       return c.json(await present(c, projectId), 200)
     },
   )

@@ -8,7 +8,8 @@ import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { createDb } from '../db/client'
 import { media } from '../db/schema'
-import { ABANDONED_AFTER_MS, CHECK_GIVE_UP_AFTER_MS, judgeContent, RECHECK_AFTER_MS, REJECTED_KEPT_MS, type ProbeErrorCode, type ProbeInfo, REJECTION_REASONS, thumbnailKey } from '../domain/media'
+import { ABANDONED_AFTER_MS, CHECK_GIVE_UP_AFTER_MS, judgeContent, RECHECK_AFTER_MS, REJECTED_KEPT_MS, type ProbeInfo, REJECTION_REASONS, thumbnailKey } from '../domain/media'
+import { isMediaErrorCode, type MediaErrorCode } from '../../containers/render/recipe/vocabulary'
 import { HttpError } from '../lib/errors'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { rendererFor } from '../render/renderer'
@@ -35,7 +36,7 @@ export class RendererUnavailable extends HttpError {
   }
 }
 
-type RendererAnswer<T> = { ok: true; body: T } | { ok: false; code: ProbeErrorCode; error: string }
+type RendererAnswer<T> = { ok: true; body: T } | { ok: false; code: MediaErrorCode; error: string }
 
 /** Calls the render server; a media verdict (422) is an answer, anything else unexpected is a 503. */
 async function askRenderer<T>(env: Env, path: string, body: unknown): Promise<RendererAnswer<T>> {
@@ -58,7 +59,7 @@ async function askRenderer<T>(env: Env, path: string, body: unknown): Promise<Re
     parsed = undefined
   }
   if (res.status === 200 && parsed) return { ok: true, body: parsed as T }
-  if (res.status === 422 && parsed && ['not_video', 'no_video_stream', 'damaged', 'unreadable'].includes(parsed.code)) {
+  if (res.status === 422 && parsed && isMediaErrorCode(parsed.code)) {
     return { ok: false, code: parsed.code, error: String(parsed.error ?? '') }
   }
   console.error(JSON.stringify({ level: 'error', msg: 'renderer failed', path, status: res.status, body: text.slice(0, 500) }))

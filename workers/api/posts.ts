@@ -5,12 +5,12 @@ import type { Context } from 'hono'
 import { autopilots, media, postEvents, posts, postTargets } from '../db/schema'
 import { movePost, moveTarget } from '../db/posts'
 import { TemplateCaptionWriter } from '../domain/captions'
-import { nextPostStatuses, PLATFORMS, POST_STATUSES, TARGET_STATUSES, type PostStatus } from '../domain/post-state'
+import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, TARGET_STATUSES, type PostStatus } from '../domain/post-state'
 import type { AppEnv } from '../env'
 import { conflict, HttpError, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { expiresIn, signedUrl } from '../lib/signed-url'
-import { enqueuePublish } from '../queues/render-consumer'
+import { enqueuePublish, enqueueRender } from '../queues/producers'
 import { connectedPlatforms } from '../platforms/post-gateway'
 import { markerFor, targetPlatforms } from '../scheduler/planner'
 import { requireProject } from './access'
@@ -257,7 +257,7 @@ export const postsApi = createRouter()
         ...platforms.map((platform) => db.insert(postTargets).values({ postId, platform, workspaceId: project.workspaceId, marker: markerFor(postId, platform) })),
         db.insert(postEvents).values({ postId, type: 'status', toStatus: 'planned', message: `Scheduled by hand for ${when.toISOString()}` }),
       ])
-      await c.env.RENDER_JOBS.send({ postId })
+      await enqueueRender(c.env, [postId])
       return c.json(await fullPost(c, postId), 201)
     },
   )
@@ -290,7 +290,7 @@ export const postsApi = createRouter()
       const { id } = c.req.valid('param')
       const body = c.req.valid('json')
       const post = await loadPost(c, id, 'projects.write')
-      const editable: PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled', 'failed']
+      const editable = POST_ACTIONS.edit
       if (!editable.includes(post.status)) refuseMove(post.status, 'edited', editable)
       if (body.scheduledAt && Date.parse(body.scheduledAt) < Date.now() - 60_000) {
         throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: 'scheduledAt', message: 'must not be in the past' }] })
@@ -304,7 +304,7 @@ export const postsApi = createRouter()
           scheduledAt: body.scheduledAt ? new Date(body.scheduledAt).toISOString() : undefined,
           updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
         })
-        .where(and(eq(posts.id, id), inArray(posts.status, editable)))
+        .where(and(eq(posts.id, id), inArray(posts.status, [...editable])))
         .returning({ status: posts.status })
       if (!updated.length) throw conflict('The post moved on while it was being edited; reload it.')
       // Publish messages already sent carry no time: the consumer checks the post's time when
@@ -319,7 +319,7 @@ export const postsApi = createRouter()
       const { id } = c.req.valid('param')
       const post = await loadPost(c, id, 'projects.write')
       const moved = await movePost(c.get('db'), id, 'awaiting_approval', 'scheduled', {}, 'Approved')
-      if (!moved) refuseMove(post.status, 'approved', ['awaiting_approval'])
+      if (!moved) refuseMove(post.status, 'approved', POST_ACTIONS.approve)
       await enqueuePublish(c.env, id)
       return c.json(await fullPost(c, id), 200)
     },
@@ -329,10 +329,9 @@ export const postsApi = createRouter()
     async (c) => {
       const { id } = c.req.valid('param')
       const post = await loadPost(c, id, 'projects.write')
-      const cancellable: PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled']
       const db = c.get('db')
-      const moved = await movePost(db, id, cancellable, 'canceled', { leaseUntil: null }, 'Canceled')
-      if (!moved) refuseMove(post.status, 'canceled', cancellable)
+      const moved = await movePost(db, id, POST_ACTIONS.cancel, 'canceled', { leaseUntil: null }, 'Canceled')
+      if (!moved) refuseMove(post.status, 'canceled', POST_ACTIONS.cancel)
       for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'pending', 'canceled', {}, 'Post canceled')
       return c.json(await fullPost(c, id), 200)
     },
@@ -342,13 +341,13 @@ export const postsApi = createRouter()
     async (c) => {
       const { id } = c.req.valid('param')
       const post = await loadPost(c, id, 'projects.write')
-      if (post.status !== 'failed') refuseMove(post.status, 'retried', ['failed'])
+      if (!POST_ACTIONS.retry.includes(post.status)) refuseMove(post.status, 'retried', POST_ACTIONS.retry)
       const db = c.get('db')
       if (!post.renderKey) {
-        if (!(await movePost(db, id, 'failed', 'planned', { error: null }, 'Retry: render again'))) refuseMove(post.status, 'retried', ['failed'])
-        await c.env.RENDER_JOBS.send({ postId: id })
+        if (!(await movePost(db, id, 'failed', 'planned', { error: null }, 'Retry: render again'))) refuseMove(post.status, 'retried', POST_ACTIONS.retry)
+        await enqueueRender(c.env, [id])
       } else {
-        if (!(await movePost(db, id, 'failed', 'scheduled', { error: null }, 'Retry: publish again'))) refuseMove(post.status, 'retried', ['failed'])
+        if (!(await movePost(db, id, 'failed', 'scheduled', { error: null }, 'Retry: publish again'))) refuseMove(post.status, 'retried', POST_ACTIONS.retry)
         for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'failed', 'pending', { error: null, errorKind: null }, 'Retry')
         await enqueuePublish(c.env, id)
       }

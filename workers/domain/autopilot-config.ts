@@ -5,23 +5,17 @@
  * message a person understands ("22:00-22:00 is empty").
  */
 import { z } from 'zod'
+import { OBJECTIVES, PLATFORMS, STYLES } from '../../containers/render/recipe/vocabulary'
+
+export { OBJECTIVES, PLATFORMS, STYLES, type Objective, type Platform, type StyleName } from '../../containers/render/recipe/vocabulary'
 
 /** How often the autopilot posts: once a day, or once on each chosen weekday. */
 export const CADENCES = ['daily', 'weekly'] as const
-/** The render styles a project can choose. */
-export const STYLES = ['minimal', 'neon', 'corporate'] as const
-/** What the posts aim for; it shapes captions and hooks. */
-export const OBJECTIVES = ['traffic', 'awareness', 'conversion'] as const
-/** The platforms the autopilot can publish to. */
-export const PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
 /** Weekday names in ISO order: index 0 is Monday (ISO day 1). */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 
 /** One of `CADENCES`; likewise for the types below. */
 export type Cadence = (typeof CADENCES)[number]
-export type Style = (typeof STYLES)[number]
-export type Objective = (typeof OBJECTIVES)[number]
-export type Platform = (typeof PLATFORMS)[number]
 export type Weekday = (typeof WEEKDAYS)[number]
 
 /** The ISO 639-1 two-letter language codes (the 2023 list, `bh` included for older clients). */

@@ -5,12 +5,11 @@
  * the same text.
  */
 
-export type Objective = 'traffic' | 'awareness' | 'conversion'
-export type Style = 'minimal' | 'neon' | 'corporate'
+import type { Objective, StyleName } from '../../containers/render/recipe/vocabulary'
 
 export interface CaptionInput {
   language: string
-  style: Style
+  style: StyleName
   objective: Objective
   /** The clip's title (its label in the library) and tags. */
   title: string

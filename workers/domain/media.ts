@@ -3,6 +3,7 @@
  * is cut into parts, and what a content check means for the creator. Tested without the runtime.
  */
 import type { ProbeResult } from '../../containers/render/media'
+import type { MediaErrorCode } from '../../containers/render/recipe/vocabulary'
 
 /** The announced types we accept. The content check decides what the file really is. */
 export const ACCEPTED_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', 'image/jpeg', 'image/png'] as const
@@ -131,11 +132,9 @@ export function partBytes(size: number, plan: PartPlan, partNumber: number): num
   return size - plan.partSize * (plan.partCount - 1)
 }
 
-/** The codes the render server's probe gives for a bad file. */
-export type ProbeErrorCode = 'not_video' | 'no_video_stream' | 'damaged' | 'unreadable'
 
 /** The reason a creator reads next to a refused file. */
-export const REJECTION_REASONS: Record<ProbeErrorCode | 'too_long' | 'unsupported_format' | 'wrong_size' | 'not_checked', string> = {
+export const REJECTION_REASONS: Record<MediaErrorCode | 'too_long' | 'unsupported_format' | 'wrong_size' | 'not_checked', string> = {
   not_video: 'not a video',
   no_video_stream: 'no video stream',
   damaged: 'file is damaged',

@@ -6,6 +6,7 @@ import {
   canMoveTarget,
   FINAL_POST_STATUSES,
   IllegalTransition,
+  POST_ACTIONS,
   POST_STATUSES,
   postStatusFromTargets,
   TARGET_STATUSES,
@@ -37,6 +38,16 @@ describe('post state machine', () => {
     expect(() => assertPostMove('published', 'planned')).toThrow(IllegalTransition)
     expect(() => assertPostMove('published', 'planned')).toThrow('A post cannot go from published to planned')
     expect(() => assertPostMove('planned', 'rendering')).not.toThrow()
+  })
+})
+
+describe('post actions, derived from the moves', () => {
+  it('are the states the API and the web app allow each action in', () => {
+    expect(FINAL_POST_STATUSES).toEqual(['published', 'skipped', 'canceled'])
+    expect(POST_ACTIONS.edit).toEqual(['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled', 'failed'])
+    expect(POST_ACTIONS.cancel).toEqual(['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled'])
+    expect(POST_ACTIONS.approve).toEqual(['awaiting_approval'])
+    expect(POST_ACTIONS.retry).toEqual(['failed'])
   })
 })
 

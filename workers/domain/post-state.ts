@@ -22,8 +22,7 @@ export type PostStatus = (typeof POST_STATUSES)[number]
 export const TARGET_STATUSES = ['pending', 'publishing', 'processing', 'unconfirmed', 'published', 'failed', 'canceled'] as const
 export type TargetStatus = (typeof TARGET_STATUSES)[number]
 
-export const PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
-export type Platform = (typeof PLATFORMS)[number]
+export { PLATFORMS, type Platform } from '../../containers/render/recipe/vocabulary'
 
 const POST_MOVES: Record<PostStatus, readonly PostStatus[]> = {
   planned: ['rendering', 'skipped', 'canceled', 'failed'],
@@ -53,7 +52,8 @@ const TARGET_MOVES: Record<TargetStatus, readonly TargetStatus[]> = {
   canceled: [],
 }
 
-export const FINAL_POST_STATUSES: readonly PostStatus[] = ['published', 'skipped', 'canceled']
+/** A post is final when no move leaves its state. */
+export const FINAL_POST_STATUSES: readonly PostStatus[] = POST_STATUSES.filter((s) => POST_MOVES[s].length === 0)
 export const FINAL_TARGET_STATUSES: readonly TargetStatus[] = ['published', 'failed', 'canceled']
 
 export class IllegalTransition extends Error {
@@ -90,6 +90,43 @@ export function assertTargetMove(from: TargetStatus, to: TargetStatus): void {
 /** The states a post may be moved to from `from`, for the API's error messages. */
 export function nextPostStatuses(from: PostStatus): readonly PostStatus[] {
   return POST_MOVES[from]
+}
+
+/** The states from which `to` can be reached through any number of moves. */
+function reaching(to: PostStatus): PostStatus[] {
+  const found = new Set<PostStatus>()
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const s of POST_STATUSES) {
+      if (!found.has(s) && POST_MOVES[s].some((next) => next === to || found.has(next))) {
+        found.add(s)
+        grew = true
+      }
+    }
+  }
+  return POST_STATUSES.filter((s) => found.has(s))
+}
+
+/** What a creator can do to a post. */
+export type PostAction = 'edit' | 'approve' | 'cancel' | 'retry'
+
+/**
+ * The states in which each action is allowed, derived from the moves: a post can be edited while
+ * its publishing is still ahead (not during it), approved when it waits for approval, canceled
+ * from any state that moves to canceled, and retried from any state that moves back to planned.
+ * The API refuses an action outside these states, and the web app shows only the allowed ones.
+ */
+export const POST_ACTIONS: Record<PostAction, readonly PostStatus[]> = {
+  edit: reaching('publishing').filter((s) => s !== 'publishing'),
+  approve: (['awaiting_approval'] as const).filter((s) => canMovePost(s, 'scheduled')),
+  cancel: POST_STATUSES.filter((s) => canMovePost(s, 'canceled')),
+  retry: POST_STATUSES.filter((s) => canMovePost(s, 'planned')),
+}
+
+/** Whether `action` is allowed on a post in `status`. */
+export function allows(action: PostAction, status: PostStatus): boolean {
+  return POST_ACTIONS[action].includes(status)
 }
 
 /**

@@ -3,10 +3,9 @@
  * and the classified outcomes the publish consumer acts on.
  */
 
-export const PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
-export type Platform = (typeof PLATFORMS)[number]
+import { PLATFORM_NAMES, type Platform } from '../../containers/render/recipe/vocabulary'
 
-export const PLATFORM_NAMES: Record<Platform, string> = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' }
+export { PLATFORM_NAMES, PLATFORMS, type Platform } from '../../containers/render/recipe/vocabulary'
 
 export type Privacy = 'public' | 'unlisted' | 'private'
 

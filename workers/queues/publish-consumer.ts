@@ -13,11 +13,12 @@ import { createDb } from '../db/client'
 import type { Db } from '../db/client'
 import { logIllegal, movePost, moveTarget, recordEvent } from '../db/posts'
 import { posts, postTargets } from '../db/schema'
-import { FINAL_TARGET_STATUSES, postStatusFromTargets, type Platform } from '../domain/post-state'
+import { FINAL_POST_STATUSES, FINAL_TARGET_STATUSES, postStatusFromTargets, type Platform } from '../domain/post-state'
 import type { FoundPost, PublishFailure, PublishOutcome, PublishState } from '../platforms/types'
 import { startPulls } from '../analytics/pulls'
 import { consume } from './consume'
-import { MAX_QUEUE_DELAY_SECONDS, PublishJob } from './messages'
+import { PublishJob } from './messages'
+import { sendPublishJobs } from './producers'
 
 /** How long one delivery holds a publication before it counts as crashed. */
 export const PUBLISH_LEASE_MS = 10 * 60_000
@@ -48,9 +49,7 @@ export interface PublishDeps {
   now?: () => number
 }
 
-async function send(env: Env, job: PublishJob, delaySeconds: number) {
-  await env.PUBLISH_JOBS.send(job, { delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))) })
-}
+const send = (env: Env, job: PublishJob, delaySeconds: number) => sendPublishJobs(env, [job], delaySeconds)
 
 async function load(db: Db, postId: string, platform: Platform) {
   const post = await db.select().from(posts).where(eq(posts.id, postId)).get()
@@ -119,7 +118,7 @@ export async function publishStep(env: Env, job: PublishJob, deps: PublishDeps):
   const db = createDb(env.DB)
   let { post, target } = await load(db, job.postId, job.platform)
   if (!post || !target) return 'ignored'
-  if (FINAL_TARGET_STATUSES.includes(target.status) || ['canceled', 'published', 'skipped'].includes(post.status)) return 'ignored'
+  if (FINAL_TARGET_STATUSES.includes(target.status) || FINAL_POST_STATUSES.includes(post.status)) return 'ignored'
   // Not scheduled yet: approval or the render consumer sends the message when it is.
   if (!['scheduled', 'publishing', 'failed'].includes(post.status)) return 'ignored'
 

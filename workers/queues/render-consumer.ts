@@ -15,7 +15,8 @@ import { rendererFor } from '../render/renderer'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import type { RenderSpecInput } from '../../containers/render/recipe/spec'
 import { consume } from './consume'
-import { MAX_QUEUE_DELAY_SECONDS, RenderJob, type PublishJob } from './messages'
+import { RenderJob } from './messages'
+import { enqueuePublish } from './producers'
 
 /** How long one delivery holds a render before another may take it over. */
 export const RENDER_LEASE_MS = 15 * 60_000
@@ -202,25 +203,6 @@ async function readRenderResult(res: Response, onProgress: (fraction: number) =>
     throw new RetryableRenderError(`The render failed: ${last.error}`)
   }
   throw new RetryableRenderError('The render server stopped answering before the render finished.')
-}
-
-/**
- * Sends one publish message per pending target, delayed until the post's time (at most the
- * queue's 12 hours: the publish consumer delays again when a message arrives early).
- */
-export async function enqueuePublish(env: Env, postId: string, now = Date.now()): Promise<number> {
-  const db = createDb(env.DB)
-  const post = await db.select({ scheduledAt: posts.scheduledAt }).from(posts).where(eq(posts.id, postId)).get()
-  if (!post) return 0
-  const targets = await db
-    .select({ platform: postTargets.platform })
-    .from(postTargets)
-    .where(and(eq(postTargets.postId, postId), eq(postTargets.status, 'pending')))
-    .all()
-  if (targets.length === 0) return 0
-  const delaySeconds = Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil((Date.parse(post.scheduledAt) - now) / 1000)))
-  await (env.PUBLISH_JOBS as Queue<PublishJob>).sendBatch(targets.map((t) => ({ body: { postId, platform: t.platform, kind: 'publish' as const }, delaySeconds })))
-  return targets.length
 }
 
 /** The render-jobs batch handler. */

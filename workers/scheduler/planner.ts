@@ -12,11 +12,12 @@ import { TemplateCaptionWriter, type CaptionWriter } from '../domain/captions'
 import { PLATFORMS, type Platform } from '../domain/post-state'
 import { slotKey } from '../domain/slots'
 import { newId } from '../lib/ids'
-import type { RenderJob } from '../queues/messages'
+import { enqueueRender } from '../queues/producers'
 
 export interface PlanContext {
   db: Db
-  renderJobs: Queue<RenderJob>
+  /** The queue the render messages go to. */
+  env: Pick<Env, 'RENDER_JOBS'>
   projectId: string
   workspaceId: string
   config: AutopilotConfig
@@ -69,7 +70,7 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
   if (existing) {
     // A repeated alarm: nothing new. A planned post may have lost its render message, so resend it;
     // the render consumer's claim makes a duplicate harmless.
-    if (existing.status === 'planned') await ctx.renderJobs.send({ postId: existing.id })
+    if (existing.status === 'planned') await enqueueRender(ctx.env, [existing.id])
     return { postId: existing.id, status: existing.status === 'skipped' ? 'skipped' : 'planned', created: false }
   }
 
@@ -122,7 +123,7 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
         select ${id}, 'status', 'planned', ${`Planned for ${slot.toISOString()} with clip “${clip.title}”`} where exists (select 1 from posts where id = ${id})`,
   ])
   if (insert.meta.changes === 0) return planSlot(ctx, slot)
-  await ctx.renderJobs.send({ postId: id })
+  await enqueueRender(ctx.env, [id])
   return { postId: id, status: 'planned', created: true }
 }
 

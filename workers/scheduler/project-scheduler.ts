@@ -14,7 +14,7 @@ import { nextSlots } from '../domain/slots'
 import { connectedPlatforms } from '../platforms/post-gateway'
 import { planSlot, recordMissed, type PlanResult } from './planner'
 import { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
-import type { MetricsJob, RenderJob } from '../queues/messages'
+import type { MetricsJob } from '../queues/messages'
 import { dispatchDuePulls } from '../analytics/pulls'
 
 export { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
@@ -115,7 +115,7 @@ export class ProjectScheduler extends DurableObject<Env> {
     const db = createDb(this.env.DB)
     const ctx = {
       db,
-      renderJobs: this.env.RENDER_JOBS as Queue<RenderJob>,
+      env: this.env,
       projectId: state.projectId,
       workspaceId: state.workspaceId,
       config: state.config,

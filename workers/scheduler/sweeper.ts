@@ -8,8 +8,7 @@ import { createDb } from '../db/client'
 import { posts, postTargets } from '../db/schema'
 import { movePost, moveTarget } from '../db/posts'
 import { PLATFORMS } from '../domain/post-state'
-import { enqueuePublish } from '../queues/render-consumer'
-import type { PublishJob } from '../queues/messages'
+import { enqueuePublish, enqueueRender, sendPublishJobs } from '../queues/producers'
 
 /** A post untouched for this long in a non-final state is stuck. */
 export const STUCK_AFTER_MS = 15 * 60_000
@@ -41,7 +40,7 @@ export async function sweepStuckPosts(env: Env, now = Date.now()): Promise<Sweep
     )
     .limit(BATCH)
     .all()
-  if (renders.length) await env.RENDER_JOBS.sendBatch(renders.map((p) => ({ body: { postId: p.id } })))
+  await enqueueRender(env, renders.map((p) => p.id))
 
   // Scheduled posts past their time, and publications that stopped moving.
   const overdue = await db
@@ -59,11 +58,7 @@ export async function sweepStuckPosts(env: Env, now = Date.now()): Promise<Sweep
     .where(and(eq(posts.status, 'publishing'), inArray(postTargets.status, ['pending', 'publishing', 'processing', 'unconfirmed']), lt(postTargets.updatedAt, stale)))
     .limit(BATCH)
     .all()
-  if (stalled.length) {
-    await env.PUBLISH_JOBS.sendBatch(
-      stalled.map((t) => ({ body: { postId: t.postId, platform: t.platform, kind: t.status === 'processing' ? 'poll' : 'publish' } satisfies PublishJob })),
-    )
-  }
+  await sendPublishJobs(env, stalled.map((t) => ({ postId: t.postId, platform: t.platform, kind: t.status === 'processing' ? 'poll' : 'publish' })))
   // Waiting for a person is the one wait without a timer: a day after the post's time, it lapses.
   const unapproved = await db
     .select({ id: posts.id, scheduledAt: posts.scheduledAt })

@@ -4,18 +4,15 @@
  * Pure TypeScript: no Node or browser API, so the browser preview shares it.
  */
 import { z } from 'zod'
+import { OBJECTIVES, PLATFORMS, STYLES } from './vocabulary.ts'
+
+export { OBJECTIVES, PLATFORMS, STYLES, type Objective, type Platform, type StyleName } from './vocabulary.ts'
 
 export const ASPECTS = ['9:16', '1:1', '16:9'] as const
 export const FRAMINGS = ['crop', 'fit'] as const
-export const STYLES = ['minimal', 'neon', 'corporate'] as const
-export const OBJECTIVES = ['traffic', 'awareness', 'conversion'] as const
-export const PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
 
 export type Aspect = (typeof ASPECTS)[number]
 export type Framing = (typeof FRAMINGS)[number]
-export type StyleName = (typeof STYLES)[number]
-export type Objective = (typeof OBJECTIVES)[number]
-export type Platform = (typeof PLATFORMS)[number]
 
 /** Output frame size of each aspect at full quality. */
 export const ASPECT_SIZES: Record<Aspect, { width: number; height: number }> = {

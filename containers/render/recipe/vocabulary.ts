@@ -1,0 +1,29 @@
+/**
+ * The words the whole product shares: the platforms, the render styles, the objectives, and the
+ * codes the render server gives a bad file. Defined here once, because recipe/ is the one module
+ * the render server, the Worker and the web app all import; every other list derives from these.
+ */
+
+/** The platforms Reelpilot publishes to. */
+export const PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
+export type Platform = (typeof PLATFORMS)[number]
+
+/** How each platform is named to a person. */
+export const PLATFORM_NAMES: Record<Platform, string> = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' }
+
+/** The render styles a project can choose. */
+export const STYLES = ['minimal', 'neon', 'corporate'] as const
+export type StyleName = (typeof STYLES)[number]
+
+/** What the posts aim for; it shapes captions, hooks and the call to action. */
+export const OBJECTIVES = ['traffic', 'awareness', 'conversion'] as const
+export type Objective = (typeof OBJECTIVES)[number]
+
+/** Why the render server refused a piece of media (its probe's 422 `code`). */
+export const MEDIA_ERROR_CODES = ['not_video', 'no_video_stream', 'damaged', 'unreadable'] as const
+export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number]
+
+/** Whether a value is one of the media error codes (for reading the render server's answers). */
+export function isMediaErrorCode(value: unknown): value is MediaErrorCode {
+  return (MEDIA_ERROR_CODES as readonly unknown[]).includes(value)
+}

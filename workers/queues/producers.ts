@@ -1,0 +1,46 @@
+/**
+ * The producers: every message put on Reelpilot's queues is sent from here, beside the message
+ * schemas (messages.ts), so a message has one shape and one way in. Consumers, the API, the
+ * planner and the sweeper all call these.
+ */
+import { and, eq } from 'drizzle-orm'
+import { createDb } from '../db/client'
+import { posts, postTargets } from '../db/schema'
+import { MAX_QUEUE_DELAY_SECONDS, type PublishJob, type RenderJob } from './messages'
+
+/** Asks for the render of each post (the render consumer's claim makes a duplicate harmless). */
+export async function enqueueRender(env: Pick<Env, 'RENDER_JOBS'>, postIds: readonly string[]): Promise<void> {
+  const queue = env.RENDER_JOBS as Queue<RenderJob>
+  if (postIds.length === 1) await queue.send({ postId: postIds[0] })
+  else if (postIds.length > 1) await queue.sendBatch(postIds.map((postId) => ({ body: { postId } })))
+}
+
+/** The queue delay for a message due in `seconds`: never negative, at most the queue's 12 hours. */
+export const queueDelay = (seconds: number) => Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(seconds)))
+
+/** Sends publish messages, each after `delaySeconds` (capped at the queue's 12 hours). */
+export async function sendPublishJobs(env: Pick<Env, 'PUBLISH_JOBS'>, jobs: readonly PublishJob[], delaySeconds = 0): Promise<void> {
+  const queue = env.PUBLISH_JOBS as Queue<PublishJob>
+  const delay = queueDelay(delaySeconds)
+  if (jobs.length === 1) await queue.send(jobs[0], { delaySeconds: delay })
+  else if (jobs.length > 1) await queue.sendBatch(jobs.map((body) => ({ body, delaySeconds: delay })))
+}
+
+/**
+ * Sends one publish message per pending target, delayed until the post's time (at most the
+ * queue's 12 hours: the publish consumer delays again when a message arrives early).
+ */
+export async function enqueuePublish(env: Pick<Env, 'DB' | 'PUBLISH_JOBS'>, postId: string, now = Date.now()): Promise<number> {
+  const db = createDb(env.DB)
+  const post = await db.select({ scheduledAt: posts.scheduledAt }).from(posts).where(eq(posts.id, postId)).get()
+  if (!post) return 0
+  const targets = await db
+    .select({ platform: postTargets.platform })
+    .from(postTargets)
+    .where(and(eq(postTargets.postId, postId), eq(postTargets.status, 'pending')))
+    .all()
+  if (targets.length === 0) return 0
+  const jobs = targets.map((t) => ({ postId, platform: t.platform, kind: 'publish' as const }))
+  await sendPublishJobs(env, jobs, (Date.parse(post.scheduledAt) - now) / 1000)
+  return targets.length
+}

@@ -17,10 +17,44 @@ export interface Fault {
    * hang_after: do the operation, then never answer. quota: the daily quota is spent.
    * app_cap: the app's daily cap is reached (TikTok). delay: answer after `ms`.
    * error_200: the token endpoint answers its OAuth error with HTTP 200.
+   * After the operation took effect (the post exists): http500_after answers 5xx, http404_after
+   * answers 404 and forgets the session, empty_after answers 2xx without the created object,
+   * refused_after answers a 4xx error. hang: never answer, without doing anything. http404: the
+   * thing asked about is gone (a resumable session forgotten), from now on.
    */
-  kind: 'http500' | 'http429' | 'partial500' | 'hang_after' | 'quota' | 'app_cap' | 'delay' | 'publish_limit' | 'error_200'
+  kind: FaultKind
   times?: number
   ms?: number
+}
+
+export const FAULT_KINDS = [
+  'http500',
+  'http429',
+  'http404',
+  'partial500',
+  'hang',
+  'hang_after',
+  'http500_after',
+  'http404_after',
+  'empty_after',
+  'refused_after',
+  'quota',
+  'app_cap',
+  'delay',
+  'publish_limit',
+  'error_200',
+] as const
+export type FaultKind = (typeof FAULT_KINDS)[number]
+
+/** The faults each operation of a stub can inject; `/_control` refuses any other, so a typo fails the test. */
+export type FaultTable = Record<string, readonly FaultKind[]>
+
+/** Checks a fault against a platform's table: an error message, or undefined when it is valid. */
+export function invalidFault(table: FaultTable, fault: Partial<Fault>): string | undefined {
+  if (typeof fault.op !== 'string' || !(fault.op in table)) return `unknown fault op ${JSON.stringify(fault.op)}; known: ${Object.keys(table).join(', ')}`
+  if (!table[fault.op].includes(fault.kind as FaultKind)) return `op ${fault.op} cannot inject ${JSON.stringify(fault.kind)}; it can: ${table[fault.op].join(', ')}`
+  if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) return 'times must be a positive integer'
+  return undefined
 }
 
 export interface Account {

@@ -21,6 +21,7 @@ import {
   registerItem,
   sendJson,
   takeFault,
+  type FaultTable,
   type Account,
   type StubRequest,
 } from './common'
@@ -61,6 +62,20 @@ function authed(r: StubRequest, params?: URLSearchParams): Account | undefined {
   const account = accountForAccessToken(tokenOf(r, params))
   if (!account) graphError(r.res, 400, 190, 'Error validating access token: Session has expired.', 463)
   return account
+}
+
+/** What each operation can inject (checked by `/_control`). */
+export const INSTAGRAM_FAULTS: FaultTable = {
+  token: ['delay', 'http500'],
+  container: ['http429', 'http500'],
+  // The container's fate: quota → EXPIRED, http500 → ERROR.
+  container_outcome: ['quota', 'http500'],
+  // media_publish: the post is made, then the answer goes wrong (refused_after: a transient-looking
+  // code -2 error, which Instagram is known to send for posts that went out).
+  publish: ['http500', 'hang_after', 'http500_after', 'empty_after', 'refused_after'],
+  status: ['http429'],
+  // Reels insights (metrics.ts): publish_limit stands for "not enough viewers".
+  insights: ['http429', 'http500', 'publish_limit'],
 }
 
 export async function instagramStub(r: StubRequest): Promise<boolean> {
@@ -154,6 +169,9 @@ export async function instagramStub(r: StubRequest): Promise<boolean> {
     count(account, 'publishCalls')
     const container = containers.get(params.get('creation_id') ?? '')
     if (!container || container.account !== account) return graphError(res, 400, 100, 'Media ID is not available', 2207006), true
+    // A 5xx before anything happened (the fault is taken here only if it is that kind).
+    if (account.faults.find((f) => f.op === 'publish')?.kind === 'http500' && takeFault(account, 'publish'))
+      return graphError(res, 500, 1, 'An unknown error occurred', 2207001), true
     if (account.quotaUsage >= QUOTA_TOTAL) return graphError(res, 400, 9, 'Application request limit reached: the account has reached its content publishing limit', 2207042), true
     if (container.status === 'PUBLISHED') return graphError(res, 400, 100, 'Media has already been published', 2207035), true
     if (container.status !== 'FINISHED') return graphError(res, 400, 9007, 'Media ID is not ready for publishing, please wait for a moment', 2207027), true
@@ -165,7 +183,11 @@ export async function instagramStub(r: StubRequest): Promise<boolean> {
     container.mediaId = m.id
     account.quotaUsage++
     count(account, 'published')
-    if (takeFault(account, 'publish')?.kind === 'hang_after') return hang(res), true
+    const after = takeFault(account, 'publish')
+    if (after?.kind === 'hang_after') return hang(res), true
+    if (after?.kind === 'http500_after') return graphError(res, 500, 2, 'An unexpected error has occurred. Please retry your request later.', undefined, 'OAuthException'), true
+    if (after?.kind === 'empty_after') return sendJson(res, 200, {}), true
+    if (after?.kind === 'refused_after') return graphError(res, 400, -2, 'Fatal', 2207001), true
     return sendJson(res, 200, { id: m.id }), true
   }
 

@@ -2,7 +2,8 @@
  * One HTTP server for the three platform stubs: `/youtube/*`, `/tiktok/*`, `/instagram/*`, plus
  * `/_control/*` for the tests:
  * - `POST /_control/accounts {platform, processingPolls?, quotaUsage?}` → `{accountId, accessToken, refreshToken, name}`
- * - `POST /_control/accounts/:id/faults {op, kind, times?, ms?}` queues a fault
+ * - `POST /_control/accounts/:id/faults {op, kind, times?, ms?}` queues a fault (400 for one the
+ *   platform's table — `YOUTUBE_FAULTS`, `TIKTOK_FAULTS`, `INSTAGRAM_FAULTS` — does not list)
  * - `POST /_control/accounts/:id {expireTokens?, revokeRefreshToken?, omitRefreshTokenOnCode?, processingPolls?, quotaUsage?}`
  * - `GET /_control/accounts/:id` → counters, the refresh token, and what was published
  * - `POST /_control/accounts/:id/items {count, metrics?}` → `{ids}`: published items with metrics (analytics)
@@ -11,11 +12,11 @@
  */
 import { createServer, type Server } from 'node:http'
 import { randomBytes } from 'node:crypto'
-import { createAccount, expireAccessTokens, getAccount, issueAccessToken, itemOf, readBody, registerItem, sendJson, type StubPlatform, type StubRequest } from './common'
+import { createAccount, expireAccessTokens, getAccount, invalidFault, issueAccessToken, itemOf, readBody, registerItem, sendJson, type FaultTable, type StubPlatform, type StubRequest } from './common'
 import { instagramMetricsStub, tiktokMetricsStub, youtubeMetricsStub } from './metrics'
-import { instagramMediaOf, instagramStub } from './instagram'
-import { tiktokStub, tiktokUploadsOf } from './tiktok'
-import { youtubeStub, youtubeVideosOf } from './youtube'
+import { INSTAGRAM_FAULTS, instagramMediaOf, instagramStub } from './instagram'
+import { TIKTOK_FAULTS, tiktokStub, tiktokUploadsOf } from './tiktok'
+import { YOUTUBE_FAULTS, youtubeStub, youtubeVideosOf } from './youtube'
 
 const handlers: Record<StubPlatform, (r: StubRequest) => Promise<boolean>> = {
   youtube: async (r) => (await youtubeMetricsStub(r)) || youtubeStub(r),
@@ -29,6 +30,7 @@ function itemId(platform: StubPlatform): string {
   if (platform === 'tiktok') return String(7300000000000000000n + BigInt(Math.floor(Math.random() * 1e15)))
   return String(17900000000000000 + Math.floor(Math.random() * 1e15))
 }
+const faultTables: Record<StubPlatform, FaultTable> = { youtube: YOUTUBE_FAULTS, tiktok: TIKTOK_FAULTS, instagram: INSTAGRAM_FAULTS }
 
 async function control(method: string, path: string, body: any) {
   if (method === 'POST' && path === '/_control/accounts') {
@@ -54,6 +56,9 @@ async function control(method: string, path: string, body: any) {
   const account = match && getAccount(decodeURIComponent(match[1]))
   if (!account) return { status: 404, body: { error: 'no such account' } }
   if (method === 'POST' && match[2]) {
+    // Strict: a fault the stub cannot inject is an error, so a test never passes by injecting nothing.
+    const invalid = invalidFault(faultTables[account.platform], body)
+    if (invalid) return { status: 400, body: { error: invalid } }
     account.faults.push(body)
     return { status: 204, body: undefined }
   }

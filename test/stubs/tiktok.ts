@@ -24,6 +24,7 @@ import {
   rotateRefreshToken,
   sendJson,
   takeFault,
+  type FaultTable,
   type Account,
   type StubRequest,
 } from './common'
@@ -70,6 +71,20 @@ export function chunkRuleViolation(size: number, chunkSize: number, count: numbe
   const last = size - chunkSize * (count - 1)
   if (last > 128 * MB) return 'the last chunk may be at most 128 MB'
   return undefined
+}
+
+/** What each operation can inject (checked by `/_control`). */
+export const TIKTOK_FAULTS: FaultTable = {
+  token: ['delay', 'http500', 'error_200'],
+  creator_info: ['http429'],
+  init: ['http429', 'app_cap', 'http500'],
+  chunk: ['http500'],
+  // The PUT of the last chunk: the upload is complete, then the answer goes wrong.
+  final_chunk: ['hang_after', 'http500_after', 'refused_after'],
+  // status/fetch: quota makes the upload FAILED (spam risk); hang and http500 lose the answer.
+  status: ['http429', 'quota', 'http500', 'hang'],
+  // video/query (metrics.ts).
+  video_query: ['http429'],
 }
 
 export async function tiktokStub(r: StubRequest): Promise<boolean> {
@@ -204,7 +219,10 @@ export async function tiktokStub(r: StubRequest): Promise<boolean> {
     upload.nextChunk++
     if (upload.nextChunk === upload.chunks) {
       count(account, 'uploads')
-      if (takeFault(account, 'final_chunk')?.kind === 'hang_after') return hang(res), true
+      const after = takeFault(account, 'final_chunk')
+      if (after?.kind === 'hang_after') return hang(res), true
+      if (after?.kind === 'http500_after') return tiktokError(res, 500, 'internal_error', 'upload failed, send the chunk again'), true
+      if (after?.kind === 'refused_after') return tiktokError(res, 400, 'invalid_params', 'invalid request'), true
       return res.writeHead(201).end(), true
     }
     return res.writeHead(206).end(), true
@@ -216,6 +234,8 @@ export async function tiktokStub(r: StubRequest): Promise<boolean> {
     count(account, 'statusFetches')
     const fault = takeFault(account, 'status')
     if (fault?.kind === 'http429') return tiktokError(res, 429, 'rate_limit_exceeded', 'API rate limit exceeded', { 'retry-after': '30' }), true
+    if (fault?.kind === 'http500') return tiktokError(res, 500, 'internal_error', 'Something went wrong.'), true
+    if (fault?.kind === 'hang') return hang(res), true
     const body = JSON.parse((await readBody(req)).toString() || '{}')
     const upload = uploads.get(body.publish_id)
     if (!upload || upload.account !== account) return tiktokError(res, 400, 'invalid_publish_id', 'publish_id not found'), true

@@ -25,6 +25,7 @@ import {
   sendJson,
   takeFault,
   type Account,
+  type FaultTable,
   type StubRequest,
 } from './common'
 
@@ -46,6 +47,23 @@ interface Session {
   received: number
   dead: boolean
   video?: Video
+}
+
+/** What each operation can inject (checked by `/_control`). */
+export const YOUTUBE_FAULTS: FaultTable = {
+  token: ['delay', 'http500'],
+  session: ['quota', 'http429', 'http500'],
+  insert: ['quota', 'http429', 'http500'],
+  insert_after: ['hang_after'],
+  // A chunk that is not the last: app_cap stands for a session that expired (404 from then on).
+  chunk: ['partial500', 'http500', 'quota', 'app_cap'],
+  // The PUT that carries the last byte: the video is created, then the answer goes wrong.
+  final_chunk: ['hang_after', 'http500_after', 'http404_after', 'empty_after', 'refused_after'],
+  // `bytes */TOTAL`: 503, never answer, or the session is forgotten (404 from then on).
+  status_query: ['http500', 'hang', 'http404'],
+  search: ['delay'],
+  // Analytics reports (metrics.ts).
+  reports: ['http500'],
 }
 
 const videos = new Map<string, Video>()
@@ -235,7 +253,13 @@ export async function youtubeStub(r: StubRequest): Promise<boolean> {
     // Status query: `bytes */TOTAL` with no body.
     if (/^bytes \*\/\d+$/.test(range)) {
       count(account, 'statusQueries')
-      if (takeFault(account, 'status_query')?.kind === 'http500') return googleError(res, 503, 'backendError', 'Service Unavailable'), true
+      const fault = takeFault(account, 'status_query')
+      if (fault?.kind === 'http500') return googleError(res, 503, 'backendError', 'Service Unavailable'), true
+      if (fault?.kind === 'hang') return hang(res), true
+      if (fault?.kind === 'http404') {
+        session.dead = true
+        return googleError(res, 404, 'notFound', 'The upload session was not found or has expired.'), true
+      }
       if (session.video) return done(), true
       res.writeHead(308, { ...rangeHeader(), 'content-length': '0' }).end()
       return true
@@ -265,7 +289,15 @@ export async function youtubeStub(r: StubRequest): Promise<boolean> {
     if (session.received === total) {
       session.video = createVideo(account, session.resource, total)
       count(account, 'uploads')
-      if (takeFault(account, 'final_chunk')?.kind === 'hang_after') return hang(res), true
+      const after = takeFault(account, 'final_chunk')
+      if (after?.kind === 'hang_after') return hang(res), true
+      if (after?.kind === 'http500_after') return googleError(res, 503, 'backendError', 'Service Unavailable'), true
+      if (after?.kind === 'refused_after') return googleError(res, 400, 'badRequest', 'Invalid request.'), true
+      if (after?.kind === 'empty_after') return res.writeHead(200, { 'content-length': '0' }).end(), true
+      if (after?.kind === 'http404_after') {
+        session.dead = true
+        return googleError(res, 404, 'notFound', 'The upload session was not found or has expired.'), true
+      }
       return done(), true
     }
     res.writeHead(308, { ...rangeHeader(), 'content-length': '0' }).end()

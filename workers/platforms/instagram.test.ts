@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { resetBreaker } from '../lib/resilience'
 import { addFault, contextFor, publishInput, stubAccount, stubState, updateStubAccount } from '../../test/platform-stubs'
 import { InstagramPublisher } from './instagram'
 import { PublishError } from './types'
@@ -92,5 +93,47 @@ describe('Instagram publisher', () => {
     expect(state.counters.publishCalls).toBe(1)
     expect(state.published).toHaveLength(1)
     expect(found).toEqual({ status: 'published', remoteId: state.published[0].id, remoteUrl: state.published[0].permalink })
+  })
+
+  describe('after media_publish was sent, any answer but the media id is outcome unknown, reconciled without a second post', () => {
+    beforeEach(() => resetBreaker('instagram'))
+    for (const kind of ['http500_after', 'empty_after', 'refused_after'] as const) {
+      it(`${kind}: found through the container and the caption`, async () => {
+        const account = await stubAccount('instagram', { processingPolls: 0 })
+        await addFault(account.accountId, { op: 'publish', kind })
+        const p = publisher()
+        const input = await publishInput(1024)
+        const ctx = contextFor('instagram', account)
+        const processing = await p.publish(input, ctx)
+        if (processing.status !== 'processing') throw new Error('expected processing')
+        const failure = await failureOf(p.poll(processing.state, ctx))
+        expect(failure.kind).toBe('outcome_unknown')
+        const found = await p.findByMarker(input.marker, ctx, failure.state)
+        const state = await stubState(account.accountId)
+        expect(state.counters).toMatchObject({ containers: 1, publishCalls: 1 })
+        expect(state.published).toHaveLength(1)
+        expect(found).toEqual({ status: 'published', remoteId: state.published[0].id, remoteUrl: state.published[0].permalink })
+      })
+    }
+
+    it('a 5xx before the post was made: the same container is published again, never a new one', async () => {
+      const account = await stubAccount('instagram', { processingPolls: 0 })
+      await addFault(account.accountId, { op: 'publish', kind: 'http500' })
+      const p = publisher()
+      const input = await publishInput(1024)
+      const ctx = contextFor('instagram', account)
+      const processing = await p.publish(input, ctx)
+      if (processing.status !== 'processing') throw new Error('expected processing')
+      const failure = await failureOf(p.poll(processing.state, ctx))
+      expect(failure.kind).toBe('outcome_unknown')
+      const found = await p.findByMarker(input.marker, ctx, failure.state)
+      expect(found).toMatchObject({ status: 'processing', state: { containerId: processing.state.containerId } })
+      if (found?.status !== 'processing') return
+      const outcome = await p.poll(found.state, ctx)
+      const state = await stubState(account.accountId)
+      expect(state.counters).toMatchObject({ containers: 1, publishCalls: 2 })
+      expect(state.published).toHaveLength(1)
+      expect(outcome).toEqual({ status: 'published', remoteId: state.published[0].id, remoteUrl: state.published[0].permalink })
+    })
   })
 })

@@ -48,10 +48,19 @@ function classify(status: number, error: any, nowMs: number): PublishError {
   return new PublishError(failures.rejected('instagram', detail, error?.error_user_msg ?? error?.message))
 }
 
+/** media_publish answers lost in a row on one container before it is given up for a new one. */
+const MAX_UNKNOWN_PUBLISHES = 5
+
+/** A media_publish refusal that may still hide a post: transient codes, and "already published". */
+function isUnknownAfterPublish(error: any): boolean {
+  const code = Number(error?.code)
+  return !!error?.is_transient || [1, 2, -1, -2].includes(code) || Number(error?.error_subcode) === 2207035
+}
+
 export function toPublishError(error: unknown, nowMs: number, afterPublish = false, state?: PublishState): PublishError {
   if (error instanceof PublishError) return error
   if (error instanceof CircuitOpenError) return new PublishError(failures.retryable('instagram', error.message, Math.ceil(error.retryAfterMs / 1000)))
-  if (error instanceof HttpStatusError && !(afterPublish && error.status >= 500)) return classify(error.status, error.body?.error, nowMs)
+  if (error instanceof HttpStatusError && !afterPublish) return classify(error.status, error.body?.error, nowMs)
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   if (afterPublish) return new PublishError(failures.outcomeUnknown('instagram', detail, state))
   return new PublishError(failures.retryable('instagram', detail, error instanceof TimeoutError ? 30 : 60))
@@ -124,7 +133,7 @@ export class InstagramPublisher implements Publisher {
         throw new PublishError(failures.rejected('instagram', `container ERROR: ${status.status ?? ''}`, status.status?.replace(/^Error:\s*/, '')))
       case 'EXPIRED':
         // Nothing was posted; a new container is needed, which publishing again makes.
-        throw new PublishError(failures.retryable('instagram', 'container EXPIRED before publishing', 60))
+        throw new PublishError({ ...failures.retryable('instagram', 'container EXPIRED before publishing', 60), nothingPosted: true })
       case 'PUBLISHED': {
         const found = await this.findByMarker('', ctx, state)
         if (found) return found
@@ -143,12 +152,19 @@ export class InstagramPublisher implements Publisher {
     } catch (error) {
       throw toPublishError(error, ctx.now())
     }
+    // media_publish is the step that makes the post. Past this point any answer but the media's
+    // id — a timeout, a 5xx, a transient-looking error (Instagram sends those for posts that went
+    // out), "already published", an empty body — leaves the outcome unknown: the container's
+    // status and the account's media tell, before anything is sent again.
+    const unknownState: PublishState = { ...state, publishing: true, unknowns: Number(state.unknowns ?? 0) + 1 }
     let published: { id: string }
     try {
       published = await this.graph('POST', `/${ctx.accountId}/media_publish`, ctx, { creation_id: String(state.containerId) }, false)
     } catch (error) {
-      throw toPublishError(error, ctx.now(), true, { ...state, publishing: true })
+      if (error instanceof HttpStatusError && error.status < 500 && !isUnknownAfterPublish(error.body?.error)) throw toPublishError(error, ctx.now())
+      throw toPublishError(error, ctx.now(), true, unknownState)
     }
+    if (!published?.id) throw new PublishError(failures.outcomeUnknown('instagram', `media_publish answered without an id: ${JSON.stringify(published)?.slice(0, 200)}`, unknownState))
     let permalink = `https://www.instagram.com/`
     try {
       const media = await this.graph('GET', `/${published.id}`, ctx, { fields: 'permalink' })
@@ -159,18 +175,35 @@ export class InstagramPublisher implements Publisher {
     return { status: 'published', remoteId: String(published.id), remoteUrl: permalink }
   }
 
+  /** The account's newest media with the state's caption, made since the container was. */
+  private async recentMediaWithCaption(state: PublishState, ctx: PublishContext): Promise<FoundPost | null> {
+    const list = await this.graph('GET', `/${ctx.accountId}/media`, ctx, { fields: 'id,caption,permalink,timestamp', limit: '25' })
+    const since = Date.parse(String(state.startedAt ?? 0)) - 60_000
+    const media = (list?.data ?? []).find((m: any) => m.caption === state.caption && Date.parse(m.timestamp) >= since)
+    return media ? { status: 'published', remoteId: String(media.id), remoteUrl: media.permalink } : null
+  }
+
   async findByMarker(_marker: string, ctx: PublishContext, state?: PublishState): Promise<FoundPost | null> {
     // Without a container, media_publish was never called: Instagram has no post.
     if (typeof state?.containerId !== 'string') return null
     try {
       const status = await this.containerStatus(state, ctx)
-      if (status.status_code === 'FINISHED' || status.status_code === 'ERROR' || status.status_code === 'EXPIRED') return null
+      if (status.status_code === 'ERROR' || status.status_code === 'EXPIRED') return null
       if (status.status_code === 'IN_PROGRESS') return { status: 'processing', pollAfterSec: this.options.pollAfterSec ?? 10, state }
+      if (status.status_code === 'FINISHED') {
+        // A publish whose answer was lost may show in the media before the container says so.
+        if (state.publishing) {
+          const media = await this.recentMediaWithCaption(state, ctx)
+          if (media) return media
+        }
+        // Not posted: publish this same container (a container is published once at most), never
+        // a new one; after a few lost answers in a row, start over with a new container.
+        if (Number(state.unknowns ?? 0) >= MAX_UNKNOWN_PUBLISHES) return null
+        return { status: 'processing', pollAfterSec: 1, state }
+      }
       // PUBLISHED: find the media it became, by its caption, among the newest.
-      const list = await this.graph('GET', `/${ctx.accountId}/media`, ctx, { fields: 'id,caption,permalink,timestamp', limit: '25' })
-      const since = Date.parse(String(state.startedAt ?? 0)) - 60_000
-      const media = (list?.data ?? []).find((m: any) => m.caption === state.caption && Date.parse(m.timestamp) >= since)
-      if (media) return { status: 'published', remoteId: String(media.id), remoteUrl: media.permalink }
+      const media = await this.recentMediaWithCaption(state, ctx)
+      if (media) return media
       throw new PublishError(failures.retryable('instagram', 'container PUBLISHED but the media is not listed yet', 60))
     } catch (error) {
       throw toPublishError(error, ctx.now())

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { resetBreaker } from '../lib/resilience'
 import { call } from '../../test/helpers'
 import { addFault, connectViaOAuth, duePost, stubAccount, stubState } from '../../test/platform-stubs'
 import { createDb } from '../db/client'
@@ -52,6 +53,42 @@ describe('gatewayForPost (what the publish consumer calls)', () => {
     // A repeated message changes nothing.
     expect(await publishStep(env, job, { gateway: gatewayForPost })).toBe('ignored')
     expect((await stubState(account.accountId)).counters.uploads).toBe(1)
+  })
+
+  it('with the publish consumer: the answer to the last chunk lost and the session then gone (404) is reconciled by the marker, one video on the channel', async () => {
+    resetBreaker('youtube')
+    const account = await stubAccount('youtube')
+    const { postId } = await duePost(['youtube'], (token, projectId) => connectViaOAuth(token, projectId, 'youtube', account.accountId))
+    await addFault(account.accountId, { op: 'final_chunk', kind: 'hang_after' })
+    await addFault(account.accountId, { op: 'status_query', kind: 'http404' })
+    const job = { postId, platform: 'youtube' as const, kind: 'publish' as const }
+    expect(await publishStep(env, job, { gateway: gatewayForPost })).toBe('unconfirmed')
+    expect((await stubState(account.accountId)).counters).toMatchObject({ sessions: 1, uploads: 1 })
+    expect(await publishStep(env, job, { gateway: gatewayForPost })).toBe('published')
+    const state = await stubState(account.accountId)
+    expect(state.published).toHaveLength(1)
+    expect(state.counters).toMatchObject({ sessions: 1, uploads: 1 })
+    expect(await target(postId, 'youtube')).toMatchObject({ status: 'published', remote_id: state.published[0].id })
+  })
+
+  it('with the publish consumer: TikTok FAILED while processing posted nothing, so it is checked and sent again (not polled forever)', async () => {
+    resetBreaker('tiktok')
+    const account = await stubAccount('tiktok', { processingPolls: 0 })
+    const { postId } = await duePost(['tiktok'], (token, projectId) => connectViaOAuth(token, projectId, 'tiktok', account.accountId))
+    const publish = { postId, platform: 'tiktok' as const, kind: 'publish' as const }
+    expect(await publishStep(env, publish, { gateway: gatewayForPost })).toBe('processing')
+    await addFault(account.accountId, { op: 'status', kind: 'quota' })
+    // The queue's own consumer may take the poll message the step sent; run the poll here too.
+    await publishStep(env, { ...publish, kind: 'poll' }, { gateway: gatewayForPost })
+    let row = await target(postId, 'tiktok')
+    expect(['unconfirmed', 'processing', 'published']).toContain(row?.status)
+    for (let i = 0; i < 10 && row?.status !== 'published'; i++) {
+      await publishStep(env, { ...publish, kind: row?.status === 'processing' ? 'poll' : 'publish' }, { gateway: gatewayForPost })
+      row = await target(postId, 'tiktok')
+    }
+    expect(row?.status).toBe('published')
+    const counters = (await stubState(account.accountId)).counters
+    expect(counters).toMatchObject({ inits: 2, published: 1 })
   })
 
   it('TikTok: the publish id is kept with the target before the upload ends, so a consumer that dies mid-upload is reconciled, not posted twice', async () => {

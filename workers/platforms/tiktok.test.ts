@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { resetBreaker } from '../lib/resilience'
 import { addFault, contextFor, publishInput, stubAccount, stubState, type StubAccount } from '../../test/platform-stubs'
 import { chunkRuleViolation } from '../../test/stubs/tiktok'
 import { planChunks, TikTokPublisher } from './tiktok'
@@ -113,6 +114,67 @@ describe('TikTok publisher', () => {
     expect(state.counters).toMatchObject({ inits: 1, uploads: 1, published: 1 })
     // Without a publish_id, nothing was uploaded: surely not there.
     expect(await p.findByMarker(input.marker, contextFor('tiktok', account))).toBeNull()
+  })
+})
+
+describe('TikTok after the last chunk: any answer but a 2xx is outcome unknown, reconciled by publish_id', () => {
+  beforeEach(() => resetBreaker('tiktok'))
+  for (const kind of ['hang_after', 'http500_after', 'refused_after'] as const) {
+    it(`${kind} on the last chunk: found by its publish_id, one upload`, async () => {
+      const account = await stubAccount('tiktok', { processingPolls: 0 })
+      await addFault(account.accountId, { op: 'final_chunk', kind })
+      const p = new TikTokPublisher({ apiUrl: `${env.PLATFORM_API_BASE}/tiktok`, timeoutMs: 300, chunkBytes: 5 * MB })
+      const input = await publishInput(2 * MB)
+      const ctx = contextFor('tiktok', account)
+      const failure = await failureOf(p.publish(input, ctx))
+      expect(failure.kind).toBe('outcome_unknown')
+      expect(failure.state).toMatchObject({ kind: 'tiktok-publish', size: 2 * MB })
+      const found = await p.findByMarker(input.marker, ctx, failure.state)
+      expect(found?.status).toBe('published')
+      expect((await stubState(account.accountId)).counters).toMatchObject({ inits: 1, uploads: 1, published: 1 })
+    })
+  }
+
+  it('a status fetch that fails or never answers is "unsure" (retryable), never "absent"', async () => {
+    const account = await stubAccount('tiktok', { processingPolls: 0 })
+    await addFault(account.accountId, { op: 'final_chunk', kind: 'http500_after' })
+    const p = new TikTokPublisher({ apiUrl: `${env.PLATFORM_API_BASE}/tiktok`, timeoutMs: 300, chunkBytes: 5 * MB })
+    const input = await publishInput(2 * MB)
+    const ctx = contextFor('tiktok', account)
+    const failure = await failureOf(p.publish(input, ctx))
+    await addFault(account.accountId, { op: 'status', kind: 'http500', times: 3 })
+    expect(await failureOf(p.findByMarker(input.marker, ctx, failure.state))).toMatchObject({ kind: 'retryable' })
+    resetBreaker('tiktok')
+    await addFault(account.accountId, { op: 'status', kind: 'hang', times: 3 })
+    expect(await failureOf(p.findByMarker(input.marker, ctx, failure.state))).toMatchObject({ kind: 'retryable' })
+    resetBreaker('tiktok')
+    expect((await p.findByMarker(input.marker, ctx, failure.state))?.status).toBe('published')
+    expect((await stubState(account.accountId)).counters).toMatchObject({ inits: 1, uploads: 1, published: 1 })
+  })
+
+  it('a last chunk that never arrived leaves TikTok short of bytes: surely absent, so sending again is safe', async () => {
+    const account = await stubAccount('tiktok', { processingPolls: 0 })
+    // A one-chunk upload: its only chunk is the last, and the 500 comes before TikTok stored it.
+    await addFault(account.accountId, { op: 'chunk', kind: 'http500' })
+    const p = publisher()
+    const input = await publishInput(2 * MB)
+    const ctx = contextFor('tiktok', account)
+    const failure = await failureOf(p.publish(input, ctx))
+    expect(failure.kind).toBe('outcome_unknown')
+    expect(await p.findByMarker(input.marker, ctx, failure.state)).toBeNull()
+    expect((await stubState(account.accountId)).counters.uploads ?? 0).toBe(0)
+  })
+
+  it('a FAILED status posted nothing: findByMarker answers null, and polling says start again', async () => {
+    const account = await stubAccount('tiktok', { processingPolls: 0 })
+    const p = publisher()
+    const input = await publishInput(1 * MB)
+    const ctx = contextFor('tiktok', account)
+    const processing = await p.publish(input, ctx)
+    if (processing.status !== 'processing') throw new Error('expected processing')
+    await addFault(account.accountId, { op: 'status', kind: 'quota' })
+    expect(await failureOf(p.poll(processing.state, ctx))).toMatchObject({ kind: 'quota' })
+    expect(await p.findByMarker(input.marker, ctx, processing.state)).toBeNull()
   })
 })
 

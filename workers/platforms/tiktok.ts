@@ -121,7 +121,7 @@ function secondsToNextUtcDay(nowMs: number) {
 export function toPublishError(error: unknown, nowMs: number, afterBytes = false, state?: PublishState): PublishError {
   if (error instanceof PublishError) return error
   if (error instanceof CircuitOpenError) return new PublishError(failures.retryable('tiktok', error.message, Math.ceil(error.retryAfterMs / 1000)))
-  if (error instanceof HttpStatusError && !(afterBytes && error.status >= 500)) {
+  if (error instanceof HttpStatusError && !afterBytes) {
     return classify(error.status, error.body?.error?.code, error.body?.error?.message ?? String(error.body).slice(0, 200), error.retryAfterSec, nowMs)
   }
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
@@ -131,6 +131,19 @@ export function toPublishError(error: unknown, nowMs: number, afterBytes = false
 
 /** Identical creator_info reads in flight share one call (a batch can hold several posts of one creator). */
 const creatorInfoReads = new Coalescer()
+
+interface TikTokStatus {
+  status: string
+  fail_reason?: string
+  publicaly_available_post_id?: (number | string)[]
+  uploaded_bytes?: number
+}
+
+/** The post a PUBLISH_COMPLETE status names. */
+function published(data: TikTokStatus, state: PublishState): FoundPost {
+  const id = String(data.publicaly_available_post_id?.[0] ?? state.publishId)
+  return { status: 'published', remoteId: id, remoteUrl: `https://www.tiktok.com/@${state.username ?? ''}/video/${id}` }
+}
 
 /** Reasons in a FAILED status that mean the video itself was refused. */
 const CONTENT_FAILURES = new Set(['file_format_check_failed', 'duration_check_failed', 'frame_rate_check_failed', 'picture_size_check_failed', 'video_pull_failed'])
@@ -203,7 +216,7 @@ export class TikTokPublisher implements Publisher {
     } catch (error) {
       throw toPublishError(error, ctx.now())
     }
-    const state: PublishState = { platform: 'tiktok', kind: 'tiktok-publish', publishId: init.publish_id, username: info.creator_username, polls: 0 }
+    const state: PublishState = { platform: 'tiktok', kind: 'tiktok-publish', publishId: init.publish_id, username: info.creator_username, size: input.video.size, polls: 0 }
     // From the first chunk on, TikTok may end up with the post: keep its handle before sending.
     await ctx.checkpoint?.(state)
 
@@ -220,31 +233,37 @@ export class TikTokPublisher implements Publisher {
           accept: (s) => s === 200 || s === 201 || s === 206,
         })
       } catch (error) {
-        if (final && !(error instanceof HttpStatusError && error.status < 500)) throw toPublishError(error, ctx.now(), true, state)
+        // After the last chunk went out, any answer but a 2xx leaves the outcome unknown: the
+        // status (by publish_id) tells before anything is sent again. An open breaker sent nothing.
+        if (final && !(error instanceof CircuitOpenError)) throw toPublishError(error, ctx.now(), true, state)
         throw toPublishError(error, ctx.now())
       }
     }
     return { status: 'processing', pollAfterSec: this.options.pollAfterSec ?? 5, state }
   }
 
-  async poll(state: PublishState, ctx: PublishContext): Promise<PublishOutcome> {
+  /** Reads a publish_id's status (within our status budget). */
+  private async fetchStatus(state: PublishState, ctx: PublishContext): Promise<TikTokStatus> {
     await this.withinLimit(this.options.limits?.status, ctx, 'status/fetch (30 a minute)')
-    let data: { status: string; fail_reason?: string; publicaly_available_post_id?: (number | string)[] }
     try {
-      data = await this.api('/v2/post/publish/status/fetch/', ctx, { publish_id: state.publishId }, true)
+      return await this.api('/v2/post/publish/status/fetch/', ctx, { publish_id: state.publishId }, true)
     } catch (error) {
       throw toPublishError(error, ctx.now())
     }
-    if (data.status === 'PUBLISH_COMPLETE') {
-      const id = String(data.publicaly_available_post_id?.[0] ?? state.publishId)
-      return { status: 'published', remoteId: id, remoteUrl: `https://www.tiktok.com/@${state.username ?? ''}/video/${id}` }
-    }
+  }
+
+  async poll(state: PublishState, ctx: PublishContext): Promise<PublishOutcome> {
+    const data = await this.fetchStatus(state, ctx)
+    if (data.status === 'PUBLISH_COMPLETE') return published(data, state)
     if (data.status === 'FAILED') {
       const reason = data.fail_reason ?? 'unknown'
       if (CONTENT_FAILURES.has(reason)) throw new PublishError(failures.rejected('tiktok', `FAILED ${reason}`, reason.replace(/_/g, ' ')))
-      if (reason.startsWith('spam_risk')) throw classify(200, reason, reason, undefined, ctx.now())
+      if (reason.startsWith('spam_risk')) {
+        const failure = classify(200, reason, reason, undefined, ctx.now()).failure
+        throw new PublishError({ ...failure, nothingPosted: failure.kind !== 'content_rejected' })
+      }
       // Nothing was posted, so trying again from the start is safe.
-      throw new PublishError(failures.retryable('tiktok', `FAILED ${reason}`, 300))
+      throw new PublishError({ ...failures.retryable('tiktok', `FAILED ${reason}`, 300), nothingPosted: true })
     }
     const polls = Number(state.polls ?? 0) + 1
     const base = this.options.pollAfterSec ?? 5
@@ -254,15 +273,19 @@ export class TikTokPublisher implements Publisher {
   async findByMarker(_marker: string, ctx: PublishContext, state?: PublishState): Promise<FoundPost | null> {
     // Without a publish_id no upload finished, so TikTok has no post.
     if (typeof state?.publishId !== 'string') return null
+    let data: TikTokStatus
     try {
-      const outcome = await this.poll(state, ctx)
-      return outcome.status === 'failed' ? null : outcome
+      data = await this.fetchStatus(state, ctx)
     } catch (error) {
-      if (error instanceof PublishError && error.failure.kind === 'content_rejected') return null
-      if (error instanceof PublishError && error.failure.kind === 'retryable' && /^FAILED/.test(error.failure.detail)) return null
       if (error instanceof PublishError && /invalid_publish_id/.test(error.failure.detail)) return null
       throw error
     }
+    // FAILED, whatever the reason, posted nothing.
+    if (data.status === 'FAILED') return null
+    // Still waiting for bytes that will never come (the last chunk was lost): no post can come of it.
+    if (data.status === 'PROCESSING_UPLOAD' && typeof state.size === 'number' && typeof data.uploaded_bytes === 'number' && data.uploaded_bytes < state.size) return null
+    if (data.status === 'PUBLISH_COMPLETE') return published(data, state)
+    return { status: 'processing', pollAfterSec: this.options.pollAfterSec ?? 5, state }
   }
 }
 

@@ -72,6 +72,11 @@ export interface PublishFailure {
   retryAfterSec?: number
   /** quota: when the platform's quota resets (ISO 8601). */
   resetAt?: string
+  /**
+   * While polling: the platform says this attempt surely made no post (TikTok FAILED, an Instagram
+   * container EXPIRED), so publishing again from the start is safe, rather than polling on.
+   */
+  nothingPosted?: boolean
   /** outcome_unknown: what is known of the attempt (publish id, container id…), for findByMarker. */
   state?: PublishState
 }

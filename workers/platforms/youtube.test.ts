@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { resetBreaker } from '../lib/resilience'
 import { addFault, contextFor, publishInput, putVideo, stubAccount, stubState } from '../../test/platform-stubs'
 import { PublishError } from './types'
 import { videoResource, YouTubePublisher } from './youtube'
@@ -136,5 +137,86 @@ describe('YouTube publisher', () => {
     const state = await stubState(account.accountId)
     expect(state.counters.uploads).toBe(1)
     expect(state.counters.statusQueries).toBe(1)
+  })
+
+  describe('after the last bytes went out, any answer but the video is outcome unknown, and nothing is uploaded again', () => {
+    // These faults fail calls in a row on purpose; each case starts with a closed breaker.
+    beforeEach(() => resetBreaker('youtube'))
+    // Each case: the faults, whether the upload is one PUT or several, and how the video is found again.
+    const cases: { name: string; faults: { op: string; kind: string; times?: number }[]; chunked?: boolean }[] = [
+      { name: 'the last chunk times out, then the status query says the session is gone (404)', faults: [{ op: 'final_chunk', kind: 'hang_after' }, { op: 'status_query', kind: 'http404' }] },
+      { name: 'the same, in a chunked upload', chunked: true, faults: [{ op: 'final_chunk', kind: 'hang_after' }, { op: 'status_query', kind: 'http404' }] },
+      { name: 'the last chunk answers 404 (session gone) after the video was made', faults: [{ op: 'final_chunk', kind: 'http404_after' }] },
+      { name: 'the last chunk answers 503, then the status query never answers', faults: [{ op: 'final_chunk', kind: 'http500_after' }, { op: 'status_query', kind: 'hang', times: 6 }] },
+      { name: 'the last chunk answers 503, then every status query 503s', faults: [{ op: 'final_chunk', kind: 'http500_after' }, { op: 'status_query', kind: 'http500', times: 6 }] },
+      { name: 'the last chunk answers 400 after the video was made, then the session is gone', chunked: true, faults: [{ op: 'final_chunk', kind: 'refused_after' }, { op: 'status_query', kind: 'http404' }] },
+      { name: 'the last chunk answers 200 with no video in the body', faults: [{ op: 'final_chunk', kind: 'empty_after' }] },
+    ]
+    for (const { name, faults, chunked } of cases) {
+      it(name, async () => {
+        const account = await stubAccount('youtube')
+        for (const fault of faults) await addFault(account.accountId, fault)
+        const publisher = new YouTubePublisher({ rootUrl: rootUrl(), timeoutMs: 300, chunkBytes: chunked ? 256 * KiB : undefined, resumeDelayMs: 1, maxResumes: 2 })
+        const input = await publishInput(chunked ? 600 * KiB : 50 * KiB)
+        const ctx = contextFor('youtube', account)
+        const failure = await failureOf(publisher.publish(input, ctx))
+        let state = await stubState(account.accountId)
+        expect(failure.kind, JSON.stringify({ failure, counters: state.counters })).toBe('outcome_unknown')
+        expect(failure.state).toMatchObject({ platform: 'youtube', kind: 'youtube-resumable' })
+        expect(state.counters.sessions).toBe(1)
+        expect(state.counters.uploads).toBe(1)
+        // The consumer's next step: look it up by the marker, with the state it kept. While the
+        // session still fails to answer, the lookup says "unsure" (retryable), never "absent".
+        let found
+        for (let attempt = 0; attempt < 8 && !found; attempt++) {
+          resetBreaker('youtube')
+          found = await publisher.findByMarker(input.marker, ctx, failure.state).catch((error) => {
+            expect(error).toBeInstanceOf(PublishError)
+            expect((error as PublishError).failure.kind).toBe('retryable')
+            return undefined
+          })
+          expect(found).not.toBeNull()
+        }
+        state = await stubState(account.accountId)
+        expect(state.published).toHaveLength(1)
+        expect(found).toEqual({ status: 'published', remoteId: state.published[0].id, remoteUrl: `https://www.youtube.com/shorts/${state.published[0].id}` })
+        expect(state.counters.sessions).toBe(1)
+      })
+    }
+
+    it('a 503 on the last chunk, with the session then reporting the video, is simply published', async () => {
+      const account = await stubAccount('youtube')
+      await addFault(account.accountId, { op: 'final_chunk', kind: 'http500_after' })
+      const outcome = await oneChunk().publish(await publishInput(40 * KiB), contextFor('youtube', account))
+      const state = await stubState(account.accountId)
+      expect(outcome).toEqual({ status: 'published', remoteId: state.published[0].id, remoteUrl: `https://www.youtube.com/shorts/${state.published[0].id}` })
+      expect(state.counters).toMatchObject({ sessions: 1, uploads: 1, statusQueries: 1 })
+    })
+
+    it('before the last bytes, a session that is gone is replaced and the upload starts over', async () => {
+      const account = await stubAccount('youtube')
+      // The first (not last) chunk fails, and the status query then finds the session forgotten.
+      await addFault(account.accountId, { op: 'chunk', kind: 'http500' })
+      await addFault(account.accountId, { op: 'status_query', kind: 'http404' })
+      const outcome = await resumable().publish(await publishInput(600 * KiB), contextFor('youtube', account))
+      expect(outcome.status).toBe('published')
+      const state = await stubState(account.accountId)
+      expect(state.counters).toMatchObject({ sessions: 2, uploads: 1 })
+      expect(state.published).toHaveLength(1)
+    })
+
+    it('a marker that was never sent is surely absent: findByMarker answers null, even with a dead session', async () => {
+      const account = await stubAccount('youtube')
+      const publisher = oneChunk()
+      const ctx = contextFor('youtube', account)
+      const dead = { platform: 'youtube' as const, kind: 'youtube-resumable', sessionUrl: `${rootUrl()}upload/youtube/v3/videos?uploadType=resumable&upload_id=never`, size: 10 }
+      expect(await publisher.findByMarker('rp-never-sent-either', ctx, dead)).toBeNull()
+    })
+  })
+
+  it('the stub refuses a fault it cannot inject, so a test cannot pass by injecting nothing', async () => {
+    const account = await stubAccount('youtube')
+    await expect(addFault(account.accountId, { op: 'final_chunk', kind: 'http429' })).rejects.toThrow(/400.*cannot inject/)
+    await expect(addFault(account.accountId, { op: 'finl_chunk', kind: 'hang_after' })).rejects.toThrow(/400.*unknown fault op/)
   })
 })

@@ -137,9 +137,9 @@ export class YouTubePublisher implements Publisher {
   async publish(input: PublishInput, ctx: PublishContext): Promise<PublishOutcome> {
     const resource = videoResource(input)
     const video = await this.resumableUpload(input, resource, ctx)
-    if (!video.id) throw new PublishError(failures.outcomeUnknown('youtube', 'upload answered without a video id'))
-    if (input.cover) await this.setThumbnail(video.id, input.cover, ctx)
-    return { status: 'published', remoteId: video.id, remoteUrl: shortsUrl(video.id) }
+    const id = video.id!
+    if (input.cover) await this.setThumbnail(id, input.cover, ctx)
+    return { status: 'published', remoteId: id, remoteUrl: shortsUrl(id) }
   }
 
   /** Opens a resumable session; answers its URL. */
@@ -180,17 +180,38 @@ export class YouTubePublisher implements Publisher {
     return { video: res.json }
   }
 
+  /**
+   * Sends the bytes through one resumable session, resuming within it after failures. Once the
+   * last byte has gone out on a session, YouTube may have made the video whatever it answers: from
+   * then on any answer but the video itself (a timeout, a 5xx, a 404 for the session, a status
+   * query that fails or says the session is gone) is `outcome_unknown` and the consumer looks the
+   * video up by its marker. Only before that may a lost session be replaced by a new one.
+   */
   private async resumableUpload(input: PublishInput, resource: youtube_v3.Schema$Video, ctx: PublishContext): Promise<youtube_v3.Schema$Video> {
     const total = input.video.size
     let sessionUrl = await this.openSession(input, resource, ctx)
     let offset = 0
     let failuresInARow = 0
     let restarts = 0
+    /** Whether a PUT carrying the last byte was sent on this session: the video may exist. */
+    let finalSent = false
     const state = (): PublishState => ({ platform: 'youtube', kind: 'youtube-resumable', sessionUrl, size: total })
+    const unknown = (detail: string) => new PublishError(failures.outcomeUnknown('youtube', detail, state()))
+    const video = (body: any, how: string): youtube_v3.Schema$Video => {
+      if (!body?.id) throw unknown(`${how} answered without a video id`)
+      return body
+    }
+    const newSession = async (why: string) => {
+      if (++restarts > 2) throw new PublishError(failures.retryable('youtube', `upload sessions keep expiring (${why})`))
+      sessionUrl = await this.openSession(input, resource, ctx)
+      offset = 0
+    }
 
     for (;;) {
       const end = Math.min(offset + this.chunk, total) - 1
       const last = end === total - 1
+      const finalSentBefore = finalSent
+      if (last) finalSent = true
       let res
       try {
         res = await platformRequest('youtube', sessionUrl, {
@@ -201,40 +222,45 @@ export class YouTubePublisher implements Publisher {
           accept: (s) => s === 200 || s === 201 || s === 308 || s === 404 || s === 410,
         })
       } catch (error) {
-        if (error instanceof HttpStatusError && error.status < 500 && error.status !== 429) throw toPublishError(error, ctx.now(), false)
-        if (error instanceof CircuitOpenError) throw toPublishError(error, ctx.now(), offset > 0 || last, state())
-        // 5xx, 429, a timeout or a dropped connection: ask the session what it has, then go on from there.
+        if (error instanceof CircuitOpenError) {
+          // Nothing went out this time; whether the video may exist depends on earlier PUTs.
+          finalSent = finalSentBefore
+          throw finalSent ? unknown(error.message) : toPublishError(error, ctx.now(), false)
+        }
+        if (!finalSent && error instanceof HttpStatusError && error.status < 500 && error.status !== 429) throw toPublishError(error, ctx.now(), false)
+        // 5xx, 429, a timeout, a dropped connection (or, after the last bytes, any refusal): ask
+        // the session what it has, then go on from there.
         failuresInARow++
-        if (failuresInARow > this.maxResumes) throw toPublishError(error, ctx.now(), last, state())
+        if (failuresInARow > this.maxResumes) throw toPublishError(error, ctx.now(), finalSent, state())
         await sleep(this.resumeDelayMs * 2 ** (failuresInARow - 1) * (0.5 + Math.random() / 2))
         let status
         try {
           status = await this.querySession(sessionUrl, total)
         } catch (queryError) {
           // We can't tell whether the last bytes arrived: the post may exist.
-          throw toPublishError(queryError, ctx.now(), last, state())
+          throw toPublishError(queryError, ctx.now(), finalSent, state())
         }
         if (status === 'expired') {
-          if (++restarts > 2) throw new PublishError(failures.retryable('youtube', 'upload sessions keep expiring'))
-          sessionUrl = await this.openSession(input, resource, ctx)
-          offset = 0
+          if (finalSent) throw unknown(`the session is gone after the last bytes were sent (${describe(error)})`)
+          await newSession('status query 404')
         } else if ('video' in status) {
-          return status.video
+          return video(status.video, 'the status query')
         } else {
           offset = status.offset
+          if (offset >= total) throw unknown('the session holds every byte but did not answer with the video')
         }
         continue
       }
       failuresInARow = 0
-      if (res.status === 200 || res.status === 201) return res.json
+      if (res.status === 200 || res.status === 201) return video(res.json, 'the upload')
       if (res.status === 404 || res.status === 410) {
-        if (++restarts > 2) throw new PublishError(failures.retryable('youtube', 'upload sessions keep expiring'))
-        sessionUrl = await this.openSession(input, resource, ctx)
-        offset = 0
+        if (finalSent) throw unknown(`the session answered ${res.status} to the last bytes`)
+        await newSession(`chunk ${res.status}`)
         continue
       }
       // 308: the server tells us what it has; continue from there (it may be less than we sent).
       offset = rangeEnd(res.headers.get('range'))
+      if (offset >= total) throw unknown('the session holds every byte but did not answer with the video')
     }
   }
 
@@ -290,6 +316,8 @@ export class YouTubePublisher implements Publisher {
     }
   }
 }
+
+const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error))
 
 /** The next offset from a `Range: bytes=0-N` header (none: nothing stored yet). */
 function rangeEnd(range: string | null): number {

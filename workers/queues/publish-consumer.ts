@@ -76,7 +76,13 @@ async function fail(env: Env, db: Db, job: PublishJob, target: Target, from: 'pu
     await send(env, { ...job, kind: 'publish' }, failure.retryAfterSec ?? 60)
     return 'retry'
   }
-  if (retryable && from === 'processing') {
+  if (failure.nothingPosted && from === 'processing' && target.attempt < MAX_PUBLISH_ATTEMPTS) {
+    // The platform says this attempt made no post: check once more by the marker, then send again.
+    await moveTarget(db, job.postId, job.platform, 'processing', 'unconfirmed', { error: failure.message, errorKind: failure.kind, leaseUntil: null }, `${failure.message} (${failure.detail})`)
+    await send(env, { ...job, kind: 'publish' }, failure.retryAfterSec ?? 60)
+    return 'retry'
+  }
+  if (retryable && from === 'processing' && !failure.nothingPosted) {
     await recordEvent(db, job.postId, 'poll_error', `${failure.message} (${failure.detail})`, job.platform)
     await send(env, { ...job, kind: 'poll' }, failure.retryAfterSec ?? 60)
     return 'retry'

@@ -78,26 +78,9 @@ describe('Instagram publisher', () => {
     expect((await failureOf(publisher().publish(await publishInput(1024), { ...contextFor('instagram', account), accessToken: 'expired' }))).kind).toBe('auth')
   })
 
-  it('after a timeout on media_publish: outcome unknown, found through the container and the caption, published once', async () => {
-    const account = await stubAccount('instagram', { processingPolls: 0 })
-    await addFault(account.accountId, { op: 'publish', kind: 'hang_after' })
-    const p = publisher()
-    const input = await publishInput(1024)
-    const ctx = contextFor('instagram', account)
-    const processing = await p.publish(input, ctx)
-    if (processing.status !== 'processing') throw new Error('expected processing')
-    const failure = await failureOf(p.poll(processing.state, ctx))
-    expect(failure.kind).toBe('outcome_unknown')
-    const found = await p.findByMarker(input.marker, ctx, failure.state)
-    const state = await stubState(account.accountId)
-    expect(state.counters.publishCalls).toBe(1)
-    expect(state.published).toHaveLength(1)
-    expect(found).toEqual({ status: 'published', remoteId: state.published[0].id, remoteUrl: state.published[0].permalink })
-  })
-
   describe('after media_publish was sent, any answer but the media id is outcome unknown, reconciled without a second post', () => {
     beforeEach(() => resetBreaker('instagram'))
-    for (const kind of ['http500_after', 'empty_after', 'refused_after'] as const) {
+    for (const kind of ['hang_after', 'http500_after', 'empty_after', 'refused_after'] as const) {
       it(`${kind}: found through the container and the caption`, async () => {
         const account = await stubAccount('instagram', { processingPolls: 0 })
         await addFault(account.accountId, { op: 'publish', kind })

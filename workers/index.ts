@@ -4,10 +4,9 @@
  */
 import { createRequestHandler, RouterContextProvider } from 'react-router'
 import { cloudflareContext } from '../app/context'
-import { sweepMediaLibrary } from './api/media-processing'
 import { createWorkerApp } from './app'
 import { handleQueue } from './queues'
-import { sweepStuckPosts } from './scheduler/sweeper'
+import { sweep } from './sweeper'
 
 export { ProjectScheduler } from './scheduler/project-scheduler'
 export { RenderContainer } from './render/render-container'
@@ -33,10 +32,6 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   async scheduled(controller, env, _ctx) {
-    // The sweeper: the library (abandoned uploads, checks left unfinished, old rejections), and
-    // posts that stopped moving. Side by side: a slow re-check must not hold the posts back.
-    const [library, stuck] = await Promise.all([sweepMediaLibrary(env), sweepStuckPosts(env)])
-    const media = { abandonedUploads: library.abandoned, rechecked: library.rechecked.length, gaveUp: library.gaveUp.length, expiredRejections: library.expired.length }
-    console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron: controller.cron, media, stuck }))
+    await sweep(env, controller.cron)
   },
 } satisfies ExportedHandler<Env>

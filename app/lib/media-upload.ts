@@ -6,7 +6,7 @@
  * remembered per file in localStorage).
  */
 import type { z } from '@hono/zod-openapi'
-import type { MediaSchema } from '../../workers/api/media'
+import type { MediaSchema } from '../../workers/media/routes'
 
 export type Media = z.infer<typeof MediaSchema>
 

@@ -70,7 +70,7 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
 const AUTOPILOT = { cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['12:00-13:00'] }
 
 /** Operations that are not about one workspace's data. */
-// The storage routes are reached with a signed token instead of a session (workers/api/uploads.ts).
+// The storage routes are reached with a signed token instead of a session (workers/media/storage-route.ts).
 const UNSCOPED = new Set(['GET /health', 'GET /me', 'POST /dev/token', 'GET /workspaces', 'POST /workspaces', 'PUT /storage/{token}', 'GET /storage/{token}'])
 
 async function openapiOperations() {

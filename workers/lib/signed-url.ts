@@ -4,6 +4,14 @@
  * it, so the route needs no database lookup to know what the bearer may do, and nothing in a
  * grant (method, key, expiry, size, part) can be changed without breaking the signature.
  */
+import { HttpError } from './errors'
+
+/** The signing secret, or a 503 when the deployment lacks one (a misconfiguration, not a client error). */
+export function signingKey(env: Pick<Env, 'UPLOAD_SIGNING_KEY'>): string {
+  const key = env.UPLOAD_SIGNING_KEY
+  if (!key) throw new HttpError(503, 'Uploads are not configured: UPLOAD_SIGNING_KEY is not set.')
+  return key
+}
 
 export type Grant =
   | {

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ownerWithProject, readyClip, call } from '../../test/helpers'
 import { renderPost, handleRenderDeadLetters, RetryableRenderError } from './render-consumer'
-import { APPROVAL_EXPIRES_AFTER_MS, sweepStuckPosts, STUCK_AFTER_MS } from '../scheduler/sweeper'
+import { APPROVAL_EXPIRES_AFTER_MS, sweepStuckPosts, STUCK_AFTER_MS } from '../sweeper/posts'
 
 async function manualPost() {
   const { token, project } = await ownerWithProject()

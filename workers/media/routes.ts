@@ -29,12 +29,11 @@ import { can, PERMISSIONS } from '../domain/roles'
 import type { AppEnv } from '../env'
 import { conflict, forbidden, HttpError, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { expiresIn, signedUrl } from '../lib/signed-url'
-import { processMedia, removeObjects } from './media-processing'
-import { mediaUses } from './media-usage'
-import { requireProject, roleIn } from './access'
-import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
-import { signingKey } from './uploads'
+import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
+import { requireProject, roleIn } from '../api/access'
+import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from '../api/openapi'
+import { processMedia, removeObjects } from './check'
+import { mediaUses } from './usage'
 
 const UPLOAD_URL_TTL_MS = 60 * 60 * 1000
 const DOWNLOAD_URL_TTL_MS = 15 * 60 * 1000

@@ -1,5 +1,5 @@
 /**
- * The sweeper (cron): finds posts that made no progress for too long — a lost message, a
+ * The sweeper's part for posts: finds posts that made no progress for too long — a lost message, a
  * consumer that died — and hands them back to the pipeline. Every step it restarts is safe to
  * run twice, so a post swept while it was in fact moving is not harmed.
  */

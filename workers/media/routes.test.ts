@@ -9,7 +9,7 @@ import { call, expectProblem, memberWithRole, ownerWithWorkspace } from '../../t
 import { MiB, REJECTION_REASONS } from '../domain/media'
 import { signGrant } from '../lib/signed-url'
 import worker from '../index'
-import { recheckStuckMedia, sweepAbandonedUploads, sweepOldRejections } from './media-processing'
+import { recheckStuckMedia, sweepAbandonedUploads, sweepOldRejections } from '../sweeper/media'
 
 async function projectFor(token: string, workspaceId: string, name = 'Library') {
   const res = await call('POST', '/projects', { token, body: { workspaceId, name } })

@@ -10,8 +10,8 @@ import type { Context } from 'hono'
 import { media, mediaParts, posts } from '../db/schema'
 import type { AppEnv } from '../env'
 import { HttpError } from '../lib/errors'
-import { type Grant, verifyGrant } from '../lib/signed-url'
-import { createRouter, errorResponses } from './openapi'
+import { type Grant, signingKey, verifyGrant } from '../lib/signed-url'
+import { createRouter, errorResponses } from '../api/openapi'
 
 const params = z.object({ token: z.string().min(1).max(4096).openapi({ param: { name: 'token', in: 'path' } }) })
 const tags = ['Storage']
@@ -22,13 +22,6 @@ const storageErrors = {
   403: problem('The token is invalid or has expired.'),
   ...errorResponses(409, 413),
   411: problem('Send Content-Length.'),
-}
-
-/** The signing secret, or a 503 when the deployment lacks one (a misconfiguration, not a client error). */
-export function signingKey(env: Env): string {
-  const key = env.UPLOAD_SIGNING_KEY
-  if (!key) throw new HttpError(503, 'Uploads are not configured: UPLOAD_SIGNING_KEY is not set.')
-  return key
 }
 
 async function grantFor(c: Context<AppEnv>, token: string, ops: Grant['op'][]): Promise<Grant> {

@@ -1,0 +1,134 @@
+/**
+ * The content check of an uploaded file (the sweeper re-runs it: workers/sweeper/media.ts). The
+ * render server reads the original through a signed URL (it never receives the bytes from us),
+ * says what it is (probe), and PUTs a JPEG thumbnail to a second signed URL.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import type { Db } from '../db/client'
+import { media } from '../db/schema'
+import { judgeContent, type ProbeInfo, REJECTION_REASONS, thumbnailKey } from '../domain/media'
+import { isMediaErrorCode, type MediaErrorCode } from '../../containers/render/recipe/vocabulary'
+import { HttpError } from '../lib/errors'
+import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
+import { rendererFor } from '../render/renderer'
+
+
+type MediaRow = typeof media.$inferSelect
+
+const SOURCE_URL_TTL_MS = 30 * 60 * 1000
+const RENDERER_TIMEOUT_MS = 5 * 60 * 1000
+const THUMBNAIL_MAX_BYTES = 5_000_000
+const THUMBNAIL_WIDTH = 480
+
+/** Deletes R2 objects, tolerating ones already gone. */
+export async function removeObjects(env: Env, keys: (string | null | undefined)[]): Promise<void> {
+  const present = keys.filter((k): k is string => Boolean(k))
+  if (present.length) await env.MEDIA.delete(present)
+}
+
+export class RendererUnavailable extends HttpError {
+  constructor(detail: string) {
+    super(503, `The media could not be checked right now (${detail}). It stays processing: call complete again in a moment.`, {
+      headers: { 'Retry-After': '30' },
+    })
+  }
+}
+
+type RendererAnswer<T> = { ok: true; body: T } | { ok: false; code: MediaErrorCode; error: string }
+
+/** Calls the render server; a media verdict (422) is an answer, anything else unexpected is a 503. */
+async function askRenderer<T>(env: Env, path: string, body: unknown): Promise<RendererAnswer<T>> {
+  let res: Response
+  try {
+    res = await rendererFor(env).fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(RENDERER_TIMEOUT_MS),
+    })
+  } catch (error) {
+    throw new RendererUnavailable(`the renderer did not answer: ${(error as Error).message}`)
+  }
+  const text = await res.text()
+  let parsed: any
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    parsed = undefined
+  }
+  if (res.status === 200 && parsed) return { ok: true, body: parsed as T }
+  if (res.status === 422 && parsed && isMediaErrorCode(parsed.code)) {
+    return { ok: false, code: parsed.code, error: String(parsed.error ?? '') }
+  }
+  console.error(JSON.stringify({ level: 'error', msg: 'renderer failed', path, status: res.status, body: text.slice(0, 500) }))
+  throw new RendererUnavailable(`the renderer answered ${res.status}${parsed?.error ? `: ${parsed.error}` : ''}`)
+}
+
+/**
+ * Probes a `processing` item and makes its thumbnail; answers the row as `ready` or `rejected`.
+ * Safe to run twice (a retried complete, two completes at once): every write is conditional on
+ * the row still being `processing`.
+ */
+export async function processMedia(env: Env, db: Db, row: MediaRow, origin: string): Promise<MediaRow> {
+  const secret = signingKey(env)
+  const sourceUrl = await signedUrl(secret, origin, { op: 'get', key: row.key, contentType: row.contentType, exp: expiresIn(SOURCE_URL_TTL_MS) })
+
+  const probed = await askRenderer<ProbeInfo>(env, '/probe', { sourceUrl })
+  if (!probed.ok) return reject(env, db, row, REJECTION_REASONS[probed.code], probed.error)
+  const verdict = judgeContent(probed.body, row.contentType)
+  if (!verdict.ok) return reject(env, db, row, verdict.reason, `format ${probed.body.formatName}, ${probed.body.durationSec} s`)
+
+  const thumbKey = thumbnailKey(row.key)
+  const uploadUrl = await signedUrl(secret, origin, { op: 'thumbnail', mediaId: row.id, key: thumbKey, maxSize: THUMBNAIL_MAX_BYTES, contentType: 'image/jpeg', exp: expiresIn(SOURCE_URL_TTL_MS) })
+  const thumb = await askRenderer<{ width: number; height: number; size: number }>(env, '/thumbnail', { sourceUrl, uploadUrl, width: THUMBNAIL_WIDTH })
+  if (!thumb.ok) return reject(env, db, row, REJECTION_REASONS[thumb.code], thumb.error)
+
+  const info = probed.body
+  const ready = await db
+    .update(media)
+    .set({
+      status: 'ready',
+      kind: verdict.kind,
+      contentType: verdict.contentType,
+      durationSec: info.durationSec,
+      width: info.width,
+      height: info.height,
+      fps: info.fps,
+      videoCodec: info.videoCodec,
+      audioCodec: info.audioCodec,
+      hasAudio: info.hasAudio,
+      formatName: info.formatName,
+      bitRate: info.bitRate === null ? null : Math.round(info.bitRate),
+      thumbnailKey: thumbKey,
+      updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+    })
+    .where(and(eq(media.id, row.id), eq(media.status, 'processing')))
+    .returning()
+    .get()
+  if (ready) return ready
+  return settled(env, db, row, [thumbKey])
+}
+
+/** Refuses a file: its bytes go (they count against nothing any more); the row stays to say why. */
+export async function reject(env: Env, db: Db, row: MediaRow, reason: string, detail: string): Promise<MediaRow> {
+  console.log(JSON.stringify({ level: 'info', msg: 'media rejected', mediaId: row.id, reason, detail }))
+  const rejected = await db
+    .update(media)
+    .set({ status: 'rejected', rejectionReason: reason, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+    .where(and(eq(media.id, row.id), eq(media.status, 'processing')))
+    .returning()
+    .get()
+  if (rejected) {
+    await removeObjects(env, [row.key, thumbnailKey(row.key)])
+    return rejected
+  }
+  return settled(env, db, row, [])
+}
+
+/** Another run finished first, or the item was deleted meanwhile (then what we wrote must go too). */
+async function settled(env: Env, db: Db, row: MediaRow, written: string[]): Promise<MediaRow> {
+  const now = await db.select().from(media).where(eq(media.id, row.id)).get()
+  if (now) return now
+  await removeObjects(env, [row.key, ...written])
+  throw new HttpError(404, 'Media not found: it was deleted while it was being checked.')
+}

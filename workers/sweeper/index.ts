@@ -1,0 +1,14 @@
+/**
+ * The sweeper (the Worker's cron): finds work that stopped moving and hands it back. One home for
+ * every part of it: the media library (media.ts) and the posts (posts.ts). A new kind of stuck
+ * work gets its own file here and a line below.
+ */
+import { sweepMediaLibrary } from './media'
+import { sweepStuckPosts } from './posts'
+
+/** One sweep. The parts run side by side: a slow re-check must not hold the posts back. */
+export async function sweep(env: Env, cron: string): Promise<void> {
+  const [library, stuck] = await Promise.all([sweepMediaLibrary(env), sweepStuckPosts(env)])
+  const media = { abandonedUploads: library.abandoned, rechecked: library.rechecked.length, gaveUp: library.gaveUp.length, expiredRejections: library.expired.length }
+  console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron, media, stuck }))
+}

@@ -171,7 +171,7 @@ async function startOnce(options: StartOptions): Promise<Product> {
   }
 
   try {
-    await waitForHealth(product, child, options.readyTimeoutMs ?? 90_000)
+    await waitForHealth(product, child, options.readyTimeoutMs ?? 240_000)
   } catch (error) {
     await product.stop()
     throw error

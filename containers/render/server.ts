@@ -104,9 +104,6 @@ export function createRenderServer(options: RenderServerOptions = {}) {
     if (problems.length) {
       throw new SpecRefusedError('platform_limits', problems.map((p) => p.reason).join(' '), { problems })
     }
-    if (body.logoUrl && body.spec.style !== 'corporate') {
-      throw new BadRequestError('Invalid logoUrl: only the corporate style shows a logo.')
-    }
 
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' })
     const send = (event: Record<string, unknown>) => {

@@ -16,6 +16,8 @@ import {
   RecipeError,
   renderSpecSchema,
   timeline,
+  gaps,
+  safeRect,
 } from './index.ts'
 
 const base = { trim: { durationSec: 10 } }
@@ -80,9 +82,37 @@ describe('timeline', () => {
     })
     const t = timeline(spec, 10)
     expect(t.hook).toEqual({ text: 'Watch this', start: 0, end: 3 })
-    expect(t.cta).toEqual({ text: 'Follow for more', start: 7.5, end: 10 })
+    expect(t.cta).toEqual({ text: 'Follow for more', start: 7.8, end: 10 })
     // Captions stop where the call to action starts; one entirely after it is dropped.
     expect(t.captions).toEqual([{ text: 'one', start: 3, end: 5 }])
+  })
+
+  it('cuts the caption into segments through the middle, with no stretch longer than 2 s without text', () => {
+    const body = 'The batter rests an hour. Brown butter changes everything. A hot pan, never smoking. Flip when the edges turn gold. #crepes https://x.y 🥞'
+    for (const d of [4, 8, 12, 30, 60]) {
+      const t = timeline(parseRenderSpec({ trim: { durationSec: d }, texts: { hook: 'Three crêpe tricks', body } }), d)
+      expect(t.captions.length, `${d} s`).toBeGreaterThan(d >= 8 ? 1 : 0)
+      expect(gaps(t), `${d} s`).toEqual([])
+      for (const c of t.captions) {
+        expect(c.end - c.start).toBeGreaterThanOrEqual(1.2 - 1e-9)
+        expect(c.text.split(' ').length).toBeLessThanOrEqual(7)
+        expect(c.text).not.toMatch(/#|https|🥞/)
+      }
+      // Beats in order: the hook, the segments one after another, the call to action last.
+      const spans = [t.hook!, ...t.captions, t.cta!]
+      for (let i = 1; i < spans.length; i++) expect(spans[i].start).toBeCloseTo(spans[i - 1].end, 6)
+      expect(t.cta!.end).toBe(d)
+    }
+    // A 12 s clip: the hook, then every segment that can be read, then the call to action.
+    const t12 = timeline(parseRenderSpec({ trim: { durationSec: 12 }, texts: { hook: 'x', body } }), 12)
+    expect(t12.captions.map((c) => c.text)).toEqual(['The batter rests an hour.', 'Brown butter changes everything.', 'A hot pan, never smoking.', 'Flip when the edges turn gold.'])
+  })
+
+  it('keeps the hook on screen when there is no caption, so no stretch is empty', () => {
+    const t = timeline(parseRenderSpec({ trim: { durationSec: 12 }, texts: { hook: 'Only a hook' } }), 12)
+    expect(t.hook).toMatchObject({ start: 0, end: t.cta!.start })
+    expect(gaps(timeline(parseRenderSpec({ trim: { durationSec: 12 }, texts: { hook: 'Only a hook', callToAction: '' } }), 12))).toEqual([])
+    expect(gaps(timeline(parseRenderSpec({ trim: { durationSec: 12 } }), 12))).toEqual([{ start: 0, end: 12 - 2.5 }])
   })
 
   it('shows no call to action when the creator sets an empty one', () => {
@@ -109,8 +139,51 @@ describe('ASS styles', () => {
   it('lays corporate out from the right for Hebrew and Arabic', () => {
     const he = buildAss(parseRenderSpec({ ...base, style: 'corporate', language: 'he', texts: { hook: 'שלום' } }), frame, 10)
     const en = buildAss(parseRenderSpec({ ...base, style: 'corporate', language: 'en', texts: { hook: 'Hello' } }), frame, 10)
-    expect(he).toMatch(/Hook,,0,0,0,,\{\\fnNoto Serif Hebrew\\b1\\an9/)
-    expect(en).toMatch(/Hook,,0,0,0,,\{\\fnNoto Serif Display\\b1\\an7/)
+    expect(he).toMatch(/Hook,,0,0,0,,\{\\fnNoto Serif Hebrew\\b1\\fs\d+\\an9/)
+    expect(en).toMatch(/Hook,,0,0,0,,\{\\fnNoto Serif Display\\b1\\fs\d+\\an7/)
+  })
+
+  it('sizes the hook for a phone: at least 7% of the height a line, at most six words a line', () => {
+    const ass = buildAss(parseRenderSpec({ ...base, texts: { hook: 'Seven quick words that you should read now please' } }), frame, 10)
+    const hook = ass.split('\n').find((l) => l.includes(',Hook,'))!
+    const size = Number(/\\fs(\d+)/.exec(hook)![1])
+    expect(size).toBeGreaterThanOrEqual(0.07 * 1920)
+    const lines = hook.slice(hook.indexOf('}') + 1).split('\\N')
+    expect(lines.length).toBeGreaterThan(1)
+    for (const line of lines) expect(line.split(' ').length).toBeLessThanOrEqual(6)
+  })
+
+  it('uses the project font for the hook and call to action, and white or dark text on the brand colour', () => {
+    const dark = buildAss(parseRenderSpec({ ...base, style: 'corporate', brandColor: '#1e40af', font: 'Noto Sans Display', texts: { hook: 'Hi', body: 'a caption here' } }), frame, 10)
+    expect(dark.split('\n').find((l) => l.includes(',Hook,'))).toContain('\\fnNoto Sans Display')
+    expect(dark.split('\n').find((l) => l.includes(',Caption,'))).toContain('\\1c&HFFFFFF&')
+    const light = buildAss(parseRenderSpec({ ...base, style: 'corporate', brandColor: '#ffe600', texts: { hook: 'Hi', body: 'a caption here' } }), frame, 10)
+    expect(light.split('\n').find((l) => l.includes(',Caption,'))).toContain('\\1c&H111111&')
+  })
+
+  it('shows the corporate bar only while it carries a caption or the call to action', () => {
+    const ass = buildAss(parseRenderSpec({ ...base, style: 'corporate', texts: { hook: 'Hello there', body: 'One line. Another line.' } }), frame, 10)
+    const bar = ass.split('\n').find((l) => l.includes(',Bar,'))!
+    const firstCaption = ass.split('\n').find((l) => l.includes(',Caption,'))!
+    expect(bar.split(',')[1]).toBe(firstCaption.split(',')[1])
+    const none = buildAss(parseRenderSpec({ ...base, style: 'corporate', texts: { hook: 'Hello', callToAction: '' } }), frame, 10)
+    expect(none).not.toContain(',Bar,')
+  })
+
+  it('places every text inside the safe area of the platforms targeted', () => {
+    for (const style of ['minimal', 'neon', 'corporate'] as const) {
+      const ass = buildAss(parseRenderSpec({ ...base, style, texts: { hook: 'Hello there', body: 'One line. Another line.' } }), frame, 10)
+      const safe = safeRect(frame, '9:16', [])
+      for (const m of ass.matchAll(/\\pos\((\d+),(\d+)\)/g)) {
+        const [x, y] = [Number(m[1]), Number(m[2])]
+        expect(x).toBeGreaterThanOrEqual(safe.x0)
+        expect(x).toBeLessThanOrEqual(safe.x1)
+        expect(y, style).toBeGreaterThanOrEqual(safe.y0)
+        expect(y, style).toBeLessThanOrEqual(safe.y1)
+      }
+    }
+    // Fewer platforms, less to keep clear of: TikTok's bottom overlay is smaller than Reels'.
+    expect(safeRect(frame, '9:16', ['tiktok']).y1).toBeGreaterThan(safeRect(frame, '9:16', ['instagram']).y1)
   })
 
   it('breaks CJK lines itself, since libass only breaks at spaces', () => {
@@ -183,12 +256,19 @@ describe('planRender', () => {
     expect(plan.renderArgs().join(' ')).toContain('anullsrc=r=48000:cl=stereo')
   })
 
-  it('fits the whole frame over a blurred copy, and overlays the corporate logo', () => {
-    const plan = planRender(parseRenderSpec({ ...base, framing: 'fit', style: 'corporate' }), { durationSec: 20, hasAudio: true }, { ...files, logo: 'logo.png' })
+  it('fits the whole frame over a blurred copy, and overlays the logo in any style', () => {
+    const plan = planRender(parseRenderSpec({ ...base, framing: 'fit', style: 'neon' }), { durationSec: 20, hasAudio: true }, { ...files, logo: 'logo.png' })
     const graph = plan.renderArgs().join(' ')
     expect(graph).toContain('gblur')
     expect(graph).toContain('force_original_aspect_ratio=decrease')
-    expect(graph).toMatch(/\[1:v\]scale=-2:110,format=rgba\[logo\]/)
+    expect(graph).toMatch(/\[1:v\]scale=-2:108,format=rgba\[logo\]/)
+  })
+
+  it('crops around the focus point, and pads', () => {
+    const crop = planRender(parseRenderSpec({ ...base, focus: { x: 0.2, y: 0.5 } }), { durationSec: 20, hasAudio: true }, files).renderArgs().join(' ')
+    expect(crop).toContain("x='(iw-ow)*0.2'")
+    const pad = planRender(parseRenderSpec({ ...base, framing: 'pad' }), { durationSec: 20, hasAudio: true }, files).renderArgs().join(' ')
+    expect(pad).toContain('pad=1080:1920')
   })
 
   it('refuses a trim that starts past the end, and shortens one that runs past it', () => {

@@ -9,10 +9,17 @@ import { OBJECTIVES, PLATFORMS, STYLES } from './vocabulary.ts'
 export { OBJECTIVES, PLATFORMS, STYLES, type Objective, type Platform, type StyleName } from './vocabulary.ts'
 
 export const ASPECTS = ['9:16', '1:1', '16:9'] as const
-export const FRAMINGS = ['crop', 'fit'] as const
+export const FRAMINGS = ['crop', 'fit', 'pad'] as const
 
 export type Aspect = (typeof ASPECTS)[number]
 export type Framing = (typeof FRAMINGS)[number]
+
+/**
+ * The typefaces a project may choose for its hook and call to action (Latin script; other
+ * scripts keep the style's face for that script). All are bundled Noto families.
+ */
+export const BRAND_FONTS = ['Noto Sans', 'Noto Sans Display', 'Noto Serif Display'] as const
+export type BrandFont = (typeof BRAND_FONTS)[number]
 
 /** Output frame size of each aspect at full quality. */
 export const ASPECT_SIZES: Record<Aspect, { width: number; height: number }> = {
@@ -36,10 +43,17 @@ export const renderSpecSchema = z.object({
     durationSec: z.number().min(0.5).max(900),
   }),
   aspect: z.enum(ASPECTS).default('9:16'),
-  /** crop: fill the frame, centred; fit: the whole source over a blurred copy of itself. */
+  /**
+   * crop: fill the frame, cut around the focus point; fit: the whole source over a blurred copy
+   * of itself; pad: the whole source on black.
+   */
   framing: z.enum(FRAMINGS).default('crop'),
+  /** Where a crop centres, as fractions of the source's width and height (0.5, 0.5 is the middle). */
+  focus: z.object({ x: z.number().min(0).max(1).default(0.5), y: z.number().min(0).max(1).default(0.5) }).default({ x: 0.5, y: 0.5 }),
+  /** The typeface of the hook and call to action; the style's own when absent. */
+  font: z.enum(BRAND_FONTS).optional(),
   style: z.enum(STYLES).default('minimal'),
-  /** Used by the corporate style for its lower-third bar and hook box. */
+  /** The project's brand colour: the corporate style's lower-third bar and hook box. */
   brandColor: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e40af')
@@ -55,8 +69,13 @@ export const renderSpecSchema = z.object({
       /** Shown in the first seconds, large. */
       hook: z.string().trim().max(140).optional(),
       hookSec: z.number().min(0.5).max(10).default(3),
-      /** Timed lines, in seconds of the output (0 is the first frame of the post). */
+      /** Timed lines, in seconds of the output (0 is the first frame of the post), e.g. captions from speech. */
       captions: z.array(caption).max(300).default([]),
+      /**
+       * The post's caption as on-screen text: cut into short segments shown one after another
+       * between the hook and the call to action. Ignored when timed captions are given.
+       */
+      body: z.string().trim().max(2200).optional(),
       /** Overrides the call to action chosen by the objective; an empty string shows none. */
       callToAction: z.string().trim().max(80).optional(),
     })

@@ -72,8 +72,9 @@ const FAMILIES: Record<StyleName, Record<Exclude<Script, 'cjk'>, Record<FontRole
   },
 }
 
-/** The font family a style uses for a text in a language. */
-export function fontFamily(style: StyleName, role: FontRole, script: Script, language: string): string {
+/** The font family a style uses for a text in a language; `brand` replaces the Latin display face. */
+export function fontFamily(style: StyleName, role: FontRole, script: Script, language: string, brand?: string): string {
+  if (brand && script === 'latin' && role === 'display') return brand
   if (script === 'cjk') {
     const region = cjkRegion(language)
     return style === 'corporate' && role === 'display' ? `Noto Serif ${region}` : `Noto Sans ${region}`
@@ -137,6 +138,79 @@ export function wrapCjk(text: string, perLine: number): string {
   const lines: string[] = []
   for (let i = 0; i < chars.length; i += perLine) lines.push(chars.slice(i, i + perLine).join('').trim())
   return lines.join('\n')
+}
+
+/**
+ * Breaks text into lines of at most `maxWords` words and about `maxChars` characters (a word
+ * longer than that gets a line of its own). CJK text, which has no spaces, is cut every
+ * `maxChars / 2` characters (each is about twice as wide as a Latin letter).
+ */
+export function wrapLines(text: string, maxWords: number, maxChars: number): string[] {
+  const clean = text.replace(/\s+/g, ' ').trim()
+  if (!clean) return []
+  if (detectScript(clean) === 'cjk' && !clean.includes(' ')) {
+    const per = Math.max(2, Math.floor(maxChars / 2))
+    return wrapCjk(clean, per).split('\n')
+  }
+  const lines: string[] = []
+  let line: string[] = []
+  for (const word of clean.split(' ')) {
+    const next = [...line, word].join(' ')
+    if (line.length && (line.length >= maxWords || [...next].length > maxChars)) {
+      lines.push(line.join(' '))
+      line = [word]
+    } else line.push(word)
+  }
+  if (line.length) lines.push(line.join(' '))
+  return lines
+}
+
+/**
+ * Cuts a caption into on-screen segments of at most `maxWords` words, ending a segment at the
+ * end of a sentence or clause where it can. Hashtags, links and emoji are left out: they are
+ * for the platform's description, not for the picture.
+ */
+export function captionSegments(body: string, maxWords = 6): string[] {
+  const words = body
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/(^|\s)#[\p{L}\p{N}_]+/gu, ' ')
+    .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  if (!words) return []
+  if (detectScript(words) === 'cjk' && !words.includes(' ')) {
+    return words.split(/(?<=[。！？!?；;，,])/u).map((s) => s.trim()).filter(Boolean).flatMap((s) => wrapCjk(s, 12).split('\n'))
+  }
+  const segments: string[] = []
+  let current: string[] = []
+  for (const word of words.split(' ')) {
+    current.push(word)
+    const endsSentence = /[.!?…]$/.test(word)
+    const endsClause = /[,;:—–]$/.test(word)
+    if (current.length >= maxWords || (endsSentence && current.length >= 2) || (endsClause && current.length >= 4)) {
+      segments.push(current.join(' '))
+      current = []
+    }
+  }
+  if (current.length) {
+    // A lone trailing word joins the segment before it rather than flashing by on its own.
+    if (current.length === 1 && segments.length && segments.at(-1)!.split(' ').length < maxWords + 2) segments[segments.length - 1] += ` ${current[0]}`
+    else segments.push(current.join(' '))
+  }
+  return segments.map((s) => s.replace(/[,;:—–]$/, '').trim()).filter((s) => /[\p{L}\p{N}]/u.test(s))
+}
+
+/** Relative luminance of a `#rrggbb` colour (WCAG 2). */
+export function luminance(hex: string): number {
+  const ch = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+  return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+}
+
+/** White or near-black, whichever reads better on a background colour. */
+export function textColorOn(hex: string): '#ffffff' | '#111111' {
+  const l = luminance(hex)
+  // Contrast against white (1.05 / (l + 0.05)) vs against #111 ((l + 0.05) / 0.0566).
+  return 1.05 / (l + 0.05) >= (l + 0.05) / 0.0566 ? '#ffffff' : '#111111'
 }
 
 /** Upper-cases text in scripts that have case, as the neon style wants, respecting the language. */

@@ -77,6 +77,41 @@ describe('the content timeline', () => {
     expect(expectProblem(await call('PATCH', `/posts/${post.id}`, { token, body: { caption: 'x' } }), 409).detail).toMatch(/published/)
   })
 
+  it('edits what is on the video (hook, call to action, framing, trim) and renders it again', async () => {
+    const { token, project } = await ownerWithProject()
+    const clip = await readyClip(project.workspaceId, project.id, 'Crêpes au beurre')
+    const post = (await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })).json
+    // The spec the render server gets, and the preview draws: texts from the title, 12.5 s clip, fit for a wide clip.
+    expect(post.spec).toMatchObject({ trim: { startSec: 0, durationSec: 12.5 }, framing: 'fit', aspect: '9:16', texts: { hook: post.hook } })
+    expect(post.spec.texts.body).not.toContain(post.callToAction)
+    await setStatus(post.id, 'scheduled', ", render_key = 'r/video.mp4', cover_key = 'r/cover.jpg'")
+    const res = await call('PATCH', `/posts/${post.id}`, {
+      token,
+      body: { hook: 'Three crêpe tricks', callToAction: 'Recipe in bio', framing: 'crop', focus: { x: 0.25, y: 0.5 }, trim: { startSec: 2, endSec: 10 } },
+    })
+    expect(res.status).toBe(200)
+    expect(res.json).toMatchObject({ hook: 'Three crêpe tricks', callToAction: 'Recipe in bio', framing: 'crop', focus: { x: 0.25, y: 0.5 }, trim: { startSec: 2, endSec: 10 }, render: null })
+    expect(['planned', 'rendering', 'failed']).toContain(res.json.status)
+    expect(res.json.events.some((e: any) => e.from === 'scheduled' && e.to === 'planned' && /rendering again/.test(e.message))).toBe(true)
+    expect(res.json.spec).toMatchObject({ trim: { startSec: 2, durationSec: 8 }, framing: 'crop', focus: { x: 0.25, y: 0.5 }, texts: { hook: 'Three crêpe tricks', callToAction: 'Recipe in bio' } })
+    // A trim past the clip's end, or shorter than a second, names the field; nothing changes.
+    expect(expectProblem(await call('PATCH', `/posts/${post.id}`, { token, body: { trim: { startSec: 0, endSec: 20 } } }), 400).errors?.[0].field).toBe('trim.endSec')
+    expect(expectProblem(await call('PATCH', `/posts/${post.id}`, { token, body: { trim: { startSec: 5, endSec: 5.5 } } }), 400).errors?.[0].field).toMatch(/trim/)
+    expectProblem(await call('PATCH', `/posts/${post.id}`, { token, body: { framing: 'stretch' } }), 400)
+    expect((await call('GET', `/posts/${post.id}`, { token })).json.trim).toEqual({ startSec: 2, endSec: 10 })
+  })
+
+  it('does not repeat the hooks of the project’s latest posts', async () => {
+    const { token, project } = await ownerWithProject()
+    const clip = await readyClip(project.workspaceId, project.id, 'Crêpes au beurre')
+    const hooks: string[] = []
+    for (let i = 0; i < 22; i++) {
+      const res = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + (i + 1) * 3_600_000).toISOString() } })
+      hooks.push(res.json.hook)
+    }
+    for (let i = 0; i < hooks.length; i++) expect(hooks.slice(Math.max(0, i - 20), i), hooks[i]).not.toContain(hooks[i])
+  })
+
   it('approves only posts awaiting approval, and queues their publication', async () => {
     const { token, project } = await ownerWithProject()
     const clip = await readyClip(project.workspaceId, project.id)

@@ -3,8 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { autopilots, media, postEvents, posts, postTargets } from '../db/schema'
-import { movePost, moveTarget } from '../db/posts'
-import { TemplateCaptionWriter } from '../domain/captions'
+import { loadPostRender, movePost, moveTarget } from '../db/posts'
+import { POST_FRAMINGS } from '../domain/post-spec'
 import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, TARGET_STATUSES, type PostStatus } from '../domain/post-state'
 import type { AppEnv } from '../env'
 import { conflict, HttpError, notFound } from '../lib/errors'
@@ -12,13 +12,19 @@ import { newId } from '../lib/ids'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { enqueuePublish, enqueueRender } from '../queues/producers'
 import { connectedPlatforms } from '../platforms/post-gateway'
-import { markerFor, targetPlatforms } from '../scheduler/planner'
+import { markerFor, targetPlatforms, writePostTexts } from '../scheduler/planner'
+import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import { requireProject } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 
 const tags = ['Posts']
 const postParams = z.object({ id: IdParam('id', 'post_0123456789abcdefghjk') })
 const projectParams = z.object({ id: IdParam('id', 'prj_0123456789abcdefghjk') })
+
+const FocusSchema = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) })
+const TrimSchema = z
+  .object({ startSec: z.number().min(0), endSec: z.number().positive() })
+  .refine((t) => t.endSec - t.startSec >= 1, { message: 'endSec must be at least 1 s after startSec', path: ['endSec'] })
 
 const TargetSchema = z.object({
   platform: z.enum(PLATFORMS),
@@ -43,6 +49,10 @@ const PostSummarySchema = z
     hook: z.string().nullable(),
     caption: z.string().nullable(),
     hashtags: z.array(z.string()),
+    callToAction: z.string().nullable().openapi({ description: 'Shown at the end of the video; empty: none; null: the objective’s' }),
+    framing: z.enum(POST_FRAMINGS).nullable().openapi({ description: 'null: the project’s default' }),
+    focus: FocusSchema.nullable().openapi({ description: 'Where a crop centres (fractions of the clip); null: the middle' }),
+    trim: TrimSchema.nullable().openapi({ description: 'The part of the clip used, in seconds; null: from the start, as long as the platforms allow (60 s at most)' }),
     style: z.string(),
     language: z.string(),
     objective: z.string(),
@@ -56,6 +66,8 @@ const PostSummarySchema = z
   .openapi('PostSummary')
 
 const PostSchema = PostSummarySchema.extend({
+  spec: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'The render spec this post renders with (containers/render/recipe/spec.ts): the preview renders the same' }),
+  logoUrl: z.string().nullable().openapi({ description: 'The project logo drawn on the video (a signed URL, one hour)' }),
   render: z
     .object({ videoUrl: z.string(), coverUrl: z.string(), duration: z.number(), width: z.number(), height: z.number(), size: z.number(), sha256: z.string() })
     .nullable(),
@@ -82,6 +94,10 @@ async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
     hook: r.hook,
     caption: r.caption,
     hashtags: r.hashtags,
+    callToAction: r.callToAction,
+    framing: r.framing,
+    focus: r.focusX !== null && r.focusY !== null ? { x: r.focusX, y: r.focusY } : null,
+    trim: r.trimStartSec !== null || r.trimEndSec !== null ? { startSec: r.trimStartSec ?? 0, endSec: r.trimEndSec ?? 0 } : null,
     style: r.style,
     language: r.language,
     objective: r.objective,
@@ -128,8 +144,13 @@ async function fullPost(c: Context<AppEnv>, id: string, row?: PostRow) {
       sha256: row.renderSha256 ?? '',
     }
   }
+  const { spec, logo } = await loadPostRender(db, row)
+  const logoUrl =
+    logo && c.env.UPLOAD_SIGNING_KEY ? await signedUrl(c.env.UPLOAD_SIGNING_KEY, new URL(c.req.url).origin, { op: 'get', key: logo.key, contentType: logo.contentType, exp: expiresIn(60 * 60_000) }) : null
   return {
     ...summary,
+    spec: spec as Record<string, unknown> | null,
+    logoUrl,
     render,
     events: events.map((e) => ({ at: e.at, type: e.type, platform: e.platform, from: e.fromStatus, to: e.toStatus, message: e.message })),
   }
@@ -152,6 +173,34 @@ function decodeCursor(cursor: string): { scheduledAt: string; id: string } {
 
 const IsoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, like 2026-11-22T12:00:00Z' })
 const Hashtags = z.array(z.string().trim().regex(/^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag is letters, digits and underscores')).max(30)
+
+/** What a creator may set on a post before it renders (and change later: that renders it again). */
+const PostLook = {
+  hook: z.string().trim().max(140, 'must be at most 140 characters').optional().openapi({ description: 'The big text of the first seconds' }),
+  callToAction: z.string().trim().max(80, 'must be at most 80 characters').optional().openapi({ description: 'The last seconds’ text; an empty string shows none' }),
+  framing: z.enum(POST_FRAMINGS).nullable().optional(),
+  focus: FocusSchema.nullable().optional(),
+  trim: TrimSchema.nullable().optional(),
+}
+
+/** The columns of the look fields given (undefined: leave as is; null: back to the default). */
+function lookColumns(body: { hook?: string; callToAction?: string; framing?: (typeof POST_FRAMINGS)[number] | null; focus?: { x: number; y: number } | null; trim?: { startSec: number; endSec: number } | null }) {
+  return {
+    ...(body.hook !== undefined ? { hook: body.hook } : {}),
+    ...(body.callToAction !== undefined ? { callToAction: body.callToAction } : {}),
+    ...(body.framing !== undefined ? { framing: body.framing } : {}),
+    ...(body.focus !== undefined ? { focusX: body.focus?.x ?? null, focusY: body.focus?.y ?? null } : {}),
+    ...(body.trim !== undefined ? { trimStartSec: body.trim?.startSec ?? null, trimEndSec: body.trim?.endSec ?? null } : {}),
+  }
+}
+
+/** A trim must lie within the clip. */
+function checkTrim(trim: { startSec: number; endSec: number } | null | undefined, clipSec: number | null) {
+  if (!trim || clipSec === null) return
+  if (trim.endSec > clipSec + 0.05) throw new HttpError(400, `The trim ends at ${trim.endSec} s but the clip is ${Math.round(clipSec * 10) / 10} s long.`, { errors: [{ field: 'trim.endSec', message: `must be at most ${Math.round(clipSec * 10) / 10}` }] })
+}
+
+const normalizeTags = (tags: string[] | undefined) => tags?.map((h) => (h.startsWith('#') ? h : `#${h}`))
 
 export const postsApi = createRouter()
   .openapi(
@@ -206,6 +255,7 @@ export const postsApi = createRouter()
             platforms: z.array(z.enum(PLATFORMS)).min(1).max(3).optional(),
             caption: z.string().max(2200).optional(),
             hashtags: Hashtags.optional(),
+            ...PostLook,
           }),
         ),
       },
@@ -235,7 +285,16 @@ export const postsApi = createRouter()
             : 'No platform is connected: connect YouTube, TikTok or Instagram under Connections first.',
         )
       }
-      const texts = await new TemplateCaptionWriter().write({ ...settings, title: clip.title, tags: clip.tags, projectName: project.name, seed: `${projectId}:${clip.id}:${when.toISOString()}` })
+      checkTrim(body.trim, clip.durationSec)
+      const look = lookColumns(body)
+      const texts = await writePostTexts(db, {
+        projectId,
+        clip,
+        settings,
+        seed: `${projectId}:${clip.id}:${when.toISOString()}`,
+        trim: { trimStartSec: look.trimStartSec ?? null, trimEndSec: look.trimEndSec ?? null },
+        maxDurationSec: Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec)),
+      })
       const postId = newId('post')
       await db.batch([
         db.insert(posts).values({
@@ -251,8 +310,9 @@ export const postsApi = createRouter()
           requireApproval: autopilot?.config.requireApproval ?? false,
           hook: texts.hook,
           caption: body.caption ?? texts.caption,
-          hashtags: body.hashtags?.map((h) => (h.startsWith('#') ? h : `#${h}`)) ?? texts.hashtags,
+          hashtags: normalizeTags(body.hashtags) ?? texts.hashtags,
           callToAction: texts.callToAction,
+          ...look,
         }),
         ...platforms.map((platform) => db.insert(postTargets).values({ postId, platform, workspaceId: project.workspaceId, marker: markerFor(postId, platform) })),
         db.insert(postEvents).values({ postId, type: 'status', toStatus: 'planned', message: `Scheduled by hand for ${when.toISOString()}` }),
@@ -275,13 +335,13 @@ export const postsApi = createRouter()
       path: '/posts/{id}',
       tags,
       security,
-      summary: 'Edit caption, hashtags or time (editor); a new time re-arms publishing',
+      summary: 'Edit a post before it publishes (editor): texts, framing or trim render it again; a new time re-arms publishing',
       request: {
         params: postParams,
         body: jsonBody(
           z
-            .object({ caption: z.string().max(2200).optional(), hashtags: Hashtags.optional(), scheduledAt: IsoDate.optional() })
-            .refine((b) => b.caption !== undefined || b.hashtags !== undefined || b.scheduledAt !== undefined, { message: 'give a caption, hashtags or scheduledAt to change' }),
+            .object({ caption: z.string().max(2200).optional(), hashtags: Hashtags.optional(), scheduledAt: IsoDate.optional(), ...PostLook })
+            .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a field to change: hook, caption, callToAction, hashtags, framing, focus, trim or scheduledAt' }),
         ),
       },
       responses: { 200: json(PostSchema, 'Updated'), ...commonErrors, ...errorResponses(409) },
@@ -290,26 +350,48 @@ export const postsApi = createRouter()
       const { id } = c.req.valid('param')
       const body = c.req.valid('json')
       const post = await loadPost(c, id, 'projects.write')
+      const db = c.get('db')
       const editable = POST_ACTIONS.edit
       if (!editable.includes(post.status)) refuseMove(post.status, 'edited', editable)
       if (body.scheduledAt && Date.parse(body.scheduledAt) < Date.now() - 60_000) {
         throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: 'scheduledAt', message: 'must not be in the past' }] })
       }
-      const updated = await c
-        .get('db')
-        .update(posts)
-        .set({
-          caption: body.caption,
-          hashtags: body.hashtags?.map((h) => (h.startsWith('#') ? h : `#${h}`)),
-          scheduledAt: body.scheduledAt ? new Date(body.scheduledAt).toISOString() : undefined,
-          updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
-        })
-        .where(and(eq(posts.id, id), inArray(posts.status, [...editable])))
-        .returning({ status: posts.status })
-      if (!updated.length) throw conflict('The post moved on while it was being edited; reload it.')
-      // Publish messages already sent carry no time: the consumer checks the post's time when
-      // one arrives, and delays again if it is early. A new time only needs a message for it.
-      if (body.scheduledAt && updated[0].status === 'scheduled') await enqueuePublish(c.env, id)
+      if (body.trim && post.mediaId) {
+        const clip = await db.select({ durationSec: media.durationSec }).from(media).where(eq(media.id, post.mediaId)).get()
+        checkTrim(body.trim, clip?.durationSec ?? null)
+      }
+      const look = lookColumns(body)
+      // What is drawn on the video changed (the caption is drawn too): the post renders again.
+      const changesVideo = Object.keys(look).length > 0 || (body.caption !== undefined && body.caption !== post.caption)
+      const fields = {
+        caption: body.caption,
+        hashtags: normalizeTags(body.hashtags),
+        scheduledAt: body.scheduledAt ? new Date(body.scheduledAt).toISOString() : undefined,
+        ...look,
+      }
+      if (changesVideo && post.status === 'rendering') {
+        throw conflict('This post is rendering right now; change what is on the video once it is rendered (its render takes about a minute).')
+      }
+      let rerender = false
+      if (changesVideo && post.status !== 'planned') {
+        const from: PostStatus[] = ['rendered', 'awaiting_approval', 'scheduled', 'failed']
+        const moved = await movePost(db, id, from, 'planned', { ...fields, renderKey: null, coverKey: null, renderProgress: null, error: null }, 'Edited: rendering again')
+        if (!moved) throw conflict('The post moved on while it was being edited; reload it.')
+        // Targets that had failed get another go with the new video.
+        for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'failed', 'pending', { error: null, errorKind: null }, 'Edited: rendering again')
+        rerender = true
+      } else {
+        const updated = await db
+          .update(posts)
+          .set({ ...fields, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+          .where(and(eq(posts.id, id), inArray(posts.status, changesVideo ? ['planned'] : [...editable])))
+          .returning({ status: posts.status })
+        if (!updated.length) throw conflict('The post moved on while it was being edited; reload it.')
+        // Publish messages already sent carry no time: the consumer checks the post's time when
+        // one arrives, and delays again if it is early. A new time only needs a message for it.
+        if (body.scheduledAt && updated[0].status === 'scheduled') await enqueuePublish(c.env, id)
+      }
+      if (rerender) await enqueueRender(c.env, [id])
       return c.json(await fullPost(c, id), 200)
     },
   )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { call, expectProblem, memberWithRole, ownerWithWorkspace } from '../../test/helpers'
+import { call, expectProblem, memberWithRole, ownerWithWorkspace, readyClip } from '../../test/helpers'
 
 describe('projects', () => {
   it('creates, lists, gets, updates and deletes a project', async () => {
@@ -33,6 +33,23 @@ describe('projects', () => {
     expectProblem(await call('PATCH', `/projects/${project.id}`, { token: viewer.token, body: { name: 'No' } }), 403)
     expectProblem(await call('DELETE', `/projects/${project.id}`, { token: editor.token }), 403)
     expect((await call('PATCH', `/projects/${project.id}`, { token: editor.token, body: { name: 'Yes' } })).status).toBe(200)
+  })
+
+  it('keeps the brand: colour, font, logo from the library and default framing', async () => {
+    const { token, workspace } = await ownerWithWorkspace()
+    const id = (await call('POST', '/projects', { token, body: { workspaceId: workspace.id, name: 'Brand' } })).json.id
+    expect((await call('GET', `/projects/${id}`, { token })).json).toMatchObject({ brandColor: null, font: null, logoMediaId: null, framing: 'auto' })
+    const logo = await readyClip(workspace.id, id, 'Logo', 'image')
+    const video = await readyClip(workspace.id, id, 'A clip')
+    const res = await call('PATCH', `/projects/${id}`, { token, body: { brandColor: '#FF5500', font: 'Noto Serif Display', logoMediaId: logo, framing: 'pad' } })
+    expect(res.status).toBe(200)
+    expect(res.json).toMatchObject({ brandColor: '#ff5500', font: 'Noto Serif Display', logoMediaId: logo, framing: 'pad' })
+    // The logo must be a ready image of this project; each bad field is named and nothing changes.
+    expect(expectProblem(await call('PATCH', `/projects/${id}`, { token, body: { logoMediaId: video } }), 400).errors?.[0].field).toBe('logoMediaId')
+    const fields = expectProblem(await call('PATCH', `/projects/${id}`, { token, body: { brandColor: 'orange', font: 'Comic Sans', framing: 'zoom' } }), 400).errors?.map((e) => e.field).sort()
+    expect(fields).toEqual(['brandColor', 'font', 'framing'])
+    expect((await call('GET', `/projects/${id}`, { token })).json).toMatchObject({ brandColor: '#ff5500', logoMediaId: logo, framing: 'pad' })
+    expect((await call('PATCH', `/projects/${id}`, { token, body: { logoMediaId: null, brandColor: null } })).json).toMatchObject({ logoMediaId: null, brandColor: null })
   })
 
   it('names bad fields', async () => {

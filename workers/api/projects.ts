@@ -1,14 +1,27 @@
 /** Projects: a creator's channel or brand inside a workspace, with its own library and autopilot. */
 import { createRoute, z } from '@hono/zod-openapi'
-import { asc, eq, sql } from 'drizzle-orm'
-import { projects } from '../db/schema'
+import { and, asc, eq, sql } from 'drizzle-orm'
+import { media, projects } from '../db/schema'
+import { BRAND_FONTS, PROJECT_FRAMINGS } from '../domain/post-spec'
+import { HttpError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { schedulerFor } from '../scheduler/project-scheduler'
 import { requireProject, requireWorkspace } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 
 export const ProjectSchema = z
-  .object({ id: z.string(), workspaceId: z.string(), name: z.string(), description: z.string().nullable(), createdAt: Timestamp, updatedAt: Timestamp })
+  .object({
+    id: z.string(),
+    workspaceId: z.string(),
+    name: z.string(),
+    description: z.string().nullable().openapi({ description: 'What the project is about: captions are written from it' }),
+    brandColor: z.string().nullable().openapi({ description: 'Brand colour #rrggbb (the corporate style); null: the default blue', example: '#1e40af' }),
+    font: z.enum(BRAND_FONTS).nullable().openapi({ description: 'Typeface of hooks and calls to action; null: each style’s own' }),
+    logoMediaId: z.string().nullable().openapi({ description: 'An image of the project’s library drawn in the top corner of every video' }),
+    framing: z.enum(PROJECT_FRAMINGS).openapi({ description: 'How clips fill the 9:16 frame by default: auto (crop vertical clips, fit the others over a blurred copy), crop, fit, pad' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
   .openapi('Project')
 
 const Name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
@@ -77,13 +90,20 @@ export const projectsApi = createRouter()
       path: '/projects/{id}',
       tags,
       security,
-      summary: 'Update a project (editor)',
+      summary: 'Update a project: name, description, brand colour, font, logo, default framing (editor)',
       request: {
         params,
         body: jsonBody(
           z
-            .object({ name: Name.optional(), description: Description.nullable().optional() })
-            .refine((b) => b.name !== undefined || b.description !== undefined, { message: 'give a name or a description to change' }),
+            .object({
+              name: Name.optional(),
+              description: Description.nullable().optional(),
+              brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e40af').nullable().optional(),
+              font: z.enum(BRAND_FONTS).nullable().optional(),
+              logoMediaId: z.string().min(1).max(64).nullable().optional(),
+              framing: z.enum(PROJECT_FRAMINGS).optional(),
+            })
+            .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a field to change (name, description, brandColor, font, logoMediaId, framing)' }),
         ),
       },
       responses: { 200: json(ProjectSchema, 'Updated'), ...commonErrors },
@@ -91,10 +111,17 @@ export const projectsApi = createRouter()
     async (c) => {
       const { id } = c.req.valid('param')
       await requireProject(c, id, 'projects.write')
+      const body = c.req.valid('json')
+      if (body.logoMediaId) {
+        const logo = await c.get('db').select({ kind: media.kind, status: media.status }).from(media).where(and(eq(media.id, body.logoMediaId), eq(media.projectId, id))).get()
+        if (!logo || logo.kind !== 'image' || logo.status !== 'ready') {
+          throw new HttpError(400, 'The logo must be a ready image (PNG or JPEG) from this project’s library.', { errors: [{ field: 'logoMediaId', message: logo ? 'is not a ready image' : 'not found in this project' }] })
+        }
+      }
       const row = await c
         .get('db')
         .update(projects)
-        .set({ ...c.req.valid('json'), updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+        .set({ ...body, brandColor: body.brandColor?.toLowerCase() ?? body.brandColor, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
         .where(eq(projects.id, id))
         .returning()
         .get()

@@ -6,7 +6,9 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Db } from './client'
-import { postEvents, posts, postTargets } from './schema'
+import { media, postEvents, posts, postTargets, projects } from './schema'
+import { MAX_POST_SECONDS, postRenderSpec } from '../domain/post-spec'
+import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import {
   assertPostMove,
   assertTargetMove,
@@ -93,4 +95,28 @@ export async function recordEvent(db: Db, postId: string, type: string, message:
 /** Logs a refused move; the caller goes on without applying it. */
 export function logIllegal(error: unknown, context: Record<string, unknown>) {
   console.warn(JSON.stringify({ level: 'warn', msg: 'illegal transition refused', error: String(error), ...context }))
+}
+
+/**
+ * What a post renders from: its clip, the project's brand and logo, its targets, and the recipe
+ * spec made of them (`postRenderSpec`). The render consumer renders this spec; the API shows it,
+ * so the composer's preview draws the same thing.
+ */
+export async function loadPostRender(db: Db, post: typeof posts.$inferSelect) {
+  const clip = post.mediaId ? await db.select().from(media).where(eq(media.id, post.mediaId)).get() : undefined
+  const project = await db
+    .select({ brandColor: projects.brandColor, font: projects.font, framing: projects.framing, logoMediaId: projects.logoMediaId, name: projects.name, description: projects.description })
+    .from(projects)
+    .where(eq(projects.id, post.projectId))
+    .get()
+  const logo = project?.logoMediaId
+    ? await db.select({ key: media.key, contentType: media.contentType }).from(media).where(and(eq(media.id, project.logoMediaId), eq(media.status, 'ready'))).get()
+    : undefined
+  const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, post.id)).all()
+  const platforms = targets.map((t) => t.platform)
+  const maxDurationSec = Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec), MAX_POST_SECONDS)
+  const spec = clip
+    ? postRenderSpec(post, clip, { brandColor: project?.brandColor ?? null, font: project?.font ?? null, framing: project?.framing ?? 'auto' }, { platforms, maxDurationSec })
+    : null
+  return { clip, logo: logo ?? null, platforms, spec }
 }

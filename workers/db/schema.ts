@@ -3,11 +3,12 @@
  * Every row belongs to a workspace, directly or through its project.
  */
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 
 import { ROLES } from '../domain/roles'
 import { OBJECTIVES, STYLES, type AutopilotConfig } from '../domain/autopilot-config'
 import { PLATFORMS, POST_STATUSES, TARGET_STATUSES } from '../domain/post-state'
+import { BRAND_FONTS, POST_FRAMINGS, PROJECT_FRAMINGS } from '../domain/post-spec'
 
 export type { Role } from '../domain/roles'
 
@@ -73,6 +74,16 @@ export const projects = sqliteTable(
     workspaceId: inWorkspace(),
     name: text().notNull(),
     description: text(),
+    // --- videos (issue 18, migration 0011): the project's brand and default framing ---
+    /** `#rrggbb`; the corporate style's bar and hook box. Null: the recipe's default blue. */
+    brandColor: text(),
+    /** One of the recipe's BRAND_FONTS for hooks and calls to action; null: each style's own. */
+    font: text({ enum: BRAND_FONTS }),
+    /** An image of the project's library drawn in the top corner of every video. */
+    logoMediaId: text().references((): AnySQLiteColumn => media.id, { onDelete: 'set null' }),
+    /** How clips fill the frame by default: auto (crop a vertical clip, fit any other), crop, fit, pad. */
+    framing: text({ enum: PROJECT_FRAMINGS }).notNull().default('auto'),
+    // --- end videos ---
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },
@@ -114,7 +125,10 @@ export const media = sqliteTable(
     projectId: inProject(),
     key: text().notNull(),
     filename: text().notNull(),
+    /** What the clip is called; empty until the creator names it (a file name is not a title). */
     title: text().notNull(),
+    /** What the clip is about, in a few words: hooks and captions are written from it (issue 18). */
+    topic: text().notNull().default(''),
     tags: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     contentType: text().notNull(),
     size: integer().notNull(),
@@ -203,6 +217,13 @@ export const posts = sqliteTable(
     caption: text(),
     hashtags: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     callToAction: text(),
+    // --- videos (issue 18, migration 0011): null means the project's default / the whole clip ---
+    framing: text({ enum: POST_FRAMINGS }),
+    focusX: real(),
+    focusY: real(),
+    trimStartSec: real(),
+    trimEndSec: real(),
+    // --- end videos ---
     skipReason: text(),
     error: text(),
     renderAttempts: integer().notNull().default(0),

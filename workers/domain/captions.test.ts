@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { TemplateCaptionWriter, toHashtag } from './captions'
+import { maxHookWords, RECENT_HOOKS, TemplateCaptionWriter, titleFromFilename, toHashtag, usableTitle } from './captions'
 
-const base = { style: 'minimal', objective: 'traffic', title: 'Pasta carbonara', tags: ['Italian food', 'recipe'], projectName: 'Chef Ada', seed: 'prj_1:2026-11-22T12:00' } as const
+const base = { style: 'minimal', objective: 'traffic', title: 'Pasta carbonara', topic: 'Roman pasta', tags: ['Italian food', 'recipe'], projectName: 'Chef Ada', seed: 'prj_1:2026-11-22T12:00', durationSec: 30 } as const
 
 describe('template captions', () => {
   const writer = new TemplateCaptionWriter()
@@ -13,6 +13,60 @@ describe('template captions', () => {
     expect(fr.caption).toContain('Lien en bio')
     const conv = await writer.write({ ...base, language: 'en', objective: 'conversion' })
     expect(conv.callToAction).toMatch(/Shop now/)
+  })
+
+  it('writes from the title, topic and project description', async () => {
+    const out = await writer.write({ ...base, language: 'en', projectDescription: 'Weeknight Italian cooking in ten minutes. New every Tuesday.' })
+    expect(out.caption).toContain('Pasta carbonara: Roman pasta.')
+    expect(out.caption).toContain('Weeknight Italian cooking in ten minutes.')
+    expect(out.caption).not.toContain('New every Tuesday')
+    expect(out.hashtags).toContain('#romanpasta')
+  })
+
+  it('never speaks a file name: a clip called landscape.mp4 gets texts from its project', async () => {
+    for (const name of ['landscape.mp4', 'portrait.mp4', 'IMG_1234.MOV', 'final_v2.mp4', 'VID_20240101_123456.mp4', 'video.mp4']) {
+      expect(titleFromFilename(name), name).toBe('')
+    }
+    for (let i = 0; i < 30; i++) {
+      // Older rows kept the file name as the title: it is ignored too.
+      const out = await writer.write({ ...base, title: 'landscape', topic: '', language: 'fr', projectName: 'Kitchen hacks', seed: `s${i}` })
+      expect(`${out.hook} ${out.caption} ${out.hashtags.join(' ')}`.toLowerCase()).not.toContain('landscape')
+    }
+    expect(usableTitle('portrait')).toBe('')
+    expect(usableTitle('IMG_1234')).toBe('')
+    expect(usableTitle('Sunset over Lisbon')).toBe('Sunset over Lisbon')
+  })
+
+  it('pre-fills a title from a file name only when it reads like one', () => {
+    expect(titleFromFilename('sunset-over-lisbon.mp4')).toBe('Sunset over lisbon')
+    expect(titleFromFilename('Crêpes_au_beurre_final.mov')).toBe('Crêpes au beurre')
+    expect(titleFromFilename('PancakeRecipe.mp4')).toBe('Pancake Recipe')
+    expect(titleFromFilename('2024-01-05 12.30.11.mp4')).toBe('')
+    expect(titleFromFilename('final_v2_export.mp4')).toBe('')
+  })
+
+  it('does not repeat a hook within the project’s last 20 posts', async () => {
+    for (const language of ['en', 'fr']) {
+      const recent: string[] = []
+      // One clip every time, the hardest case: only its title and topic vary the hooks.
+      for (let i = 0; i < 60; i++) {
+        const out = await writer.write({ ...base, language, seed: `prj_1:slot${i}`, recentHooks: recent })
+        expect(recent.slice(0, RECENT_HOOKS), `${language} post ${i}`).not.toContain(out.hook)
+        recent.unshift(out.hook)
+      }
+    }
+  })
+
+  it('fits the clip: the hook is readable in its seconds and names the real length', async () => {
+    for (const durationSec of [5, 8, 12.5, 30, 60]) {
+      for (let i = 0; i < 20; i++) {
+        const out = await writer.write({ ...base, language: 'en', durationSec, seed: `x${i}` })
+        expect(out.hook.split(' ').length, out.hook).toBeLessThanOrEqual(maxHookWords(durationSec))
+        const claimed = /(\d+) seconds/.exec(out.hook)
+        if (claimed) expect(Number(claimed[1])).toBe(Math.floor(durationSec))
+      }
+    }
+    expect(maxHookWords(5)).toBeLessThan(maxHookWords(30))
   })
 
   it('is stable for the same seed and varies across seeds', async () => {
@@ -28,7 +82,8 @@ describe('template captions', () => {
     expect(out.hashtags).toContain('#料理')
     expect(out.hashtags.filter((t) => t === '#recipe')).toHaveLength(1)
     expect(out.hashtags).toContain('#chefada')
-    expect(out.hashtags.every((t) => /^#[\p{L}\p{N}_]+$/u.test(t))).toBe(true)
+    expect(out.hashtags.length).toBeGreaterThan(0)
+    for (const t of out.hashtags) expect(t).toMatch(/^#[\p{L}\p{N}_]+$/u)
   })
 
   it('falls back to English for a language without templates, and says so', async () => {

@@ -2,6 +2,7 @@
  * The media library's rules, without I/O: accepted types, plan limits, R2 keys, how a large file
  * is cut into parts, and what a content check means for the creator. Tested without the runtime.
  */
+import { titleFromFilename } from './captions'
 import type { ProbeResult } from '../../containers/render/media'
 import type { MediaErrorCode } from '../../containers/render/recipe/vocabulary'
 
@@ -104,11 +105,12 @@ export function thumbnailKey(originalKey: string): string {
   return `${originalKey.slice(0, originalKey.lastIndexOf('/'))}/_thumbnail.jpg`
 }
 
-/** The title a new item gets: its filename without the extension. */
+/**
+ * The title a new item gets: the file name's words when they read like a title, else none
+ * (`landscape.mp4`, `IMG_1234.MOV`): the creator names the clip in the library.
+ */
 export function defaultTitle(filename: string): string {
-  const base = (filename.split(/[\\/]/).pop() ?? filename).trim()
-  const dot = base.lastIndexOf('.')
-  return (dot > 0 ? base.slice(0, dot) : base).slice(0, 200) || 'Untitled'
+  return titleFromFilename(filename)
 }
 
 export interface PartPlan {

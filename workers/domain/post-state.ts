@@ -27,9 +27,10 @@ export { PLATFORMS, type Platform } from '../../containers/render/recipe/vocabul
 const POST_MOVES: Record<PostStatus, readonly PostStatus[]> = {
   planned: ['rendering', 'skipped', 'canceled', 'failed'],
   rendering: ['rendered', 'failed', 'canceled'],
-  rendered: ['awaiting_approval', 'scheduled', 'canceled', 'failed'],
-  awaiting_approval: ['scheduled', 'canceled'],
-  scheduled: ['publishing', 'awaiting_approval', 'canceled', 'failed'],
+  // Editing a post's texts, framing or trim before it publishes renders it again (back to planned).
+  rendered: ['awaiting_approval', 'scheduled', 'canceled', 'failed', 'planned'],
+  awaiting_approval: ['scheduled', 'canceled', 'planned'],
+  scheduled: ['publishing', 'awaiting_approval', 'canceled', 'failed', 'planned'],
   publishing: ['published', 'failed', 'scheduled'],
   // A retry goes back to planning when there is no render yet, else straight to scheduling.
   failed: ['planned', 'scheduled'],

@@ -45,7 +45,8 @@ export const MediaSchema = z
     workspaceId: z.string(),
     projectId: z.string(),
     filename: z.string().openapi({ description: 'The name the file was uploaded with; a label only' }),
-    title: z.string(),
+    title: z.string().openapi({ description: 'What the clip is called; empty until named (pre-filled from the file name only when it reads like a title)' }),
+    topic: z.string().openapi({ description: 'What the clip is about, in a few words: hooks and captions are written from the title and topic' }),
     tags: z.array(z.string()),
     contentType: z.string().openapi({ description: 'Announced while uploading; what the content check found once ready' }),
     kind: z.enum(MEDIA_KINDS).nullable(),
@@ -421,31 +422,33 @@ export const mediaApi = createRouter()
       path: '/media/{id}',
       tags,
       security,
-      summary: 'Rename or tag a media item (editor)',
+      summary: 'Set the title, topic or tags of a media item (editor)',
       request: {
         params: mediaParams,
         body: jsonBody(
           z
             .object({
-              title: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+              title: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+              topic: z.string().trim().max(200, 'must be at most 200 characters').optional(),
               tags: z
                 .array(z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters'))
                 .max(20, 'at most 20 tags')
                 .optional(),
             })
-            .refine((b) => b.title !== undefined || b.tags !== undefined, { message: 'give a title or tags to change' }),
+            .refine((b) => b.title !== undefined || b.topic !== undefined || b.tags !== undefined, { message: 'give a title, topic or tags to change' }),
         ),
       },
       responses: { 200: json(MediaSchema, 'Updated'), ...commonErrors },
     }),
     async (c) => {
       const row = await requireMedia(c, c.req.valid('param').id, 'projects.write')
-      const { title, tags: newTags } = c.req.valid('json')
+      const { title, topic, tags: newTags } = c.req.valid('json')
       const updated = await c
         .get('db')
         .update(media)
         .set({
           ...(title !== undefined ? { title } : {}),
+          ...(topic !== undefined ? { topic } : {}),
           ...(newTags !== undefined ? { tags: [...new Set(newTags)] } : {}),
           updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
         })

@@ -8,12 +8,10 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { createDb } from '../db/client'
-import { logIllegal, movePost, recordEvent } from '../db/posts'
-import { media, posts, postTargets } from '../db/schema'
+import { loadPostRender, logIllegal, movePost, recordEvent } from '../db/posts'
+import { posts, postTargets } from '../db/schema'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { rendererFor } from '../render/renderer'
-import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
-import type { RenderSpecInput } from '../../containers/render/recipe/spec'
 import { consume } from './consume'
 import { RenderJob } from './messages'
 import { enqueuePublish } from './producers'
@@ -74,23 +72,11 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
 
   try {
     const post = (await db.select().from(posts).where(eq(posts.id, postId)).get())!
-    const clip = post.mediaId ? await db.select().from(media).where(eq(media.id, post.mediaId)).get() : undefined
-    if (!clip || clip.status !== 'ready') {
+    const { clip, logo, spec } = await loadPostRender(db, post)
+    if (!clip || clip.status !== 'ready' || !spec) {
       const reason = 'The clip of this post was deleted from the library before it was rendered.'
       await movePost(db, postId, 'rendering', 'failed', { error: reason, leaseUntil: null }, reason)
       return { kind: 'failed', reason }
-    }
-    const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, postId)).all()
-    const platforms = targets.map((t) => t.platform)
-    const maxDuration = Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec), 60)
-    const spec: RenderSpecInput = {
-      trim: { startSec: 0, durationSec: Math.max(0.5, Math.min(clip.durationSec ?? 0, maxDuration)) },
-      aspect: '9:16',
-      style: post.style,
-      language: post.language,
-      objective: post.objective,
-      texts: { hook: post.hook ?? undefined, callToAction: post.callToAction ?? undefined, captions: [] },
-      platforms,
     }
     const secret = env.UPLOAD_SIGNING_KEY
     const origin = publicOrigin(env)
@@ -101,6 +87,7 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
       sourceUrl: await signedUrl(secret, origin, { op: 'get', key: clip.key, contentType: clip.contentType, exp }),
       outputUrl: await signedUrl(secret, origin, { op: 'output', postId, key: `${base}/video.mp4`, maxSize: MAX_OUTPUT_BYTES, contentType: 'video/mp4', exp }),
       coverUrl: await signedUrl(secret, origin, { op: 'output', postId, key: `${base}/cover.jpg`, maxSize: 10 * 1024 * 1024, contentType: 'image/jpeg', exp }),
+      ...(logo ? { logoUrl: await signedUrl(secret, origin, { op: 'get', key: logo.key, contentType: logo.contentType, exp }) } : {}),
     }
     let res: Response
     try {

@@ -3,12 +3,14 @@
  * repeated alarm creates nothing new), the clip, the texts, the targets, and the render message.
  * Called by the ProjectScheduler; kept apart from the Durable Object so it reads as plain steps.
  */
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { media, posts, projects } from '../db/schema'
 import { d1Batch, recordEvent } from '../db/posts'
 import type { AutopilotConfig } from '../domain/autopilot-config'
-import { TemplateCaptionWriter, type CaptionWriter } from '../domain/captions'
+import { RECENT_HOOKS, TemplateCaptionWriter, type CaptionInput, type CaptionOutput, type CaptionWriter } from '../domain/captions'
+import { MAX_POST_SECONDS, postTrim } from '../domain/post-spec'
+import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import { PLATFORMS, type Platform } from '../domain/post-state'
 import { slotKey } from '../domain/slots'
 import { newId } from '../lib/ids'
@@ -99,15 +101,13 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
     return { postId: inserted[0]?.id ?? id, status: 'skipped', created: inserted.length > 0, reason }
   }
 
-  const project = await db.select({ name: projects.name }).from(projects).where(eq(projects.id, projectId)).get()
-  const texts = await (ctx.writer ?? new TemplateCaptionWriter()).write({
-    language: config.language,
-    style: config.style,
-    objective: config.objective,
-    title: clip.title,
-    tags: clip.tags,
-    projectName: project?.name ?? '',
+  const texts = await writePostTexts(db, {
+    projectId,
+    clip,
+    settings: config,
     seed: `${projectId}:${key}`,
+    writer: ctx.writer,
+    maxDurationSec: Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec)),
   })
   // The post and its targets go in together, or not at all.
   const [insert] = await d1Batch(db, [
@@ -120,11 +120,55 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
                         select ${id}, ${platform}, ${workspaceId}, ${markerFor(id, platform)} where exists (select 1 from posts where id = ${id})`,
     ),
     sql`insert into post_events (post_id, type, to_status, message)
-        select ${id}, 'status', 'planned', ${`Planned for ${slot.toISOString()} with clip “${clip.title}”`} where exists (select 1 from posts where id = ${id})`,
+        select ${id}, 'status', 'planned', ${`Planned for ${slot.toISOString()} with clip “${clip.title || clip.filename}”`} where exists (select 1 from posts where id = ${id})`,
   ])
   if (insert.meta.changes === 0) return planSlot(ctx, slot)
   await enqueueRender(ctx.env, [id])
   return { postId: id, status: 'planned', created: true }
+}
+
+/** The hooks of a project's latest posts, newest first (a new hook repeats none of them). */
+export async function recentHooks(db: Db, projectId: string, limit = RECENT_HOOKS): Promise<string[]> {
+  const rows = await db
+    .select({ hook: posts.hook })
+    .from(posts)
+    .where(and(eq(posts.projectId, projectId), isNotNull(posts.hook)))
+    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .limit(limit)
+    .all()
+  return rows.map((r) => r.hook as string)
+}
+
+/**
+ * The texts of a new post, written from the clip's title and topic, the project's name and
+ * description, the language and objective, for the length the video will have, and with a hook
+ * the project has not used in its last posts. Used by the autopilot and by posts made by hand.
+ */
+export async function writePostTexts(
+  db: Db,
+  input: {
+    projectId: string
+    clip: Pick<typeof media.$inferSelect, 'title' | 'topic' | 'tags' | 'durationSec'>
+    settings: { language: string; style: CaptionInput['style']; objective: CaptionInput['objective'] }
+    seed: string
+    writer?: CaptionWriter
+    trim?: { trimStartSec: number | null; trimEndSec: number | null }
+    maxDurationSec?: number
+  },
+): Promise<CaptionOutput> {
+  const project = await db.select({ name: projects.name, description: projects.description }).from(projects).where(eq(projects.id, input.projectId)).get()
+  const { durationSec } = postTrim(input.trim ?? { trimStartSec: null, trimEndSec: null }, input.clip, Math.min(input.maxDurationSec ?? MAX_POST_SECONDS, MAX_POST_SECONDS))
+  return (input.writer ?? new TemplateCaptionWriter()).write({
+    ...input.settings,
+    title: input.clip.title,
+    topic: input.clip.topic,
+    tags: input.clip.tags,
+    projectName: project?.name ?? '',
+    projectDescription: project?.description ?? null,
+    durationSec,
+    recentHooks: await recentHooks(db, input.projectId),
+    seed: input.seed,
+  })
 }
 
 /** Records a slot missed while the scheduler could not run (downtime), instead of posting late. */

@@ -362,7 +362,8 @@ export const postsApi = createRouter()
       }
       const look = lookColumns(body)
       // What is drawn on the video changed (the caption is drawn too): the post renders again.
-      const changesVideo = Object.keys(look).length > 0 || (body.caption !== undefined && body.caption !== post.caption)
+      const changesVideo =
+        Object.entries(look).some(([k, v]) => post[k as keyof typeof look] !== v) || (body.caption !== undefined && body.caption !== post.caption)
       const fields = {
         caption: body.caption,
         hashtags: normalizeTags(body.hashtags),

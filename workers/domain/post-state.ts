@@ -115,14 +115,16 @@ export type PostAction = 'edit' | 'approve' | 'cancel' | 'retry'
 /**
  * The states in which each action is allowed, derived from the moves: a post can be edited while
  * its publishing is still ahead (not during it), approved when it waits for approval, canceled
- * from any state that moves to canceled, and retried from any state that moves back to planned.
+ * from any state that moves to canceled, and retried from a state that moves back to planned but
+ * cannot be canceled (a failure; live posts go back to planned only when an edit renders them again).
  * The API refuses an action outside these states, and the web app shows only the allowed ones.
  */
 export const POST_ACTIONS: Record<PostAction, readonly PostStatus[]> = {
   edit: reaching('publishing').filter((s) => s !== 'publishing'),
   approve: (['awaiting_approval'] as const).filter((s) => canMovePost(s, 'scheduled')),
   cancel: POST_STATUSES.filter((s) => canMovePost(s, 'canceled')),
-  retry: POST_STATUSES.filter((s) => canMovePost(s, 'planned')),
+  // Back to planned from a state that cannot be canceled: a failure (an edit re-plans live posts too).
+  retry: POST_STATUSES.filter((s) => canMovePost(s, 'planned') && !canMovePost(s, 'canceled')),
 }
 
 /** Whether `action` is allowed on a post in `status`. */

@@ -21,6 +21,7 @@ import { schedulerFor } from '../scheduler/project-scheduler'
 import { collectorFor, type CollectContext, type CollectTarget, type MetricsCollector } from './collectors'
 import { takeQuota } from './quota'
 import { recordPulls, type PullRecord } from './store'
+import { log } from '../lib/log'
 
 /** A pull whose connection needs the creator waits this long before it is tried again. */
 export const DISCONNECTED_RETRY_MS = 24 * 3600_000
@@ -137,7 +138,7 @@ export async function handleMetricsBatch(batch: MessageBatch<unknown>, env: Env)
 /** Pulls that kept failing: their lease lapses and the next alarm hands them out again. */
 export async function handleMetricsDeadLetters(batch: MessageBatch<unknown>, _env: Env): Promise<void> {
   for (const message of batch.messages) {
-    console.error(JSON.stringify({ level: 'error', msg: 'metrics pull gave up after retries; the scheduler will hand it out again', body: message.body }))
+    log.error('metrics pull gave up after retries; the scheduler will hand it out again', { body: message.body })
     message.ack()
   }
 }

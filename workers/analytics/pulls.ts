@@ -11,6 +11,7 @@ import { metricPulls, posts, postTargets } from '../db/schema'
 import { nextPull } from '../domain/metrics'
 import type { Platform } from '../domain/post-state'
 import type { MetricsJob } from '../queues/messages'
+import { log } from '../lib/log'
 
 /** How long a pull handed to the queue is held before it may be handed out again. */
 export const PULL_LEASE_MS = 30 * 60_000
@@ -103,6 +104,6 @@ export async function startPulls(env: Env, db: Db, target: { projectId: string; 
     const { schedulerFor } = await import('../scheduler/project-scheduler')
     await schedulerFor(env, target.projectId).scheduleMetrics({ projectId: target.projectId, workspaceId: target.workspaceId, at: next.at })
   } catch (error) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'metrics pulls not started; the scheduler will find the target later', postId: target.postId, platform: target.platform, error: String(error) }))
+    log.warn('metrics pulls not started; the scheduler will find the target later', { postId: target.postId, platform: target.platform, error: String(error) })
   }
 }

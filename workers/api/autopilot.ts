@@ -10,6 +10,7 @@ import { notFound } from '../lib/errors'
 import { schedulerFor } from '../scheduler/project-scheduler'
 import { requireProject } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { sqlNow } from '../db/time'
 
 const params = z.object({ projectId: IdParam('projectId', 'prj_0123456789abcdefghjk') })
 const tags = ['Autopilot']
@@ -50,7 +51,7 @@ async function save(c: Context<AppEnv>, projectId: string, workspaceId: string, 
     .get('db')
     .insert(autopilots)
     .values({ projectId, workspaceId, config, enabled: config.enabled })
-    .onConflictDoUpdate({ target: autopilots.projectId, set: { config, enabled: config.enabled, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` } })
+    .onConflictDoUpdate({ target: autopilots.projectId, set: { config, enabled: config.enabled, updatedAt: sqlNow() } })
     .run()
   await schedulerFor(c.env, projectId).configure({ projectId, workspaceId, config })
 }

@@ -16,6 +16,7 @@ import { SANDBOX_FAULTS } from '../platforms/sandbox'
 import { PLATFORMS } from '../platforms/types'
 import { requireProject } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { sqlNow } from '../db/time'
 
 export const ConnectionSchema = z
   .object({
@@ -154,7 +155,7 @@ export const connectionsApi = createRouter()
       const updated = await c
         .get('db')
         .update(connections)
-        .set({ sandboxFaults: c.req.valid('json').sandboxFaults, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+        .set({ sandboxFaults: c.req.valid('json').sandboxFaults, updatedAt: sqlNow() })
         .where(eq(connections.id, row.id))
         .returning()
         .get()
@@ -192,7 +193,7 @@ export const connectionsApi = createRouter()
           refreshLeaseUntil: null,
           refreshLeaseId: null,
           tokenVersion: sql`${connections.tokenVersion} + 1`,
-          updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+          updatedAt: sqlNow(),
         })
         .where(eq(connections.id, row.id))
         .returning()

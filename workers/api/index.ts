@@ -26,6 +26,7 @@ import { createRouter } from './openapi'
 import { projectsApi } from './projects'
 import { uploadsApi } from '../media/storage-route'
 import { workspacesApi } from './workspaces'
+import { log } from '../lib/log'
 
 /** Runs `inner` only when the request matched a real route, so unknown paths fall through to 404. */
 const onKnownRoutes = (...inner: MiddlewareHandler<AppEnv>[]): MiddlewareHandler<AppEnv> =>
@@ -83,7 +84,7 @@ export function createApi() {
       const message = error.status === 415 ? 'Send the body as application/json.' : error.message || 'The request could not be read.'
       return problemResponse(error.status, message)
     }
-    console.error(JSON.stringify({ level: 'error', msg: 'unhandled', path: c.req.path, error: String(error), stack: (error as Error)?.stack }))
+    log.child({ requestId: c.get('requestId') }).error('unhandled', { path: c.req.path, error: String(error), stack: (error as Error)?.stack })
     return problemResponse(500, 'Something went wrong on our side. It has been logged.')
   })
   return api

@@ -17,6 +17,7 @@ import { callbackUrl, exchangeCode, verifyState, type OAuthState } from '../plat
 import { tiktokAccount } from '../platforms/tiktok'
 import { PLATFORM_NAMES, PLATFORMS, type AccountInfo, type Platform } from '../platforms/types'
 import { youtubeAccount } from '../platforms/youtube'
+import { log } from '../lib/log'
 
 const REASONS = {
   malformed: 'The sign-in response is not one Reelpilot issued.',
@@ -69,7 +70,7 @@ export const oauthRoutes = new Hono<AppEnv>()
       const account = await accountFor(c.env, platform, tokens.accessToken)
       await saveOAuthConnection(c.env, db, { workspaceId: state.workspaceId, projectId: state.projectId, platform, account, tokens, connectedBy: allowed })
     } catch (error) {
-      console.warn(JSON.stringify({ level: 'warn', msg: 'oauth callback failed', platform, projectId: state.projectId, error: String(error) }))
+      log.warn('oauth callback failed', { platform, projectId: state.projectId, error: String(error) })
       return page(`platform=${platform}&error=exchange_failed`)
     }
     return page(`connected=${platform}`)

@@ -16,6 +16,7 @@ import { markerFor, targetPlatforms, writePostTexts } from '../scheduler/planner
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import { requireProject } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { sqlNow } from '../db/time'
 
 const tags = ['Posts']
 const postParams = z.object({ id: IdParam('id', 'post_0123456789abcdefghjk') })
@@ -384,7 +385,7 @@ export const postsApi = createRouter()
       } else {
         const updated = await db
           .update(posts)
-          .set({ ...fields, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+          .set({ ...fields, updatedAt: sqlNow() })
           .where(and(eq(posts.id, id), inArray(posts.status, changesVideo ? ['planned'] : [...editable])))
           .returning({ status: posts.status })
         if (!updated.length) throw conflict('The post moved on while it was being edited; reload it.')

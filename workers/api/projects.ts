@@ -8,6 +8,7 @@ import { newId } from '../lib/ids'
 import { schedulerFor } from '../scheduler/project-scheduler'
 import { requireProject, requireWorkspace } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { sqlNow } from '../db/time'
 
 export const ProjectSchema = z
   .object({
@@ -121,7 +122,7 @@ export const projectsApi = createRouter()
       const row = await c
         .get('db')
         .update(projects)
-        .set({ ...body, brandColor: body.brandColor?.toLowerCase() ?? body.brandColor, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+        .set({ ...body, brandColor: body.brandColor?.toLowerCase() ?? body.brandColor, updatedAt: sqlNow() })
         .where(eq(projects.id, id))
         .returning()
         .get()

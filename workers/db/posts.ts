@@ -16,8 +16,9 @@ import {
   type PostStatus,
   type TargetStatus,
 } from '../domain/post-state'
+import { log } from '../lib/log'
+import { sqlNow } from './time'
 
-const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
 const dialect = new SQLiteAsyncDialect({ casing: 'snake_case' })
 
 /**
@@ -52,7 +53,7 @@ export async function movePost(
     const [update] = await d1Batch(db, [
       db
         .update(posts)
-        .set({ ...fields, status: to, updatedAt: now })
+        .set({ ...fields, status: to, updatedAt: sqlNow() })
         .where(and(eq(posts.id, postId), eq(posts.status, state))),
       sql`insert into post_events (post_id, type, from_status, to_status, message)
           select ${postId}, 'status', ${state}, ${to}, ${message ?? null} where changes() > 0`,
@@ -77,7 +78,7 @@ export async function moveTarget(
     const [update] = await d1Batch(db, [
       db
         .update(postTargets)
-        .set({ ...fields, status: to, updatedAt: now })
+        .set({ ...fields, status: to, updatedAt: sqlNow() })
         .where(and(eq(postTargets.postId, postId), eq(postTargets.platform, platform), eq(postTargets.status, state))),
       sql`insert into post_events (post_id, type, platform, from_status, to_status, message)
           select ${postId}, 'target', ${platform}, ${state}, ${to}, ${message ?? null} where changes() > 0`,
@@ -94,7 +95,7 @@ export async function recordEvent(db: Db, postId: string, type: string, message:
 
 /** Logs a refused move; the caller goes on without applying it. */
 export function logIllegal(error: unknown, context: Record<string, unknown>) {
-  console.warn(JSON.stringify({ level: 'warn', msg: 'illegal transition refused', error: String(error), ...context }))
+  log.warn('illegal transition refused', { error: String(error), ...context })
 }
 
 /**

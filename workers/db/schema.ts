@@ -1,6 +1,12 @@
 /**
  * Every D1 table of Reelpilot, in one file (drizzle, snake_case columns).
  * Every row belongs to a workspace, directly or through its project.
+ *
+ * Times are ISO 8601 UTC text with milliseconds (`2026-11-21T12:00:00.000Z`), written with
+ * `sqlNow()` in SQL and `isoAt(ms)` / `toISOString()` in code (workers/db/time.ts), so they compare
+ * as text. Exceptions, each marked where it is declared: `connections.accessTokenExpiresAt`
+ * (epoch ms, as the platforms' `expires_in` arithmetic wants), and the analytics tables' epoch-ms
+ * schedule columns (`metric_pulls.nextAt`, `leaseUntil`, `readyAt`).
  */
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
@@ -9,13 +15,14 @@ import { ROLES } from '../domain/roles'
 import { OBJECTIVES, STYLES, type AutopilotConfig } from '../domain/autopilot-config'
 import { PLATFORMS, POST_STATUSES, TARGET_STATUSES } from '../domain/post-state'
 import { BRAND_FONTS, POST_FRAMINGS, PROJECT_FRAMINGS } from '../domain/post-spec'
+import { sqlNow } from './time'
 
 export type { Role } from '../domain/roles'
 
 const createdAt = () =>
   text()
     .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`)
+    .default(sqlNow())
 
 /** The workspace a row belongs to: every row does, and goes when its workspace goes. */
 const inWorkspace = () =>
@@ -328,7 +335,7 @@ export const connections = sqliteTable(
     /** Epoch milliseconds; null when the platform did not say. */
     accessTokenExpiresAt: integer(),
     tokenVersion: integer().notNull().default(0),
-    refreshLeaseUntil: integer(),
+    refreshLeaseUntil: text(),
     refreshLeaseId: text(),
     refreshedAt: text(),
     /** Sandbox accounts: faults to inject next (rate_limit, expired_token, server_error, timeout_after_upload). */

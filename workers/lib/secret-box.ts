@@ -9,22 +9,11 @@
  * A sealed value reads `<version>.<iv>.<ciphertext>` (base64url).
  */
 
+import { base64url, derivedKey, fromBase64url } from './crypto'
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
-const INFO = encoder.encode('reelpilot-secret-box-v1')
-
-function toBase64url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const b of bytes) binary += String.fromCharCode(b)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
-  const out = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-  return out
-}
+const INFO = 'reelpilot-secret-box-v1'
 
 export class SecretBoxError extends Error {
   constructor(message: string) {
@@ -33,14 +22,19 @@ export class SecretBoxError extends Error {
   }
 }
 
-interface VersionedKey {
+/** One version of a versioned secret: `v2:<base64>` is version `v2`, number 2. */
+export interface VersionedSecret {
   version: string
   number: number
+  secret: Uint8Array<ArrayBuffer>
+}
+
+interface VersionedKey extends VersionedSecret {
   key: Promise<CryptoKey>
 }
 
 /** Parses `v1:<base64>[,v2:<base64>…]`; each secret must be at least 32 bytes. */
-function parseKeys(config: string): VersionedKey[] {
+export function parseVersionedSecrets(config: string): VersionedSecret[] {
   const entries = config
     .split(',')
     .map((s) => s.trim())
@@ -51,21 +45,18 @@ function parseKeys(config: string): VersionedKey[] {
     if (!match) throw new SecretBoxError('TOKEN_ENCRYPTION_KEY entries must look like v1:<base64>')
     let secret: Uint8Array<ArrayBuffer>
     try {
-      secret = fromBase64(match[2])
+      secret = fromBase64url(match[2])
     } catch {
       throw new SecretBoxError(`TOKEN_ENCRYPTION_KEY v${match[1]} is not base64`)
     }
     if (secret.length < 32) throw new SecretBoxError(`TOKEN_ENCRYPTION_KEY v${match[1]} must be at least 32 bytes`)
-    const key = crypto.subtle
-      .importKey('raw', secret, 'HKDF', false, ['deriveKey'])
-      .then((ikm) =>
-        crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: INFO }, ikm, { name: 'AES-GCM', length: 256 }, false, [
-          'encrypt',
-          'decrypt',
-        ]),
-      )
-    return { version: `v${match[1]}`, number: Number(match[1]), key }
+    return { version: `v${match[1]}`, number: Number(match[1]), secret }
   })
+}
+
+/** The highest version of a versioned secret: the one new values are sealed or signed with. */
+export function currentSecret(config: string): VersionedSecret {
+  return parseVersionedSecrets(config).reduce((a, b) => (b.number > a.number ? b : a))
 }
 
 /** Seals and opens short secrets with a versioned AES-GCM key. */
@@ -74,7 +65,7 @@ export class SecretBox {
   private readonly current: VersionedKey
 
   constructor(config: string) {
-    const parsed = parseKeys(config)
+    const parsed = parseVersionedSecrets(config).map((s) => ({ ...s, key: derivedKey(s.secret, INFO, { name: 'AES-GCM', length: 256 }, ['encrypt', 'decrypt']) }))
     this.keys = new Map(parsed.map((k) => [k.version, k]))
     this.current = parsed.reduce((a, b) => (b.number > a.number ? b : a))
   }
@@ -92,7 +83,7 @@ export class SecretBox {
       await this.current.key,
       encoder.encode(plaintext),
     )
-    return `${this.current.version}.${toBase64url(iv)}.${toBase64url(new Uint8Array(ciphertext))}`
+    return `${this.current.version}.${base64url(iv)}.${base64url(new Uint8Array(ciphertext))}`
   }
 
   /** Decrypts a sealed value; throws SecretBoxError if the key, the data or the row ids don't match. */
@@ -103,9 +94,9 @@ export class SecretBox {
     if (!key) throw new SecretBoxError(`sealed with key ${version}, which is not configured`)
     try {
       const plain = await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: fromBase64(iv), additionalData: encoder.encode(associatedData) },
+        { name: 'AES-GCM', iv: fromBase64url(iv), additionalData: encoder.encode(associatedData) },
         await key.key,
-        fromBase64(ciphertext),
+        fromBase64url(ciphertext),
       )
       return decoder.decode(plain)
     } catch {

@@ -4,6 +4,7 @@
  * it, so the route needs no database lookup to know what the bearer may do, and nothing in a
  * grant (method, key, expiry, size, part) can be changed without breaking the signature.
  */
+import { base64url, fromBase64url, hmacKey } from './crypto'
 import { HttpError } from './errors'
 
 /** The signing secret, or a 503 when the deployment lacks one (a misconfiguration, not a client error). */
@@ -61,29 +62,6 @@ export type Grant =
 
 const CONTEXT = 'reelpilot-storage-v1'
 const encoder = new TextEncoder()
-
-function base64url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const b of bytes) binary += String.fromCharCode(b)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
-  const out = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-  return out
-}
-
-const keys = new Map<string, Promise<CryptoKey>>()
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret)
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
-    keys.set(secret, key)
-  }
-  return key
-}
 
 /** Signs a grant; the result is URL-safe. */
 export async function signGrant(secret: string, grant: Grant): Promise<string> {

@@ -11,6 +11,8 @@ import { isMediaErrorCode, type MediaErrorCode } from '../../containers/render/r
 import { HttpError } from '../lib/errors'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { rendererFor } from '../render/renderer'
+import { log } from '../lib/log'
+import { sqlNow } from '../db/time'
 
 
 type MediaRow = typeof media.$inferSelect
@@ -60,7 +62,7 @@ async function askRenderer<T>(env: Env, path: string, body: unknown): Promise<Re
   if (res.status === 422 && parsed && isMediaErrorCode(parsed.code)) {
     return { ok: false, code: parsed.code, error: String(parsed.error ?? '') }
   }
-  console.error(JSON.stringify({ level: 'error', msg: 'renderer failed', path, status: res.status, body: text.slice(0, 500) }))
+  log.error('renderer failed', { path, status: res.status, body: text.slice(0, 500) })
   throw new RendererUnavailable(`the renderer answered ${res.status}${parsed?.error ? `: ${parsed.error}` : ''}`)
 }
 
@@ -100,7 +102,7 @@ export async function processMedia(env: Env, db: Db, row: MediaRow, origin: stri
       formatName: info.formatName,
       bitRate: info.bitRate === null ? null : Math.round(info.bitRate),
       thumbnailKey: thumbKey,
-      updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+      updatedAt: sqlNow(),
     })
     .where(and(eq(media.id, row.id), eq(media.status, 'processing')))
     .returning()
@@ -111,10 +113,10 @@ export async function processMedia(env: Env, db: Db, row: MediaRow, origin: stri
 
 /** Refuses a file: its bytes go (they count against nothing any more); the row stays to say why. */
 export async function reject(env: Env, db: Db, row: MediaRow, reason: string, detail: string): Promise<MediaRow> {
-  console.log(JSON.stringify({ level: 'info', msg: 'media rejected', mediaId: row.id, reason, detail }))
+  log.info('media rejected', { mediaId: row.id, reason, detail })
   const rejected = await db
     .update(media)
-    .set({ status: 'rejected', rejectionReason: reason, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+    .set({ status: 'rejected', rejectionReason: reason, updatedAt: sqlNow() })
     .where(and(eq(media.id, row.id), eq(media.status, 'processing')))
     .returning()
     .get()

@@ -34,6 +34,7 @@ import { requireProject, roleIn } from '../api/access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from '../api/openapi'
 import { processMedia, removeObjects } from './check'
 import { mediaUses } from './usage'
+import { sqlNow } from '../db/time'
 
 const UPLOAD_URL_TTL_MS = 60 * 60 * 1000
 const DOWNLOAD_URL_TTL_MS = 15 * 60 * 1000
@@ -450,7 +451,7 @@ export const mediaApi = createRouter()
           ...(title !== undefined ? { title } : {}),
           ...(topic !== undefined ? { topic } : {}),
           ...(newTags !== undefined ? { tags: [...new Set(newTags)] } : {}),
-          updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+          updatedAt: sqlNow(),
         })
         .where(eq(media.id, row.id))
         .returning()
@@ -533,7 +534,7 @@ async function finishUpload(env: Env, db: Db, row: MediaRow): Promise<MediaRow> 
   const [updated] = await db.batch([
     db
       .update(media)
-      .set({ status: 'processing', completedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+      .set({ status: 'processing', completedAt: sqlNow(), updatedAt: sqlNow() })
       .where(and(eq(media.id, row.id), eq(media.status, 'uploading')))
       .returning(),
     db.delete(mediaParts).where(eq(mediaParts.mediaId, row.id)),
@@ -548,7 +549,7 @@ async function finishUpload(env: Env, db: Db, row: MediaRow): Promise<MediaRow> 
 async function rejectRow(db: Db, row: MediaRow, reason: string): Promise<MediaRow> {
   const updated = await db
     .update(media)
-    .set({ status: 'rejected', rejectionReason: reason, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+    .set({ status: 'rejected', rejectionReason: reason, updatedAt: sqlNow() })
     .where(eq(media.id, row.id))
     .returning()
     .get()

@@ -12,6 +12,7 @@ import type { AppEnv } from '../env'
 import { HttpError } from '../lib/errors'
 import { type Grant, signingKey, verifyGrant } from '../lib/signed-url'
 import { createRouter, errorResponses } from '../api/openapi'
+import { sqlNow } from '../db/time'
 
 const params = z.object({ token: z.string().min(1).max(4096).openapi({ param: { name: 'token', in: 'path' } }) })
 const tags = ['Storage']
@@ -144,7 +145,7 @@ export const uploadsApi = createRouter()
           .get('db')
           .insert(mediaParts)
           .values({ mediaId: grant.mediaId, partNumber: grant.partNumber, etag: part.etag, size: length })
-          .onConflictDoUpdate({ target: [mediaParts.mediaId, mediaParts.partNumber], set: { etag: part.etag, size: length, createdAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` } })
+          .onConflictDoUpdate({ target: [mediaParts.mediaId, mediaParts.partNumber], set: { etag: part.etag, size: length, createdAt: sqlNow() } })
           .run()
         c.header('ETag', `"${part.etag}"`)
         return c.json({ key: grant.key, size: length, etag: part.etag, partNumber: grant.partNumber }, 200)

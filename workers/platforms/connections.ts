@@ -19,6 +19,7 @@ import { secretBox } from '../lib/secret-box'
 import type { PlatformEnv } from './config'
 import { refreshTokens, TokenRevokedError, type TokenSet } from './oauth'
 import { failures, PLATFORM_NAMES, PublishError, type AccountInfo, type Platform } from './types'
+import { isoAt, sqlNow } from '../db/time'
 
 export type Connection = typeof connections.$inferSelect
 
@@ -26,8 +27,6 @@ export type Connection = typeof connections.$inferSelect
 export const REFRESH_AHEAD_MS = 5 * 60_000
 /** How long one refresh may hold the lease. */
 export const REFRESH_LEASE_MS = 30_000
-
-const nowIso = () => sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
 
 /** The additional data that binds a sealed token to its row. */
 const aad = (c: Pick<Connection, 'id' | 'workspaceId' | 'projectId' | 'platform'>, which: 'access' | 'refresh') => `connections|${c.id}|${c.workspaceId}|${c.projectId}|${c.platform}|${which}`
@@ -78,7 +77,7 @@ export async function saveOAuthConnection(
   if (existing) {
     return (await db
       .update(connections)
-      .set({ ...values, tokenVersion: sql`${connections.tokenVersion} + 1`, updatedAt: nowIso() })
+      .set({ ...values, tokenVersion: sql`${connections.tokenVersion} + 1`, updatedAt: sqlNow() })
       .where(eq(connections.id, existing.id))
       .returning()
       .get())!
@@ -115,7 +114,7 @@ export async function saveSandboxConnection(db: Db, input: { workspaceId: string
   if (existing) {
     return (await db
       .update(connections)
-      .set({ ...values, tokenVersion: sql`${connections.tokenVersion} + 1`, updatedAt: nowIso() })
+      .set({ ...values, tokenVersion: sql`${connections.tokenVersion} + 1`, updatedAt: sqlNow() })
       .where(eq(connections.id, id))
       .returning()
       .get())!
@@ -131,7 +130,7 @@ export async function saveSandboxConnection(db: Db, input: { workspaceId: string
 export async function markNeedsReconnect(db: Db, id: string, reason: string) {
   await db
     .update(connections)
-    .set({ status: 'needs_reconnect', statusReason: reason, refreshLeaseUntil: null, refreshLeaseId: null, updatedAt: nowIso() })
+    .set({ status: 'needs_reconnect', statusReason: reason, refreshLeaseUntil: null, refreshLeaseId: null, updatedAt: sqlNow() })
     .where(and(eq(connections.id, id), eq(connections.status, 'active')))
     .run()
 }
@@ -156,13 +155,13 @@ export async function refreshWithLease(env: PlatformEnv, db: Db, connectionId: s
   const t = now()
   const won = await db
     .update(connections)
-    .set({ refreshLeaseUntil: t + REFRESH_LEASE_MS, refreshLeaseId: leaseId })
+    .set({ refreshLeaseUntil: isoAt(t + REFRESH_LEASE_MS), refreshLeaseId: leaseId })
     .where(
       and(
         eq(connections.id, connectionId),
         eq(connections.status, 'active'),
         eq(connections.tokenVersion, seenVersion),
-        or(isNull(connections.refreshLeaseUntil), lt(connections.refreshLeaseUntil, t)),
+        or(isNull(connections.refreshLeaseUntil), lt(connections.refreshLeaseUntil, isoAt(t))),
       ),
     )
     .returning()
@@ -179,7 +178,7 @@ export async function refreshWithLease(env: PlatformEnv, db: Db, connectionId: s
       const reason = `${PLATFORM_NAMES[platform]} no longer accepts Reelpilot's access (${error.message}). Reconnect the account.`
       await db
         .update(connections)
-        .set({ status: 'needs_reconnect', statusReason: reason, refreshLeaseUntil: null, refreshLeaseId: null, updatedAt: nowIso() })
+        .set({ status: 'needs_reconnect', statusReason: reason, refreshLeaseUntil: null, refreshLeaseId: null, updatedAt: sqlNow() })
         .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId)))
         .run()
       throw new PublishError(failures.disconnected(platform, `refresh refused: ${error.message}`))
@@ -199,7 +198,7 @@ export async function refreshWithLease(env: PlatformEnv, db: Db, connectionId: s
       refreshLeaseUntil: null,
       refreshLeaseId: null,
       refreshedAt: new Date(now()).toISOString(),
-      updatedAt: nowIso(),
+      updatedAt: sqlNow(),
     })
     .where(and(eq(connections.id, connectionId), eq(connections.refreshLeaseId, leaseId)))
     .returning()
@@ -217,7 +216,7 @@ async function waitForRefresh(db: Db, connectionId: string, seenVersion: number,
     if (!row) throw new PublishError(failures.disconnected('youtube', 'connection deleted'))
     if (row.status !== 'active') throw new PublishError(failures.disconnected(row.platform, `connection is ${row.status}: ${row.statusReason ?? ''}`))
     if (row.tokenVersion !== seenVersion) return row
-    if (!row.refreshLeaseUntil || row.refreshLeaseUntil < now()) {
+    if (!row.refreshLeaseUntil || row.refreshLeaseUntil < isoAt(now())) {
       // The refresh that held the lease ended without a new token: a transient failure.
       throw new PublishError(failures.retryable(row.platform, 'another job’s token refresh did not complete', 30))
     }

@@ -17,6 +17,7 @@ import {
   type PublishState,
   type Publisher,
 } from './types'
+import { log } from '../lib/log'
 
 export interface InstagramOptions {
   /** Graph API root (`https://graph.facebook.com/v21.0`, or a stub). */
@@ -170,7 +171,7 @@ export class InstagramPublisher implements Publisher {
       const media = await this.graph('GET', `/${published.id}`, ctx, { fields: 'permalink' })
       if (media?.permalink) permalink = media.permalink
     } catch (error) {
-      console.warn(JSON.stringify({ level: 'warn', msg: 'instagram permalink not read', mediaId: published.id, error: String(error) }))
+      log.warn('instagram permalink not read', { mediaId: published.id, error: String(error) })
     }
     return { status: 'published', remoteId: String(published.id), remoteUrl: permalink }
   }

@@ -8,45 +8,20 @@
  * is an HMAC of the nonce, so only this server can recompute it at the callback.
  */
 import * as oauth from 'oauth4webapi'
+import { base64url, derivedKey, fromBase64url } from '../lib/crypto'
 import { withTimeout } from '../lib/resilience'
+import { currentSecret } from '../lib/secret-box'
 import { platformApp, timeoutMs, type PlatformApp, type PlatformEnv } from './config'
 import type { Platform } from './types'
+import { log } from '../lib/log'
 
 export const STATE_TTL_MS = 10 * 60_000
 const encoder = new TextEncoder()
 
-function b64url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const b of bytes) binary += String.fromCharCode(b)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-function fromB64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
-  const out = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-  return out
-}
-
-const stateKeys = new Map<string, Promise<CryptoKey>>()
 /** The HMAC key for states and PKCE verifiers, derived from the token key's current version. */
 function stateKey(env: PlatformEnv): Promise<CryptoKey> {
-  const config = env.TOKEN_ENCRYPTION_KEY ?? ''
-  let key = stateKeys.get(config)
-  if (!key) {
-    const current = config
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .sort((a, b) => Number(b.slice(1, b.indexOf(':'))) - Number(a.slice(1, a.indexOf(':'))))[0]
-    if (!current) throw new Error('TOKEN_ENCRYPTION_KEY is not set')
-    key = crypto.subtle
-      .importKey('raw', fromB64url(current.slice(current.indexOf(':') + 1)), 'HKDF', false, ['deriveKey'])
-      .then((ikm) =>
-        crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encoder.encode('reelpilot-oauth-state-v1') }, ikm, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign', 'verify']),
-      )
-    stateKeys.set(config, key)
-  }
-  return key
+  if (!env.TOKEN_ENCRYPTION_KEY) throw new Error('TOKEN_ENCRYPTION_KEY is not set')
+  return derivedKey(currentSecret(env.TOKEN_ENCRYPTION_KEY).secret, 'reelpilot-oauth-state-v1', { name: 'HMAC', hash: 'SHA-256', length: 256 }, ['sign', 'verify'])
 }
 
 export interface OAuthState {
@@ -61,10 +36,10 @@ export interface OAuthState {
 }
 
 export async function signState(env: PlatformEnv, state: Omit<OAuthState, 'nonce' | 'exp'>, nowMs = Date.now()): Promise<{ token: string; state: OAuthState }> {
-  const full: OAuthState = { ...state, nonce: b64url(crypto.getRandomValues(new Uint8Array(16))), exp: Math.floor((nowMs + STATE_TTL_MS) / 1000) }
-  const payload = b64url(encoder.encode(JSON.stringify(full)))
+  const full: OAuthState = { ...state, nonce: base64url(crypto.getRandomValues(new Uint8Array(16))), exp: Math.floor((nowMs + STATE_TTL_MS) / 1000) }
+  const payload = base64url(encoder.encode(JSON.stringify(full)))
   const mac = await crypto.subtle.sign('HMAC', await stateKey(env), encoder.encode(`state.${payload}`))
-  return { token: `${payload}.${b64url(new Uint8Array(mac))}`, state: full }
+  return { token: `${payload}.${base64url(new Uint8Array(mac))}`, state: full }
 }
 
 export type StateCheck = { ok: true; state: OAuthState } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'wrong_platform' }
@@ -75,12 +50,12 @@ export async function verifyState(env: PlatformEnv, token: string, platform: Pla
   if (!payload || !mac || extra !== undefined) return { ok: false, reason: 'malformed' }
   let signature: Uint8Array<ArrayBuffer>
   try {
-    signature = fromB64url(mac)
+    signature = fromBase64url(mac)
   } catch {
     return { ok: false, reason: 'malformed' }
   }
   if (!(await crypto.subtle.verify('HMAC', await stateKey(env), signature, encoder.encode(`state.${payload}`)))) return { ok: false, reason: 'bad_signature' }
-  const state = JSON.parse(new TextDecoder().decode(fromB64url(payload))) as OAuthState
+  const state = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as OAuthState
   if (!(state.exp * 1000 > nowMs)) return { ok: false, reason: 'expired' }
   if (state.platform !== platform) return { ok: false, reason: 'wrong_platform' }
   return { ok: true, state }
@@ -89,7 +64,7 @@ export async function verifyState(env: PlatformEnv, token: string, platform: Pla
 /** The PKCE verifier of a state: recomputed from its nonce, never stored. */
 async function pkceVerifier(env: PlatformEnv, nonce: string): Promise<string> {
   const mac = await crypto.subtle.sign('HMAC', await stateKey(env), encoder.encode(`pkce.${nonce}`))
-  return b64url(new Uint8Array(mac))
+  return base64url(new Uint8Array(mac))
 }
 
 function authorizationServer(app: PlatformApp): oauth.AuthorizationServer {
@@ -256,7 +231,7 @@ export async function revokeTokens(env: PlatformEnv, platform: Platform, tokens:
       return res.ok
     })
   } catch (error) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'token revocation failed', platform, error: String(error) }))
+    log.warn('token revocation failed', { platform, error: String(error) })
     return false
   }
 }

@@ -26,6 +26,7 @@ import {
   type PublishState,
   type Publisher,
 } from './types'
+import { log } from '../lib/log'
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -276,7 +277,7 @@ export class YouTubePublisher implements Publisher {
         { timeoutMs: this.options.timeoutMs, maxAttempts: 1, isTransient },
       )
     } catch (error) {
-      console.warn(JSON.stringify({ level: 'warn', msg: 'youtube thumbnail not set', videoId, error: String(error) }))
+      log.warn('youtube thumbnail not set', { videoId, error: String(error) })
     }
   }
 

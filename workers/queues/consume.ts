@@ -4,6 +4,7 @@
  * the handler throws.
  */
 import type { z } from 'zod'
+import { log } from '../lib/log'
 
 /** What a handler asks for: done, or try again after a delay. */
 export type Handled = 'ack' | { retryAfterSec: number }
@@ -27,7 +28,7 @@ export async function consume<S extends z.ZodType>(
   for (const message of batch.messages) {
     const parsed = schema.safeParse(message.body)
     if (!parsed.success) {
-      console.warn(JSON.stringify({ level: 'warn', msg: 'dropping malformed message', queue: batch.queue, id: message.id, issues: parsed.error.issues }))
+      log.warn('dropping malformed message', { queue: batch.queue, id: message.id, issues: parsed.error.issues })
       message.ack()
       continue
     }
@@ -36,7 +37,7 @@ export async function consume<S extends z.ZodType>(
       if (handled === 'ack') message.ack()
       else message.retry({ delaySeconds: handled.retryAfterSec })
     } catch (error) {
-      console.error(JSON.stringify({ level: 'error', msg: 'consumer failed; will retry', queue: batch.queue, job: parsed.data, attempt: message.attempts, error: String(error) }))
+      log.error('consumer failed; will retry', { queue: batch.queue, job: parsed.data, attempt: message.attempts, error: String(error) })
       message.retry({ delaySeconds: backoffSeconds(options.baseDelaySec, message.attempts) })
     }
   }

@@ -5,6 +5,7 @@
 import { handleRenderBatch, handleRenderDeadLetters } from './render-consumer'
 import { handlePublishBatch, handlePublishDeadLetters } from './publish-consumer'
 import { handleMetricsBatch, handleMetricsDeadLetters } from '../analytics/consumer'
+import { log } from '../lib/log'
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
   switch (batch.queue) {
@@ -21,7 +22,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
     case 'metrics-jobs-dlq':
       return handleMetricsDeadLetters(batch, env)
     default:
-      console.error(JSON.stringify({ level: 'error', msg: 'no consumer for queue', queue: batch.queue }))
+      log.error('no consumer for queue', { queue: batch.queue })
       batch.retryAll({ delaySeconds: 300 })
   }
 }

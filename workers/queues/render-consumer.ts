@@ -15,6 +15,7 @@ import { rendererFor } from '../render/renderer'
 import { consume } from './consume'
 import { RenderJob } from './messages'
 import { enqueuePublish } from './producers'
+import { sqlNow } from '../db/time'
 
 /** How long one delivery holds a render before another may take it over. */
 export const RENDER_LEASE_MS = 15 * 60_000
@@ -48,7 +49,7 @@ async function claim(db: Db, postId: string, now: number): Promise<'claimed' | '
   // Rendering already: take it over only if the previous delivery's lease lapsed (it crashed).
   const taken = await db
     .update(posts)
-    .set({ leaseUntil, renderAttempts: sql`${posts.renderAttempts} + 1`, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+    .set({ leaseUntil, renderAttempts: sql`${posts.renderAttempts} + 1`, updatedAt: sqlNow() })
     .where(and(eq(posts.id, postId), eq(posts.status, 'rendering'), or(isNull(posts.leaseUntil), lt(posts.leaseUntil, new Date(now).toISOString()))))
     .returning({ id: posts.id })
   if (taken.length) return 'claimed'

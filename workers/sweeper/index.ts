@@ -5,10 +5,11 @@
  */
 import { sweepMediaLibrary } from './media'
 import { sweepStuckPosts } from './posts'
+import { log } from '../lib/log'
 
 /** One sweep. The parts run side by side: a slow re-check must not hold the posts back. */
 export async function sweep(env: Env, cron: string): Promise<void> {
   const [library, stuck] = await Promise.all([sweepMediaLibrary(env), sweepStuckPosts(env)])
   const media = { abandonedUploads: library.abandoned, rechecked: library.rechecked.length, gaveUp: library.gaveUp.length, expiredRejections: library.expired.length }
-  console.log(JSON.stringify({ level: 'info', msg: 'sweeper tick', cron, media, stuck }))
+  log.info('sweeper tick', { cron, media, stuck })
 }

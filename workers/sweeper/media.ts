@@ -9,6 +9,7 @@ import { media } from '../db/schema'
 import { ABANDONED_AFTER_MS, CHECK_GIVE_UP_AFTER_MS, RECHECK_AFTER_MS, REJECTED_KEPT_MS, REJECTION_REASONS, thumbnailKey } from '../domain/media'
 import { HttpError } from '../lib/errors'
 import { processMedia, reject, RendererUnavailable, removeObjects } from '../media/check'
+import { log } from '../lib/log'
 
 /**
  * The sweeper's part for the library: uploads never completed within 24 hours are aborted and
@@ -56,7 +57,7 @@ export async function sweepMediaLibrary(env: Env, nowMs = Date.now()): Promise<M
   const expired = await sweepOldRejections(env, nowMs)
   const result = { abandoned, ...checks, expired }
   if (abandoned || checks.rechecked.length || checks.gaveUp.length || expired.length) {
-    console.log(JSON.stringify({ level: 'info', msg: 'media sweep', abandoned, rechecked: checks.rechecked.length, settled: checks.settled.length, gaveUp: checks.gaveUp.length, expired: expired.length }))
+    log.info('media sweep', { abandoned, rechecked: checks.rechecked.length, settled: checks.settled.length, gaveUp: checks.gaveUp.length, expired: expired.length })
   }
   return result
 }
@@ -95,7 +96,7 @@ export async function recheckStuckMedia(env: Env, nowMs = Date.now(), batch = 10
         return
       }
       if (!env.PUBLIC_URL) {
-        console.error(JSON.stringify({ level: 'error', msg: 'media recheck skipped: PUBLIC_URL is not set, so the renderer cannot be given storage URLs', mediaId: id }))
+        log.error('media recheck skipped: PUBLIC_URL is not set, so the renderer cannot be given storage URLs', { mediaId: id })
         return
       }
       result.rechecked.push(id)
@@ -105,7 +106,7 @@ export async function recheckStuckMedia(env: Env, nowMs = Date.now(), batch = 10
       } catch (error) {
         // Still unreachable (the row stays processing for the next sweep), or deleted meanwhile.
         const level = error instanceof RendererUnavailable || (error instanceof HttpError && error.status === 404) ? 'warn' : 'error'
-        console.log(JSON.stringify({ level, msg: 'media recheck did not finish', mediaId: id, error: (error as Error).message }))
+        log[level]('media recheck did not finish', { mediaId: id, error: (error as Error).message })
       }
     }),
   )

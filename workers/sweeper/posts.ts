@@ -9,6 +9,7 @@ import { posts, postTargets } from '../db/schema'
 import { movePost, moveTarget } from '../db/posts'
 import { PLATFORMS } from '../domain/post-state'
 import { enqueuePublish, enqueueRender, sendPublishJobs } from '../queues/producers'
+import { log } from '../lib/log'
 
 /** A post untouched for this long in a non-final state is stuck. */
 export const STUCK_AFTER_MS = 15 * 60_000
@@ -76,7 +77,7 @@ export async function sweepStuckPosts(env: Env, now = Date.now()): Promise<Sweep
   }
 
   if (renders.length || overdue.length || stalled.length || expired) {
-    console.log(JSON.stringify({ level: 'info', msg: 'sweeper handed back stuck posts', renders: renders.length, overdue: overdue.length, stalled: stalled.length, expired }))
+    log.info('sweeper handed back stuck posts', { renders: renders.length, overdue: overdue.length, stalled: stalled.length, expired })
   }
   return { renders: renders.length, publishes: overdue.length + stalled.length, expired }
 }

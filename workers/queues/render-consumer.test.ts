@@ -2,7 +2,6 @@ import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ownerWithProject, readyClip, call } from '../../test/helpers'
 import { renderPost, handleRenderDeadLetters, RetryableRenderError } from './render-consumer'
-import { APPROVAL_EXPIRES_AFTER_MS, sweepStuckPosts, STUCK_AFTER_MS } from '../sweeper/posts'
 
 async function manualPost() {
   const { token, project } = await ownerWithProject()
@@ -72,34 +71,6 @@ describe('render consumer', () => {
     const after = await row(postId)
     expect(after?.status).toBe('failed')
     expect(after?.error).toMatch(/after every retry: render server answered 500/)
-  })
-})
-
-describe('sweeper', () => {
-  it('cancels a post left unapproved a day after its time, and says why; a recent one keeps waiting', async () => {
-    const { postId: old } = await manualPost()
-    const { postId: recent } = await manualPost()
-    const longAgo = new Date(Date.now() - APPROVAL_EXPIRES_AFTER_MS - 60_000).toISOString()
-    await env.DB.prepare(`update posts set status = 'awaiting_approval', lease_until = null, scheduled_at = ? where id = ?`).bind(longAgo, old).run()
-    await env.DB.prepare(`update posts set status = 'awaiting_approval', lease_until = null, scheduled_at = ? where id = ?`).bind(new Date(Date.now() - 60_000).toISOString(), recent).run()
-    const result = await sweepStuckPosts(env)
-    expect(result.expired).toBeGreaterThanOrEqual(1)
-    expect(await row(old)).toMatchObject({ status: 'canceled', error: expect.stringMatching(/Not approved within a day/) })
-    const targets = await env.DB.prepare('select status from post_targets where post_id = ?').bind(old).all<{ status: string }>()
-    expect(targets.results.every((t) => t.status === 'canceled')).toBe(true)
-    expect((await row(recent))?.status).toBe('awaiting_approval')
-  })
-
-  it('hands stuck posts back to the pipeline, and leaves fresh ones alone', async () => {
-    const { postId: stuck } = await manualPost()
-    const { postId: fresh } = await manualPost()
-    const old = new Date(Date.now() - STUCK_AFTER_MS - 60_000).toISOString()
-    await env.DB.prepare(`update posts set status = 'planned', lease_until = null, updated_at = ? where id = ?`).bind(old, stuck).run()
-    await env.DB.prepare(`update posts set status = 'planned', lease_until = null, updated_at = ? where id = ?`).bind(new Date().toISOString(), fresh).run()
-    const result = await sweepStuckPosts(env)
-    expect(result.renders).toBeGreaterThanOrEqual(1)
-    // The re-sent message reaches the render consumer, which claims the stuck post.
-    await expect.poll(async () => (await row(stuck))?.render_attempts, { timeout: 20_000 }).toBeGreaterThanOrEqual(1)
   })
 })
 

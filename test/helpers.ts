@@ -95,3 +95,14 @@ export async function ownerWithProject(label = 'owner', platforms: readonly stri
   await connectSandbox(owner.token, project.json.id, platforms)
   return { ...owner, project: project.json as { id: string; workspaceId: string; name: string } }
 }
+
+/** A post (made through the API) with its three sandbox targets, rendered and scheduled `inMs` from now. */
+export async function scheduledPost(inMs = 86_400_000) {
+  const { token, project } = await ownerWithProject()
+  const clip = await readyClip(project.workspaceId, project.id)
+  const scheduledAt = new Date(Date.now() + inMs).toISOString()
+  const post = (await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt } })).json
+  // As if rendered (the render message POST /posts sends finds it scheduled and skips it).
+  await env.DB.prepare(`update posts set status = 'scheduled', lease_until = null, render_key = 'r', cover_key = 'c' where id = ?`).bind(post.id).run()
+  return { postId: post.id as string, scheduledAt: Date.parse(scheduledAt) }
+}

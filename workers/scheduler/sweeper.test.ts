@@ -4,6 +4,7 @@
 import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { call, ownerWithProject, readyClip } from '../../test/helpers'
+import { recordingQueues } from '../../test/recording-queues'
 import { APPROVAL_EXPIRES_AFTER_MS, STUCK_AFTER_MS, sweepStuckPosts } from './sweeper'
 
 const row = (postId: string) => env.DB.prepare('select * from posts where id = ?').bind(postId).first<Record<string, any>>()
@@ -25,20 +26,6 @@ async function settledPost() {
   return post.id as string
 }
 
-/** The real queues, with what the sweeper sends recorded (and not delivered, so no consumer races the test). */
-function recordingEnv() {
-  const sent: Record<'render' | 'publish', unknown[]> = { render: [], publish: [] }
-  const recorder = (into: unknown[]) => ({
-    async send(body: unknown) {
-      into.push(body)
-    },
-    async sendBatch(messages: Iterable<{ body: unknown }>) {
-      for (const m of messages) into.push(m.body)
-    },
-  })
-  return { sent, env: { ...env, RENDER_JOBS: recorder(sent.render) as unknown as Queue, PUBLISH_JOBS: recorder(sent.publish) as unknown as Queue } }
-}
-
 describe('sweeper', () => {
   beforeEach(async () => {
     await env.DB.prepare(`update posts set status = 'canceled', lease_until = null`).run()
@@ -49,7 +36,7 @@ describe('sweeper', () => {
     const longAgo = new Date(Date.now() - APPROVAL_EXPIRES_AFTER_MS - 60_000).toISOString()
     await env.DB.prepare(`update posts set status = 'awaiting_approval', lease_until = null, scheduled_at = ? where id = ?`).bind(longAgo, old).run()
     await env.DB.prepare(`update posts set status = 'awaiting_approval', lease_until = null, scheduled_at = ? where id = ?`).bind(new Date(Date.now() - 60_000).toISOString(), recent).run()
-    const sweep = recordingEnv()
+    const sweep = recordingQueues({ forward: false })
     expect(await sweepStuckPosts(sweep.env)).toEqual({ renders: 0, publishes: 0, expired: 1 })
     expect(await row(old)).toMatchObject({ status: 'canceled', error: expect.stringMatching(/^Not approved within a day of its time \(.* UTC\), so it was not posted\.$/) })
     const targets = await env.DB.prepare('select status from post_targets where post_id = ?').bind(old).all<{ status: string }>()
@@ -67,9 +54,9 @@ describe('sweeper', () => {
     await env.DB.prepare(`update posts set status = 'rendering', lease_until = ?, updated_at = ? where id = ?`).bind(new Date(Date.now() - 1000).toISOString(), new Date().toISOString(), stuckRendering).run()
     const freshAt = new Date().toISOString()
     await env.DB.prepare(`update posts set status = 'planned', lease_until = null, updated_at = ? where id = ?`).bind(freshAt, fresh).run()
-    const sweep = recordingEnv()
+    const sweep = recordingQueues({ forward: false })
     expect(await sweepStuckPosts(sweep.env)).toEqual({ renders: 2, publishes: 0, expired: 0 })
-    expect(new Set(sweep.sent.render)).toEqual(new Set([{ postId: stuckPlanned }, { postId: stuckRendering }]))
+    expect(new Set(sweep.sent.render.map((m) => m.body))).toEqual(new Set([{ postId: stuckPlanned }, { postId: stuckRendering }]))
     expect(sweep.sent.publish).toEqual([])
     // The fresh post is not touched at all.
     expect(await row(fresh)).toMatchObject({ status: 'planned', updated_at: freshAt, render_attempts: 1 })
@@ -82,9 +69,9 @@ describe('sweeper', () => {
     await env.DB.prepare(`update posts set status = 'publishing', render_key = 'r' where id = ?`).bind(stalled).run()
     await env.DB.prepare(`update post_targets set status = 'published' where post_id = ?`).bind(stalled).run()
     await env.DB.prepare(`update post_targets set status = 'processing', updated_at = ? where post_id = ? and platform = 'tiktok'`).bind(old, stalled).run()
-    const sweep = recordingEnv()
+    const sweep = recordingQueues({ forward: false })
     expect(await sweepStuckPosts(sweep.env)).toEqual({ renders: 0, publishes: 2, expired: 0 })
-    expect(sweep.sent.publish).toEqual(
+    expect(sweep.sent.publish.map((m) => m.body)).toEqual(
       expect.arrayContaining([
         { postId: overdue, platform: 'youtube', kind: 'publish' },
         { postId: overdue, platform: 'tiktok', kind: 'publish' },

@@ -46,10 +46,10 @@ beforeAll(async () => {
   workspaceId = (await w.api('POST', '/workspaces', { token, body: { name: 'Pipeline', slug: unique('pipe').toLowerCase() } })).json.id
   projectId = (await w.api('POST', '/projects', { token, body: { workspaceId, name: 'Cooking' } })).json.id
 
-  // A 20 s landscape clip with sound, uploaded and probed like any creator's clip: its render
+  // A 12 s landscape clip with sound, uploaded and probed like any creator's clip: its render
   // runs long enough (several seconds) for the consumer's progress writes (every 3 s) to show.
   const clip = join(dir, 'clip.mp4')
-  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000', '-t', '20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip])
+  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000', '-t', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip])
   const data = readFileSync(clip)
   const started = await w.api('POST', '/media/upload-url', { token, body: { projectId, filename: 'pasta.mp4', contentType: 'video/mp4', size: data.length } })
   expect(started.status, started.text).toBe(201)

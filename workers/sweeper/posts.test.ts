@@ -5,7 +5,7 @@ import { env } from 'cloudflare:test'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { call, ownerWithProject, readyClip } from '../../test/helpers'
 import { recordingQueues } from '../../test/recording-queues'
-import { APPROVAL_EXPIRES_AFTER_MS, STUCK_AFTER_MS, sweepStuckPosts } from './sweeper'
+import { APPROVAL_EXPIRES_AFTER_MS, STUCK_AFTER_MS, sweepStuckPosts } from './posts'
 
 const row = (postId: string) => env.DB.prepare('select * from posts where id = ?').bind(postId).first<Record<string, any>>()
 

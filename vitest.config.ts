@@ -65,6 +65,8 @@ export default defineConfig({
                 TIKTOK_CLIENT_SECRET: 'test-tiktok-secret',
                 INSTAGRAM_APP_ID: 'test-instagram-app',
                 INSTAGRAM_APP_SECRET: 'test-instagram-secret',
+                // The seeded fault runs (workers/queues/fault-runs.test.ts): how many, which seed, or one run to replay.
+                ...Object.fromEntries(['FAULT_RUNS', 'FAULT_SEED', 'FAULT_RUN'].filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
               },
               // A small budget so the rate-limit test can exhaust it quickly.
               ratelimits: { API_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 60, period: 60 } } },

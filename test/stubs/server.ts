@@ -4,7 +4,7 @@
  * - `POST /_control/accounts {platform, processingPolls?, quotaUsage?}` → `{accountId, accessToken, refreshToken, name}`
  * - `POST /_control/accounts/:id/faults {op, kind, times?, ms?}` queues a fault (400 for one the
  *   platform's table — `YOUTUBE_FAULTS`, `TIKTOK_FAULTS`, `INSTAGRAM_FAULTS` — does not list)
- * - `POST /_control/accounts/:id {expireTokens?, revokeRefreshToken?, omitRefreshTokenOnCode?, processingPolls?, quotaUsage?}`
+ * - `POST /_control/accounts/:id {expireTokens?, revokeRefreshToken? (false restores it), clearFaults?, omitRefreshTokenOnCode?, processingPolls?, quotaUsage?}`
  * - `GET /_control/accounts/:id` → counters, the refresh token, and what was published
  * - `POST /_control/accounts/:id/items {count, metrics?}` → `{ids}`: published items with metrics (analytics)
  * - `POST /_control/items/:remoteId {metrics}` changes an item's metrics (`null` removes one)
@@ -64,7 +64,8 @@ async function control(method: string, path: string, body: any) {
   }
   if (method === 'POST') {
     if (body.expireTokens) expireAccessTokens(account)
-    if (body.revokeRefreshToken) account.refreshRevoked = true
+    if (body.revokeRefreshToken !== undefined) account.refreshRevoked = !!body.revokeRefreshToken
+    if (body.clearFaults) account.faults.length = 0
     if (body.omitRefreshTokenOnCode !== undefined) account.omitRefreshTokenOnCode = body.omitRefreshTokenOnCode
     if (body.processingPolls !== undefined) account.processingPolls = body.processingPolls
     if (body.quotaUsage !== undefined) account.quotaUsage = body.quotaUsage

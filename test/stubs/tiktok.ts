@@ -249,7 +249,10 @@ export async function tiktokStub(r: StubRequest): Promise<boolean> {
       registerItem(account, upload.postId)
       count(account, 'published')
     }
-    return sendJson(res, 200, ok({ status: 'PUBLISH_COMPLETE', publicaly_available_post_id: [Number(upload.postId)], uploaded_bytes: upload.received })), true
+    // TikTok writes post ids as 64-bit JSON integers: every digit on the wire, more than a double holds.
+    const text = JSON.stringify(ok({ status: 'PUBLISH_COMPLETE', publicaly_available_post_id: ['@id@'], uploaded_bytes: upload.received })).replace('"@id@"', upload.postId)
+    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) }).end(text)
+    return true
   }
 
   if (method === 'POST' && path === '/v2/video/list/') {

@@ -137,11 +137,13 @@ interface TikTokStatus {
   fail_reason?: string
   publicaly_available_post_id?: (number | string)[]
   uploaded_bytes?: number
+  /** The first public post id, exactly (JSON numbers lose digits past 2^53). */
+  postId?: string
 }
 
 /** The post a PUBLISH_COMPLETE status names. */
 function published(data: TikTokStatus, state: PublishState): FoundPost {
-  const id = String(data.publicaly_available_post_id?.[0] ?? state.publishId)
+  const id = data.postId ?? String(state.publishId)
   return { status: 'published', remoteId: id, remoteUrl: `https://www.tiktok.com/@${state.username ?? ''}/video/${id}` }
 }
 
@@ -153,7 +155,7 @@ export class TikTokPublisher implements Publisher {
 
   constructor(private readonly options: TikTokOptions) {}
 
-  private async api(path: string, ctx: PublishContext, body: unknown, idempotent: boolean) {
+  private async api(path: string, ctx: PublishContext, body: unknown, idempotent: boolean, withText = false) {
     const res = await platformRequest('tiktok', `${this.options.apiUrl}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ctx.accessToken}`, 'content-type': 'application/json; charset=UTF-8' },
@@ -163,7 +165,7 @@ export class TikTokPublisher implements Publisher {
     })
     const code = res.json?.error?.code
     if (code && code !== 'ok') throw classify(res.status, code, res.json.error.message ?? '', undefined, ctx.now())
-    return res.json?.data
+    return withText ? { ...res.json?.data, text: res.text } : res.json?.data
   }
 
   /** Waits for its turn under TikTok's per-token limit: over it, nothing is sent and the step is retried in a minute. */
@@ -246,7 +248,10 @@ export class TikTokPublisher implements Publisher {
   private async fetchStatus(state: PublishState, ctx: PublishContext): Promise<TikTokStatus> {
     await this.withinLimit(this.options.limits?.status, ctx, 'status/fetch (30 a minute)')
     try {
-      return await this.api('/v2/post/publish/status/fetch/', ctx, { publish_id: state.publishId }, true)
+      const data = await this.api('/v2/post/publish/status/fetch/', ctx, { publish_id: state.publishId }, true, true)
+      // Post ids are 64-bit integers in the JSON: read their digits from the text, not from a double.
+      const digits = /"publicaly_available_post_id"\s*:\s*\[\s*"?(\d+)/.exec(data?.text ?? '')?.[1]
+      return { ...data, text: undefined, postId: digits ?? (data?.publicaly_available_post_id?.[0] === undefined ? undefined : String(data.publicaly_available_post_id[0])) }
     } catch (error) {
       throw toPublishError(error, ctx.now())
     }

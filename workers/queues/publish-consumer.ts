@@ -124,7 +124,11 @@ export async function publishStep(env: Env, job: PublishJob, deps: PublishDeps):
   const db = createDb(env.DB)
   let { post, target } = await load(db, job.postId, job.platform)
   if (!post || !target) return 'ignored'
-  if (FINAL_TARGET_STATUSES.includes(target.status) || FINAL_POST_STATUSES.includes(post.status)) return 'ignored'
+  if (FINAL_TARGET_STATUSES.includes(target.status) || FINAL_POST_STATUSES.includes(post.status)) {
+    // The delivery that settled this target may have died before it settled the post.
+    if (post.status === 'publishing' && FINAL_TARGET_STATUSES.includes(target.status)) await settlePost(db, post.id)
+    return 'ignored'
+  }
   // Not scheduled yet: approval or the render consumer sends the message when it is.
   if (!['scheduled', 'publishing', 'failed'].includes(post.status)) return 'ignored'
 
@@ -139,9 +143,23 @@ export async function publishStep(env: Env, job: PublishJob, deps: PublishDeps):
   if ('unavailable' in gateway) {
     // No usable connection (never connected, or it needs reconnecting): the creator must act.
     const { kind, message, detail } = gateway.unavailable
-    if (!(await moveTarget(db, job.postId, job.platform, 'pending', 'failed', { error: message, errorKind: kind }, `${message} (${detail})`))) return 'ignored'
-    await settlePost(db, job.postId)
-    return 'failed'
+    if (target.status === 'pending') {
+      if (!(await moveTarget(db, job.postId, job.platform, 'pending', 'failed', { error: message, errorKind: kind }, `${message} (${detail})`))) return 'ignored'
+      await settlePost(db, job.postId)
+      return 'failed'
+    }
+    if (target.status === 'publishing' && target.leaseUntil && Date.parse(target.leaseUntil) > now) {
+      await send(env, job, 60)
+      return 'waiting'
+    }
+    // Claimed by a delivery that died, or processing there: a post may exist, and without the
+    // account nobody can look. It stays unconfirmed (never failed, which could hide a post) until
+    // the account is reconnected; the sweeper hands it back meanwhile.
+    if (target.status === 'publishing' || target.status === 'processing') {
+      const why = `${message} Once it is reconnected we'll check whether this video was posted before sending anything.`
+      await moveTarget(db, job.postId, job.platform, target.status, 'unconfirmed', { leaseUntil: null, error: why, errorKind: 'outcome_unknown' }, `${why} (${detail})`)
+    }
+    return 'waiting'
   }
 
   // A claim that lapsed: the delivery that held it died, maybe after sending bytes.

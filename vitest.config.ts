@@ -31,7 +31,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['workers/domain/**/*.test.ts', 'containers/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['workers/domain/**/*.test.ts', 'containers/**/*.test.ts', 'scripts/**/*.test.ts', 'app/lib/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           // The render tests make their clips with FFmpeg before they start: on a loaded 2-core machine that takes a while.
@@ -47,6 +47,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
                 LOCAL_AUTH_PRIVATE_KEY: privateKey,
                 LOCAL_AUTH_PUBLIC_KEY: publicKey,
+                APP_ENV: 'local',
                 CLERK_SECRET_KEY: '',
                 RENDER_URL: inject<string>('renderUrl'),
                 BROKEN_RENDER_URL: inject<string>('brokenRenderUrl'),

@@ -41,6 +41,8 @@ function ensureDevVars() {
     text = `${text.replace(/^TOKEN_ENCRYPTION_KEY=.*$/m, '').trimEnd()}\nTOKEN_ENCRYPTION_KEY=v1:${randomBytes(32).toString('base64')}\n`
     console.log('start: made a local token encryption key in .dev.vars')
   }
+  // `npm run dev` (the React Router dev server) reads .dev.vars too: it is local.
+  if (!/^APP_ENV=/m.test(text)) text = `${text.trimEnd()}\nAPP_ENV=local\n`
   writeFileSync(file, text)
 }
 
@@ -91,6 +93,8 @@ start('worker', bin('wrangler'), [
   '--persist-to', persistTo,
   // The secrets as they are now (the build's copy in build/server may predate keys made above).
   '--env-file', join(root, '.dev.vars'),
+  // Local sign-in is on only with APP_ENV=local (wrangler.toml says production: deploys fail closed).
+  '--var', 'APP_ENV:local',
   '--var', `RENDER_URL:http://127.0.0.1:${renderPort}`,
   '--var', `PUBLIC_URL:http://127.0.0.1:${port}`,
   // Publishing settings given in the environment (real app credentials, or stub servers for demos and e2e).

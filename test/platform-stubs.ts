@@ -59,7 +59,18 @@ export function contextFor(platform: Platform, account: StubAccount, connectionI
   return { platform, connectionId, accessToken: account.accessToken, accountId: account.accountId, now: () => Date.now() }
 }
 
-/** Runs the whole OAuth dance against the stub: our authorize URL, the consent redirect, our callback. */
+/** The `name=value` pairs of a response's Set-Cookie headers, as a browser would send them back. */
+export function cookiesFrom(headers: Headers): string {
+  return headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ')
+}
+
+/**
+ * Runs the whole OAuth dance against the stub as one browser would: our authorize URL (and the
+ * nonce cookie it sets), the consent redirect, our callback with that cookie and the session.
+ */
 export async function connectViaOAuth(token: string, projectId: string, platform: Platform, stubAccountId?: string) {
   const started = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform } })
   if (started.status !== 200) throw new Error(`connect ${platform}: ${started.status} ${started.text}`)
@@ -67,8 +78,10 @@ export async function connectViaOAuth(token: string, projectId: string, platform
   if (stubAccountId) authorize.searchParams.set('stub_account', stubAccountId)
   const consent = await fetch(authorize, { redirect: 'manual' })
   if (consent.status !== 302) throw new Error(`consent ${platform}: ${consent.status} ${await consent.text()}`)
-  const callback = await SELF.fetch(consent.headers.get('location')!, { redirect: 'manual' })
-  return { started, authorize, callback }
+  const browserCookies = `${cookiesFrom(started.headers)}; __session=${token}`
+  const location = consent.headers.get('location')!
+  const callback = await SELF.fetch(location, { redirect: 'manual', headers: { cookie: browserCookies } })
+  return { started, authorize, callback, location, browserCookies }
 }
 
 /** A post rendered and due now, with targets on `platforms`, connected first by `connect`. */

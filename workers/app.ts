@@ -6,12 +6,22 @@ import { Hono } from 'hono'
 import type { AppEnv } from './env'
 import { createApi } from './api'
 import { oauthRoutes } from './api/oauth-routes'
+import { authMode } from './lib/auth-mode'
 import { problemResponse } from './lib/errors'
 
 export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>
 
 export function createWorkerApp(handleApp: AppHandler) {
   const app = new Hono<AppEnv>()
+  // Fail closed: a deployment whose sign-in is misconfigured serves nothing, pages or API.
+  app.use('*', async function configurationGuard(c, next) {
+    const mode = authMode(c.env)
+    if (mode.kind === 'misconfigured') {
+      console.error(JSON.stringify({ level: 'error', msg: 'misconfigured', setting: mode.setting }))
+      return problemResponse(503, `This deployment is misconfigured: ${mode.problem}`, { setting: mode.setting })
+    }
+    await next()
+  })
   app.route('/api', createApi())
   app.route('/oauth', oauthRoutes)
   // A sub-app's notFound is not consulted when it is mounted: unknown /api paths stop here.

@@ -9,7 +9,7 @@ import { clearSessionCookie } from './session.server'
 
 type Context = Readonly<RouterContextProvider>
 
-export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; problem: Problem }
+export type ApiResult<T> = { ok: true; status: number; data: T; headers: Headers } | { ok: false; status: number; problem: Problem }
 
 export interface ApiCall {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
@@ -32,7 +32,7 @@ export async function callApi<T>(context: Context, request: Request, path: strin
   if (res.status === 401) throw signInRedirect(request)
   const text = await res.text()
   const body = text ? safeJson(text) : undefined
-  if (res.ok) return { ok: true, status: res.status, data: body as T }
+  if (res.ok) return { ok: true, status: res.status, data: body as T, headers: res.headers }
   return { ok: false, status: res.status, problem: asProblem(res.status, body) }
 }
 

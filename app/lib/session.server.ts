@@ -27,8 +27,21 @@ export function hasSessionCookie(request: Request) {
   return (request.headers.get('cookie') ?? '').split(/;\s*/).some((c) => c.startsWith(`${SESSION_COOKIE}=`) && c.length > SESSION_COOKIE.length + 1)
 }
 
-/** A path on this site to go back to after signing in; anything else becomes /dashboard. */
-export function safeRedirectTo(value: FormDataEntryValue | string | null | undefined, fallback = '/dashboard') {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
-  return value
+/**
+ * A place on this site to go back to after signing in; anything else becomes `fallback`. The value
+ * is resolved the way a browser would (tabs and newlines dropped, `\\` read as `/`) against our
+ * origin and must stay on it; what comes back is path, query and fragment, percent-encoded, so it
+ * is safe in a Location header.
+ */
+export function safeRedirectTo(value: FormDataEntryValue | string | null | undefined, request: Request, fallback = '/dashboard') {
+  if (typeof value !== 'string' || !value.startsWith('/')) return fallback
+  const origin = new URL(request.url).origin
+  let target: URL
+  try {
+    target = new URL(value, origin)
+  } catch {
+    return fallback
+  }
+  if (target.origin !== origin) return fallback
+  return `${target.pathname}${target.search}${target.hash}`
 }

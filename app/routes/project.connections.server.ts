@@ -27,7 +27,12 @@ export async function connectionsAction(context: Context, request: Request, proj
     const mode = form.get('mode') === 'sandbox' ? 'sandbox' : 'oauth'
     const res = await callApi<{ authorizeUrl?: string }>(context, request, base, { method: 'POST', body: { platform, mode } })
     if (!res.ok) return { status: res.status, result: { intent, ok: false, target: platform, message: res.problem.detail } }
-    if (res.data.authorizeUrl) return redirect(res.data.authorizeUrl)
+    if (res.data.authorizeUrl) {
+      // The API binds the flow to this browser with a nonce cookie: hand it on with the redirect.
+      const headers = new Headers()
+      for (const cookie of res.headers.getSetCookie()) headers.append('set-cookie', cookie)
+      return redirect(res.data.authorizeUrl, { headers })
+    }
     return { status: 200, result: { intent, ok: true, target: platform, message: 'Sandbox account connected.' } }
   }
   if (intent === 'disconnect') {

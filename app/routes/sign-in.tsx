@@ -19,7 +19,7 @@ export const meta: Route.MetaFunction = () => [{ title: 'Sign in · Reelpilot' }
 
 export async function loader({ context, request }: Route.LoaderArgs) {
   const { env } = context.get(cloudflareContext)
-  const redirectTo = safeRedirectTo(new URL(request.url).searchParams.get('redirectTo'))
+  const redirectTo = safeRedirectTo(new URL(request.url).searchParams.get('redirectTo'), request)
   if (hasSessionCookie(request)) {
     // Already signed in: straight on. A refused cookie falls through to the form (callApi clears it).
     const me = await callApi<Me>(context, request, '/me').catch(() => undefined)
@@ -45,7 +45,7 @@ export async function action({ context, request }: Route.ActionArgs) {
   if (!res.ok || !answer.token) {
     return data(problemResult('sign-in', { status: res.status, detail: answer.detail ?? 'Sign-in failed.', errors: answer.errors }, values), { status: res.ok ? 500 : res.status })
   }
-  return redirect(safeRedirectTo(form.get('redirectTo')), { headers: { 'set-cookie': sessionCookie(request, answer.token) } })
+  return redirect(safeRedirectTo(form.get('redirectTo'), request), { headers: { 'set-cookie': sessionCookie(request, answer.token) } })
 }
 
 export default function SignIn({ loaderData, actionData }: Route.ComponentProps) {

@@ -19,6 +19,7 @@ export const ApiKeySchema = z
     createdAt: Timestamp,
     lastUsedAt: Timestamp.nullable(),
     revokedAt: Timestamp.nullable(),
+    revokedReason: z.string().nullable().openapi({ description: 'Why Reelpilot revoked it (its creator left the workspace); null when revoked by hand or still active' }),
   })
   .openapi('ApiKey')
 
@@ -33,6 +34,7 @@ const columns = {
   createdAt: apiKeys.createdAt,
   lastUsedAt: apiKeys.lastUsedAt,
   revokedAt: apiKeys.revokedAt,
+  revokedReason: apiKeys.revokedReason,
 }
 
 export const apiKeysApi = createRouter()
@@ -42,7 +44,7 @@ export const apiKeysApi = createRouter()
       path: '/workspaces/{id}/api-keys',
       tags,
       security,
-      summary: 'Create an API key (admin); the secret is returned once',
+      summary: "Create an API key (admin); the secret is returned once. It acts with the lower of its role and its creator's current role",
       request: {
         params: wsParams,
         body: jsonBody(z.object({ name: z.string().trim().min(1, 'must not be empty').max(100), role: z.enum(ROLES) })),
@@ -66,7 +68,8 @@ export const apiKeysApi = createRouter()
           role,
           prefix: secret.slice(0, 10),
           hash: await sha256Hex(secret),
-          createdBy: principal.kind === 'user' ? principal.userId : null,
+          // A key made by a key answers to the person behind that key: it follows them too.
+          createdBy: principal.kind === 'user' ? principal.userId : principal.createdBy,
         })
         .returning(columns)
         .get()

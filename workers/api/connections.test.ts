@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { call, expectProblem, ownerWithWorkspace } from '../../test/helpers'
-import { addFault, connectViaOAuth as connect, publishInput, stubAccount, stubState, updateStubAccount } from '../../test/platform-stubs'
+import { addFault, connectViaOAuth as connect, cookiesFrom, publishInput, stubAccount, stubState, updateStubAccount } from '../../test/platform-stubs'
 import { createDb } from '../db/client'
 import { connections } from '../db/schema'
 import { SecretBox } from '../lib/secret-box'
@@ -84,7 +84,7 @@ describe('connecting with OAuth', () => {
     expect(badBody.detail).toMatch(/altered/)
 
     const me = await call('GET', '/me', { token })
-    const old = await signState(env, { by: `user:${me.json.id ?? me.json.user?.id}`, workspaceId: workspace.id, projectId, platform: 'youtube' }, Date.now() - 11 * 60_000)
+    const old = await signState(env, { by: `user:${me.json.id ?? me.json.user?.id}`, workspaceId: workspace.id, projectId, platform: 'youtube', bind: '' }, Date.now() - 11 * 60_000)
     const expired = await SELF.fetch(`https://reelpilot.test/oauth/youtube/callback?code=x&state=${old.token}`, { redirect: 'manual' })
     expect(expired.status).toBe(400)
     expect((await expired.json<any>()).detail).toMatch(/10 minutes/)
@@ -105,6 +105,47 @@ describe('connecting with OAuth', () => {
     expect(await openToken(env, row, 'refresh')).toBe(before)
     const refreshed = await liveAccessToken(env, db(), row, { force: true })
     expect(refreshed.connection.status).toBe('active')
+  })
+
+  it('binds the flow to the browser and person that started it, and takes each state once', async () => {
+    const editor = await projectOwner()
+    const account = await stubAccount('youtube')
+    const started = await call('POST', `/projects/${editor.projectId}/connections`, { token: editor.token, body: { platform: 'youtube' } })
+    const setCookie = started.headers.getSetCookie().find((line) => line.startsWith('rp_oauth_youtube='))
+    expect(setCookie).toMatch(/HttpOnly/i)
+    expect(setCookie).toMatch(/Secure/i)
+    expect(setCookie).toMatch(/SameSite=Lax/i)
+    expect(setCookie).toMatch(/Path=\/oauth/i)
+    const authorize = new URL(started.json.authorizeUrl)
+    authorize.searchParams.set('stub_account', account.accountId)
+    const consent = await fetch(authorize, { redirect: 'manual' })
+    const location = consent.headers.get('location')!
+    const nonce = cookiesFrom(started.headers)
+
+    // The editor sends the link to someone else: another person, signed in, without the cookie.
+    const creator = await ownerWithWorkspace('creator')
+    const elsewhere = await SELF.fetch(location, { redirect: 'manual', headers: { cookie: `__session=${creator.token}` } })
+    expect(elsewhere.status).toBe(400)
+    // With the cookie (same browser) but another person signed in.
+    const otherPerson = await SELF.fetch(location, { redirect: 'manual', headers: { cookie: `${nonce}; __session=${creator.token}` } })
+    expect(otherPerson.status).toBe(403)
+    // No cookie at all.
+    expect((await SELF.fetch(location, { redirect: 'manual' })).status).toBe(400)
+    expect((await call('GET', `/projects/${editor.projectId}/connections`, { token: editor.token })).json.data).toEqual([])
+
+    // The right browser and person connect once; the same response replayed connects nothing.
+    const ok = await SELF.fetch(location, { redirect: 'manual', headers: { cookie: `${nonce}; __session=${editor.token}` } })
+    expect(ok.status).toBe(302)
+    expect(ok.headers.get('location')).toBe(`/projects/${editor.projectId}/connections?connected=youtube`)
+    const replay = await SELF.fetch(location, { redirect: 'manual', headers: { cookie: `${nonce}; __session=${editor.token}` } })
+    expect(expectProblem({ status: replay.status, headers: replay.headers, json: await replay.json() }, 400).detail).toMatch(/already used/)
+  })
+
+  it('API keys cannot start a real OAuth connection (no browser to bind it to)', async () => {
+    const { token, projectId, workspace } = await projectOwner()
+    const key = (await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'ci', role: 'editor' } })).json.secret
+    expectProblem(await call('POST', `/projects/${projectId}/connections`, { token: key, body: { platform: 'youtube' } }), 403)
+    expect((await call('POST', `/projects/${projectId}/connections`, { token: key, body: { platform: 'youtube', mode: 'sandbox' } })).status).toBe(201)
   })
 
   it('refuses an unknown mode, naming the field', async () => {

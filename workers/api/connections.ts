@@ -8,10 +8,11 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { connections } from '../db/schema'
 import type { AppEnv } from '../env'
-import { conflict, notFound } from '../lib/errors'
+import { conflict, forbidden, notFound } from '../lib/errors'
+import { randomSecret, sha256Hex } from '../lib/crypto'
 import { isConfigured } from '../platforms'
 import { openToken, saveSandboxConnection, type Connection } from '../platforms/connections'
-import { authorizeUrl, callbackUrl, revokeTokens, signState } from '../platforms/oauth'
+import { authorizeUrl, callbackUrl, revokeTokens, setOAuthNonceCookie, signState } from '../platforms/oauth'
 import { SANDBOX_FAULTS } from '../platforms/sandbox'
 import { PLATFORMS } from '../platforms/types'
 import { requireProject } from './access'
@@ -106,7 +107,10 @@ export const connectionsApi = createRouter()
         ),
       },
       responses: {
-        200: json(z.object({ authorizeUrl: z.string().url(), expiresAt: Timestamp }), 'Send the creator to this URL; it comes back to /oauth/{platform}/callback'),
+        200: json(
+          z.object({ authorizeUrl: z.string().url(), expiresAt: Timestamp }),
+          'Send the creator to this URL from the same browser: it comes back to /oauth/{platform}/callback, which needs the nonce cookie set with this answer and the same signed-in person',
+        ),
         201: json(ConnectionSchema, 'Sandbox account connected'),
         ...commonErrors,
         ...errorResponses(409),
@@ -122,14 +126,20 @@ export const connectionsApi = createRouter()
         const row = await saveSandboxConnection(c.get('db'), { workspaceId: project.workspaceId, projectId: project.id, platform, connectedBy: userId })
         return c.json(connectionView(row), 201)
       }
+      if (principal.kind !== 'user')
+        throw forbidden(`Connecting a real ${platform} account needs a person signed in to Reelpilot: the platform's consent page comes back to the browser that started it. API keys can connect sandbox accounts.`)
       if (!isConfigured(c.env, platform))
         throw conflict(`Real ${platform} accounts can't be connected here: this deployment has no ${platform} app credentials. Connect a sandbox account instead (mode: "sandbox").`)
+      // The flow is bound to this browser: a nonce cookie only it holds, whose hash is in the state.
+      const browserNonce = randomSecret(32)
       const { token, state } = await signState(c.env, {
-        by: principal.kind === 'user' ? `user:${principal.userId}` : `key:${principal.keyId}`,
+        by: `user:${principal.userId}`,
         workspaceId: project.workspaceId,
         projectId: project.id,
         platform,
+        bind: await sha256Hex(browserNonce),
       })
+      setOAuthNonceCookie(c, platform, browserNonce)
       const url = await authorizeUrl(c.env, platform, token, state.nonce, callbackUrl(c.req.url, platform))
       return c.json({ authorizeUrl: url, expiresAt: new Date(state.exp * 1000).toISOString() }, 200)
     },

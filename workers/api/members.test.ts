@@ -72,4 +72,37 @@ describe('members', () => {
     const rows = await env.DB.prepare('select count(*) as n from members where workspace_id = ?').bind(workspace.id).first<{ n: number }>()
     expect(rows?.n).toBe(1)
   })
+
+  it('two owners demoting each other at once leave one owner, never none', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { token, workspace } = await ownerWithWorkspace()
+      const second = await memberWithRole(token, workspace.id, 'owner')
+      const me = await call('GET', '/me', { token })
+      await call('GET', '/me', { token: second.token }) // first sight done, so both requests run the same steps
+      const [a, b] = await Promise.all([
+        call('PATCH', `/workspaces/${workspace.id}/members/${second.userId}`, { token, body: { role: 'admin' } }),
+        call('PATCH', `/workspaces/${workspace.id}/members/${me.json.id}`, { token: second.token, body: { role: 'admin' } }),
+      ])
+      // One wins; the other is refused (409 last owner, or 403 once its caller is no longer an owner).
+      expect([a.status, b.status].filter((s) => s === 200)).toHaveLength(1)
+      expect([a.status, b.status].filter((s) => s === 403 || s === 409)).toHaveLength(1)
+      const owners = await env.DB.prepare("select count(*) as n from members where workspace_id = ? and role = 'owner'").bind(workspace.id).first<{ n: number }>()
+      expect(owners?.n).toBe(1)
+    }
+  })
+
+  it('two owners removing each other at once leave one owner', async () => {
+    const { token, workspace } = await ownerWithWorkspace()
+    const second = await memberWithRole(token, workspace.id, 'owner')
+    const me = await call('GET', '/me', { token })
+    await call('GET', '/me', { token: second.token })
+    const [a, b] = await Promise.all([
+      call('DELETE', `/workspaces/${workspace.id}/members/${second.userId}`, { token }),
+      call('DELETE', `/workspaces/${workspace.id}/members/${me.json.id}`, { token: second.token }),
+    ])
+    expect([a.status, b.status].filter((s) => s === 204)).toHaveLength(1)
+    expect([a.status, b.status].filter((s) => s === 403 || s === 404 || s === 409)).toHaveLength(1)
+    const owners = await env.DB.prepare("select count(*) as n from members where workspace_id = ? and role = 'owner'").bind(workspace.id).first<{ n: number }>()
+    expect(owners?.n).toBe(1)
+  })
 })

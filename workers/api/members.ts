@@ -1,8 +1,8 @@
 /** Workspace members: invite by email with a role, list, change role, remove. */
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { members, users } from '../db/schema'
+import { apiKeys, members, users } from '../db/schema'
 import { canAssignRole, ROLES, type Role } from '../domain/roles'
 import type { AppEnv } from '../env'
 import { conflict, forbidden, notFound } from '../lib/errors'
@@ -48,15 +48,13 @@ async function findMember(c: Context<AppEnv>, workspaceId: string, userId: strin
   return row
 }
 
-async function ownerCount(c: Context<AppEnv>, workspaceId: string) {
-  const row = await c
-    .get('db')
-    .select({ n: sql<number>`count(*)` })
-    .from(members)
-    .where(and(eq(members.workspaceId, workspaceId), eq(members.role, 'owner')))
-    .get()
-  return row?.n ?? 0
-}
+/**
+ * The condition that keeps a workspace from losing its last owner, inside the statement that
+ * changes or removes a member: check and write are one step, so two owners demoting each other
+ * at once cannot both pass.
+ */
+const keepsAnOwner = (workspaceId: string) =>
+  sql`(${members.role} <> 'owner' or (select count(*) from ${members} as others where others.workspace_id = ${workspaceId} and others.role = 'owner') > 1)`
 
 function assertCanAssign(actor: Role, target: Role, current: Role | undefined, action: string) {
   if (!canAssignRole(actor, target, current)) throw forbidden(`Your role (${actor}) cannot ${action}.`)
@@ -128,10 +126,17 @@ export const membersApi = createRouter()
       const actorRole = await requireWorkspace(c, id, 'members.manage')
       const member = await findMember(c, id, userId)
       assertCanAssign(actorRole, role, member.role, `make a ${member.role} ${role}`)
-      if (member.role === 'owner' && role !== 'owner' && (await ownerCount(c, id)) <= 1) {
+      const changed = await c
+        .get('db')
+        .update(members)
+        .set({ role })
+        .where(and(eq(members.workspaceId, id), eq(members.userId, userId), role === 'owner' ? undefined : keepsAnOwner(id)))
+        .returning({ userId: members.userId })
+        .get()
+      if (!changed) {
+        await findMember(c, id, userId)
         throw conflict('This is the last owner: make someone else owner first.')
       }
-      await c.get('db').update(members).set({ role }).where(and(eq(members.workspaceId, id), eq(members.userId, userId))).run()
       return c.json(await findMember(c, id, userId), 200)
     },
   )
@@ -141,7 +146,7 @@ export const membersApi = createRouter()
       path: '/workspaces/{id}/members/{userId}',
       tags,
       security,
-      summary: 'Remove a member (admin), or leave the workspace yourself',
+      summary: 'Remove a member (admin), or leave the workspace yourself; the API keys they made are revoked',
       request: { params: memberParams },
       responses: { 204: { description: 'Removed' }, ...commonErrors, ...errorResponses(409) },
     }),
@@ -152,10 +157,28 @@ export const membersApi = createRouter()
       const actorRole = await requireWorkspace(c, id, leaving ? 'members.read' : 'members.manage')
       const member = await findMember(c, id, userId)
       if (!leaving) assertCanAssign(actorRole, member.role, member.role, `remove a ${member.role}`)
-      if (member.role === 'owner' && (await ownerCount(c, id)) <= 1) {
+      const db = c.get('db')
+      // The member goes, and their API keys with them (only if the member did go), in one batch.
+      const [removed] = await db.batch([
+        db
+          .delete(members)
+          .where(and(eq(members.workspaceId, id), eq(members.userId, userId), keepsAnOwner(id)))
+          .returning({ userId: members.userId }),
+        db
+          .update(apiKeys)
+          .set({ revokedAt: new Date().toISOString(), revokedReason: `Revoked when its creator (${member.email}) left the workspace.` })
+          .where(
+            and(
+              eq(apiKeys.workspaceId, id),
+              eq(apiKeys.createdBy, userId),
+              isNull(apiKeys.revokedAt),
+              sql`not exists (select 1 from ${members} where ${members.workspaceId} = ${id} and ${members.userId} = ${userId})`,
+            ),
+          ),
+      ])
+      if (removed.length === 0) {
         throw conflict('The last owner cannot be removed: make someone else owner first, or delete the workspace.')
       }
-      await c.get('db').delete(members).where(and(eq(members.workspaceId, id), eq(members.userId, userId))).run()
       return c.body(null, 204)
     },
   )

@@ -3,17 +3,18 @@
  * creator's browser here): the callback that checks the signed state, exchanges the code and
  * stores the connection, and the sandbox's local "post" page.
  */
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { createDb } from '../db/client'
-import { apiKeys, members, sandboxPosts } from '../db/schema'
+import { members, sandboxPosts } from '../db/schema'
 import { can } from '../domain/roles'
 import type { AppEnv } from '../env'
 import { problemResponse } from '../lib/errors'
 import { saveOAuthConnection } from '../platforms/connections'
 import { endpointsFor, timeoutMs } from '../platforms/config'
 import { instagramAccount } from '../platforms/instagram'
-import { callbackUrl, exchangeCode, verifyState, type OAuthState } from '../platforms/oauth'
+import { browserMatches, callbackUrl, claimState, exchangeCode, verifyState, type OAuthState } from '../platforms/oauth'
+import { browserUser } from './middleware/auth'
 import { tiktokAccount } from '../platforms/tiktok'
 import { PLATFORM_NAMES, PLATFORMS, type AccountInfo, type Platform } from '../platforms/types'
 import { youtubeAccount } from '../platforms/youtube'
@@ -33,18 +34,9 @@ function accountFor(env: Env, platform: Platform, accessToken: string): Promise<
 }
 
 /** Whoever started the connection may still connect accounts to that project. */
-async function stillAllowed(db: ReturnType<typeof createDb>, state: OAuthState): Promise<string | null | false> {
-  const [kind, id] = state.by.split(':')
-  if (kind === 'user') {
-    const row = await db.select({ role: members.role }).from(members).where(and(eq(members.workspaceId, state.workspaceId), eq(members.userId, id))).get()
-    return row && can(row.role, 'projects.write') ? id : false
-  }
-  const key = await db
-    .select({ role: apiKeys.role })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, state.workspaceId), isNull(apiKeys.revokedAt)))
-    .get()
-  return key && can(key.role, 'projects.write') ? null : false
+async function stillAllowed(db: ReturnType<typeof createDb>, state: OAuthState, userId: string): Promise<boolean> {
+  const row = await db.select({ role: members.role }).from(members).where(and(eq(members.workspaceId, state.workspaceId), eq(members.userId, userId))).get()
+  return Boolean(row && can(row.role, 'projects.write'))
 }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
@@ -57,18 +49,24 @@ export const oauthRoutes = new Hono<AppEnv>()
     const check = await verifyState(c.env, stateToken, platform)
     if (!check.ok) return problemResponse(400, `${REASONS[check.reason]} Start connecting ${PLATFORM_NAMES[platform]} again from Connections.`, { errors: [{ field: 'state', message: check.reason }] })
     const { state } = check
+    const again = `Start connecting ${PLATFORM_NAMES[platform]} again from Connections.`
+    // Bound to the browser and the person that started it: an authorize link sent to someone
+    // else, or replayed, connects nothing.
+    if (!(await browserMatches(c, state)))
+      return problemResponse(400, `This sign-in was started in another browser (or its cookie has gone). ${again}`, { errors: [{ field: 'state', message: 'not_this_browser' }] })
+    const db = createDb(c.env.DB)
+    const user = await browserUser(c, db)
+    if (!user || state.by !== `user:${user.userId}`) return problemResponse(403, `Sign in to Reelpilot in this browser as the person who started connecting. ${again}`)
+    if (!(await claimState(db, state))) return problemResponse(400, `This sign-in response was already used. ${again}`, { errors: [{ field: 'state', message: 'already_used' }] })
     const page = (query: string) => c.redirect(`/projects/${state.projectId}/connections?${query}`, 302)
     const denied = c.req.query('error')
     if (denied) return page(`platform=${platform}&error=${encodeURIComponent(denied)}`)
     if (!c.req.query('code')) return problemResponse(400, 'The sign-in response has no code.', { errors: [{ field: 'code', message: 'is required' }] })
-
-    const db = createDb(c.env.DB)
-    const allowed = await stillAllowed(db, state)
-    if (allowed === false) return problemResponse(403, 'You can no longer connect accounts to this project.')
+    if (!(await stillAllowed(db, state, user.userId))) return problemResponse(403, 'You can no longer connect accounts to this project.')
     try {
       const tokens = await exchangeCode(c.env, platform, new URL(c.req.url), stateToken, state.nonce, callbackUrl(c.req.url, platform))
       const account = await accountFor(c.env, platform, tokens.accessToken)
-      await saveOAuthConnection(c.env, db, { workspaceId: state.workspaceId, projectId: state.projectId, platform, account, tokens, connectedBy: allowed })
+      await saveOAuthConnection(c.env, db, { workspaceId: state.workspaceId, projectId: state.projectId, platform, account, tokens, connectedBy: user.userId })
     } catch (error) {
       log.warn('oauth callback failed', { platform, projectId: state.projectId, error: String(error) })
       return page(`platform=${platform}&error=exchange_failed`)

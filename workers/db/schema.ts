@@ -111,6 +111,8 @@ export const apiKeys = sqliteTable(
     createdAt: createdAt(),
     lastUsedAt: text(),
     revokedAt: text(),
+    /** Why it stopped working, when Reelpilot revoked it (its creator left); null when revoked by hand. (0005) */
+    revokedReason: text(),
   },
   (t) => [uniqueIndex('api_keys_hash_unique').on(t.hash), index('api_keys_workspace_idx').on(t.workspaceId)],
 )
@@ -463,4 +465,17 @@ export const platformQuotas = sqliteTable(
 )
 // ── end of analytics ────────────────────────────────────────────────────────────────────────────
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas }
+// ---- security (#11, migration 0005) ----
+
+/**
+ * OAuth states already brought back to a callback: each state is good for one connection. Rows
+ * are kept until the state would have expired anyway (10 minutes), then deleted on the next use.
+ */
+export const oauthStatesUsed = sqliteTable('oauth_states_used', {
+  nonce: text().primaryKey(),
+  /** Epoch seconds: the state's own expiry. */
+  expiresAt: integer().notNull(),
+})
+// ---- end security ----
+
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed }

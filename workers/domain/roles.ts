@@ -9,6 +9,11 @@ export function hasRole(role: Role, required: Role): boolean {
   return RANK[role] >= RANK[required]
 }
 
+/** The lower of two roles: what an API key may do is capped by its creator's current role. */
+export function lowerRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b
+}
+
 /** Actions and the least role that may take them. One table, so the rules are read in one place. */
 export const PERMISSIONS = {
   'workspace.read': 'viewer',

@@ -4,11 +4,18 @@
  * reach the stubs.
  *
  * The `state` is `<payload>.<HMAC-SHA256>`: who asked (user or API key), for which project and
- * platform, a nonce and an expiry ten minutes out. The PKCE verifier is not stored anywhere: it
+ * platform, a nonce, the hash of a nonce cookie set on the browser that started the flow, and an
+ * expiry ten minutes out. The callback requires that cookie and the same signed-in person, and
+ * takes each state once (`oauth_states_used`). The PKCE verifier is not stored anywhere: it
  * is an HMAC of the nonce, so only this server can recompute it at the callback.
  */
+import { lt, sql } from 'drizzle-orm'
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import * as oauth from 'oauth4webapi'
-import { base64url, derivedKey, fromBase64url } from '../lib/crypto'
+import type { Db } from '../db/client'
+import { oauthStatesUsed } from '../db/schema'
+import { base64url, derivedKey, fromBase64url, sha256Hex } from '../lib/crypto'
 import { withTimeout } from '../lib/resilience'
 import { currentSecret } from '../lib/secret-box'
 import { platformApp, timeoutMs, type PlatformApp, type PlatformEnv } from './config'
@@ -31,6 +38,8 @@ export interface OAuthState {
   projectId: string
   platform: Platform
   nonce: string
+  /** SHA-256 (hex) of the browser nonce: the cookie set on the browser that started the flow. */
+  bind: string
   /** Epoch seconds. */
   exp: number
 }
@@ -59,6 +68,34 @@ export async function verifyState(env: PlatformEnv, token: string, platform: Pla
   if (!(state.exp * 1000 > nowMs)) return { ok: false, reason: 'expired' }
   if (state.platform !== platform) return { ok: false, reason: 'wrong_platform' }
   return { ok: true, state }
+}
+
+const nonceCookie = (platform: Platform) => `rp_oauth_${platform}`
+const cookieOptions = (c: Context) => ({ path: '/oauth', httpOnly: true, secure: new URL(c.req.url).protocol === 'https:', sameSite: 'Lax' as const })
+
+/** Sets the browser's half of a flow: a nonce cookie (HttpOnly, Secure on https, SameSite=Lax, path /oauth). */
+export function setOAuthNonceCookie(c: Context, platform: Platform, nonce: string) {
+  setCookie(c, nonceCookie(platform), nonce, { ...cookieOptions(c), maxAge: STATE_TTL_MS / 1000 })
+}
+
+/** Whether the callback's browser holds the nonce cookie the state was bound to; the cookie is cleared either way. */
+export async function browserMatches(c: Context, state: OAuthState): Promise<boolean> {
+  const nonce = getCookie(c, nonceCookie(state.platform))
+  deleteCookie(c, nonceCookie(state.platform), cookieOptions(c))
+  if (!nonce || !state.bind) return false
+  const hash = await sha256Hex(nonce)
+  // Both are hex SHA-256 digests: comparing them leaks nothing about the nonce.
+  return hash === state.bind
+}
+
+/** Takes a state for good: true the first time its nonce comes back, false for a replay. */
+export async function claimState(db: Db, state: OAuthState, nowMs = Date.now()): Promise<boolean> {
+  const [claimed] = await db.batch([
+    db.insert(oauthStatesUsed).values({ nonce: state.nonce, expiresAt: state.exp }).onConflictDoNothing().returning({ nonce: oauthStatesUsed.nonce }),
+    // States past their expiry are refused by their signature check anyway; their rows can go.
+    db.delete(oauthStatesUsed).where(lt(oauthStatesUsed.expiresAt, sql`${Math.floor(nowMs / 1000)}`)),
+  ])
+  return claimed.length === 1
 }
 
 /** The PKCE verifier of a state: recomputed from its nonce, never stored. */

@@ -6,21 +6,26 @@
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { and, eq, isNull } from 'drizzle-orm'
 import { getCookie } from 'hono/cookie'
-import type { MiddlewareHandler } from 'hono'
-import { apiKeys, users, type Role } from '../../db/schema'
+import type { Context, MiddlewareHandler } from 'hono'
+import { apiKeys, members, users, type Role } from '../../db/schema'
+import { lowerRole } from '../../domain/roles'
 import type { Db } from '../../db/client'
 import type { AppEnv } from '../../env'
-import { HttpError, unauthorized } from '../../lib/errors'
+import { forbidden, HttpError, unauthorized } from '../../lib/errors'
 import { sha256Hex } from '../../lib/crypto'
 import { newId } from '../../lib/ids'
-import { isLocalAuth } from '../../lib/auth-mode'
+import { authMode } from '../../lib/auth-mode'
 import { LOCAL_ISSUER } from '../../lib/local-auth'
 
 export const API_KEY_PREFIX = 'rp_'
 
+/** The one answer to a session token that does not verify, whatever the reason. */
+export const SESSION_REFUSED = 'Your session is not valid or has expired: sign in again.'
+
 export type Principal =
   | { kind: 'user'; userId: string; email: string }
-  | { kind: 'apiKey'; keyId: string; workspaceId: string; role: Role }
+  /** `role` is already capped by the creator's current role; `createdBy` is the person who answers for the key. */
+  | { kind: 'apiKey'; keyId: string; workspaceId: string; role: Role; createdBy: string | null }
 
 /** The id the rate limiter counts against. */
 export function principalKey(p: Principal): string {
@@ -46,30 +51,58 @@ export const authenticate = (): MiddlewareHandler<AppEnv> =>
     await next()
   }
 
+/**
+ * An API key acts with the lower of its own role and its creator's current role in the
+ * workspace; a key whose creator is no longer a member does not work at all.
+ */
+/**
+ * The person signed in on a browser request (the `__session` cookie), or undefined: for the
+ * browser-facing routes outside /api (the OAuth callbacks), which must not answer 401 pages.
+ */
+export async function browserUser(c: Context<AppEnv>, db: Db): Promise<{ userId: string; email: string } | undefined> {
+  const token = getCookie(c, '__session')
+  if (!token || token.startsWith(API_KEY_PREFIX)) return undefined
+  try {
+    const principal = await sessionPrincipal(db, c.env, token)
+    return principal.kind === 'user' ? { userId: principal.userId, email: principal.email } : undefined
+  } catch {
+    return undefined
+  }
+}
+
 async function apiKeyPrincipal(db: Db, secret: string, ctx: Pick<ExecutionContext, 'waitUntil'>): Promise<Principal> {
   const hash = await sha256Hex(secret)
-  const key = await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)) })
+  const key = await db
+    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role, createdBy: apiKeys.createdBy, lastUsedAt: apiKeys.lastUsedAt, creatorRole: members.role })
+    .from(apiKeys)
+    .innerJoin(members, and(eq(members.workspaceId, apiKeys.workspaceId), eq(members.userId, apiKeys.createdBy)))
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
+    .get()
   if (!key) throw unauthorized('This API key is not valid or has been revoked.')
   // Recording the last use must not slow the request down, and is at most a minute stale.
   const now = new Date()
   if (!key.lastUsedAt || now.getTime() - Date.parse(key.lastUsedAt) > 60_000) {
     ctx.waitUntil(db.update(apiKeys).set({ lastUsedAt: now.toISOString() }).where(eq(apiKeys.id, key.id)).run())
   }
-  return { kind: 'apiKey', keyId: key.id, workspaceId: key.workspaceId, role: key.role }
+  return { kind: 'apiKey', keyId: key.id, workspaceId: key.workspaceId, role: lowerRole(key.role, key.creatorRole), createdBy: key.createdBy }
 }
 
 async function sessionPrincipal(db: Db, env: Env, token: string): Promise<Principal> {
-  const local = isLocalAuth(env)
-  const authorizedParties = env.CLERK_AUTHORIZED_PARTIES?.split(',').map((s) => s.trim()).filter(Boolean)
+  const mode = authMode(env)
+  // The Worker's configuration guard answers 503 before this; refuse rather than guess.
+  if (mode.kind === 'misconfigured') throw new HttpError(503, `This deployment is misconfigured: ${mode.problem}`)
+  const local = mode.kind === 'local'
   let claims: Awaited<ReturnType<typeof verifyToken>>
   try {
     // The exported verifyToken resolves to the claims and throws a TokenVerificationError otherwise.
     claims = await verifyToken(token, {
       ...(local ? { jwtKey: env.LOCAL_AUTH_PUBLIC_KEY, issuer: LOCAL_ISSUER } : { jwtKey: env.CLERK_JWT_KEY || undefined, secretKey: env.CLERK_SECRET_KEY }),
-      authorizedParties: authorizedParties?.length ? authorizedParties : undefined,
+      authorizedParties: mode.kind === 'clerk' ? mode.authorizedParties : undefined,
     })
   } catch (error) {
-    throw unauthorized(`The session token was refused: ${error instanceof Error ? error.message : String(error)}`)
+    // The verifier's reason (which key, which claim) is for our logs, not for the caller.
+    console.warn(JSON.stringify({ level: 'warn', msg: 'session token refused', reason: (error as { reason?: string })?.reason, error: error instanceof Error ? error.message : String(error) }))
+    throw unauthorized(SESSION_REFUSED)
   }
   const externalId = claims.sub
   const known = await db.query.users.findFirst({ where: eq(users.externalId, externalId) })
@@ -79,15 +112,22 @@ async function sessionPrincipal(db: Db, env: Env, token: string): Promise<Princi
   return { kind: 'user', ...(await firstSight(db, externalId, profile)) }
 }
 
-/** Email and name from the token's claims, or from Clerk's Backend API when the session token carries none. */
+/**
+ * Email and name of someone seen for the first time. Local tokens carry them. For Clerk, the
+ * Backend API is asked, because a claim cannot say whether the address was verified: only a
+ * verified primary email may claim the invitation made for it.
+ */
 async function profileOf(env: Env, claims: Record<string, unknown>, local: boolean) {
-  if (typeof claims.email === 'string') return { email: claims.email.toLowerCase(), name: typeof claims.name === 'string' ? claims.name : null }
-  if (local) throw unauthorized('The session token has no email claim.')
-  const clerk = createClerkClient({ secretKey: env.CLERK_SECRET_KEY })
+  if (local) {
+    if (typeof claims.email !== 'string') throw unauthorized('The session token has no email claim.')
+    return { email: claims.email.toLowerCase(), name: typeof claims.name === 'string' ? claims.name : null }
+  }
+  const clerk = createClerkClient({ secretKey: env.CLERK_SECRET_KEY, apiUrl: env.CLERK_API_URL || undefined })
   const user = await clerk.users.getUser(String(claims.sub))
-  const email = user.primaryEmailAddress?.emailAddress ?? user.emailAddresses[0]?.emailAddress
-  if (!email) throw unauthorized('Your account has no email address.')
-  return { email: email.toLowerCase(), name: [user.firstName, user.lastName].filter(Boolean).join(' ') || null }
+  const primary = user.primaryEmailAddress
+  if (!primary) throw forbidden('Your account has no primary email address: add one in your account settings, then sign in again.')
+  if (primary.verification?.status !== 'verified') throw forbidden(`Verify your email address (${primary.emailAddress}) first, then sign in again.`)
+  return { email: primary.emailAddress.toLowerCase(), name: [user.firstName, user.lastName].filter(Boolean).join(' ') || null }
 }
 
 /**

@@ -36,6 +36,13 @@ const extraErrors = {
   503: problem('A service is unavailable.'),
 } as const
 
+/**
+ * A string that must match `pattern`, with the pattern in the document as JSON Schema wants it:
+ * the ECMA-262 source alone (the generator would write `/…/u` flags into it otherwise). Patterns
+ * are read with Unicode semantics (`u`), as JSON Schema 2020-12 validators do.
+ */
+export const matching = (schema: z.ZodString, pattern: RegExp, message: string) => schema.regex(pattern, message).openapi({ pattern: pattern.source })
+
 /** A required JSON body. */
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
   required: true,

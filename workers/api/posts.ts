@@ -15,7 +15,7 @@ import { connectedPlatforms } from '../platforms/post-gateway'
 import { markerFor, targetPlatforms, writePostTexts } from '../scheduler/planner'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import { requireProject } from './access'
-import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp, matching } from './openapi'
 import { sqlNow } from '../db/time'
 
 const tags = ['Posts']
@@ -173,7 +173,7 @@ function decodeCursor(cursor: string): { scheduledAt: string; id: string } {
 }
 
 const IsoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, like 2026-11-22T12:00:00Z' })
-const Hashtags = z.array(z.string().trim().regex(/^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag is letters, digits and underscores')).max(30)
+const Hashtags = z.array(matching(z.string().trim(), /^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag is letters, digits and underscores')).max(30)
 
 /** What a creator may set on a post before it renders (and change later: that renders it again). */
 const PostLook = {

@@ -7,16 +7,13 @@ import { ROLES } from '../domain/roles'
 import { conflict, forbidden } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { requireWorkspace } from './access'
-import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, matching, security, Timestamp } from './openapi'
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/
 
-const Slug = z
-  .string()
-  .min(3, 'must be 3 to 48 characters')
-  .max(48, 'must be 3 to 48 characters')
-  .regex(SLUG_PATTERN, 'use lowercase letters, digits and dashes, not starting or ending with a dash')
-  .openapi({ example: 'acme-studio' })
+const Slug = matching(z.string().min(3, 'must be 3 to 48 characters').max(48, 'must be 3 to 48 characters'), SLUG_PATTERN, 'use lowercase letters, digits and dashes, not starting or ending with a dash').openapi({
+  example: 'acme-studio',
+})
 const Name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
 
 export const WorkspaceSchema = z

@@ -50,6 +50,7 @@ export default defineConfig({
                 APP_ENV: 'local',
                 CLERK_SECRET_KEY: '',
                 RENDER_URL: inject<string>('renderUrl'),
+                RENDER_SHARED_SECRET: inject<string>('renderSecret'),
                 BROKEN_RENDER_URL: inject<string>('brokenRenderUrl'),
                 // Nothing listens here: inside these tests the Worker has no TCP port for the render server
                 // to fetch from, so renders that need storage URLs are tested end to end (e2e/).

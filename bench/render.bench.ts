@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseLoudness, parseRenderSpec, planRender, STYLES } from '../containers/render/recipe/index.ts'
-import { makeClip, startRenderServer, startStorage } from '../containers/render/test-support.ts'
+import { makeClip, startRenderServer, startStorage, renderAuth } from '../containers/render/test-support.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30)
 // Each way runs this many times, alternating, and the fastest counts: other work on a shared
@@ -87,7 +87,7 @@ try {
       const stages = new Stopwatch()
       const res = await fetch(`${server.base}/render`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...renderAuth },
         body: JSON.stringify({ sourceUrl, outputUrl: storage.uploadUrl(`${style}.mp4`), coverUrl: storage.uploadUrl(`${style}.jpg`), spec }),
       })
       let last: { type: string; stage?: string } | null = null

@@ -30,7 +30,11 @@ export interface RunningWorker {
 
 export async function startWorker(extra: { vars?: Record<string, string>; secrets?: Record<string, string> } = {}): Promise<RunningWorker> {
   ensureBuild()
-  const render = createRenderServer({ ffmpegPath: ffmpegPath() })
+  // The render server answers only this Worker (the secret) and fetches only from its origin,
+  // known once the Worker listens (the list is read by reference).
+  const renderSecret = randomBytes(32).toString('base64url')
+  const renderOrigins: string[] = []
+  const render = createRenderServer({ ffmpegPath: ffmpegPath(), secret: renderSecret, allowedOrigins: renderOrigins })
   await new Promise<void>((resolve) => render.listen(0, '127.0.0.1', resolve))
   const renderPort = (render.address() as AddressInfo).port
   const renderUrl = `http://127.0.0.1:${renderPort}`
@@ -55,6 +59,7 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
     UPLOAD_SIGNING_KEY: signingKey,
     CLERK_SECRET_KEY: '',
     TOKEN_ENCRYPTION_KEY: `v1:${randomBytes(32).toString('base64')}`,
+    RENDER_SHARED_SECRET: renderSecret,
     ...extra.secrets,
   }
   const worker = (publicUrl: string) => ({
@@ -65,6 +70,7 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
   const server = createTestHarness({ root: ROOT, workers: [worker('http://127.0.0.1:9')] })
   const { url } = await server.listen()
   const origin = url.origin
+  renderOrigins.push(origin)
   // The render server reaches storage at the Worker's own address, known only once it listens.
   await server.update({ root: ROOT, workers: [worker(origin)] })
   const handle = server.getWorker()

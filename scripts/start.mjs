@@ -37,6 +37,10 @@ function ensureDevVars() {
     text = `${text.replace(/^UPLOAD_SIGNING_KEY=.*$/m, '').trimEnd()}\nUPLOAD_SIGNING_KEY=${randomBytes(32).toString('base64url')}\n`
     console.log('start: made a local upload signing key in .dev.vars')
   }
+  if (!/^RENDER_SHARED_SECRET=\S/m.test(text)) {
+    text = `${text.replace(/^RENDER_SHARED_SECRET=.*$/m, '').trimEnd()}\nRENDER_SHARED_SECRET=${randomBytes(32).toString('base64url')}\n`
+    console.log('start: made a local render server secret in .dev.vars')
+  }
   if (!/^TOKEN_ENCRYPTION_KEY=\S/m.test(text)) {
     text = `${text.replace(/^TOKEN_ENCRYPTION_KEY=.*$/m, '').trimEnd()}\nTOKEN_ENCRYPTION_KEY=v1:${randomBytes(32).toString('base64')}\n`
     console.log('start: made a local token encryption key in .dev.vars')
@@ -44,6 +48,7 @@ function ensureDevVars() {
   // `npm run dev` (the React Router dev server) reads .dev.vars too: it is local.
   if (!/^APP_ENV=/m.test(text)) text = `${text.trimEnd()}\nAPP_ENV=local\n`
   writeFileSync(file, text)
+  return text
 }
 
 const PUBLISHING_VARS = ['PLATFORM_API_BASE', 'YOUTUBE_CLIENT_ID', 'YOUTUBE_CLIENT_SECRET', 'TIKTOK_CLIENT_KEY', 'TIKTOK_CLIENT_SECRET', 'INSTAGRAM_APP_ID', 'INSTAGRAM_APP_SECRET', 'SANDBOX_PROCESSING_SEC']
@@ -73,7 +78,8 @@ function shutdown(code = 0) {
 process.on('SIGINT', () => shutdown(0))
 process.on('SIGTERM', () => shutdown(0))
 
-ensureDevVars()
+const devVars = ensureDevVars()
+const renderSecret = /^RENDER_SHARED_SECRET=(\S+)$/m.exec(devVars)[1]
 // FFmpeg, ffprobe and fonts from the npm packages unless FFMPEG_PATH, FFPROBE_PATH or
 // FONTCONFIG_FILE say otherwise; the render server inherits them and says what it found.
 const tools = useTools()
@@ -84,7 +90,14 @@ if (tools.problems.length) {
 console.log(`start: ffmpeg ${process.env.FFMPEG_PATH}\nstart: ffprobe ${process.env.FFPROBE_PATH}\nstart: fonts through ${process.env.FONTCONFIG_FILE}`)
 run(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo])
 if (!process.env.SKIP_BUILD) run(bin('react-router'), ['build'])
-start('render server', process.execPath, [join(root, 'containers', 'render', 'server.ts')], { PORT: String(renderPort) })
+// The render server listens on 127.0.0.1, answers only the Worker (the shared secret, which
+// wrangler reads from .dev.vars too) and fetches only from the Worker's own origin.
+start('render server', process.execPath, [join(root, 'containers', 'render', 'server.ts')], {
+  PORT: String(renderPort),
+  HOST: '127.0.0.1',
+  RENDER_SHARED_SECRET: renderSecret,
+  RENDER_ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port}`,
+})
 start('worker', bin('wrangler'), [
   'dev',
   '-c', join(root, 'build', 'server', 'wrangler.json'),

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkTools, fontProbeAss, parseFontSelections } from './health.ts'
 import { FONT_FAMILIES } from './recipe/index.ts'
-import { FFMPEG, FFPROBE, startRenderServer } from './test-support.ts'
+import { FFMPEG, FFPROBE, startRenderServer, renderAuth } from './test-support.ts'
 
 let work: string
 beforeAll(async () => {
@@ -19,7 +19,7 @@ afterAll(async () => {
 async function health(options: Parameters<typeof startRenderServer>[0] = {}) {
   const server = await startRenderServer({ tempDir: work, ...options })
   try {
-    const res = await fetch(`${server.base}/health`)
+    const res = await fetch(`${server.base}/health`, { headers: renderAuth })
     return { status: res.status, body: (await res.json()) as Record<string, any> }
   } finally {
     await server.close()
@@ -59,7 +59,7 @@ describe('GET /health', () => {
     const server = await startRenderServer({ tempDir: work })
     try {
       const first = await server.server.toolsReport()
-      for (let i = 0; i < 3; i++) expect((await fetch(`${server.base}/health`)).status).toBe(200)
+      for (let i = 0; i < 3; i++) expect((await fetch(`${server.base}/health`, { headers: renderAuth })).status).toBe(200)
       expect((await server.server.toolsReport()).checkedAt).toBe(first.checkedAt)
     } finally {
       await server.close()

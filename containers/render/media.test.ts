@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readdir, readFile, rm, truncate, writeFile, stat } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ffmpeg, ffprobeJson, makeClip, startRenderServer, startStorage, type FakeStorage } from './test-support.ts'
+import { ffmpeg, ffprobeJson, makeClip, startRenderServer, startStorage, type FakeStorage, renderAuth, testOrigins } from './test-support.ts'
 
 let storage: FakeStorage
 let render: Awaited<ReturnType<typeof startRenderServer>>
@@ -13,7 +13,7 @@ let temp: string
 async function post(path: string, body: unknown, raw = false) {
   const res = await fetch(`${render.base}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...renderAuth },
     body: raw ? (body as string) : JSON.stringify(body),
   })
   return { status: res.status, body: (await res.json()) as Record<string, any> }
@@ -145,6 +145,7 @@ describe('POST /probe', () => {
     } finally {
       storage.failWith.delete('/files/landscape.mp4')
     }
+    testOrigins.push('http://127.0.0.1:9') // an allowed origin where nothing listens
     const refused = await post('/probe', { sourceUrl: 'http://127.0.0.1:9/x.mp4' })
     expect(refused.status).toBe(502)
     expect(refused.body.error).toMatch(/could not be fetched/)

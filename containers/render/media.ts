@@ -5,6 +5,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { NETWORK_INPUT } from './access.ts'
 import { MediaError, UpstreamError } from './errors.ts'
 import { runProcess, type RunResult } from './process.ts'
 import { putFile, readHead, redact } from './transfer.ts'
@@ -32,9 +33,6 @@ export interface Tools {
   tempDir?: string
 }
 
-// Network options for inputs: give up on a stalled source instead of hanging a slot forever,
-// and let FFmpeg speak nothing but web protocols whatever the file points to.
-const NETWORK_INPUT = ['-rw_timeout', '30000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto']
 
 const IMAGE_FORMATS = /(^|,)(image2|[a-z0-9]+_pipe)(,|$)/
 const IMAGE_CODECS = new Set(['png', 'mjpeg', 'webp', 'bmp', 'tiff', 'jpegls', 'jpeg2000', 'qoi'])

@@ -3,6 +3,7 @@
  * `-progress`, grab the cover, hash and upload both through their signed URLs. Work happens
  * in a temp folder that is always removed, and an abort (client gone, timeout) kills FFmpeg.
  */
+import { NETWORK_INPUT } from './access.ts'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
@@ -43,7 +44,19 @@ export interface RenderEvents {
 /** Prefix for temp folders, so tests can check none is left behind. */
 export const RENDER_TEMP_PREFIX = 'reelpilot-render-'
 
-const NETWORK_INPUT = ['-rw_timeout', '30000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto']
+
+/** What FFmpeg reads and writes for a render: every URL input (the logo too) with the protocol whitelist and timeouts. */
+export function renderFiles(req: Pick<RenderRequest, 'sourceUrl' | 'logoUrl'>, dir: string, fontsDir?: string) {
+  return {
+    input: req.sourceUrl,
+    inputOptions: NETWORK_INPUT,
+    logo: req.logoUrl,
+    logoInputOptions: NETWORK_INPUT,
+    output: join(dir, 'render.mp4'),
+    subtitles: join(dir, 'texts.ass'),
+    fontsDir,
+  }
+}
 
 /** Renders a spec from a probed source and uploads the video and its cover. */
 export async function runRender(
@@ -56,14 +69,7 @@ export async function runRender(
 ): Promise<RenderResult> {
   const dir = await mkdtemp(join(tools.tempDir ?? tmpdir(), RENDER_TEMP_PREFIX))
   try {
-    const files = {
-      input: req.sourceUrl,
-      inputOptions: NETWORK_INPUT,
-      output: join(dir, 'render.mp4'),
-      subtitles: join(dir, 'texts.ass'),
-      fontsDir: options.fontsDir,
-      logo: req.logoUrl,
-    }
+    const files = renderFiles(req, dir, options.fontsDir)
     const plan = planRender(req.spec, source, files, 'final')
     await writeFile(files.subtitles, plan.ass)
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseFontSelections } from './health.ts'
 import { ASPECT_SIZES, fontFamily, isFaceOf, detectScript, parseRenderSpec, planRender, type Aspect, type StyleName } from './recipe/index.ts'
 import { RENDER_TEMP_PREFIX, sha256File } from './render-job.ts'
-import { FFMPEG, ffmpeg, ffprobeJson, makeClip, startRenderServer, startStorage, type FakeStorage } from './test-support.ts'
+import { FFMPEG, ffmpeg, ffprobeJson, makeClip, startRenderServer, startStorage, type FakeStorage, renderAuth } from './test-support.ts'
 
 const exec = promisify(execFile)
 // fontkit ships no types; only openSync and the face's hasGlyphForCodePoint are used.
@@ -22,7 +22,7 @@ let work: string
 type Event = Record<string, any>
 
 async function render(body: Record<string, unknown>, base = server.base, signal?: AbortSignal) {
-  const res = await fetch(`${base}/render`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal })
+  const res = await fetch(`${base}/render`, { method: 'POST', headers: { 'content-type': 'application/json', ...renderAuth }, body: JSON.stringify(body), signal })
   if (res.status !== 200) return { status: res.status, body: (await res.json()) as Event, events: [] as Event[] }
   const events = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Event)
   return { status: 200, body: events.at(-1)!, events }
@@ -323,7 +323,7 @@ describe('running renders', () => {
     const controller = new AbortController()
     const res = await fetch(`${server.base}/render`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...renderAuth },
       body: JSON.stringify(job('long.mp4', { trim: { durationSec: 20 } }).body),
       signal: controller.signal,
     })

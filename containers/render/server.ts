@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import { BadRequestError, SpecRefusedError } from './errors.ts'
+import { listenHost, onAllowedOrigin, parseOrigins, secretMatches } from './access.ts'
 import { checkTools, type ToolsReport } from './health.ts'
 import { errorAnswer, readJson, sendJson } from './http.ts'
 import { probe, thumbnail, type Tools } from './media.ts'
@@ -26,6 +27,17 @@ export interface RenderServerOptions {
   renderTimeoutMs?: number
   /** Extra fonts for libass, besides those fontconfig finds (FONTCONFIG_FILE, else the system's). */
   fontsDir?: string
+  /**
+   * The secret the Worker sends as `Authorization: Bearer …` (default RENDER_SHARED_SECRET).
+   * Required: without one the server does not start.
+   */
+  secret?: string
+  /**
+   * Origins whose URLs the server fetches from and uploads to: the Worker's public origin
+   * (default RENDER_ALLOWED_ORIGINS, comma-separated, else PUBLIC_URL). Required. Kept by
+   * reference, so a test can add an origin once it is known.
+   */
+  allowedOrigins?: string[]
   /** Where temp folders go (default the OS temp folder); tests give each server its own. */
   tempDir?: string
 }
@@ -49,6 +61,18 @@ const renderBody = z.object({
 
 /** Builds the HTTP server without listening, so tests can bind it to a free port. */
 export function createRenderServer(options: RenderServerOptions = {}) {
+  const secret = options.secret ?? process.env.RENDER_SHARED_SECRET ?? ''
+  if (!secret) throw new Error('RENDER_SHARED_SECRET is not set: the render server serves only the Worker, which sends it (npm start makes one locally).')
+  const allowedOrigins = options.allowedOrigins ?? parseOrigins(process.env.RENDER_ALLOWED_ORIGINS || process.env.PUBLIC_URL)
+  if (allowedOrigins.length === 0) throw new Error("RENDER_ALLOWED_ORIGINS (or PUBLIC_URL) is not set: the render server fetches only from the Worker's public origin.")
+  /** Refuses any URL in a body that is not on an allowed origin, naming the field. */
+  const checkUrls = <T extends Record<string, unknown>>(body: T, fields: (keyof T & string)[]): T => {
+    for (const field of fields) {
+      const value = body[field]
+      if (value !== undefined && !onAllowedOrigin(String(value), allowedOrigins)) throw new BadRequestError(`Invalid ${field}: only URLs on the Worker's own origin are fetched or written.`)
+    }
+    return body
+  }
   const ffmpeg = options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg'
   const tools: Tools = { ffmpeg, ffprobe: options.ffprobePath ?? process.env.FFPROBE_PATH ?? ffprobeBeside(ffmpeg), tempDir: options.tempDir ?? process.env.TEMP_DIR }
   const slots = new RenderSlots(options.concurrency ?? availableParallelism())
@@ -70,6 +94,10 @@ export function createRenderServer(options: RenderServerOptions = {}) {
   async function route(req: IncomingMessage, res: ServerResponse, signal: AbortSignal) {
     const url = new URL(req.url ?? '/', 'http://render')
     const key = `${req.method} ${url.pathname}`
+    if (!secretMatches(req.headers.authorization, secret)) {
+      req.resume()
+      return sendJson(res, 401, { error: 'This render server serves only its Worker: send the shared secret.', code: 'unauthorized' })
+    }
     switch (key) {
       case 'GET /health': {
         const { ok, problems, ffmpeg, ffprobe, fontconfig, checkedAt } = await toolsReport()
@@ -78,12 +106,12 @@ export function createRenderServer(options: RenderServerOptions = {}) {
         return sendJson(res, 200, { status: 'ok', ...tools, slots: slots.slots, active: slots.active, queued: slots.queued })
       }
       case 'POST /probe': {
-        const body = await readJson(req, probeBody)
+        const body = checkUrls(await readJson(req, probeBody), ['sourceUrl'])
         const { isImage: _isImage, ...info } = await probe(tools, body.sourceUrl, signal)
         return sendJson(res, 200, info)
       }
       case 'POST /thumbnail': {
-        const body = await readJson(req, thumbnailBody)
+        const body = checkUrls(await readJson(req, thumbnailBody), ['sourceUrl', 'uploadUrl'])
         return sendJson(res, 200, await thumbnail(tools, body, signal))
       }
       case 'POST /render':
@@ -96,7 +124,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
   // POST /render: everything that can be refused is checked before answering 200, so bad
   // input gets a plain 4xx; after that the answer is NDJSON, one event per line.
   async function render(req: IncomingMessage, res: ServerResponse, clientSignal: AbortSignal) {
-    const body = await readJson(req, renderBody)
+    const body = checkUrls(await readJson(req, renderBody), ['sourceUrl', 'outputUrl', 'coverUrl', 'logoUrl'])
     const source = await probe(tools, body.sourceUrl, clientSignal)
     // Planning with a dummy output checks the trim against the source before anything runs.
     const plan = planRender(body.spec, source, { input: body.sourceUrl, output: 'out.mp4', subtitles: 'texts.ass' })
@@ -182,7 +210,8 @@ export function describeTools(report: ToolsReport): string {
 if (import.meta.main) {
   const port = Number(process.env.PORT ?? 8080)
   const server = createRenderServer()
-  server.listen(port, () => console.log(`render server listening on :${port}`))
+  const host = listenHost()
+  server.listen(port, host, () => console.log(`render server listening on ${host}:${port}`))
   server.toolsReport().then((report) => {
     const text = describeTools(report).replace(/^/gm, 'render server: ')
     if (report.ok) console.log(text)

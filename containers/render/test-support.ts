@@ -99,6 +99,7 @@ export async function startStorage(): Promise<FakeStorage> {
     }
   })
   const base = await listen(server)
+  testOrigins.push(base)
   return {
     url: (name) => `${base}/files/${encodeURIComponent(name)}?X-Amz-Signature=test`,
     uploadUrl: (name) => `${base}/uploads/${encodeURIComponent(name)}?X-Amz-Signature=test`,
@@ -119,9 +120,15 @@ export async function startStorage(): Promise<FakeStorage> {
   }
 }
 
+/** The shared secret of test render servers, and the headers that carry it. */
+export const TEST_RENDER_SECRET = 'test-render-secret'
+export const renderAuth = { authorization: `Bearer ${TEST_RENDER_SECRET}` }
+/** Origins test render servers fetch from: every storage stand-in started adds its own. */
+export const testOrigins: string[] = []
+
 /** Starts a render server on a free port; answers its base URL and a close function. */
 export async function startRenderServer(options: RenderServerOptions = {}) {
-  const server = createRenderServer(options)
+  const server = createRenderServer({ secret: TEST_RENDER_SECRET, allowedOrigins: testOrigins, ...options })
   const base = await listen(server)
   return {
     base,

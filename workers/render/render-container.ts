@@ -12,4 +12,10 @@ export class RenderContainer extends Container<Env> {
   // Renders arrive in bursts around posting windows; keep a warm instance a while after the last.
   sleepAfter = '10m'
   enableInternet = true
+
+  constructor(ctx: DurableObjectState<{}>, env: Env) {
+    super(ctx, env)
+    // The server serves only requests carrying this secret, and fetches only from our own origin.
+    this.envVars = { RENDER_SHARED_SECRET: env.RENDER_SHARED_SECRET, RENDER_ALLOWED_ORIGINS: env.PUBLIC_URL }
+  }
 }

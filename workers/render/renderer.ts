@@ -17,16 +17,23 @@ export interface Renderer {
   readonly kind: 'url' | 'container'
 }
 
-export function rendererFor(env: Pick<Env, 'RENDER_URL' | 'RENDER_CONTAINER'>): Renderer {
+/** Every call carries the shared secret: the render server answers nobody else. */
+function withSecret(env: Pick<Env, 'RENDER_SHARED_SECRET'>, init: RequestInit = {}): RequestInit {
+  const headers = new Headers(init.headers)
+  headers.set('authorization', `Bearer ${env.RENDER_SHARED_SECRET ?? ''}`)
+  return { ...init, headers }
+}
+
+export function rendererFor(env: Pick<Env, 'RENDER_URL' | 'RENDER_CONTAINER' | 'RENDER_SHARED_SECRET'>): Renderer {
   if (env.RENDER_URL) {
     const base = env.RENDER_URL.replace(/\/$/, '')
-    return { kind: 'url', fetch: (path, init) => fetch(`${base}${path}`, init) }
+    return { kind: 'url', fetch: (path, init) => fetch(`${base}${path}`, withSecret(env, init)) }
   }
   return {
     kind: 'container',
     async fetch(path, init) {
       const container = await getRandom(env.RENDER_CONTAINER as unknown as DurableObjectNamespace<RenderContainer>, RENDER_INSTANCES)
-      return container.fetch(new Request(`http://render${path}`, init))
+      return container.fetch(new Request(`http://render${path}`, withSecret(env, init)))
     },
   }
 }

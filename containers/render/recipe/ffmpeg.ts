@@ -54,6 +54,8 @@ export interface RecipeFiles {
   fontsDir?: string
   /** Path or URL of the project's logo image, drawn in the top corner of the safe area. */
   logo?: string
+  /** Options before the logo's `-i` (the protocol whitelist and timeouts when it is a URL). */
+  logoInputOptions?: string[]
 }
 
 /** Loudness of the source as measured by loudnorm's first pass. */
@@ -148,7 +150,7 @@ export function planRender(spec: RenderSpec, source: SourceInfo, files: RecipeFi
   const inputs = [...sourceInput]
   let next = 1
   const logoIndex = files.logo ? next++ : -1
-  if (logoIndex > 0) inputs.push('-i', files.logo as string)
+  if (logoIndex > 0) inputs.push(...(files.logoInputOptions ?? []), '-i', files.logo as string)
   const silenceIndex = source.hasAudio && !source.isImage ? -1 : next++
   if (silenceIndex > 0) inputs.push('-f', 'lavfi', '-t', sec(durationSec), '-i', 'anullsrc=r=48000:cl=stereo')
 

@@ -1,0 +1,42 @@
+/**
+ * Who may use the render server, and what it may fetch. Only the Worker holds the shared secret
+ * (`Authorization: Bearer …`, compared in constant time), and only URLs on the Worker's own
+ * public origin are fetched or uploaded to: the server never reaches an internal address for
+ * someone else. Every FFmpeg input gets the same protocol whitelist and timeouts.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+
+/** Input options for every FFmpeg/ffprobe input that is a URL: web protocols only, and give up on a stalled source. */
+export const NETWORK_INPUT = ['-rw_timeout', '30000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto']
+
+/** True when `authorization` carries exactly `secret` as a bearer token (constant time). */
+export function secretMatches(authorization: string | undefined, secret: string): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? ''
+  // Digests have one length, so timingSafeEqual never throws and the length is not revealed.
+  const digest = (s: string) => createHash('sha256').update(s).digest()
+  return timingSafeEqual(digest(given), digest(secret)) && given.length > 0
+}
+
+/** The origins the server fetches from and uploads to: comma-separated, normalised. */
+export function parseOrigins(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => new URL(s).origin)
+}
+
+/** True for an http(s) URL on one of `origins`. */
+export function onAllowedOrigin(value: string, origins: readonly string[]): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && origins.includes(url.origin) && !url.username && !url.password
+  } catch {
+    return false
+  }
+}
+
+/** Where the server listens when nothing says otherwise: this machine only. The container sets HOST=0.0.0.0. */
+export function listenHost(env: Record<string, string | undefined> = process.env): string {
+  return env.HOST || '127.0.0.1'
+}

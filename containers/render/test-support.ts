@@ -123,8 +123,11 @@ export async function startStorage(): Promise<FakeStorage> {
 /** The shared secret of test render servers, and the headers that carry it. */
 export const TEST_RENDER_SECRET = 'test-render-secret'
 export const renderAuth = { authorization: `Bearer ${TEST_RENDER_SECRET}` }
-/** Origins test render servers fetch from: every storage stand-in started adds its own. */
-export const testOrigins: string[] = []
+/**
+ * Origins test render servers fetch from: every storage stand-in started adds its own, and
+ * http://127.0.0.1:9 (where nothing listens) is there for tests of an unreachable source.
+ */
+export const testOrigins: string[] = ['http://127.0.0.1:9']
 
 /** Starts a render server on a free port; answers its base URL and a close function. */
 export async function startRenderServer(options: RenderServerOptions = {}) {

@@ -78,7 +78,7 @@ describe('autopilot and content pages', () => {
     await form.getByLabel('Window 2 starts').fill('11:00')
     await form.getByLabel('Window 2 ends').fill('13:00')
     await form.getByLabel('Time zone').fill('Mars/Olympus')
-    await page.getByRole('button', { name: 'Turn on the autopilot' }).click()
+    await page.getByRole('button', { name: 'Save and turn on' }).click()
     const window2 = form.locator('[data-window="1"]')
     await window2.getByRole('alert').waitFor()
     expect(await window2.getByRole('alert').innerText()).toBe('11:00-13:00 overlaps 10:00-12:00')
@@ -114,7 +114,7 @@ describe('autopilot and content pages', () => {
     expect(await table.locator('thead').textContent()).toMatch(/^UTCYou \(Asia\/(Kolkata|Calcutta)\)$/)
     const firstSlot = (await slotRows.first().getAttribute('data-slot'))!
 
-    await page.getByRole('button', { name: 'Turn on the autopilot' }).click()
+    await page.getByRole('button', { name: 'Save and turn on' }).click()
     await page.getByText('Saved. The autopilot follows these settings from now on.').waitFor()
     await expect.poll(() => page.getByTestId('autopilot-state').getAttribute('data-state')).toBe('on')
     // The saved autopilot, as the API tells it.

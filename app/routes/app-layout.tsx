@@ -3,6 +3,7 @@ import { Outlet, useRouteLoaderData } from 'react-router'
 import { AppHeader } from '../components/app-header'
 import { RouteError } from '../components/route-error'
 import { loadApi } from '../lib/api.server'
+import { useFocusFirstError } from '../lib/use-focus-first-error'
 import type { Me } from '../lib/types'
 import type { Route } from './+types/app-layout'
 
@@ -18,10 +19,14 @@ export function useSignedInUser() {
 }
 
 export default function AppLayout({ loaderData }: Route.ComponentProps) {
+  useFocusFirstError()
   return (
     <div className="min-h-screen bg-[radial-gradient(ellipse_at_top,rgba(139,92,246,0.12),transparent_60%)]">
+      <a href="#content" className="sr-only z-50 rounded-lg bg-violet-500 px-4 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:left-4 focus:top-3">
+        Skip to content
+      </a>
       <AppHeader email={loaderData.user.email} name={loaderData.user.name} />
-      <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+      <main id="content" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 outline-none sm:px-6">
         <Outlet />
       </main>
     </div>

@@ -9,7 +9,7 @@ import type { Autopilot, Platform } from '../lib/posts'
 type Context = Readonly<RouterContextProvider>
 
 /** The form's field names; API error fields map onto them (list items onto their list). */
-const FIELDS = ['cadence', 'language', 'style', 'objective', 'timezone', 'weekdays', 'platforms', 'requireApproval', 'enabled', 'timeWindows']
+const FIELDS = ['cadence', 'language', 'style', 'objective', 'timezone', 'weekdays', 'platforms', 'requireApproval', 'keepToWindows', 'enabled', 'timeWindows']
 
 /** The project's autopilot (null before it is set up), its ready video clips, and the platforms it can post to now. */
 export async function loadAutopilot(context: Context, request: Request, projectId: string) {
@@ -41,7 +41,9 @@ export function configFromForm(form: FormData | URLSearchParams): AutopilotConfi
     timeWindows: form.getAll('timeWindows').map(String),
     timezone: text('timezone'),
     requireApproval: form.get('requireApproval') === 'on',
-    enabled: form.get('enabled') !== 'false',
+    keepToWindows: form.get('keepToWindows') === 'on',
+    // "Save" keeps the autopilot as it is (off when it is new); only "Save and turn on" turns it on.
+    enabled: form.get('intent') === 'save-on' || form.get('enabled') === 'true',
   }
   if (config.cadence === 'weekly') config.weekdays = form.getAll('weekdays').map(String) as AutopilotConfigInput['weekdays']
   if (form.get('platformsMode') === 'chosen') config.platforms = form.getAll('platforms').map(String) as AutopilotConfigInput['platforms']
@@ -61,7 +63,8 @@ export async function autopilotAction(context: Context, request: Request, projec
   const intent = String(form.get('intent'))
   const base = `/autopilot/${encodeURIComponent(projectId)}`
   switch (intent) {
-    case 'save': {
+    case 'save':
+    case 'save-on': {
       const config = configFromForm(form)
       const res = await callApi<Autopilot>(context, request, base, { method: 'PUT', body: config })
       if (!res.ok) {
@@ -70,7 +73,10 @@ export async function autopilotAction(context: Context, request: Request, projec
         const problem = { ...res.problem, errors: res.problem.errors?.map((e) => ({ ...e, field: formField(e.field) })) }
         return { status: res.status, result: problemResult(intent, problem, values) }
       }
-      return { status: 200, result: { intent, ok: true, message: res.data.enabled ? 'Saved. The autopilot follows these settings from now on.' : 'Saved. The autopilot is paused.' } }
+      return {
+        status: 200,
+        result: { intent, ok: true, message: res.data.enabled ? 'Saved. The autopilot follows these settings from now on.' : 'Saved. The autopilot is off: turn it on when you are ready.' },
+      }
     }
     case 'pause':
     case 'resume': {

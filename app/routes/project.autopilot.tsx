@@ -68,6 +68,7 @@ interface Draft {
   /** null: every connected platform. */
   platforms: string[] | null
   requireApproval: boolean
+  keepToWindows: boolean
 }
 
 let windowKeys = 0
@@ -86,9 +87,11 @@ function draftFrom(config: AutopilotConfig | undefined): Draft {
     objective: config?.objective ?? 'awareness',
     timezone: config?.timezone ?? 'UTC',
     windows: toRows(config?.timeWindows ?? ['12:00-14:00', '18:30-20:00']),
-    weekdays: config?.weekdays ?? ['mon'],
+    // A new weekly cadence starts with no day chosen: the creator picks, nothing is guessed.
+    weekdays: config?.cadence === 'weekly' ? config.weekdays : [],
     platforms: config?.platforms ?? null,
     requireApproval: config?.requireApproval ?? false,
+    keepToWindows: config?.keepToWindows ?? false,
   }
 }
 
@@ -114,10 +117,11 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
   const [draft, setDraft] = useState<Draft>(() => draftFrom(autopilot?.config))
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }))
   const actionData = useActionData<typeof action>() as FormResult | undefined
-  const saveResult = actionData?.intent === 'save' ? actionData : undefined
+  const saveResult = actionData?.intent === 'save' || actionData?.intent === 'save-on' ? actionData : undefined
   const errors = saveResult?.fieldErrors ?? {}
   const navigation = useNavigation()
-  const saving = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'save'
+  const savingIntent = navigation.state !== 'idle' ? String(navigation.formData?.get('intent') ?? '') : ''
+  const saving = savingIntent === 'save' || savingIntent === 'save-on'
   const viewerZone = useViewerZone()
 
   // The next slots follow the form: each change asks the server for the slots of the unsaved form.
@@ -145,12 +149,12 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
       <StatusBar autopilot={autopilot} canEdit={canEdit} />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <Form method="post" ref={formRef} className="space-y-6" aria-label="Autopilot settings" noValidate>
-          <input type="hidden" name="enabled" value={autopilot ? String(autopilot.enabled) : 'true'} />
+          <input type="hidden" name="enabled" value={String(autopilot?.enabled ?? false)} />
           <Card title="When" description="One post a day, or one on each chosen weekday, at a time that varies within your windows.">
             <div className="space-y-5">
               <fieldset>
                 <legend className="mb-2 text-sm font-medium text-slate-200">Cadence</legend>
-                <div className="inline-flex rounded-lg border border-slate-700 p-0.5" role="radiogroup">
+                <div className="inline-flex rounded-lg border border-slate-700 p-0.5">
                   {CADENCES.map((c) => (
                     <label key={c} className={`cursor-pointer rounded-md px-4 py-1.5 text-sm ${draft.cadence === c ? 'bg-violet-500 text-white' : 'text-slate-300 hover:text-white'}`}>
                       <input type="radio" name="cadence" value={c} checked={draft.cadence === c} onChange={() => set('cadence', c)} className="sr-only" />
@@ -162,7 +166,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
               </fieldset>
 
               {draft.cadence === 'weekly' && (
-                <fieldset aria-describedby="weekdays-help">
+                <fieldset aria-describedby={errors.weekdays ? 'weekdays-help weekdays-error' : 'weekdays-help'} aria-invalid={errors.weekdays ? true : undefined}>
                   <legend className="mb-2 text-sm font-medium text-slate-200">Weekdays</legend>
                   <div className="flex flex-wrap gap-2">
                     {WEEKDAYS.map((day) => {
@@ -183,7 +187,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
                     })}
                   </div>
                   <p id="weekdays-help" className="mt-1 text-xs text-slate-400">One post on each chosen day.</p>
-                  <FieldErrorText error={errors.weekdays} />
+                  <FieldErrorText id="weekdays-error" error={errors.weekdays ?? slotErrors.find((e) => e.field === 'weekdays')?.message} />
                 </fieldset>
               )}
 
@@ -203,7 +207,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
                 maxLength={2}
                 className="max-w-xs"
                 error={errors.language}
-                hint={`ISO 639-1 code${COMMON_LANGUAGES.find(([c]) => c === draft.language.toLowerCase()) ? `: ${COMMON_LANGUAGES.find(([c]) => c === draft.language.toLowerCase())![1]}` : ', e.g. en, fr, ja'}`}
+                hint={COMMON_LANGUAGES.find(([c]) => c === draft.language.toLowerCase())?.[1] ?? 'Two letters: en for English, fr for French, ja for Japanese…'}
               />
               <datalist id="language-codes">
                 {COMMON_LANGUAGES.map(([code, name]) => (
@@ -264,14 +268,28 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
                 </span>
               </label>
               <FieldErrorText error={errors.requireApproval} />
+              <label className="flex items-start gap-3 text-sm">
+                <input type="checkbox" name="keepToWindows" checked={draft.keepToWindows} onChange={(e) => set('keepToWindows', e.currentTarget.checked)} className="mt-0.5 accent-violet-500" />
+                <span>
+                  <span className="font-medium text-slate-200">Keep posts inside my time windows</span>
+                  <span className="block text-slate-400">Refuse a post moved or scheduled by hand outside the windows. Left off, it is allowed with a warning.</span>
+                </span>
+              </label>
             </div>
           </Card>
 
           <div className="flex flex-wrap items-center gap-3">
             {canEdit ? (
-              <Button name="intent" value="save" disabled={saving}>
-                {saving ? 'Saving…' : autopilot ? 'Save settings' : 'Turn on the autopilot'}
-              </Button>
+              <>
+                <Button name="intent" value="save" variant={autopilot?.enabled ? 'primary' : 'secondary'} disabled={saving}>
+                  {savingIntent === 'save' ? 'Saving…' : 'Save'}
+                </Button>
+                {!autopilot?.enabled && (
+                  <Button name="intent" value="save-on" disabled={saving}>
+                    {savingIntent === 'save-on' ? 'Turning on…' : 'Save and turn on'}
+                  </Button>
+                )}
+              </>
             ) : (
               <Notice tone="info">You can look at these settings; changing them needs the editor role.</Notice>
             )}
@@ -291,11 +309,11 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
   )
 }
 
-function FieldErrorText({ error }: { error?: string }) {
+function FieldErrorText({ error, id }: { error?: string; id?: string }) {
   if (!error) return null
   return (
-    <p role="alert" className="mt-1 text-sm text-rose-400">
-      {error}
+    <p id={id} role="alert" className="mt-1 text-sm text-rose-400">
+      {error.charAt(0).toUpperCase() + error.slice(1)}
     </p>
   )
 }
@@ -313,7 +331,7 @@ function StatusBar({ autopilot, canEdit }: { autopilot: Route.ComponentProps['lo
             {state === 'on' ? 'Autopilot is on' : state === 'paused' ? 'Autopilot is paused' : 'Autopilot is not set up'}
           </p>
           <p className="text-xs text-slate-400">
-            {state === 'off' ? 'Choose your settings below and turn it on.' : state === 'paused' ? 'Nothing new is planned until you resume. Posts already planned keep their course.' : autopilot?.nextSlots[0] ? `Next post at ${formatDateTime(autopilot.nextSlots[0], autopilot.config.timezone)} (${autopilot.config.timezone}).` : 'Waiting for the next slot.'}
+            {state === 'off' ? 'Choose your settings below, save them, and turn it on when you are ready.' : state === 'paused' ? 'Nothing new is planned until you resume. Posts already planned keep their course.' : autopilot?.nextSlots[0] ? `Next post at ${formatDateTime(autopilot.nextSlots[0], autopilot.config.timezone)} (${autopilot.config.timezone}).` : 'Waiting for the next slot.'}
           </p>
         </div>
       </div>
@@ -338,29 +356,19 @@ function WindowEditor({ rows, onChange, errors, slotErrors }: { rows: TimeWindow
       <legend className="mb-2 text-sm font-medium text-slate-200">Time windows</legend>
       <ul className="space-y-2" aria-label="Time windows">
         {rows.map((row, i) => {
-          const crosses = row.start && row.end && row.end < row.start
-          const error = errors[`timeWindows.${i}`] ?? slotErrors.find((e) => e.field === `timeWindows.${i}`)?.message
+          const crosses = CLOCK.test(row.start) && CLOCK.test(row.end) && row.end < row.start
+          const typo = [row.start, row.end].find((t) => !CLOCK.test(t))
+          const error =
+            errors[`timeWindows.${i}`] ??
+            slotErrors.find((e) => e.field === `timeWindows.${i}`)?.message ??
+            (typo !== undefined ? `${typo ? `“${typo}” is not a time` : 'A time is missing'}: write it as HH:MM on a 24-hour clock, from 00:00 to 23:59` : undefined)
           return (
             <li key={row.key} data-window={i}>
               <div className="flex flex-wrap items-center gap-2">
                 <input type="hidden" name="timeWindows" value={`${row.start}-${row.end}`} />
-                <input
-                  type="time"
-                  aria-label={`Window ${i + 1} starts`}
-                  value={row.start}
-                  required
-                  onChange={(e) => update(row.key, { start: e.currentTarget.value })}
-                  className={`rounded-lg border bg-slate-900/80 px-3 py-1.5 text-sm text-slate-100 [color-scheme:dark] ${error ? 'border-rose-500/80' : 'border-slate-700'}`}
-                />
+                <ClockInput label={`Window ${i + 1} starts`} value={row.start} invalid={!!error} onChange={(v) => update(row.key, { start: v })} />
                 <span className="text-slate-500">to</span>
-                <input
-                  type="time"
-                  aria-label={`Window ${i + 1} ends`}
-                  value={row.end}
-                  required
-                  onChange={(e) => update(row.key, { end: e.currentTarget.value })}
-                  className={`rounded-lg border bg-slate-900/80 px-3 py-1.5 text-sm text-slate-100 [color-scheme:dark] ${error ? 'border-rose-500/80' : 'border-slate-700'}`}
-                />
+                <ClockInput label={`Window ${i + 1} ends`} value={row.end} invalid={!!error} onChange={(v) => update(row.key, { end: v })} />
                 {crosses && <Badge tone="violet">ends the next day</Badge>}
                 <Button type="button" variant="ghost" size="sm" aria-label={`Remove window ${i + 1}`} disabled={rows.length === 1} onClick={() => onChange(rows.filter((r) => r.key !== row.key))}>
                   Remove
@@ -381,6 +389,29 @@ function WindowEditor({ rows, onChange, errors, slotErrors }: { rows: TimeWindow
       <p className="mt-1 text-xs text-slate-400">In the project’s time zone. A window that ends before it starts runs past midnight (22:00 to 01:00).</p>
       <FieldErrorText error={errors.timeWindows} />
     </fieldset>
+  )
+}
+
+/** "HH:MM" on a 24-hour clock, 00:00 to 23:59. */
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/
+
+/**
+ * A time of day typed as HH:MM. A plain text field: what is typed stays as typed, so "25:00" is
+ * shown as wrong instead of silently becoming another time.
+ */
+function ClockInput({ label, value, invalid, onChange }: { label: string; value: string; invalid: boolean; onChange: (value: string) => void }) {
+  return (
+    <input
+      type="text"
+      inputMode="numeric"
+      placeholder="HH:MM"
+      maxLength={5}
+      aria-label={label}
+      aria-invalid={invalid ? true : undefined}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value.trim())}
+      className={`w-20 rounded-lg border bg-slate-900/80 px-3 py-1.5 text-sm tabular-nums text-slate-100 ${invalid ? 'border-rose-500/80' : 'border-slate-700'}`}
+    />
   )
 }
 
@@ -442,6 +473,14 @@ function Choice<T extends string>({ legend, name, options, help, value, onChange
   )
 }
 
+const FIELD_LABEL: Record<string, string> = { cadence: 'Cadence', weekdays: 'Weekdays', timezone: 'Time zone', language: 'Language', style: 'Style', objective: 'Objective', platforms: 'Platforms', timeWindows: 'Time windows' }
+
+/** A form field as the page names it: `timeWindows.1` is "Window 2". */
+function fieldLabel(field: string) {
+  const window = /^timeWindows\.(\d+)$/.exec(field)
+  return window ? `Window ${Number(window[1]) + 1}` : (FIELD_LABEL[field] ?? field)
+}
+
 function NextSlots({ slots, moved, loading, errors, timeZone, viewerZone, paused }: { slots: string[]; moved: string[]; loading: boolean; errors: FieldError[]; timeZone: string | null; viewerZone: string | null; paused: boolean }) {
   const showViewer = viewerZone && timeZone && viewerZone !== timeZone
   return (
@@ -453,7 +492,7 @@ function NextSlots({ slots, moved, loading, errors, timeZone, viewerZone, paused
             <ul className="list-disc pl-5 text-amber-200/80">
               {errors.map((e) => (
                 <li key={`${e.field}-${e.message}`}>
-                  {e.field}: {e.message}
+                  {fieldLabel(e.field)}: {e.message}
                 </li>
               ))}
             </ul>

@@ -1,6 +1,7 @@
 /** A project: its header and the secondary navigation; each section is a nested route. */
 import { Link, NavLink, Outlet, useRouteLoaderData } from 'react-router'
 import { RouteError } from '../components/route-error'
+import { ScrollRow } from '../components/scroll-row'
 import { Badge } from '../components/ui'
 import { loadApi } from '../lib/api.server'
 import { PROJECT_SECTIONS } from '../lib/project-sections'
@@ -39,13 +40,13 @@ export default function ProjectLayout({ loaderData }: Route.ComponentProps) {
         </Link>
       </nav>
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight text-white sm:text-3xl">{project.name}</h1>
+        <div className="min-w-0">
+          <h1 className="break-words text-2xl font-semibold tracking-tight text-white sm:text-3xl">{project.name}</h1>
           <p className="mt-2 max-w-2xl text-sm text-slate-400">{project.description || 'No description yet.'}</p>
         </div>
         {workspace.role && <Badge tone="violet">Your role: {workspace.role}</Badge>}
       </div>
-      <nav aria-label="Project" className="mt-6 flex gap-6 overflow-x-auto border-b border-slate-800">
+      <ScrollRow aria-label="Project" className="mt-6 flex gap-6 border-b border-slate-800">
         <NavLink to="." end className={tabClass}>
           Overview
         </NavLink>
@@ -54,7 +55,7 @@ export default function ProjectLayout({ loaderData }: Route.ComponentProps) {
             {s.title}
           </NavLink>
         ))}
-      </nav>
+      </ScrollRow>
       <div className="pt-8">
         <Outlet />
       </div>

@@ -25,8 +25,17 @@ describe('autopilotConfigSchema', () => {
       weekdays: ['mon'],
       enabled: true,
       requireApproval: false,
+      keepToWindows: false,
     })
     expect(config.platforms).toBeUndefined()
+  })
+
+  it('refuses a weekly cadence without its weekdays, beside the other problems', () => {
+    expect(issues({ ...valid, cadence: 'weekly' })).toEqual(['weekdays: choose at least one weekday for a weekly cadence'])
+    expect(issues({ ...valid, cadence: 'weekly', weekdays: [] })).toEqual(['weekdays: choose at least one weekday, e.g. ["mon"]'])
+    const both = issues({ ...valid, cadence: 'weekly', timeWindows: ['25:00-26:00'] })
+    expect(both).toContain('weekdays: choose at least one weekday for a weekly cadence')
+    expect(both.some((line) => line.startsWith('timeWindows.0: "25:00-26:00" is not a time window'))).toBe(true)
   })
 
   it('keeps every optional field given, and spells the zone canonically', () => {

@@ -187,30 +187,44 @@ const languageSchema = z
 
 /**
  * The autopilot configuration schema. Output has every default applied: `timezone` "UTC",
- * `weekdays` ["mon"] (read only when the cadence is weekly), `enabled` true, `requireApproval`
- * false. `platforms` stays undefined when not given, meaning every connected platform.
- * Unknown keys are dropped, so a client may send back what `GET` returned.
+ * `weekdays` ["mon"] when daily (read only when the cadence is weekly), `enabled` true,
+ * `requireApproval` false, `keepToWindows` false. A weekly cadence needs its weekdays: nothing
+ * picks a day for the creator. `platforms` stays undefined when not given, meaning every
+ * connected platform. Unknown keys are dropped, so a client may send back what `GET` returned.
  */
-export const autopilotConfigSchema = z.object({
-  cadence: oneOf('cadence', CADENCES),
-  language: languageSchema,
-  style: oneOf('style', STYLES),
-  objective: oneOf('objective', OBJECTIVES),
-  timeWindows: timeWindowsSchema,
-  timezone: timezoneSchema.default('UTC'),
-  weekdays: z
-    .array(oneOf('weekday', WEEKDAYS), { error: 'weekdays is a list like ["mon", "thu"]' })
-    .min(1, 'choose at least one weekday, e.g. ["mon"]')
-    .superRefine(noDuplicates)
-    .default(['mon']),
-  platforms: z
-    .array(oneOf('platform', PLATFORMS), { error: 'platforms is a list like ["youtube", "tiktok"]' })
-    .min(1, 'choose at least one platform, or leave platforms out to use every connected one')
-    .superRefine(noDuplicates)
-    .optional(),
-  enabled: z.boolean({ error: 'enabled is true or false' }).default(true),
-  requireApproval: z.boolean({ error: 'requireApproval is true or false' }).default(false),
-})
+export const autopilotConfigSchema = z
+  .object({
+    cadence: oneOf('cadence', CADENCES),
+    language: languageSchema,
+    style: oneOf('style', STYLES),
+    objective: oneOf('objective', OBJECTIVES),
+    timeWindows: timeWindowsSchema,
+    timezone: timezoneSchema.default('UTC'),
+    weekdays: z
+      .array(oneOf('weekday', WEEKDAYS), { error: 'weekdays is a list like ["mon", "thu"]' })
+      .min(1, 'choose at least one weekday, e.g. ["mon"]')
+      .superRefine(noDuplicates)
+      .optional(),
+    platforms: z
+      .array(oneOf('platform', PLATFORMS), { error: 'platforms is a list like ["youtube", "tiktok"]' })
+      .min(1, 'choose at least one platform, or leave platforms out to use every connected one')
+      .superRefine(noDuplicates)
+      .optional(),
+    enabled: z.boolean({ error: 'enabled is true or false' }).default(true),
+    requireApproval: z.boolean({ error: 'requireApproval is true or false' }).default(false),
+    /**
+     * true: a post moved or scheduled by hand outside the time windows is refused; false (the
+     * default): it is accepted, with a warning.
+     */
+    keepToWindows: z.boolean({ error: 'keepToWindows is true or false' }).default(false),
+  })
+  .refine((c) => c.cadence !== 'weekly' || c.weekdays !== undefined, {
+    path: ['weekdays'],
+    message: 'choose at least one weekday for a weekly cadence',
+    // Also when other fields are wrong, so every problem is named at once.
+    when: (payload) => (payload.value as { cadence?: unknown } | undefined)?.cadence === 'weekly',
+  })
+  .transform((c) => ({ ...c, weekdays: c.weekdays ?? (['mon'] as Weekday[]) }))
 
 /** A parsed configuration, defaults applied. */
 export type AutopilotConfig = z.output<typeof autopilotConfigSchema>

@@ -234,10 +234,7 @@ describe('weekly cadence', () => {
     expect(slotOn(cfg, 'weekly', '2026-03-04')).toBeNull() // a Wednesday
   })
 
-  it('defaults to Mondays and ignores weekdays when daily', () => {
-    const weekly = config({ cadence: 'weekly' })
-    const slots = nextSlots(weekly, { projectId: 'p', after: new Date('2026-06-01T00:00:00Z'), count: 5 })
-    expect(slots.map((s) => s.getUTCDay())).toEqual([1, 1, 1, 1, 1])
+  it('ignores weekdays when daily', () => {
     const daily = config({ cadence: 'daily', weekdays: ['sun'] })
     const dailySlots = nextSlots(daily, { projectId: 'p', after: new Date('2026-06-01T00:00:00Z'), count: 7 })
     expect(new Set(dailySlots.map((s) => s.getUTCDay())).size).toBe(7)

@@ -4,8 +4,9 @@
  */
 import type { AutopilotConfig } from '../../workers/domain/autopilot-config'
 import { POST_ACTIONS, type Platform, type PostStatus, type TargetStatus } from '../../workers/domain/post-state'
+import type { PlatformTexts } from '../../workers/domain/platform-texts'
 
-export type { Platform, PostStatus, TargetStatus }
+export type { Platform, PlatformTexts, PostStatus, TargetStatus }
 
 export interface Autopilot {
   projectId: string
@@ -45,12 +46,31 @@ export interface PostSummary {
   error: string | null
   /** 0..1 while rendering; 1 once rendered. */
   renderProgress: number | null
+  platformTexts: PlatformTexts | null
+  /** Why the time is outside the posting windows; null inside them. */
+  outsideWindows: string | null
   targets: PostTarget[]
   createdAt: string
   updatedAt: string
 }
 
+/** A post being written, without a time. */
+export interface Draft {
+  id: string
+  projectId: string
+  mediaId: string | null
+  clip: { id: string; title: string; thumbnailKey: string | null } | null
+  caption: string | null
+  hashtags: string[]
+  platforms: Platform[] | null
+  platformTexts: PlatformTexts | null
+  createdAt: string
+  updatedAt: string
+}
+
 export interface Post extends PostSummary {
+  /** After a write: what was accepted but deserves a look. */
+  warnings?: { field: string; message: string }[]
   render: { videoUrl: string; coverUrl: string; duration: number; width: number; height: number; size: number; sha256: string } | null
   events: { at: string; type: string; platform: string | null; from: string | null; to: string | null; message: string | null }[]
 }

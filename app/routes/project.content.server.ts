@@ -7,7 +7,8 @@ import type { RouterContextProvider } from 'react-router'
 import { callApi, loadApi } from '../lib/api.server'
 import { problemResult, type FormResult } from '../lib/forms'
 import type { Media } from '../lib/media-upload'
-import type { Autopilot, Post, PostStatus, PostSummary } from '../lib/posts'
+import type { Connection } from '../lib/connections'
+import type { Autopilot, Draft, Post, PostStatus, PostSummary } from '../lib/posts'
 import { POST_STATUS_LABEL } from '../lib/posts'
 import { fromLocalInput, monthWeeks, parseDate, startOfDayInstant, startOfWeek, today } from '../lib/zoned-time'
 
@@ -57,10 +58,17 @@ export async function loadContent(context: Context, request: Request, projectId:
   if (to) query.set('to', to)
   if (view === 'list' && status) query.set('status', status)
   if (view === 'list' && cursor) query.set('cursor', cursor)
-  const [page, open, library] = await Promise.all([
+  // The autopilot's coming slots that no post holds yet: the calendar shows them as planned entries.
+  const autopilotOn = autopilot.ok && autopilot.data.enabled
+  const slotQuery = new URLSearchParams({ count: '200', from, free: 'true' })
+  if (to) slotQuery.set('to', to)
+  const [page, open, library, slots, connections, drafts] = await Promise.all([
     loadApi<{ data: PostSummary[]; nextCursor: string | null }>(context, request, `/projects/${id}/posts?${query}`),
     openId ? callApi<Post>(context, request, `/posts/${encodeURIComponent(openId)}`) : null,
     callApi<{ data: Media[] }>(context, request, `/projects/${id}/media?status=ready&type=video&limit=48`),
+    autopilotOn && view !== 'list' ? callApi<{ slots: string[] }>(context, request, `/autopilot/${id}/slots?${slotQuery}`) : null,
+    callApi<{ data: Connection[] }>(context, request, `/projects/${id}/connections`),
+    callApi<{ data: Draft[] }>(context, request, `/projects/${id}/drafts`),
   ])
   const clips = library.ok ? library.data.data : []
 
@@ -80,6 +88,13 @@ export async function loadContent(context: Context, request: Request, projectId:
     view,
     timeZone,
     autopilotOn: autopilot.ok ? autopilot.data.enabled : null,
+    /** The posting windows ("12:00-14:00") and what the autopilot does with them; null before it is set up. */
+    schedule: autopilot.ok
+      ? { timeWindows: autopilot.data.config.timeWindows, cadence: autopilot.data.config.cadence, weekdays: autopilot.data.config.weekdays, keepToWindows: autopilot.data.config.keepToWindows ?? false }
+      : null,
+    slots: slots?.ok ? slots.data.slots : [],
+    connections: connections.ok ? connections.data.data : [],
+    drafts: drafts.ok ? drafts.data.data : [],
     today: now.toString(),
     date: anchor.toString(),
     days,
@@ -106,7 +121,44 @@ function onFields(problem: Parameters<typeof problemResult>[1]) {
   return { ...problem, errors: problem.errors?.map((e) => ({ ...e, field: e.field.split('.')[0] })) }
 }
 
-/** Approve, cancel, retry, edit a post, or post a clip by hand. */
+function capitalize(text: string) {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/** The API's warnings as one sentence for the creator, or undefined when there is none. */
+function warningText(warnings: { message: string }[] | undefined): string | undefined {
+  return warnings?.length ? `Saved, but note: ${warnings.map((w) => w.message).join('; ')}.` : undefined
+}
+
+/** The composer's form field of each API field: per-platform texts keep their path (`platformTexts.tiktok.caption`). */
+function composerFields(problem: Parameters<typeof problemResult>[1]) {
+  return { ...problem, errors: problem.errors?.map((e) => ({ ...e, field: e.field.startsWith('platformTexts.') ? e.field : e.field.split('.')[0] })) }
+}
+
+/**
+ * The API body the composer's form describes. Per-platform texts are sent only for the fields
+ * the creator wrote (the form names them `platformTexts.<platform>.<field>` once edited); the
+ * others follow the shared text.
+ */
+export function composerBody(form: FormData) {
+  const body: Record<string, unknown> = { mediaId: String(form.get('mediaId') ?? ''), platforms: form.getAll('platforms').map(String) }
+  const caption = String(form.get('caption') ?? '').trim()
+  if (caption) body.caption = caption
+  const hashtags = parseHashtags(String(form.get('hashtags') ?? ''))
+  if (hashtags.length) body.hashtags = hashtags
+  const platformTexts: Record<string, Record<string, string>> = {}
+  const fieldNames: Record<string, string> = {}
+  for (const [name, value] of form.entries()) {
+    const m = /^platformTexts\.(youtube|tiktok|instagram)\.(title|description|caption)$/.exec(name)
+    if (!m || typeof value !== 'string') continue
+    ;(platformTexts[m[1]] ??= {})[m[2]] = value
+    fieldNames[name] = ''
+  }
+  if (Object.keys(platformTexts).length) body.platformTexts = platformTexts
+  return { mediaId: body.mediaId as string, body, fieldNames }
+}
+
+/** Approve, cancel, retry, edit or move a post, post a clip by hand or save it as a draft, schedule or delete a draft. */
 export async function contentAction(context: Context, request: Request, projectId: string): Promise<{ status: number; result: FormResult }> {
   const form = await request.formData()
   const intent = String(form.get('intent'))
@@ -135,17 +187,48 @@ export async function contentAction(context: Context, request: Request, projectI
       return { status: 200, result: { intent, ok: true, target: postId, message: 'Saved.' } }
     }
     case 'create': {
-      const values = { mediaId: String(form.get('mediaId') ?? ''), scheduledAt: String(form.get('scheduledAt') ?? ''), platforms: '' }
-      const body: Record<string, unknown> = { mediaId: values.mediaId, platforms: form.getAll('platforms').map(String) }
-      if (!values.mediaId) return { status: 400, result: { intent, ok: false, fieldErrors: { mediaId: 'Choose a clip.' }, values } }
-      if (form.get('when') === 'later') {
+      // The composer: a post now, at a time, or a draft (no time).
+      const composed = composerBody(form)
+      const values = { mediaId: composed.mediaId, scheduledAt: String(form.get('scheduledAt') ?? ''), platforms: '', caption: '', hashtags: '', ...composed.fieldNames }
+      if (!composed.mediaId) return { status: 400, result: { intent, ok: false, fieldErrors: { mediaId: 'Choose a clip.' }, values } }
+      const when = String(form.get('when') ?? 'now')
+      const body: Record<string, unknown> = { ...composed.body }
+      if (when === 'draft') {
+        const res = await callApi<Draft>(context, request, `/projects/${encodeURIComponent(projectId)}/drafts`, { method: 'POST', body })
+        if (!res.ok) return { status: res.status, result: problemResult(intent, composerFields(res.problem), values) }
+        return { status: 200, result: { intent, ok: true, target: res.data.id, message: 'Saved as a draft: it has no time yet, and nothing is posted until you schedule it.', values: { draft: 'true' } } }
+      }
+      if (when === 'later') {
         const at = fromLocalInput(values.scheduledAt, timeZone)
         if (!at) return { status: 400, result: { intent, ok: false, fieldErrors: { scheduledAt: 'Give a date and a time.' }, values } }
         body.scheduledAt = at
       }
       const res = await callApi<Post>(context, request, `/projects/${encodeURIComponent(projectId)}/posts`, { method: 'POST', body })
-      if (!res.ok) return { status: res.status, result: problemResult(intent, onFields(res.problem), values, { byStatus: { 409: 'mediaId' } }) }
-      return { status: 200, result: { intent, ok: true, target: res.data.id, message: res.data.scheduledAt, values: { scheduledAt: res.data.scheduledAt } } }
+      if (!res.ok) return { status: res.status, result: problemResult(intent, composerFields(res.problem), values, { byStatus: { 409: 'mediaId' } }) }
+      return { status: 200, result: { intent, ok: true, target: res.data.id, message: warningText(res.data.warnings), values: { scheduledAt: res.data.scheduledAt } } }
+    }
+    case 'move': {
+      // A post dragged to another time on the calendar.
+      const at = fromLocalInput(String(form.get('scheduledAt') ?? ''), timeZone)
+      if (!at) return { status: 400, result: { intent, ok: false, target: postId, message: 'That is not a time.' } }
+      const res = await callApi<Post>(context, request, post, { method: 'PATCH', body: { scheduledAt: at } })
+      if (!res.ok) return { status: res.status, result: { intent, ok: false, target: postId, message: res.problem.errors?.[0]?.message ? capitalize(res.problem.errors[0].message) : res.problem.detail } }
+      return { status: 200, result: { intent, ok: true, target: postId, message: warningText(res.data.warnings) ?? 'Moved.', values: { scheduledAt: res.data.scheduledAt } } }
+    }
+    case 'draft-schedule': {
+      const draftId = String(form.get('draftId') ?? '')
+      const values = { scheduledAt: String(form.get('scheduledAt') ?? '') }
+      const at = fromLocalInput(values.scheduledAt, timeZone)
+      if (!at) return { status: 400, result: { intent, ok: false, target: draftId, fieldErrors: { scheduledAt: 'Give a date and a time.' }, values } }
+      const res = await callApi<{ postId: string; warnings: { field: string; message: string }[] }>(context, request, `/drafts/${encodeURIComponent(draftId)}/schedule`, { method: 'POST', body: { scheduledAt: at } })
+      if (!res.ok) return { status: res.status, result: problemResult(intent, res.problem, values, {}, draftId) }
+      return { status: 200, result: { intent, ok: true, target: draftId, message: warningText(res.data.warnings) ?? 'Scheduled.', values: { postId: res.data.postId, scheduledAt: at } } }
+    }
+    case 'draft-delete': {
+      const draftId = String(form.get('draftId') ?? '')
+      const res = await callApi(context, request, `/drafts/${encodeURIComponent(draftId)}`, { method: 'DELETE' })
+      if (!res.ok) return { status: res.status, result: problemResult(intent, res.problem, {}, {}, draftId) }
+      return { status: 200, result: { intent, ok: true, target: draftId, message: 'Draft deleted.' } }
     }
     default:
       return { status: 400, result: { intent, ok: false, message: `Unknown action “${intent}”.` } }

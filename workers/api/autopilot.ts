@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { eq, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { autopilots } from '../db/schema'
+import { freeSlots } from '../db/free-slots'
 import { autopilotConfigSchema, type AutopilotConfig } from '../domain/autopilot-config'
 import { nextSlots } from '../domain/slots'
 import type { AppEnv } from '../env'
@@ -113,16 +114,30 @@ export const autopilotApi = createRouter()
       path: '/autopilot/{projectId}/slots',
       tags,
       security,
-      summary: 'The next N publish times, in UTC',
-      request: { params, query: z.object({ count: z.coerce.number().int().min(1).max(200).default(7) }) },
+      summary: 'The next N publish times, in UTC; from/to bound them (the calendar), free=true leaves out slots a post already holds',
+      request: {
+        params,
+        query: z.object({
+          count: z.coerce.number().int().min(1).max(200).default(7),
+          from: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional().openapi({ description: 'Slots after this time (and after now)' }),
+          to: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional().openapi({ description: 'Slots before this time' }),
+          free: z.enum(['true', 'false']).optional().openapi({ description: 'true: only slots no post holds yet' }),
+        }),
+      },
       responses: { 200: json(z.object({ slots: z.array(Timestamp) }), 'Slots'), ...commonErrors },
     }),
     async (c) => {
       const { projectId } = c.req.valid('param')
-      const { count } = c.req.valid('query')
+      const { count, from, to, free } = c.req.valid('query')
       await requireProject(c, projectId, 'projects.read')
       const row = await c.get('db').select().from(autopilots).where(eq(autopilots.projectId, projectId)).get()
       if (!row) throw notFound('Autopilot (it is not set up yet: PUT a configuration first)')
-      return c.json({ slots: nextSlots(row.config, { projectId, after: new Date(), count }).map((d) => d.toISOString()) }, 200)
+      const after = new Date(Math.max(Date.now(), from ? Date.parse(from) : 0))
+      const before = to ? new Date(to) : undefined
+      const slots =
+        free === 'true'
+          ? await freeSlots(c.get('db'), projectId, row.config, { after, count, before })
+          : nextSlots(row.config, { projectId, after, count }).filter((s) => !before || s < before)
+      return c.json({ slots: slots.map((d) => d.toISOString()) }, 200)
     },
   )

@@ -15,6 +15,7 @@ interface Fixture {
   clipId: string
   postId: string
   connectionId: string
+  draftId: string
 }
 
 /**
@@ -54,7 +55,14 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'GET /autopilot/{projectId}/slots': { write: false, path: (f) => `/autopilot/${f.projectId}/slots?count=3` },
   'GET /projects/{id}/posts': { write: false, path: (f) => `/projects/${f.projectId}/posts` },
   'POST /projects/{id}/posts': { write: true, path: (f) => `/projects/${f.projectId}/posts`, body: (f) => ({ mediaId: f.clipId }) },
+  'POST /projects/{id}/posts/bulk': { write: true, path: (f) => `/projects/${f.projectId}/posts/bulk`, body: (f) => ({ mediaIds: [f.clipId], confirm: false }) },
   'GET /posts/{id}': { write: false, path: (f) => `/posts/${f.postId}` },
+  'POST /projects/{id}/drafts': { write: true, path: (f) => `/projects/${f.projectId}/drafts`, body: (f) => ({ mediaId: f.clipId, caption: 'Intruder draft' }) },
+  'GET /projects/{id}/drafts': { write: false, path: (f) => `/projects/${f.projectId}/drafts` },
+  'GET /drafts/{id}': { write: false, path: (f) => `/drafts/${f.draftId}` },
+  'PATCH /drafts/{id}': { write: true, path: (f) => `/drafts/${f.draftId}`, body: () => ({ caption: 'Hijacked' }) },
+  'DELETE /drafts/{id}': { write: true, path: (f) => `/drafts/${f.draftId}` },
+  'POST /drafts/{id}/schedule': { write: true, path: (f) => `/drafts/${f.draftId}/schedule`, body: () => ({ scheduledAt: new Date(Date.now() + 3_600_000).toISOString() }) },
   'PATCH /posts/{id}': { write: true, path: (f) => `/posts/${f.postId}`, body: () => ({ caption: 'Hijacked' }) },
   'POST /posts/{id}/approve': { write: true, path: (f) => `/posts/${f.postId}/approve` },
   'POST /posts/{id}/cancel': { write: true, path: (f) => `/posts/${f.postId}/cancel` },
@@ -91,7 +99,8 @@ async function fixture() {
   const autopilot = await call('PUT', `/autopilot/${project.json.id}`, { token: owner.token, body: AUTOPILOT })
   const post = await call('POST', `/projects/${project.json.id}/posts`, { token: owner.token, body: { mediaId: clipId } })
   const connection = await call('POST', `/projects/${project.json.id}/connections`, { token: owner.token, body: { platform: 'youtube', mode: 'sandbox' } })
-  if (autopilot.status !== 200 || post.status !== 201 || connection.status !== 201) throw new Error(`fixture: ${autopilot.text} ${post.text} ${connection.text}`)
+  const draft = await call('POST', `/projects/${project.json.id}/drafts`, { token: owner.token, body: { mediaId: clipId } })
+  if (autopilot.status !== 200 || post.status !== 201 || connection.status !== 201 || draft.status !== 201) throw new Error(`fixture: ${autopilot.text} ${post.text} ${connection.text} ${draft.text}`)
   const f: Fixture = {
     workspaceId: owner.workspace.id,
     projectId: project.json.id,
@@ -101,6 +110,7 @@ async function fixture() {
     clipId,
     postId: post.json.id,
     connectionId: connection.json.id,
+    draftId: draft.json.id,
   }
   return { owner, f }
 }

@@ -13,6 +13,7 @@ import { apiKeysApi } from './api-keys'
 import { connectionsApi } from './connections'
 import { autopilotApi } from './autopilot'
 import { postsApi } from './posts'
+import { draftsApi } from './drafts'
 import { devTokenApi } from './dev-token'
 import { docsApi } from './docs'
 import { healthApi } from './health'
@@ -73,6 +74,7 @@ export function createApi() {
   api.route('/', autopilotApi)
   api.route('/', postsApi)
   api.route('/', analyticsApi)
+  api.route('/', draftsApi)
 
   api.notFound((c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   api.onError((error, c) => {

@@ -3,11 +3,15 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { autopilots, media, postEvents, posts, postTargets } from '../db/schema'
+import { freeSlots } from '../db/free-slots'
 import { loadPostRender, movePost, moveTarget } from '../db/posts'
+import type { AutopilotConfig } from '../domain/autopilot-config'
+import { platformTextsSchema, textProblems, type PlatformTexts } from '../domain/platform-texts'
 import { POST_FRAMINGS } from '../domain/post-spec'
-import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, TARGET_STATUSES, type PostStatus } from '../domain/post-state'
+import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, TARGET_STATUSES, type Platform, type PostStatus } from '../domain/post-state'
+import { outsideWindowsMessage, slotKey } from '../domain/slots'
 import type { AppEnv } from '../env'
-import { conflict, HttpError, notFound } from '../lib/errors'
+import { conflict, HttpError, notFound, type FieldError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { enqueuePublish, enqueueRender } from '../queues/producers'
@@ -38,6 +42,11 @@ const TargetSchema = z.object({
   publishedAt: Timestamp.nullable(),
 })
 
+/** The per-platform texts as the API takes them (the OpenAPI view of `platformTextsSchema`). */
+export const PlatformTextsBody = platformTextsSchema.openapi('PlatformTexts', {
+  description: 'YouTube title (≤ 100 characters) and description (≤ 5000 bytes), TikTok and Instagram captions (≤ 2200 characters); hashtags are added to each when published',
+})
+
 const PostSummarySchema = z
   .object({
     id: z.string(),
@@ -60,20 +69,32 @@ const PostSummarySchema = z
     skipReason: z.string().nullable(),
     error: z.string().nullable(),
     renderProgress: z.number().min(0).max(1).nullable().openapi({ description: '0..1 while rendering; 1 once rendered' }),
+    platformTexts: PlatformTextsBody.nullable().openapi({ description: "The creator's own text per platform; a platform left out publishes the shared text" }),
+    outsideWindows: z.string().nullable().openapi({ description: "Why the post's time is outside the autopilot's posting windows; null when inside (or no autopilot)" }),
     targets: z.array(TargetSchema),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
   .openapi('PostSummary')
 
+const WarningSchema = z.object({ field: z.string(), message: z.string() })
+
 const PostSchema = PostSummarySchema.extend({
   spec: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'The render spec this post renders with (containers/render/recipe/spec.ts): the preview renders the same' }),
   logoUrl: z.string().nullable().openapi({ description: 'The project logo drawn on the video (a signed URL, one hour)' }),
+  warnings: z.array(WarningSchema).optional().openapi({ description: 'After a write: what was accepted but deserves a look (a time outside the posting windows)' }),
   render: z
     .object({ videoUrl: z.string(), coverUrl: z.string(), duration: z.number(), width: z.number(), height: z.number(), size: z.number(), sha256: z.string() })
     .nullable(),
   events: z.array(z.object({ at: Timestamp, type: z.string(), platform: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable(), message: z.string().nullable() })),
 }).openapi('Post')
+
+const BulkPlanSchema = z
+  .object({
+    plan: z.array(z.object({ mediaId: z.string(), title: z.string(), scheduledAt: Timestamp })),
+    posts: z.array(PostSummarySchema),
+  })
+  .openapi('BulkPlan')
 
 type PostRow = typeof posts.$inferSelect
 
@@ -84,6 +105,8 @@ async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
   const targets = await db.select().from(postTargets).where(inArray(postTargets.postId, ids)).orderBy(asc(postTargets.platform)).all()
   const mediaIds = [...new Set(rows.map((r) => r.mediaId).filter((m): m is string => !!m))]
   const clips = mediaIds.length ? await db.select({ id: media.id, title: media.title, thumbnailKey: media.thumbnailKey }).from(media).where(inArray(media.id, mediaIds)).all() : []
+  const projectIds = [...new Set(rows.map((r) => r.projectId))]
+  const configs = new Map((await db.select({ projectId: autopilots.projectId, config: autopilots.config }).from(autopilots).where(inArray(autopilots.projectId, projectIds)).all()).map((a) => [a.projectId, a.config]))
   return rows.map((r) => ({
     id: r.id,
     projectId: r.projectId,
@@ -105,6 +128,8 @@ async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
     skipReason: r.skipReason,
     error: r.error,
     renderProgress: r.renderProgress,
+    platformTexts: r.platformTexts ?? null,
+    outsideWindows: configs.has(r.projectId) ? outsideWindowsMessage(configs.get(r.projectId)!, new Date(r.scheduledAt)) : null,
     targets: targets
       .filter((t) => t.postId === r.id)
       .map((t) => ({ platform: t.platform, status: t.status, remoteId: t.remoteId, remoteUrl: t.remoteUrl, error: t.error, errorKind: t.errorKind, attempt: t.attempt, publishedAt: t.publishedAt })),
@@ -171,6 +196,121 @@ function decodeCursor(cursor: string): { scheduledAt: string; id: string } {
     throw new HttpError(400, 'The cursor is not one this API gave out.', { errors: [{ field: 'query.cursor', message: 'is not valid' }] })
   }
 }
+
+/** What a post is made of when a creator makes one (by hand, in bulk, or from a draft). */
+export interface NewPost {
+  mediaId: string
+  /** ISO time; now when left out. */
+  scheduledAt?: string
+  platforms?: Platform[]
+  caption?: string
+  hashtags?: string[]
+  platformTexts?: PlatformTexts
+  hook?: string
+  callToAction?: string
+  framing?: (typeof POST_FRAMINGS)[number] | null
+  focus?: { x: number; y: number } | null
+  trim?: { startSec: number; endSec: number } | null
+  /** The autopilot slot it fills (bulk scheduling), so the autopilot plans nothing else there. */
+  slot?: Date
+}
+
+async function autopilotConfig(c: Context<AppEnv>, projectId: string): Promise<AutopilotConfig | undefined> {
+  return (await c.get('db').select({ config: autopilots.config }).from(autopilots).where(eq(autopilots.projectId, projectId)).get())?.config
+}
+
+/**
+ * The warning for a time outside the posting windows, or a 400 when the project keeps posts
+ * inside them (`keepToWindows`). No autopilot, no windows: nothing to say.
+ */
+export function windowWarnings(config: AutopilotConfig | undefined, when: Date): FieldError[] {
+  const message = config ? outsideWindowsMessage(config, when) : null
+  if (!message) return []
+  if (config!.keepToWindows) {
+    throw new HttpError(400, `${message}; this project keeps posts inside its windows (change it on the autopilot page).`, {
+      errors: [{ field: 'scheduledAt', message: `${message}; this project keeps posts inside its windows` }],
+    })
+  }
+  return [{ field: 'scheduledAt', message }]
+}
+
+/** Refuses texts that would go over a platform's limit once its hashtags are added. */
+function checkTextLimits(texts: { hook: string | null; caption: string | null; callToAction: string | null; hashtags: string[]; platformTexts?: PlatformTexts | null }, platforms: readonly Platform[]) {
+  const problems = textProblems(texts, platforms)
+  if (problems.length) throw new HttpError(400, `Too long for the platform: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, { errors: problems })
+}
+
+/**
+ * Makes a post of a clip for a creator: checks the clip, the time and the platforms, writes the
+ * post with its targets and first event in one batch, and sends it to render. Returns its id and
+ * what deserves a warning.
+ */
+export async function createPost(c: Context<AppEnv>, projectId: string, body: NewPost, field = (name: string) => name): Promise<{ postId: string; warnings: FieldError[] }> {
+  const { project } = await requireProject(c, projectId, 'projects.write')
+  const db = c.get('db')
+  const clip = await db.select().from(media).where(and(eq(media.id, body.mediaId), eq(media.projectId, projectId))).get()
+  if (!clip) throw new HttpError(400, 'That clip is not in this project’s library.', { errors: [{ field: field('mediaId'), message: 'not found in this project' }] })
+  if (clip.status !== 'ready' || clip.kind !== 'video') {
+    throw new HttpError(409, clip.status !== 'ready' ? `That clip is ${clip.status}, not ready to post.` : 'That item is a picture; posts need a video clip.')
+  }
+  const now = Date.now()
+  const when = body.scheduledAt ? new Date(body.scheduledAt) : new Date(now)
+  if (when.getTime() < now - 60_000) throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: field('scheduledAt'), message: 'must not be in the past' }] })
+  const config = await autopilotConfig(c, projectId)
+  const warnings = body.scheduledAt && !body.slot ? windowWarnings(config, when) : []
+  const settings = { language: config?.language ?? 'en', style: config?.style ?? 'minimal', objective: config?.objective ?? 'awareness' } as const
+  const connected = await connectedPlatforms(db, projectId)
+  const platforms = targetPlatforms(body.platforms ?? config?.platforms, connected)
+  if (platforms.length === 0) {
+    throw conflict(
+      body.platforms
+        ? `${body.platforms.join(', ')} ${body.platforms.length > 1 ? 'are' : 'is'} not connected: connect ${body.platforms.length > 1 ? 'them' : 'it'} under Connections first.`
+        : 'No platform is connected: connect YouTube, TikTok or Instagram under Connections first.',
+    )
+  }
+  checkTrim(body.trim, clip.durationSec)
+  const look = lookColumns(body)
+  const texts = await writePostTexts(db, {
+    projectId,
+    clip,
+    settings,
+    seed: `${projectId}:${clip.id}:${when.toISOString()}`,
+    trim: { trimStartSec: look.trimStartSec ?? null, trimEndSec: look.trimEndSec ?? null },
+    maxDurationSec: Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec)),
+  })
+  const content = {
+    hook: texts.hook,
+    caption: body.caption ?? texts.caption,
+    hashtags: normalizeTags(body.hashtags) ?? texts.hashtags,
+    callToAction: texts.callToAction,
+    ...look,
+    platformTexts: body.platformTexts ?? null,
+  }
+  checkTextLimits(content, platforms)
+  const postId = newId('post')
+  await db.batch([
+    db.insert(posts).values({
+      id: postId,
+      workspaceId: project.workspaceId,
+      projectId,
+      mediaId: clip.id,
+      origin: 'manual',
+      slotKey: body.slot ? slotKey(body.slot) : `manual:${postId}`,
+      status: 'planned',
+      scheduledAt: when.toISOString(),
+      ...settings,
+      requireApproval: config?.requireApproval ?? false,
+      ...content,
+    }),
+    ...platforms.map((platform) => db.insert(postTargets).values({ postId, platform, workspaceId: project.workspaceId, marker: markerFor(postId, platform) })),
+    db.insert(postEvents).values({ postId, type: 'status', toStatus: 'planned', message: body.slot ? 'Put in a free autopilot slot by hand' : body.scheduledAt ? 'Scheduled by hand' : 'Posted by hand, to go out now' }),
+  ])
+  await enqueueRender(c.env, [postId])
+  return { postId, warnings }
+}
+
+/** Bulk posts start at least this far ahead, so each can render before its time. */
+const BULK_LEAD_MS = 15 * 60_000
 
 const IsoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, like 2026-11-22T12:00:00Z' })
 const Hashtags = z.array(matching(z.string().trim(), /^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag is letters, digits and underscores')).max(30)
@@ -257,69 +397,73 @@ export const postsApi = createRouter()
             caption: z.string().max(2200).optional(),
             hashtags: Hashtags.optional(),
             ...PostLook,
+            platformTexts: PlatformTextsBody.optional(),
           }),
         ),
       },
-      responses: { 201: json(PostSchema, 'Scheduled'), ...commonErrors, ...errorResponses(409) },
+      responses: { 201: json(PostSchema, 'Scheduled (with warnings when the time is outside the posting windows)'), ...commonErrors, ...errorResponses(409) },
+    }),
+    async (c) => {
+      const { id: projectId } = c.req.valid('param')
+      const { postId, warnings } = await createPost(c, projectId, c.req.valid('json'))
+      return c.json({ ...(await fullPost(c, postId)), warnings }, 201)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{id}/posts/bulk',
+      tags,
+      security,
+      summary: "Put several clips into the autopilot's next free slots (editor): confirm false answers the plan only, confirm true makes the posts",
+      request: {
+        params: projectParams,
+        body: jsonBody(
+          z.object({
+            mediaIds: z
+              .array(z.string().min(1).max(64))
+              .min(1, 'choose at least one clip')
+              .max(50, 'at most 50 clips at once')
+              .refine((ids) => new Set(ids).size === ids.length, 'a clip is listed twice'),
+            confirm: z.boolean({ error: 'confirm is true (make the posts) or false (show the plan)' }),
+            platforms: z.array(z.enum(PLATFORMS)).min(1).max(3).optional(),
+          }),
+        ),
+      },
+      responses: {
+        200: json(BulkPlanSchema, 'The plan (confirm false): which clip goes at which time'),
+        201: json(BulkPlanSchema, 'The posts made (confirm true)'),
+        ...commonErrors,
+        ...errorResponses(409),
+      },
     }),
     async (c) => {
       const { id: projectId } = c.req.valid('param')
       const body = c.req.valid('json')
-      const { project } = await requireProject(c, projectId, 'projects.write')
+      await requireProject(c, projectId, 'projects.write')
       const db = c.get('db')
-      const clip = await db.select().from(media).where(and(eq(media.id, body.mediaId), eq(media.projectId, projectId))).get()
-      if (!clip) throw new HttpError(400, 'That clip is not in this project’s library.', { errors: [{ field: 'mediaId', message: 'not found in this project' }] })
-      if (clip.status !== 'ready' || clip.kind !== 'video') {
-        throw new HttpError(409, clip.status !== 'ready' ? `That clip is ${clip.status}, not ready to post.` : 'That item is a picture; posts need a video clip.')
-      }
-      const now = Date.now()
-      const when = body.scheduledAt ? new Date(body.scheduledAt) : new Date(now)
-      if (when.getTime() < now - 60_000) throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: 'scheduledAt', message: 'must not be in the past' }] })
-      const autopilot = await db.select({ config: autopilots.config }).from(autopilots).where(eq(autopilots.projectId, projectId)).get()
-      const settings = { language: autopilot?.config.language ?? 'en', style: autopilot?.config.style ?? 'minimal', objective: autopilot?.config.objective ?? 'awareness' } as const
-      const connected = await connectedPlatforms(db, projectId)
-      const platforms = targetPlatforms(body.platforms ?? autopilot?.config.platforms, connected)
-      if (platforms.length === 0) {
-        throw conflict(
-          body.platforms
-            ? `${body.platforms.join(', ')} ${body.platforms.length > 1 ? 'are' : 'is'} not connected: connect ${body.platforms.length > 1 ? 'them' : 'it'} under Connections first.`
-            : 'No platform is connected: connect YouTube, TikTok or Instagram under Connections first.',
-        )
-      }
-      checkTrim(body.trim, clip.durationSec)
-      const look = lookColumns(body)
-      const texts = await writePostTexts(db, {
-        projectId,
-        clip,
-        settings,
-        seed: `${projectId}:${clip.id}:${when.toISOString()}`,
-        trim: { trimStartSec: look.trimStartSec ?? null, trimEndSec: look.trimEndSec ?? null },
-        maxDurationSec: Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec)),
+      const config = await autopilotConfig(c, projectId)
+      if (!config) throw conflict('Set up the autopilot first: bulk scheduling fills the free slots of its posting windows.')
+      const clips = await db.select({ id: media.id, title: media.title, status: media.status, kind: media.kind }).from(media).where(and(eq(media.projectId, projectId), inArray(media.id, body.mediaIds))).all()
+      const errors = body.mediaIds.flatMap((mediaId, i) => {
+        const clip = clips.find((m) => m.id === mediaId)
+        if (!clip) return [{ field: `mediaIds.${i}`, message: 'not found in this project' }]
+        if (clip.status !== 'ready' || clip.kind !== 'video') return [{ field: `mediaIds.${i}`, message: clip.kind !== 'video' ? 'is a picture; posts need a video clip' : `is ${clip.status}, not ready to post` }]
+        return []
       })
-      const postId = newId('post')
-      await db.batch([
-        db.insert(posts).values({
-          id: postId,
-          workspaceId: project.workspaceId,
-          projectId,
-          mediaId: clip.id,
-          origin: 'manual',
-          slotKey: `manual:${postId}`,
-          status: 'planned',
-          scheduledAt: when.toISOString(),
-          ...settings,
-          requireApproval: autopilot?.config.requireApproval ?? false,
-          hook: texts.hook,
-          caption: body.caption ?? texts.caption,
-          hashtags: normalizeTags(body.hashtags) ?? texts.hashtags,
-          callToAction: texts.callToAction,
-          ...look,
-        }),
-        ...platforms.map((platform) => db.insert(postTargets).values({ postId, platform, workspaceId: project.workspaceId, marker: markerFor(postId, platform) })),
-        db.insert(postEvents).values({ postId, type: 'status', toStatus: 'planned', message: `Scheduled by hand for ${when.toISOString()}` }),
-      ])
-      await enqueueRender(c.env, [postId])
-      return c.json(await fullPost(c, postId), 201)
+      if (errors.length) throw new HttpError(400, `Some clips cannot be posted: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors })
+      // Far enough ahead that the post can render before its time.
+      const slots = await freeSlots(db, projectId, config, { after: new Date(Date.now() + BULK_LEAD_MS), count: body.mediaIds.length })
+      if (slots.length < body.mediaIds.length) throw conflict(`Only ${slots.length} free slots were found for ${body.mediaIds.length} clips.`)
+      const plan = body.mediaIds.map((mediaId, i) => ({ mediaId, title: clips.find((m) => m.id === mediaId)!.title, scheduledAt: slots[i].toISOString() }))
+      if (!body.confirm) return c.json({ plan, posts: [] }, 200)
+      const made: string[] = []
+      for (const [i, item] of plan.entries()) {
+        const { postId } = await createPost(c, projectId, { mediaId: item.mediaId, scheduledAt: item.scheduledAt, platforms: body.platforms, slot: slots[i] }, (f) => (f === 'mediaId' ? `mediaIds.${i}` : f))
+        made.push(postId)
+      }
+      const rows = await db.select().from(posts).where(inArray(posts.id, made)).orderBy(asc(posts.scheduledAt)).all()
+      return c.json({ plan, posts: await summaries(c, rows) }, 201)
     },
   )
   .openapi(
@@ -336,13 +480,13 @@ export const postsApi = createRouter()
       path: '/posts/{id}',
       tags,
       security,
-      summary: 'Edit a post before it publishes (editor): texts, framing or trim render it again; a new time re-arms publishing',
+      summary: 'Edit a post before it publishes (editor): texts, framing or trim render it again; a new time re-arms publishing, and outside the posting windows is refused when the autopilot keeps to them, else accepted with a warning',
       request: {
         params: postParams,
         body: jsonBody(
           z
-            .object({ caption: z.string().max(2200).optional(), hashtags: Hashtags.optional(), scheduledAt: IsoDate.optional(), ...PostLook })
-            .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a field to change: hook, caption, callToAction, hashtags, framing, focus, trim or scheduledAt' }),
+            .object({ caption: z.string().max(2200).optional(), hashtags: Hashtags.optional(), scheduledAt: IsoDate.optional(), platformTexts: PlatformTextsBody.nullable().optional(), ...PostLook })
+            .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a field to change: hook, caption, callToAction, hashtags, platformTexts, framing, focus, trim or scheduledAt' }),
         ),
       },
       responses: { 200: json(PostSchema, 'Updated'), ...commonErrors, ...errorResponses(409) },
@@ -357,6 +501,20 @@ export const postsApi = createRouter()
       if (body.scheduledAt && Date.parse(body.scheduledAt) < Date.now() - 60_000) {
         throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: 'scheduledAt', message: 'must not be in the past' }] })
       }
+      const warnings = body.scheduledAt ? windowWarnings(await autopilotConfig(c, post.projectId), new Date(body.scheduledAt)) : []
+      if (body.caption !== undefined || body.hashtags !== undefined || body.platformTexts !== undefined || body.hook !== undefined || body.callToAction !== undefined) {
+        const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, id)).all()
+        checkTextLimits(
+          {
+            hook: body.hook ?? post.hook,
+            caption: body.caption ?? post.caption,
+            callToAction: body.callToAction ?? post.callToAction,
+            hashtags: body.hashtags ?? post.hashtags,
+            platformTexts: body.platformTexts === undefined ? post.platformTexts : body.platformTexts,
+          },
+          targets.map((t) => t.platform),
+        )
+      }
       if (body.trim && post.mediaId) {
         const clip = await db.select({ durationSec: media.durationSec }).from(media).where(eq(media.id, post.mediaId)).get()
         checkTrim(body.trim, clip?.durationSec ?? null)
@@ -369,6 +527,7 @@ export const postsApi = createRouter()
         caption: body.caption,
         hashtags: normalizeTags(body.hashtags),
         scheduledAt: body.scheduledAt ? new Date(body.scheduledAt).toISOString() : undefined,
+        platformTexts: body.platformTexts,
         ...look,
       }
       if (changesVideo && post.status === 'rendering') {
@@ -394,7 +553,7 @@ export const postsApi = createRouter()
         if (body.scheduledAt && updated[0].status === 'scheduled') await enqueuePublish(c.env, id)
       }
       if (rerender) await enqueueRender(c.env, [id])
-      return c.json(await fullPost(c, id), 200)
+      return c.json({ ...(await fullPost(c, id)), warnings }, 200)
     },
   )
   .openapi(

@@ -13,9 +13,10 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type 
 
 import { ROLES } from '../domain/roles'
 import { OBJECTIVES, STYLES, type AutopilotConfig } from '../domain/autopilot-config'
-import { PLATFORMS, POST_STATUSES, TARGET_STATUSES } from '../domain/post-state'
+import { PLATFORMS, POST_STATUSES, TARGET_STATUSES, type Platform } from '../domain/post-state'
 import { BRAND_FONTS, POST_FRAMINGS, PROJECT_FRAMINGS } from '../domain/post-spec'
 import { sqlNow } from './time'
+import type { PlatformTexts } from '../domain/platform-texts'
 
 export type { Role } from '../domain/roles'
 
@@ -249,6 +250,8 @@ export const posts = sqliteTable(
     renderedAt: text(),
     createdAt: createdAt(),
     updatedAt: createdAt(),
+    /** The creator's own text per platform (#16); null or a missing platform: the shared text. */
+    platformTexts: text({ mode: 'json' }).$type<PlatformTexts>(),
   },
   (t) => [
     uniqueIndex('posts_project_slot_unique').on(t.projectId, t.slotKey),
@@ -478,4 +481,29 @@ export const oauthStatesUsed = sqliteTable('oauth_states_used', {
 })
 // ---- end security ----
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed }
+// ---- The creator's day (#16, migration 0012) -------------------------------------------------
+
+/**
+ * A draft: a post being written, without a time. It becomes a post (and leaves this table) when
+ * it is scheduled; until then nothing renders or publishes it. `platforms` null: every connected one.
+ */
+export const postDrafts = sqliteTable(
+  'post_drafts',
+  {
+    id: text().primaryKey(),
+    workspaceId: inWorkspace(),
+    projectId: inProject(),
+    mediaId: text().references(() => media.id, { onDelete: 'set null' }),
+    caption: text(),
+    hashtags: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    platforms: text({ mode: 'json' }).$type<Platform[]>(),
+    platformTexts: text({ mode: 'json' }).$type<PlatformTexts>(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [index('post_drafts_project_updated_idx').on(t.projectId, t.updatedAt)],
+)
+
+// ---- end of #16 -------------------------------------------------------------------------------
+
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed, postDrafts }

@@ -131,6 +131,19 @@ export function isWithinWindows(config: ScheduleConfig | CompiledSchedule, insta
 }
 
 /**
+ * Why `instant` is outside the posting windows, for the creator ("Wed 14:05 is outside the
+ * posting windows 12:00-14:00, 18:30-20:00 (Europe/Paris)"), or null when it is inside one.
+ */
+export function outsideWindowsMessage(config: ScheduleConfig, instant: Date): string | null {
+  const schedule = compileSchedule(config)
+  if (isWithinWindows(schedule, instant)) return null
+  const wall = schedule.rules.toWall(instant.getTime())
+  const minute = Math.floor((wall - Math.floor(wall / MS_PER_DAY) * MS_PER_DAY) / MS_PER_MINUTE)
+  const clock = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`
+  return `${clock} is outside the posting windows ${config.timeWindows.join(', ')} (${config.timezone})`
+}
+
+/**
  * The stable key of a slot: its UTC minute, as in "2026-11-22T12:37Z". The post of a slot is keyed
  * on (project, slotKey), so the same alarm delivered twice finds the post it already made.
  */

@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm'
 import { createDb, type Db } from '../db/client'
 import { connections, posts, postTargets } from '../db/schema'
+import { textsFor } from '../domain/platform-texts'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { openGateway, type PlatformGateway } from './index'
 import { r2VideoSource } from './media'
@@ -22,9 +23,8 @@ export async function postInput(env: Env, post: Post, platform: Platform): Promi
   if (!post.renderKey || !post.renderSize) throw new PublishError(failures.rejected(platform, `post ${post.id} has no render`, 'the rendered video is missing'))
   const origin = env.PUBLIC_URL || 'http://localhost:8787'
   const url = (key: string, contentType: string) => signedUrl(env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key, contentType, exp: expiresIn(URL_TTL_MS) })
-  const caption = (post.caption ?? '').trim()
-  const title = (post.hook ?? caption.split('\n')[0] ?? '').trim() || 'New video'
-  const description = [caption === title ? '' : caption, post.callToAction ?? ''].filter(Boolean).join('\n\n')
+  // The platform's own text when the creator wrote one, else the post's shared text.
+  const { title, description } = textsFor(post, platform)
   const coverKey = post.coverKey
   return {
     video: r2VideoSource(env.MEDIA, post.renderKey, { size: post.renderSize, contentType: 'video/mp4', url: await url(post.renderKey, 'video/mp4') }),

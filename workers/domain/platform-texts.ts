@@ -1,0 +1,132 @@
+/**
+ * The text of a post on each platform. A post has one shared text (hook, caption, call to action,
+ * hashtags); a creator may write a platform's own text instead (YouTube title and description,
+ * TikTok caption, Instagram caption). Pure: the API validates with it, the publishers' input is
+ * built with it, and the composer counts each platform's limit with the same functions.
+ */
+import { z } from 'zod'
+import type { Platform } from './post-state.ts'
+
+/** The texts a creator can write per platform; any left out follow the shared text. */
+export interface PlatformTexts {
+  youtube?: { title?: string; description?: string }
+  tiktok?: { caption?: string }
+  instagram?: { caption?: string }
+}
+
+export type PlatformTextField = 'title' | 'description' | 'caption'
+
+/** One field of a platform's text and its limit, as the platform counts it. */
+export interface TextLimit {
+  platform: Platform
+  field: PlatformTextField
+  label: string
+  max: number
+  /** How the platform counts: characters (UTF-16 code units, as TikTok and Instagram do) or UTF-8 bytes (YouTube descriptions). */
+  unit: 'characters' | 'bytes'
+  /** Whether the shared hashtags are counted with this field (they are appended to it when published). */
+  withHashtags: boolean
+}
+
+/** Each platform's fields in the composer's order, with their limits. */
+export const TEXT_LIMITS: Record<Platform, TextLimit[]> = {
+  youtube: [
+    { platform: 'youtube', field: 'title', label: 'Title', max: 100, unit: 'characters', withHashtags: false },
+    { platform: 'youtube', field: 'description', label: 'Description', max: 5000, unit: 'bytes', withHashtags: true },
+  ],
+  tiktok: [{ platform: 'tiktok', field: 'caption', label: 'Caption', max: 2200, unit: 'characters', withHashtags: true }],
+  instagram: [{ platform: 'instagram', field: 'caption', label: 'Caption', max: 2200, unit: 'characters', withHashtags: true }],
+}
+
+/** Instagram refuses a caption with more hashtags than this. */
+export const INSTAGRAM_MAX_HASHTAGS = 30
+
+const encoder = new TextEncoder()
+
+/** The length of `text` as `limit` counts it. */
+export function measure(limit: Pick<TextLimit, 'unit'>, text: string): number {
+  return limit.unit === 'bytes' ? encoder.encode(text).length : text.length
+}
+
+/** The text a field is published with: the field's own text, then the hashtags when they go with it. */
+export function publishedField(limit: Pick<TextLimit, 'withHashtags'>, text: string, hashtags: readonly string[]): string {
+  const tags = limit.withHashtags ? hashtags.map((h) => (h.startsWith('#') ? h : `#${h}`)).join(' ') : ''
+  return [text.trim(), tags].filter(Boolean).join('\n\n')
+}
+
+/** What a post shares across platforms. */
+export interface SharedText {
+  hook: string | null
+  caption: string | null
+  callToAction: string | null
+}
+
+/** The shared text as each field starts: a title from the hook (or the caption's first line), a body from the caption and call to action. */
+export function sharedFields(post: SharedText): { title: string; body: string } {
+  const caption = (post.caption ?? '').trim()
+  const title = (post.hook ?? caption.split('\n')[0] ?? '').trim() || 'New video'
+  const body = [caption === title ? '' : caption, post.callToAction ?? ''].filter(Boolean).join('\n\n')
+  return { title, body }
+}
+
+/**
+ * The title and description a publisher gets for `platform`: the platform's own text where the
+ * creator wrote one, else the shared text. TikTok and Instagram publish one caption (title, then
+ * description, then hashtags), so a caption of their own replaces both.
+ */
+export function textsFor(post: SharedText & { platformTexts?: PlatformTexts | null }, platform: Platform): { title: string; description: string } {
+  const shared = sharedFields(post)
+  const own = post.platformTexts?.[platform]
+  if (platform === 'youtube') {
+    const yt = own as PlatformTexts['youtube']
+    return { title: yt?.title?.trim() || shared.title, description: yt?.description ?? shared.body }
+  }
+  const caption = (own as { caption?: string } | undefined)?.caption
+  return caption !== undefined && caption.trim() ? { title: caption.trim(), description: '' } : { title: shared.title, description: shared.body }
+}
+
+/** The text a platform's field starts from in the composer, before the creator writes their own. */
+export function startingText(post: SharedText, platform: Platform, field: PlatformTextField): string {
+  const shared = sharedFields(post)
+  if (platform === 'youtube') return field === 'title' ? shared.title : shared.body
+  return [shared.title, shared.body].filter(Boolean).join('\n\n')
+}
+
+const PLATFORM_NAME: Record<Platform, string> = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' }
+
+const ownText = (limit: TextLimit) =>
+  z
+    .string()
+    .refine((t) => measure(limit, t) <= limit.max, `${PLATFORM_NAME[limit.platform]} takes at most ${limit.max} ${limit.unit} here`)
+    .optional()
+
+/** The per-platform texts as the API takes them; each field is checked against its platform's limit (hashtags aside). */
+export const platformTextsSchema = z
+  .object({
+    youtube: z.object({ title: ownText(TEXT_LIMITS.youtube[0]), description: ownText(TEXT_LIMITS.youtube[1]) }).strict().optional(),
+    tiktok: z.object({ caption: ownText(TEXT_LIMITS.tiktok[0]) }).strict().optional(),
+    instagram: z.object({ caption: ownText(TEXT_LIMITS.instagram[0]) }).strict().optional(),
+  })
+  .strict()
+
+/**
+ * Problems with the texts as they would be published (the field's text plus the hashtags that go
+ * with it), as `{field, message}` with the field path the API names (`platformTexts.tiktok.caption`).
+ */
+export function textProblems(post: SharedText & { platformTexts?: PlatformTexts | null; hashtags: readonly string[] }, platforms: readonly Platform[]): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = []
+  for (const platform of platforms) {
+    const texts = textsFor(post, platform)
+    for (const limit of TEXT_LIMITS[platform]) {
+      const text = platform === 'youtube' ? (limit.field === 'title' ? texts.title : texts.description) : [texts.title, texts.description].filter(Boolean).join('\n\n')
+      const length = measure(limit, publishedField(limit, text, post.hashtags))
+      if (length > limit.max) {
+        problems.push({ field: `platformTexts.${platform}.${limit.field}`, message: `is ${length} ${limit.unit} with the hashtags; ${PLATFORM_NAME[platform]} takes at most ${limit.max}` })
+      }
+    }
+  }
+  if (platforms.includes('instagram') && post.hashtags.length > INSTAGRAM_MAX_HASHTAGS) {
+    problems.push({ field: 'hashtags', message: `Instagram takes at most ${INSTAGRAM_MAX_HASHTAGS} hashtags; this post has ${post.hashtags.length}` })
+  }
+  return problems
+}

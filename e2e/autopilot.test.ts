@@ -144,8 +144,11 @@ describe('autopilot and content pages', () => {
       }, { timeout: 60_000, interval: 1_000 })
       .toBe(true)
     expect(await card.innerText()).toContain(hhmm(new Date(firstSlot)))
-    expect(await card.innerText()).toContain('kitchen tip')
-    const thumb = card.getByRole('img', { name: 'Thumbnail of kitchen tip' })
+    // Labelled by the post's hook (not the file name), with the clip's thumbnail.
+    const planned = await (await page.request.get(product.url(`/api/posts/${await card.getAttribute('data-post-id')}`))).json()
+    expect(planned.clip.title).toBe('kitchen tip')
+    expect(await card.innerText()).toContain(planned.hook)
+    const thumb = card.locator('img')
     await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
 
     // The real render server renders it; the page refreshes itself until it awaits approval.
@@ -211,7 +214,7 @@ describe('autopilot and content pages', () => {
     await page.goto(product.url(`/projects/${project.id}/content`))
     await waitForHydration(page)
     await page.getByRole('button', { name: 'Post a clip' }).click()
-    const create = page.getByRole('form', { name: 'Post a clip' })
+    const create = page.getByRole('form', { name: 'Write a post' })
     await create.locator('label', { hasText: 'garden tour' }).click()
     expect(await create.getByLabel('garden tour').isChecked()).toBe(true)
     await create.getByRole('button', { name: 'Post now' }).click()

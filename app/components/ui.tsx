@@ -124,8 +124,8 @@ export function Card({ title, description, actions, children, className }: { tit
   return (
     <section className={cx('rounded-2xl border border-slate-800 bg-slate-900/60 p-5 shadow-xl shadow-black/20', className)}>
       {(title || actions) && (
-        <header className="mb-4 flex items-start justify-between gap-4">
-          <div>
+        <header className="mb-4 flex flex-wrap items-start justify-between gap-4">
+          <div className="min-w-0">
             {title && <h2 className="text-base font-semibold text-white">{title}</h2>}
             {description && <p className="mt-1 text-sm text-slate-400">{description}</p>}
           </div>

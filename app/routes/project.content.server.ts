@@ -96,6 +96,8 @@ export async function loadContent(context: Context, request: Request, projectId:
     connections: connections.ok ? connections.data.data : [],
     drafts: drafts.ok ? drafts.data.data : [],
     today: now.toString(),
+    /** The moment of this answer: the calendar marks it, and times before it take no new post. */
+    now: new Date().toISOString(),
     date: anchor.toString(),
     days,
     posts: page.data,

@@ -5,13 +5,14 @@
  * cancel, retry, or change its caption, hashtags and time. A clip can be posted now or scheduled
  * by hand. While posts are on the move the page keeps itself up to date.
  */
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { data, Link, useFetcher, useNavigate, useRevalidator, useSearchParams } from 'react-router'
-import { PLATFORMS } from '../../workers/domain/post-state'
+import { postLabel, WeekGrid } from '../components/calendar/week-grid'
+import { Composer } from '../components/composer/composer'
 import { RouteError } from '../components/route-error'
 import { Badge, Button, buttonClass, Card, Notice, SelectField, TextField } from '../components/ui'
 import type { FormResult } from '../lib/forms'
-import type { Media } from '../lib/media-upload'
+import { useEscape } from '../lib/use-escape'
 import {
   CANCELLABLE_STATUSES,
   EDITABLE_STATUSES,
@@ -21,6 +22,7 @@ import {
   statusText,
   POST_STATUS_TONE,
   TARGET_STATUS_TONE,
+  type Draft,
   type Post,
   type PostSummary,
 } from '../lib/posts'
@@ -49,28 +51,122 @@ export default function ProjectContent({ loaderData }: Route.ComponentProps) {
   const { workspace } = useProject()
   const { view, timeZone, posts, open, openError, thumbnails } = loaderData
   const canEdit = workspace.role !== 'viewer'
-  const [creating, setCreating] = useState(false)
+  // null: closed; '': open with no time chosen; else the time clicked on the calendar.
+  const [composeAt, setComposeAt] = useState<string | null>(null)
+  const [note, setNote] = useState<FormResult | null>(null)
+  const navigate = useNavigate()
+  const href = useHref()
+  const mover = useFetcher<FormResult>()
   useLiveRefresh([...posts, ...(open ? [open] : [])])
+  useEffect(() => {
+    if (mover.data) setNote(mover.data)
+  }, [mover.data])
+  useEscape(() => {
+    if (composeAt === null) return false
+    setComposeAt(null)
+  }, composeAt !== null)
+
+  const composed = (result: FormResult) => {
+    setComposeAt(null)
+    setNote(result.message ? result : null)
+    if (result.values?.draft) return
+    if (!result.target || !result.values?.scheduledAt) return
+    const day = inZone(result.values.scheduledAt, timeZone).toPlainDate().toString()
+    navigate(`?view=${view}&date=${day}&post=${result.target}`, { preventScrollReset: true })
+  }
 
   return (
     <div className="space-y-6">
-      <Toolbar data={loaderData} onCreate={canEdit ? () => setCreating((c) => !c) : undefined} creating={creating} />
+      <Toolbar data={loaderData} onCreate={canEdit ? () => setComposeAt((c) => (c === null ? '' : null)) : undefined} creating={composeAt !== null} />
       {loaderData.autopilotOn === null && (
         <Notice tone="info">
           The autopilot is not set up, so only posts you schedule by hand appear here. <Link to="../autopilot" className="underline">Set it up</Link>.
         </Notice>
       )}
-      {creating && <CreatePost clips={loaderData.clips} timeZone={timeZone} view={view} onDone={() => setCreating(false)} />}
+      {loaderData.autopilotOn === false && <Notice tone="info">The autopilot is paused: it plans nothing new until you resume it, so no planned entries are shown.</Notice>}
+      {composeAt !== null && (
+        <Composer clips={loaderData.clips} connections={loaderData.connections} timeZone={timeZone} schedule={loaderData.schedule} initialAt={composeAt || null} onDone={composed} />
+      )}
+      {note?.message && (
+        <div data-testid="calendar-note">
+          <Notice tone={note.ok ? (note.message.startsWith('Saved, but') ? 'info' : 'success') : 'error'}>{note.message}</Notice>
+        </div>
+      )}
       {openError && <Notice>{openError}</Notice>}
       <div className={open ? 'grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]' : undefined}>
-        <div className="min-w-0">
-          {view === 'week' && <WeekGrid data={loaderData} />}
+        <div className="min-w-0 space-y-6">
+          {view === 'week' && (
+            <WeekGrid
+              days={loaderData.days[0]}
+              today={loaderData.today}
+              timeZone={timeZone}
+              posts={posts}
+              slots={loaderData.slots}
+              thumbnails={thumbnails}
+              schedule={loaderData.schedule}
+              openId={open?.id ?? null}
+              href={href}
+              canEdit={canEdit}
+              nowIso={loaderData.now}
+              onCreateAt={(local) => {
+                setComposeAt(local)
+                window.scrollTo({ top: 0, behavior: 'smooth' })
+              }}
+              onMove={(postId, local) => mover.submit({ intent: 'move', postId, scheduledAt: local, timeZone }, { method: 'post' })}
+            />
+          )}
           {view === 'month' && <MonthGrid data={loaderData} />}
           {view === 'list' && <PostList data={loaderData} />}
+          <Drafts drafts={loaderData.drafts} thumbnails={thumbnails} timeZone={timeZone} canEdit={canEdit} />
         </div>
         {open && <PostPanel key={open.id} post={open} timeZone={timeZone} thumbnail={open.clip ? thumbnails[open.clip.id] : undefined} canEdit={canEdit} />}
       </div>
     </div>
+  )
+}
+
+/** Posts without a time: each can be given one (it becomes a post) or deleted. */
+function Drafts({ drafts, thumbnails, timeZone, canEdit }: { drafts: Draft[]; thumbnails: Record<string, string>; timeZone: string; canEdit: boolean }) {
+  if (drafts.length === 0) return null
+  return (
+    <Card title={`Drafts (${drafts.length})`} description="Posts without a time: nothing is rendered or posted until you give one a time.">
+      <ul className="divide-y divide-slate-800" aria-label="Drafts">
+        {drafts.map((d) => (
+          <DraftRow key={d.id} draft={d} thumbnail={d.clip ? thumbnails[d.clip.id] : undefined} timeZone={timeZone} canEdit={canEdit} />
+        ))}
+      </ul>
+    </Card>
+  )
+}
+
+function DraftRow({ draft, thumbnail, timeZone, canEdit }: { draft: Draft; thumbnail?: string; timeZone: string; canEdit: boolean }) {
+  const fetcher = useFetcher<FormResult>()
+  const result = fetcher.data?.target === draft.id ? fetcher.data : undefined
+  const label = draft.caption?.trim() || draft.platformTexts?.tiktok?.caption || draft.platformTexts?.youtube?.title || draft.clip?.title || 'Draft'
+  return (
+    <li className="flex flex-wrap items-center gap-3 py-3" data-draft={draft.id}>
+      <Thumb url={thumbnail} title={draft.clip?.title} className="aspect-video w-20 shrink-0 overflow-hidden rounded" />
+      <div className="min-w-0 flex-1">
+        <p className="truncate text-sm font-medium text-white">{label}</p>
+        <p className="text-xs text-slate-400">
+          {draft.clip?.title ?? 'Its clip was deleted'} · {draft.platforms ? draft.platforms.map((p) => PLATFORM_LABEL[p]).join(', ') : 'every connected platform'}
+        </p>
+      </div>
+      {canEdit && (
+        <fetcher.Form method="post" className="flex flex-wrap items-end gap-2" aria-label={`Schedule the draft ${label}`} noValidate>
+          <input type="hidden" name="draftId" value={draft.id} />
+          <input type="hidden" name="timeZone" value={timeZone} />
+          <TextField label={`Time (${timeZone})`} name="scheduledAt" type="datetime-local" error={result?.fieldErrors?.scheduledAt} className="[color-scheme:dark]" />
+          <Button name="intent" value="draft-schedule" size="sm" disabled={fetcher.state !== 'idle'}>
+            Schedule
+          </Button>
+          <Button name="intent" value="draft-delete" variant="ghost" size="sm" disabled={fetcher.state !== 'idle'}>
+            Delete
+          </Button>
+        </fetcher.Form>
+      )}
+      {result?.message && <div className="w-full"><Notice tone={result.ok ? 'success' : 'error'}>{result.message}</Notice></div>}
+    </li>
   )
 }
 
@@ -170,57 +266,6 @@ function byDay(posts: PostSummary[], timeZone: string) {
   return map
 }
 
-function WeekGrid({ data }: { data: LoaderData }) {
-  const days = byDay(data.posts, data.timeZone)
-  const href = useHref()
-  return (
-    <section aria-label="Week" className="grid grid-cols-1 gap-px overflow-hidden rounded-2xl border border-slate-800 bg-slate-800 sm:grid-cols-7">
-      {data.days[0].map((day) => {
-        const date = parseDate(day)!
-        const isToday = day === data.today
-        const posts = days.get(day) ?? []
-        return (
-          <div key={day} className="min-h-64 bg-slate-950/90 p-2" data-day={day} aria-label={formatDay(date)} role="group">
-            <div className={`mb-2 flex items-baseline justify-between px-1 text-xs ${isToday ? 'text-violet-300' : 'text-slate-400'}`}>
-              <span className="font-medium uppercase tracking-wide">{WEEKDAY_SHORT[date.dayOfWeek - 1]}</span>
-              <span className={`text-base font-semibold ${isToday ? 'rounded-full bg-violet-500 px-2 text-white' : 'text-slate-200'}`}>{date.day}</span>
-            </div>
-            <ul className="space-y-2">
-              {posts.map((post) => (
-                <li key={post.id}>
-                  <PostCard post={post} timeZone={data.timeZone} thumbnail={post.clip ? data.thumbnails[post.clip.id] : undefined} href={href({ post: post.id })} selected={data.open?.id === post.id} />
-                </li>
-              ))}
-            </ul>
-          </div>
-        )
-      })}
-    </section>
-  )
-}
-
-function PostCard({ post, timeZone, thumbnail, href, selected }: { post: PostSummary; timeZone: string; thumbnail?: string; href: string; selected: boolean }) {
-  const at = inZone(post.scheduledAt, timeZone)
-  return (
-    <Link
-      to={href}
-      preventScrollReset
-      data-post-id={post.id}
-      data-status={post.status}
-      aria-label={`${formatClock(at)} ${post.clip?.title ?? 'post'}: ${POST_STATUS_LABEL[post.status]}`}
-      className={`block overflow-hidden rounded-lg border bg-slate-900 transition hover:border-violet-400/70 ${selected ? 'border-violet-400 ring-2 ring-violet-400/30' : 'border-slate-800'}`}
-    >
-      <Thumb url={thumbnail} title={post.clip?.title} className="aspect-video" />
-      <div className="space-y-1 p-2">
-        <p className="text-xs font-semibold text-white">{formatClock(at)}</p>
-        <p className="truncate text-xs text-slate-300">{post.clip?.title ?? 'No clip'}</p>
-        <Badge tone={POST_STATUS_TONE[post.status]}>{statusText(post)}</Badge>
-        <TargetDots post={post} />
-      </div>
-    </Link>
-  )
-}
-
 function Thumb({ url, title, className }: { url?: string; title?: string; className?: string }) {
   return (
     <div className={`bg-slate-800 ${className ?? ''}`}>
@@ -249,6 +294,11 @@ const MONTH_CHIPS = 3
 
 function MonthGrid({ data }: { data: LoaderData }) {
   const days = byDay(data.posts, data.timeZone)
+  const slotDays = new Map<string, string[]>()
+  for (const slot of data.slots) {
+    const day = inZone(slot, data.timeZone).toPlainDate().toString()
+    slotDays.set(day, [...(slotDays.get(day) ?? []), slot])
+  }
   const href = useHref()
   const month = parseDate(data.date)!.month
   return (
@@ -279,13 +329,19 @@ function MonthGrid({ data }: { data: LoaderData }) {
                       data-post-id={post.id}
                       data-status={post.status}
                       className={`flex items-center gap-1.5 truncate rounded px-1 py-0.5 text-[11px] hover:bg-slate-800 ${data.open?.id === post.id ? 'bg-slate-800 ring-1 ring-violet-400' : ''}`}
-                      title={`${post.clip?.title ?? 'Post'}: ${POST_STATUS_LABEL[post.status]}`}
+                      title={`${postLabel(post)}: ${POST_STATUS_LABEL[post.status]}`}
                     >
                       <span className={`h-1.5 w-1.5 shrink-0 rounded-full ${TARGET_DOT[POST_STATUS_TONE[post.status]]}`} aria-hidden="true" />
                       <span className="text-slate-400">{formatClock(inZone(post.scheduledAt, data.timeZone))}</span>
-                      <span className="truncate text-slate-200">{post.clip?.title ?? 'Post'}</span>
+                      <span className="truncate text-slate-200">{postLabel(post)}</span>
                       <span className="sr-only">{POST_STATUS_LABEL[post.status]}</span>
                     </Link>
+                  </li>
+                ))}
+                {(slotDays.get(day) ?? []).map((slot) => (
+                  <li key={slot} data-slot={slot} className="flex items-center gap-1.5 truncate rounded border border-dashed border-violet-300/60 px-1 py-0.5 text-[11px]">
+                    <span className="text-violet-200">{formatClock(inZone(slot, data.timeZone))}</span>
+                    <span className="truncate text-violet-300">Autopilot</span>
                   </li>
                 ))}
                 {posts.length > MONTH_CHIPS && (
@@ -338,7 +394,7 @@ function PostList({ data }: { data: LoaderData }) {
                 <Thumb url={post.clip ? data.thumbnails[post.clip.id] : undefined} title={post.clip?.title} className="aspect-video w-24 shrink-0 overflow-hidden rounded" />
                 <div className="min-w-0 flex-1">
                   <p className="text-sm font-medium text-white">{formatDateTime(post.scheduledAt, data.timeZone, true)}</p>
-                  <p className="truncate text-sm text-slate-400">{post.clip?.title ?? 'No clip'} · {post.caption ?? post.skipReason ?? ''}</p>
+                  <p className="truncate text-sm text-slate-400">{postLabel(post)}{post.skipReason ? ` · ${post.skipReason}` : ''}</p>
                 </div>
                 <div className="flex shrink-0 flex-col items-end gap-1">
                   <Badge tone={POST_STATUS_TONE[post.status]}>{statusText(post)}</Badge>
@@ -360,6 +416,20 @@ function PostList({ data }: { data: LoaderData }) {
   )
 }
 
+const TARGET_STATUS_WORDS: Record<string, string> = { pending: 'Waiting', publishing: 'Publishing', processing: 'Processing on the platform', unconfirmed: 'Not confirmed yet', published: 'Published', failed: 'Failed', canceled: 'Canceled' }
+
+/** A state's name for people: a post's or a platform target's. */
+function stateWords(state: string) {
+  return (POST_STATUS_LABEL as Record<string, string>)[state] ?? TARGET_STATUS_WORDS[state] ?? state
+}
+
+/** One line of a post's history in words. */
+function eventText(e: Post['events'][number]) {
+  if (e.from && e.to) return `${stateWords(e.from)} → ${stateWords(e.to)}`
+  if (e.to) return stateWords(e.to)
+  return e.type
+}
+
 function PostPanel({ post, timeZone, thumbnail, canEdit }: { post: Post; timeZone: string; thumbnail?: string; canEdit: boolean }) {
   const href = useHref()
   const fetcher = useFetcher<FormResult>()
@@ -370,6 +440,14 @@ function PostPanel({ post, timeZone, thumbnail, canEdit }: { post: Post; timeZon
   useEffect(() => setViewerZone(viewerTimeZone()), [])
   const editable = EDITABLE_STATUSES.includes(post.status)
   const errors = result?.intent === 'edit' ? (result.fieldErrors ?? {}) : {}
+  const navigate = useNavigate()
+  const panel = useRef<HTMLElement>(null)
+  const close = () => void navigate(href({ post: null }), { preventScrollReset: true })
+  useEscape(() => {
+    close()
+  })
+  // Opened: focus moves into it (on a phone it covers the calendar as a sheet).
+  useEffect(() => panel.current?.focus({ preventScroll: true }), [])
 
   const act = (intent: string, label: string, variant: 'primary' | 'secondary' | 'danger' = 'secondary') => (
     <fetcher.Form method="post">
@@ -381,17 +459,26 @@ function PostPanel({ post, timeZone, thumbnail, canEdit }: { post: Post; timeZon
   )
 
   return (
-    <aside aria-label="Post" className="h-fit space-y-4 rounded-2xl border border-slate-800 bg-slate-900/80 p-5 xl:sticky xl:top-4" data-open-post={post.id}>
+    <>
+    <div aria-hidden="true" onClick={close} className="fixed inset-0 z-30 bg-black/60 xl:hidden" />
+    <aside
+      ref={panel}
+      tabIndex={-1}
+      aria-label="Post"
+      className="fixed inset-x-0 bottom-0 z-40 max-h-[85vh] space-y-4 overflow-y-auto rounded-t-2xl border border-slate-800 bg-slate-900 p-5 shadow-2xl outline-none xl:sticky xl:inset-auto xl:top-20 xl:z-auto xl:h-fit xl:max-h-[calc(100vh-6rem)] xl:rounded-2xl xl:bg-slate-900/80 xl:shadow-none"
+      data-open-post={post.id}
+    >
       <header className="flex items-start justify-between gap-3">
         <div>
           <p className="text-xs uppercase tracking-wide text-slate-500">{post.origin === 'manual' ? 'Posted by hand' : 'Autopilot'}</p>
-          <h3 className="text-base font-semibold text-white">{post.clip?.title ?? 'Post'}</h3>
+          <h3 className="text-base font-semibold text-white">{postLabel(post)}</h3>
+          {post.clip && <p className="text-xs text-slate-400">Clip: {post.clip.title}</p>}
           <p className="text-sm text-slate-300">
             {formatDateTime(post.scheduledAt, timeZone, true)} <span className="text-slate-500">({timeZone})</span>
           </p>
           {viewerZone && viewerZone !== timeZone && <p className="text-xs text-slate-500">Your time: {formatDateTime(post.scheduledAt, viewerZone, true)}</p>}
         </div>
-        <Link to={href({ post: null })} preventScrollReset className={buttonClass('ghost', 'sm')} aria-label="Close the post">
+        <Link to={href({ post: null })} preventScrollReset className={buttonClass('ghost', 'sm')} aria-label="Close the post (Esc)">
           ✕
         </Link>
       </header>
@@ -425,11 +512,11 @@ function PostPanel({ post, timeZone, thumbnail, canEdit }: { post: Post; timeZon
               <li key={t.platform} className="rounded-lg border border-slate-800 px-3 py-2 text-sm" data-target={t.platform} data-status={t.status}>
                 <div className="flex items-center justify-between gap-2">
                   <span className="font-medium text-slate-100">{PLATFORM_LABEL[t.platform]}</span>
-                  <Badge tone={TARGET_STATUS_TONE[t.status]}>{t.status}</Badge>
+                  <Badge tone={TARGET_STATUS_TONE[t.status]}>{stateWords(t.status)}</Badge>
                 </div>
                 {t.remoteUrl && (
                   <a href={t.remoteUrl} target="_blank" rel="noreferrer" className="mt-1 block truncate text-xs text-violet-300 hover:underline">
-                    {t.remoteUrl}
+                    See it on {PLATFORM_LABEL[t.platform]}
                   </a>
                 )}
                 {t.error && <p className="mt-1 text-xs text-rose-300">{t.error}{t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}</p>}
@@ -490,89 +577,14 @@ function PostPanel({ post, timeZone, thumbnail, canEdit }: { post: Post; timeZon
           {post.events.map((e, i) => (
             <li key={i}>
               <span className="text-slate-500">{formatDateTime(e.at, timeZone)}</span> {e.platform ? `${PLATFORM_LABEL[e.platform as keyof typeof PLATFORM_LABEL] ?? e.platform}: ` : ''}
-              {e.from && e.to ? `${e.from} → ${e.to}` : (e.to ?? e.type)}
+              {eventText(e)}
               {e.message ? ` — ${e.message}` : ''}
             </li>
           ))}
         </ol>
       </details>
     </aside>
-  )
-}
-
-/** Post a chosen clip now, or at a chosen time, to some platforms. */
-function CreatePost({ clips, timeZone, view, onDone }: { clips: Media[]; timeZone: string; view: View; onDone: () => void }) {
-  const fetcher = useFetcher<FormResult>()
-  const navigate = useNavigate()
-  const [clipId, setClipId] = useState('')
-  const [when, setWhen] = useState<'now' | 'later'>('now')
-  const result = fetcher.data?.intent === 'create' ? fetcher.data : undefined
-  const errors = result?.fieldErrors ?? {}
-  useEffect(() => {
-    if (!result?.ok || !result.target || !result.values?.scheduledAt) return
-    onDone()
-    const day = inZone(result.values.scheduledAt, timeZone).toPlainDate().toString()
-    navigate(`?view=${view}&date=${day}&post=${result.target}`, { preventScrollReset: true })
-    // Runs once per answer of the server.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [result])
-
-  return (
-    <Card title="Post a clip" description="Choose a clip from the library; it is rendered in the project’s style and goes out now or at the time you pick.">
-      {clips.length === 0 ? (
-        <p className="text-sm text-slate-400">
-          No ready clips yet. <Link to="../library" className="text-violet-300 underline">Upload some to the library</Link>.
-        </p>
-      ) : (
-        <fetcher.Form method="post" className="space-y-4" aria-label="Post a clip">
-          <input type="hidden" name="timeZone" value={timeZone} />
-          <fieldset>
-            <legend className="mb-2 text-sm font-medium text-slate-200">Clip</legend>
-            <div className="grid max-h-72 grid-cols-2 gap-3 overflow-y-auto sm:grid-cols-4 lg:grid-cols-6" role="radiogroup">
-              {clips.map((clip) => (
-                <label key={clip.id} className={`cursor-pointer overflow-hidden rounded-lg border ${clipId === clip.id ? 'border-violet-400 ring-2 ring-violet-400/40' : 'border-slate-800 hover:border-slate-600'}`}>
-                  <input type="radio" name="mediaId" value={clip.id} checked={clipId === clip.id} onChange={() => setClipId(clip.id)} className="sr-only" aria-label={clip.title} />
-                  <Thumb url={clip.thumbnailUrl ?? undefined} title={clip.title} className="aspect-video" />
-                  <span className="block truncate px-2 py-1 text-xs text-slate-300">{clip.title}</span>
-                </label>
-              ))}
-            </div>
-            {errors.mediaId && <p role="alert" className="mt-1 text-sm text-rose-400">{errors.mediaId}</p>}
-          </fieldset>
-          <div className="flex flex-wrap items-end gap-6">
-            <fieldset>
-              <legend className="mb-2 text-sm font-medium text-slate-200">When</legend>
-              <div className="flex items-center gap-4 text-sm text-slate-200">
-                <label className="flex items-center gap-2">
-                  <input type="radio" name="when" value="now" checked={when === 'now'} onChange={() => setWhen('now')} className="accent-violet-500" /> Now
-                </label>
-                <label className="flex items-center gap-2">
-                  <input type="radio" name="when" value="later" checked={when === 'later'} onChange={() => setWhen('later')} className="accent-violet-500" /> At
-                </label>
-              </div>
-            </fieldset>
-            {when === 'later' && <TextField label={`Date and time (${timeZone})`} name="scheduledAt" type="datetime-local" required error={errors.scheduledAt} className="[color-scheme:dark]" />}
-            <fieldset>
-              <legend className="mb-2 text-sm font-medium text-slate-200">Platforms</legend>
-              <div className="flex gap-4 text-sm text-slate-200">
-                {PLATFORMS.map((p) => (
-                  <label key={p} className="flex items-center gap-2">
-                    <input type="checkbox" name="platforms" value={p} defaultChecked className="accent-violet-500" /> {PLATFORM_LABEL[p]}
-                  </label>
-                ))}
-              </div>
-              {errors.platforms && <p role="alert" className="mt-1 text-sm text-rose-400">{errors.platforms}</p>}
-            </fieldset>
-          </div>
-          <div className="flex items-center gap-3">
-            <Button name="intent" value="create" disabled={fetcher.state !== 'idle'}>
-              {fetcher.state !== 'idle' ? 'Scheduling…' : when === 'now' ? 'Post now' : 'Schedule'}
-            </Button>
-            {result && !result.ok && result.message && <Notice>{result.message}</Notice>}
-          </div>
-        </fetcher.Form>
-      )}
-    </Card>
+    </>
   )
 }
 

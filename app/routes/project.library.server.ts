@@ -3,6 +3,7 @@ import type { RouterContextProvider } from 'react-router'
 import { callApi, loadApi } from '../lib/api.server'
 import type { FormResult } from '../lib/forms'
 import { STATUS_FILTERS, TYPE_FILTERS, type Media } from '../lib/media-upload'
+import type { Autopilot } from '../lib/posts'
 
 type Context = Readonly<RouterContextProvider>
 
@@ -16,17 +17,40 @@ export async function loadLibrary(context: Context, request: Request, projectId:
   if (status) query.set('status', status)
   if (type) query.set('type', type)
   if (cursor) query.set('cursor', cursor)
-  const page = await loadApi<{ data: Media[]; nextCursor: string | null }>(context, request, `/projects/${encodeURIComponent(projectId)}/media?${query}`)
-  return { media: page.data, nextCursor: page.nextCursor, filters: { status, type, cursor } }
+  const [page, autopilot] = await Promise.all([
+    loadApi<{ data: Media[]; nextCursor: string | null }>(context, request, `/projects/${encodeURIComponent(projectId)}/media?${query}`),
+    callApi<Autopilot>(context, request, `/autopilot/${encodeURIComponent(projectId)}`),
+  ])
+  // Bulk scheduling fills the autopilot's slots: it needs the autopilot's windows and zone.
+  return { media: page.data, nextCursor: page.nextCursor, filters: { status, type, cursor }, timeZone: autopilot.ok ? autopilot.data.config.timezone : null }
 }
 
-/** Deletes (409 while in use unless forced) or re-runs the content check of one item. */
-export async function libraryAction(context: Context, request: Request): Promise<{ status: number; result: FormResult }> {
+/** The answer of a bulk plan or confirm: which clip goes when. */
+export interface BulkResult extends FormResult {
+  plan?: { mediaId: string; title: string; scheduledAt: string }[]
+}
+
+/** Deletes (409 while in use unless forced), re-runs the content check of one item, or puts selected clips into the next free slots. */
+export async function libraryAction(context: Context, request: Request, projectId: string): Promise<{ status: number; result: BulkResult }> {
   const form = await request.formData()
   const intent = String(form.get('intent'))
   const mediaId = String(form.get('mediaId') ?? '')
   const path = `/media/${encodeURIComponent(mediaId)}`
   switch (intent) {
+    case 'bulk-plan':
+    case 'bulk-confirm': {
+      const mediaIds = form.getAll('mediaIds').map(String)
+      const confirm = intent === 'bulk-confirm'
+      const res = await callApi<{ plan: NonNullable<BulkResult['plan']>; posts: unknown[] }>(context, request, `/projects/${encodeURIComponent(projectId)}/posts/bulk`, { method: 'POST', body: { mediaIds, confirm } })
+      if (!res.ok) {
+        const named = res.problem.errors?.map((e) => e.message).join('; ')
+        return { status: res.status, result: { intent, ok: false, message: named ? `${res.problem.detail}` : res.problem.detail } }
+      }
+      return {
+        status: 200,
+        result: { intent, ok: true, plan: res.data.plan, message: confirm ? `${res.data.plan.length} ${res.data.plan.length === 1 ? 'post' : 'posts'} scheduled in the next free slots.` : undefined },
+      }
+    }
     case 'delete': {
       const force = form.get('force') === 'true'
       const res = await callApi(context, request, `${path}${force ? '?force=true' : ''}`, { method: 'DELETE' })

@@ -14,7 +14,8 @@ import type { FormResult } from '../lib/forms'
 import { fetchLibraryClip } from '../lib/library-clip'
 import { abortUpload, ACCEPT, formatBytes, formatDuration, formatEta, STATUS_FILTERS, TYPE_FILTERS, uploadFile, type Media, type Phase, type Progress } from '../lib/media-upload'
 import { useProject } from './project'
-import { libraryAction, loadLibrary } from './project.library.server'
+import { libraryAction, loadLibrary, type BulkResult } from './project.library.server'
+import { formatDateTime } from '../lib/zoned-time'
 import type { Route } from './+types/project.library'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Library · Reelpilot' }]
@@ -23,8 +24,8 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
   return loadLibrary(context, request, params.id)
 }
 
-export async function action({ context, request }: Route.ActionArgs) {
-  const { status, result } = await libraryAction(context, request)
+export async function action({ context, request, params }: Route.ActionArgs) {
+  const { status, result } = await libraryAction(context, request, params.id)
   return status === 200 ? result : data(result, { status })
 }
 
@@ -44,8 +45,11 @@ const STATUS_LABEL = { ready: 'Ready', processing: 'Checking', uploading: 'Uploa
 
 export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
   const { project, workspace } = useProject()
-  const { media, nextCursor, filters } = loaderData
+  const { media, nextCursor, filters, timeZone } = loaderData
   const canEdit = workspace.role !== 'viewer'
+  const [selected, setSelected] = useState<string[]>([])
+  const [bulkNote, setBulkNote] = useState<string | null>(null)
+  const toggle = (id: string, on: boolean) => setSelected((s) => (on ? [...s.filter((x) => x !== id), id] : s.filter((x) => x !== id)))
   const [uploads, setUploads] = useState<UploadRow[]>([])
   const [previewing, setPreviewing] = useState<Media | null>(null)
   const revalidator = useRevalidator()
@@ -96,6 +100,24 @@ export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
 
       {previewing && <ClipPreview key={previewing.id} clip={previewing} onClose={() => setPreviewing(null)} />}
 
+      {canEdit && selected.length > 0 && (
+        <BulkSchedule
+          selected={selected}
+          media={media}
+          timeZone={timeZone}
+          onDone={(message) => {
+            setSelected([])
+            setBulkNote(message)
+          }}
+          onClear={() => setSelected([])}
+        />
+      )}
+      {bulkNote && selected.length === 0 && (
+        <Notice tone="success">
+          {bulkNote} <Link to="../content" className="underline">See them on the calendar</Link>.
+        </Notice>
+      )}
+
       <Card
         title="Library"
         description="Clips and pictures the autopilot cuts from. Files are checked by their content: anything unreadable is refused with the reason."
@@ -106,7 +128,7 @@ export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
         ) : (
           <ul className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" aria-label="Media">
             {media.map((item) => (
-              <MediaCard key={item.id} item={item} canEdit={canEdit} onPreview={() => setPreviewing(item)} />
+              <MediaCard key={item.id} item={item} canEdit={canEdit} onPreview={() => setPreviewing(item)} selected={selected.includes(item.id)} onSelect={(on) => toggle(item.id, on)} />
             ))}
           </ul>
         )}
@@ -220,10 +242,69 @@ function UploadItem({ row, onCancel }: { row: UploadRow; onCancel: () => void })
   )
 }
 
+/**
+ * Bulk scheduling: the selected clips go into the autopilot's next free slots. First the plan
+ * (which clip at which time, in the project's zone), then one confirmation makes the posts.
+ */
+function BulkSchedule({ selected, media, timeZone, onDone, onClear }: { selected: string[]; media: Media[]; timeZone: string | null; onDone: (message: string) => void; onClear: () => void }) {
+  const fetcher = useFetcher<BulkResult>()
+  const result = fetcher.data
+  const busy = fetcher.state !== 'idle'
+  const planned = result?.ok && result.intent === 'bulk-plan' && result.plan && result.plan.map((p) => p.mediaId).join() === selected.join() ? result.plan : null
+  const done = result?.ok && result.intent === 'bulk-confirm'
+  useEffect(() => {
+    if (done) onDone(result.message ?? 'Scheduled.')
+    // Once per confirmation.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [done])
+  const ids = selected.map((id) => <input key={id} type="hidden" name="mediaIds" value={id} />)
+  return (
+    <Card title={`${selected.length} ${selected.length === 1 ? 'clip' : 'clips'} selected`} description="Put them into the autopilot’s next free slots, one post each." className="sticky top-16 z-10 border-violet-500/40">
+      {!timeZone ? (
+        <Notice tone="info">
+          Bulk scheduling fills the autopilot’s posting windows: <Link to="../autopilot" className="underline">set up the autopilot</Link> first.
+        </Notice>
+      ) : planned ? (
+        <fetcher.Form method="post" className="space-y-3" aria-label="Confirm the bulk schedule">
+          {ids}
+          <p className="text-sm text-slate-300">These posts will be made (times in {timeZone}):</p>
+          <ol className="space-y-1 text-sm" aria-label="Bulk plan" data-testid="bulk-plan">
+            {planned.map((p) => (
+              <li key={p.mediaId} className="flex flex-wrap justify-between gap-2 rounded-lg border border-slate-800 px-3 py-1.5" data-plan={p.mediaId} data-at={p.scheduledAt}>
+                <span className="truncate text-slate-100">{media.find((m) => m.id === p.mediaId)?.title ?? p.title}</span>
+                <span className="text-slate-300">{formatDateTime(p.scheduledAt, timeZone)}</span>
+              </li>
+            ))}
+          </ol>
+          <div className="flex flex-wrap gap-2">
+            <Button name="intent" value="bulk-confirm" disabled={busy}>
+              {busy ? 'Scheduling…' : `Confirm ${planned.length} ${planned.length === 1 ? 'post' : 'posts'}`}
+            </Button>
+            <Button type="button" variant="ghost" onClick={onClear}>
+              Cancel
+            </Button>
+          </div>
+        </fetcher.Form>
+      ) : (
+        <fetcher.Form method="post" className="flex flex-wrap items-center gap-2" aria-label="Bulk schedule">
+          {ids}
+          <Button name="intent" value="bulk-plan" disabled={busy}>
+            {busy ? 'Finding slots…' : 'Put in the next free slots'}
+          </Button>
+          <Button type="button" variant="ghost" onClick={onClear}>
+            Clear the selection
+          </Button>
+        </fetcher.Form>
+      )}
+      {result && !result.ok && <div className="mt-3"><Notice>{result.message}</Notice></div>}
+    </Card>
+  )
+}
+
 function Filters({ status, type }: { status: string; type: string }) {
   return (
-    <Form method="get" className="flex items-end gap-2" aria-label="Filter the library">
-      <SelectField label="Status" name="status" defaultValue={status} key={`s-${status}`}>
+    <Form method="get" className="flex flex-wrap items-end gap-2" aria-label="Filter the library">
+      <SelectField label="Status" name="status" defaultValue={status} key={`s-${status}`} className="min-w-[8rem]">
         <option value="">All</option>
         {STATUS_FILTERS.map((s) => (
           <option key={s} value={s}>
@@ -231,7 +312,7 @@ function Filters({ status, type }: { status: string; type: string }) {
           </option>
         ))}
       </SelectField>
-      <SelectField label="Type" name="type" defaultValue={type} key={`t-${type}`}>
+      <SelectField label="Type" name="type" defaultValue={type} key={`t-${type}`} className="min-w-[8rem]">
         <option value="">All</option>
         {TYPE_FILTERS.map((t) => (
           <option key={t} value={t}>
@@ -279,7 +360,7 @@ function ClipPreview({ clip, onClose }: { clip: Media; onClose: () => void }) {
   )
 }
 
-function MediaCard({ item, canEdit, onPreview }: { item: Media; canEdit: boolean; onPreview: () => void }) {
+function MediaCard({ item, canEdit, onPreview, selected, onSelect }: { item: Media; canEdit: boolean; onPreview: () => void; selected: boolean; onSelect: (on: boolean) => void }) {
   const fetcher = useFetcher<FormResult>()
   const [confirming, setConfirming] = useState(false)
   const result = fetcher.data
@@ -303,9 +384,14 @@ function MediaCard({ item, canEdit, onPreview }: { item: Media; canEdit: boolean
         )}
       </div>
       <div className="space-y-2 p-3">
-        <p className="truncate text-sm font-medium text-slate-100" title={item.filename}>
-          {item.title}
-        </p>
+        <div className="flex items-start gap-2">
+          {canEdit && item.status === 'ready' && item.kind === 'video' && (
+            <input type="checkbox" checked={selected} onChange={(e) => onSelect(e.currentTarget.checked)} aria-label={`Select ${item.title}`} className="mt-0.5 h-4 w-4 shrink-0 accent-violet-500" />
+          )}
+          <p className="min-w-0 truncate text-sm font-medium text-slate-100" title={item.title}>
+            {item.title}
+          </p>
+        </div>
         <div className="flex flex-wrap items-center gap-2 text-xs text-slate-400">
           <Badge tone={STATUS_TONE[item.status]}>{STATUS_LABEL[item.status]}</Badge>
           <span>{formatBytes(item.size)}</span>

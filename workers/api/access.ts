@@ -23,20 +23,24 @@ export async function roleIn(c: Context<AppEnv>, workspaceId: string): Promise<R
   return row?.role
 }
 
-/** Resolves a workspace the caller may act on with `permission`; returns their role. */
-export async function requireWorkspace(c: Context<AppEnv>, workspaceId: string, permission: Permission): Promise<Role> {
+/**
+ * The one access check: the caller's role in the workspace a resource (`what`) belongs to, or
+ * 404 naming the resource when they have none (its existence is not revealed), or 403 when the
+ * role is below `permission`.
+ */
+export async function requireRole(c: Context<AppEnv>, workspaceId: string, permission: Permission, what: string): Promise<Role> {
   const role = await roleIn(c, workspaceId)
-  if (!role) throw notFound('Workspace')
+  if (!role) throw notFound(what)
   if (!can(role, permission)) throw forbidden(`Your role (${role}) cannot do this; it needs ${PERMISSIONS[permission]} or above.`)
   return role
 }
+
+/** Resolves a workspace the caller may act on with `permission`; returns their role. */
+export const requireWorkspace = (c: Context<AppEnv>, workspaceId: string, permission: Permission) => requireRole(c, workspaceId, permission, 'Workspace')
 
 /** Resolves a project through its workspace; returns the project and the caller's role. */
 export async function requireProject(c: Context<AppEnv>, projectId: string, permission: Permission) {
   const project = await c.get('db').select().from(projects).where(eq(projects.id, projectId)).get()
   if (!project) throw notFound('Project')
-  const role = await roleIn(c, project.workspaceId)
-  if (!role) throw notFound('Project')
-  if (!can(role, permission)) throw forbidden(`Your role (${role}) cannot do this; it needs ${PERMISSIONS[permission]} or above.`)
-  return { project, role }
+  return { project, role: await requireRole(c, project.workspaceId, permission, 'Project') }
 }

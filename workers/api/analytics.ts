@@ -11,7 +11,7 @@ import { connections } from '../db/schema'
 import { ADDITIVE_METRICS, localParts, METRICS } from '../domain/metrics'
 import { PLATFORMS } from '../domain/post-state'
 import type { AppEnv } from '../env'
-import { HttpError } from '../lib/errors'
+import { badRequest } from '../lib/errors'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { and, eq } from 'drizzle-orm'
 import { requireProject } from './access'
@@ -86,7 +86,7 @@ function csvResponse(body: string, filename: string) {
 }
 
 function rangeError(message: string, field: string): never {
-  throw new HttpError(400, message, { errors: [{ field, message }] })
+  throw badRequest(message, [{ field, message }])
 }
 
 export const analyticsApi = createRouter()

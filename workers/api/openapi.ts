@@ -3,7 +3,7 @@
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
-import { describeFieldErrors, fieldErrors, HttpError } from '../lib/errors'
+import { badRequest, describeFieldErrors, fieldErrors } from '../lib/errors'
 
 export const ProblemSchema = z
   .object({
@@ -62,10 +62,7 @@ export const security = [{ bearer: [] }]
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook(result) {
-      if (!result.success) {
-        const errors = fieldErrors(result.error, result.target === 'json' ? undefined : result.target)
-        throw new HttpError(400, describeFieldErrors(errors), { errors })
-      }
+      if (!result.success) throw invalidInput(result.error, result.target === 'json' ? undefined : result.target)
     },
   })
 }
@@ -78,9 +75,12 @@ export const Timestamp = z.string().openapi({ example: '2026-11-21T12:00:00.000Z
 /** Parses `value` with a domain schema; a failure is a 400 naming each bad field, like route validation. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value)
-  if (!result.success) {
-    const errors = fieldErrors(result.error)
-    throw new HttpError(400, describeFieldErrors(errors), { errors })
-  }
+  if (!result.success) throw invalidInput(result.error)
   return result.data
+}
+
+/** A 400 naming each field of a failed parse (`prefix` is the request part: query, param…). */
+function invalidInput(error: z.ZodError, prefix?: string) {
+  const errors = fieldErrors(error, prefix)
+  return badRequest(describeFieldErrors(errors), errors)
 }

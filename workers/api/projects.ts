@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { media, projects } from '../db/schema'
 import { BRAND_FONTS, PROJECT_FRAMINGS } from '../domain/post-spec'
-import { HttpError } from '../lib/errors'
+import { badRequest } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { schedulerFor } from '../scheduler/project-scheduler'
 import { requireProject, requireWorkspace } from './access'
@@ -116,7 +116,7 @@ export const projectsApi = createRouter()
       if (body.logoMediaId) {
         const logo = await c.get('db').select({ kind: media.kind, status: media.status }).from(media).where(and(eq(media.id, body.logoMediaId), eq(media.projectId, id))).get()
         if (!logo || logo.kind !== 'image' || logo.status !== 'ready') {
-          throw new HttpError(400, 'The logo must be a ready image (PNG or JPEG) from this project’s library.', { errors: [{ field: 'logoMediaId', message: logo ? 'is not a ready image' : 'not found in this project' }] })
+          throw badRequest('The logo must be a ready image (PNG or JPEG) from this project’s library.', [{ field: 'logoMediaId', message: logo ? 'is not a ready image' : 'not found in this project' }])
         }
       }
       const row = await c

@@ -335,7 +335,7 @@ describe('the library', () => {
     expect((await call('GET', `/projects/${projectId}/media?status=ready`, { token })).json.data).toEqual([])
     expect((await call('GET', `/projects/${projectId}/media?status=uploading`, { token })).json.data).toHaveLength(5)
 
-    expect(expectProblem(await call('GET', `/projects/${projectId}/media?cursor=nonsense`, { token }), 400).errors?.[0].field).toBe('cursor')
+    expect(expectProblem(await call('GET', `/projects/${projectId}/media?cursor=nonsense`, { token }), 400).errors?.[0].field).toBe('query.cursor')
     expect(expectProblem(await call('GET', `/projects/${projectId}/media?limit=0`, { token }), 400).errors?.[0].field).toBe('query.limit')
     expect(expectProblem(await call('GET', `/projects/${projectId}/media?status=lost`, { token }), 400).errors?.[0].field).toBe('query.status')
 

@@ -25,12 +25,12 @@ import {
   thumbnailKey,
 } from '../domain/media'
 import type { Permission } from '../domain/roles'
-import { can, PERMISSIONS } from '../domain/roles'
 import type { AppEnv } from '../env'
-import { conflict, forbidden, HttpError, notFound } from '../lib/errors'
+import { badRequest, conflict, HttpError, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
-import { requireProject, roleIn } from '../api/access'
+import { requireProject, requireRole } from '../api/access'
+import { decodeCursor, encodeCursor } from '../api/cursor'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from '../api/openapi'
 import { processMedia, removeObjects } from './check'
 import { mediaUses } from './usage'
@@ -119,9 +119,7 @@ type MediaRow = typeof media.$inferSelect
 async function requireMedia(c: Context<AppEnv>, id: string, permission: Permission): Promise<MediaRow> {
   const row = await c.get('db').select().from(media).where(eq(media.id, id)).get()
   if (!row) throw notFound('Media')
-  const role = await roleIn(c, row.workspaceId)
-  if (!role) throw notFound('Media')
-  if (!can(role, permission)) throw forbidden(`Your role (${role}) cannot do this; it needs ${PERMISSIONS[permission]} or above.`)
+  await requireRole(c, row.workspaceId, permission, 'Media')
   return row
 }
 
@@ -279,7 +277,7 @@ export const mediaApi = createRouter()
       const plan = { partSize: row.partSize, partCount: Math.ceil(row.size / row.partSize) }
       const wanted = c.req.valid('json').partNumbers
       const bad = wanted.flatMap((n, i) => (n > plan.partCount ? [{ field: `partNumbers.${i}`, message: `must be at most ${plan.partCount}` }] : []))
-      if (bad.length) throw new HttpError(400, `This upload has ${plan.partCount} parts.`, { errors: bad })
+      if (bad.length) throw badRequest(`This upload has ${plan.partCount} parts.`, bad)
       const exp = expiresIn(UPLOAD_URL_TTL_MS)
       const secret = signingKey(c.env)
       const parts = await Promise.all(
@@ -380,7 +378,8 @@ export const mediaApi = createRouter()
       if (status) where.push(eq(media.status, status))
       if (type) where.push(like(media.contentType, `${type}/%`))
       if (cursor) {
-        const after = decodeCursor(cursor)
+        const [createdAt, afterId] = decodeCursor(cursor, 2)
+        const after = { createdAt, id: afterId }
         where.push(or(lt(media.createdAt, after.createdAt), and(eq(media.createdAt, after.createdAt), lt(media.id, after.id)))!)
       }
       const rows = await c
@@ -393,7 +392,7 @@ export const mediaApi = createRouter()
         .all()
       const page = rows.slice(0, limit)
       const last = page[page.length - 1]
-      const nextCursor = rows.length > limit && last ? encodeCursor(last) : null
+      const nextCursor = rows.length > limit && last ? encodeCursor([last.createdAt, last.id]) : null
       const data = await Promise.all(page.map((row) => present(c.env, origin(c), row)))
       return c.json({ data, nextCursor }, 200)
     },
@@ -488,19 +487,6 @@ export const mediaApi = createRouter()
     },
   )
 
-function encodeCursor(row: { createdAt: string; id: string }): string {
-  return btoa(JSON.stringify([row.createdAt, row.id])).replace(/=+$/, '')
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(atob(cursor)) as unknown[]
-    if (typeof createdAt === 'string' && typeof id === 'string') return { createdAt, id }
-  } catch {
-    // fall through
-  }
-  throw fieldError(400, 'cursor', 'is not a cursor this API gave out')
-}
 
 /**
  * Turns stored bytes into a media item to check: assembles a multipart upload from the parts the

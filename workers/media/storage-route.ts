@@ -9,7 +9,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { media, mediaParts, posts } from '../db/schema'
 import type { AppEnv } from '../env'
-import { HttpError } from '../lib/errors'
+import { badRequest, HttpError } from '../lib/errors'
 import { type Grant, signingKey, verifyGrant } from '../lib/signed-url'
 import { createRouter, errorResponses } from '../api/openapi'
 import { sqlNow } from '../db/time'
@@ -56,7 +56,7 @@ function announcedLength(c: Context<AppEnv>): number {
 }
 
 const interrupted = (error: unknown) =>
-  new HttpError(400, `The upload was interrupted before all its bytes arrived (${error instanceof Error ? error.message : String(error)}); send it again.`)
+  badRequest(`The upload was interrupted before all its bytes arrived (${error instanceof Error ? error.message : String(error)}); send it again.`)
 
 async function mediaStatus(c: Context<AppEnv>, mediaId: string) {
   return c.get('db').select({ status: media.status, uploadId: media.uploadId }).from(media).where(eq(media.id, mediaId)).get()
@@ -120,9 +120,9 @@ export const uploadsApi = createRouter()
       if (grant.op === 'thumbnail') {
         if (length > grant.maxSize) throw new HttpError(413, `A thumbnail may be at most ${grant.maxSize} bytes.`)
       } else if (length !== grant.size) {
-        throw new HttpError(400, `The body is ${length} bytes, but ${grant.size} were announced for this ${grant.op === 'part' ? `part` : 'upload'}.`, {
-          errors: [{ field: 'content-length', message: `must be ${grant.size}` }],
-        })
+        throw badRequest(`The body is ${length} bytes, but ${grant.size} were announced for this ${grant.op === 'part' ? `part` : 'upload'}.`, [
+          { field: 'content-length', message: `must be ${grant.size}` },
+        ])
       }
 
       const row = await mediaStatus(c, grant.mediaId)

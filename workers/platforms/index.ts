@@ -50,7 +50,7 @@ export function publisherFor(env: PlatformEnv, db: Db, connection: Connection): 
   return publishers[connection.platform](env)
 }
 
-/** The consumer's handle on one post's target (the lead's `PlatformGateway`). */
+/** The publish consumer's handle on one post's target. */
 export interface PlatformGateway {
   publish(): Promise<PublishOutcome>
   findByMarker(state?: PublishState): Promise<FoundPost | null>
@@ -63,7 +63,7 @@ export interface GatewayRequest {
   /** The target's marker (unique per post and platform). */
   marker: string
   /** Builds the input when it is needed (publish only): the render as a VideoSource, texts, privacy. */
-  input: () => Promise<PublishInput>
+  input: () => Promise<Omit<PublishInput, 'marker'>>
   now?: () => number
   /** Persists platform state with the target mid-publish (see PublishContext.checkpoint). */
   checkpoint?: (state: PublishState) => Promise<void>

@@ -5,7 +5,8 @@ import { call } from '../../test/helpers'
 import { addFault, connectViaOAuth, duePost, stubAccount, stubState } from '../../test/platform-stubs'
 import { createDb } from '../db/client'
 import { publishStep } from '../queues/publish-consumer'
-import { connectedPlatforms, gatewayForPost } from './post-gateway'
+import { connectedPlatforms } from '../db/connections'
+import { gatewayForPost } from './post-gateway'
 
 const KiB = 1024
 

@@ -19,7 +19,7 @@ type Target = typeof postTargets.$inferSelect
 const URL_TTL_MS = 24 * 60 * 60_000
 
 /** The publisher's input for a rendered post. */
-export async function postInput(env: Env, post: Post, platform: Platform): Promise<PublishInput> {
+export async function postInput(env: Env, post: Post, platform: Platform): Promise<Omit<PublishInput, 'marker'>> {
   if (!post.renderKey || !post.renderSize) throw new PublishError(failures.rejected(platform, `post ${post.id} has no render`, 'the rendered video is missing'))
   const origin = env.PUBLIC_URL || 'http://localhost:8787'
   const url = (key: string, contentType: string) => signedUrl(env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key, contentType, exp: expiresIn(URL_TTL_MS) })
@@ -45,7 +45,6 @@ export async function postInput(env: Env, post: Post, platform: Platform): Promi
     privacy: 'public',
     madeForKids: false,
     durationSec: post.renderDurationSec ?? undefined,
-    marker: '',
   }
 }
 
@@ -68,12 +67,3 @@ export async function gatewayForPost(env: Env, post: Post, target: Target): Prom
   })
 }
 
-/** Platforms a project can publish to now (an active connection), for the planner. */
-export async function connectedPlatforms(db: Db, projectId: string): Promise<Platform[]> {
-  const rows = await db
-    .select({ platform: connections.platform })
-    .from(connections)
-    .where(and(eq(connections.projectId, projectId), eq(connections.status, 'active')))
-    .all()
-  return rows.map((r) => r.platform)
-}

@@ -14,7 +14,9 @@ import type { Db } from '../db/client'
 import { logIllegal, movePost, moveTarget, recordEvent } from '../db/posts'
 import { posts, postTargets } from '../db/schema'
 import { FINAL_POST_STATUSES, FINAL_TARGET_STATUSES, postStatusFromTargets, type Platform } from '../domain/post-state'
-import type { FoundPost, PublishFailure, PublishOutcome, PublishState } from '../platforms/types'
+import type { PlatformGateway } from '../platforms'
+import { gatewayForPost } from '../platforms/post-gateway'
+import type { PublishFailure, PublishOutcome, PublishState } from '../platforms/types'
 import { startPulls } from '../analytics/pulls'
 import { consume } from './consume'
 import { PublishJob } from './messages'
@@ -32,14 +34,9 @@ type Target = typeof postTargets.$inferSelect
 
 /**
  * What the consumer needs of a platform for one post: the publisher bound to the project's
- * connection (tokens refreshed as needed), and the post's rendered video as its input.
- * `null` from `connect` means the project has no usable connection, with the reason.
+ * connection (tokens refreshed as needed), with the post's rendered video as its input, or why
+ * the project has no usable connection. Tests pass their own.
  */
-export interface PlatformGateway {
-  publish(): Promise<PublishOutcome>
-  findByMarker(state?: PublishState): Promise<FoundPost | null>
-  poll(state: PublishState): Promise<PublishOutcome>
-}
 export type GatewayFactory = (env: Env, post: Post, target: Target) => Promise<PlatformGateway | { unavailable: PublishFailure }>
 
 export type PublishStep = 'published' | 'processing' | 'delayed' | 'waiting' | 'retry' | 'failed' | 'unconfirmed' | 'ignored'
@@ -212,7 +209,7 @@ export async function publishStep(env: Env, job: PublishJob, deps: PublishDeps):
 
 /** The publish-jobs batch handler. */
 export async function handlePublishBatch(batch: MessageBatch<unknown>, env: Env, deps?: PublishDeps): Promise<void> {
-  const resolved = deps ?? { gateway: (await import('./gateway')).gatewayFor }
+  const resolved = deps ?? { gateway: gatewayForPost }
   await consume(batch, PublishJob, { baseDelaySec: 10 }, async (job) => {
     await publishStep(env, job, resolved)
     return 'ack'

@@ -11,8 +11,9 @@ import type { AutopilotConfig } from '../domain/autopilot-config'
 import { RECENT_HOOKS, TemplateCaptionWriter, type CaptionInput, type CaptionOutput, type CaptionWriter } from '../domain/captions'
 import { MAX_POST_SECONDS, postTrim } from '../domain/post-spec'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
-import { PLATFORMS, type Platform } from '../domain/post-state'
+import type { Platform } from '../domain/post-state'
 import { slotKey } from '../domain/slots'
+import { markerFor, targetPlatforms } from '../domain/targets'
 import { newId } from '../lib/ids'
 import { enqueueRender } from '../queues/producers'
 
@@ -29,14 +30,6 @@ export interface PlanContext {
 }
 
 export type PlanResult = { postId: string; status: 'planned' | 'skipped'; created: boolean; reason?: string }
-
-/** The platforms a post goes to: those chosen (all by default) that are connected now. */
-export function targetPlatforms(chosen: readonly Platform[] | undefined, connected: readonly Platform[]): Platform[] {
-  return (chosen ?? PLATFORMS).filter((p) => connected.includes(p))
-}
-
-/** A post's marker: put in the platform post's metadata so it can be found again. */
-export const markerFor = (postId: string, platform: Platform) => `rp:${postId}:${platform}`
 
 /**
  * The clip for the next post: a ready video of the project, the least recently published

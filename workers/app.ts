@@ -8,6 +8,7 @@ import { createApi } from './api'
 import { oauthRoutes } from './api/oauth-routes'
 import { authMode } from './lib/auth-mode'
 import { problemResponse } from './lib/errors'
+import { log } from './lib/log'
 
 export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>
 
@@ -17,7 +18,7 @@ export function createWorkerApp(handleApp: AppHandler) {
   app.use('*', async function configurationGuard(c, next) {
     const mode = authMode(c.env)
     if (mode.kind === 'misconfigured') {
-      console.error(JSON.stringify({ level: 'error', msg: 'misconfigured', setting: mode.setting }))
+      log.error('misconfigured', { setting: mode.setting })
       return problemResponse(503, `This deployment is misconfigured: ${mode.problem}`, { setting: mode.setting })
     }
     await next()

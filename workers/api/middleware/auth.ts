@@ -16,6 +16,7 @@ import { sha256Hex } from '../../lib/crypto'
 import { newId } from '../../lib/ids'
 import { authMode } from '../../lib/auth-mode'
 import { LOCAL_ISSUER } from '../../lib/local-auth'
+import { log } from '../../lib/log'
 
 export const API_KEY_PREFIX = 'rp_'
 
@@ -101,7 +102,7 @@ async function sessionPrincipal(db: Db, env: Env, token: string): Promise<Princi
     })
   } catch (error) {
     // The verifier's reason (which key, which claim) is for our logs, not for the caller.
-    console.warn(JSON.stringify({ level: 'warn', msg: 'session token refused', reason: (error as { reason?: string })?.reason, error: error instanceof Error ? error.message : String(error) }))
+    log.warn('session token refused', { reason: (error as { reason?: string })?.reason, error: error instanceof Error ? error.message : String(error) })
     throw unauthorized(SESSION_REFUSED)
   }
   const externalId = claims.sub

@@ -4,8 +4,8 @@
  * with a signed URL for platforms that fetch it themselves).
  */
 import { and, eq } from 'drizzle-orm'
-import { createDb, type Db } from '../db/client'
-import { connections, posts, postTargets } from '../db/schema'
+import { createDb } from '../db/client'
+import { posts, postTargets } from '../db/schema'
 import { textsFor } from '../domain/platform-texts'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { openGateway, type PlatformGateway } from './index'

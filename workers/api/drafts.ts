@@ -13,12 +13,11 @@ import { HttpError, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { requireProject } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
-import { createPost, PlatformTextsBody } from './posts'
+import { createPost, Hashtags, PlatformTextsBody } from './posts'
 
 const tags = ['Drafts']
 const draftParams = z.object({ id: IdParam('id', 'draft_0123456789abcdefghjk') })
 const projectParams = z.object({ id: IdParam('id', 'prj_0123456789abcdefghjk') })
-const Hashtags = z.array(z.string().trim().regex(/^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag is letters, digits and underscores')).max(30)
 
 const DraftSchema = z
   .object({

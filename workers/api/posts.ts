@@ -314,7 +314,7 @@ export async function createPost(c: Context<AppEnv>, projectId: string, body: Ne
 const BULK_LEAD_MS = 15 * 60_000
 
 const IsoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, like 2026-11-22T12:00:00Z' })
-const Hashtags = z.array(matching(z.string().trim(), /^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag is letters, digits and underscores')).max(30)
+export const Hashtags = z.array(matching(z.string().trim(), /^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag is letters, digits and underscores')).max(30)
 
 /** What a creator may set on a post before it renders (and change later: that renders it again). */
 const PostLook = {

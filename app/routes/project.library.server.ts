@@ -1,7 +1,7 @@
 /** Server side of the library page: the list it shows and the actions it takes, all through the API. */
 import type { RouterContextProvider } from 'react-router'
 import { callApi, loadApi } from '../lib/api.server'
-import type { FormResult } from '../lib/forms'
+import { problemResult, type FormResult } from '../lib/forms'
 import { STATUS_FILTERS, TYPE_FILTERS, type Media } from '../lib/media-upload'
 import type { Autopilot } from '../lib/posts'
 
@@ -30,7 +30,7 @@ export interface BulkResult extends FormResult {
   plan?: { mediaId: string; title: string; scheduledAt: string }[]
 }
 
-/** Deletes (409 while in use unless forced), re-runs the content check of one item, or puts selected clips into the next free slots. */
+/** Names a clip (title, topic), deletes it (409 while in use unless forced), re-runs the content check of one item, or puts selected clips into the next free slots. */
 export async function libraryAction(context: Context, request: Request, projectId: string): Promise<{ status: number; result: BulkResult }> {
   const form = await request.formData()
   const intent = String(form.get('intent'))
@@ -56,6 +56,13 @@ export async function libraryAction(context: Context, request: Request, projectI
       const res = await callApi(context, request, `${path}${force ? '?force=true' : ''}`, { method: 'DELETE' })
       if (!res.ok) return { status: res.status, result: { intent, ok: false, target: mediaId, message: res.problem.detail, values: { inUse: res.status === 409 ? '1' : '' } } }
       return { status: 200, result: { intent, ok: true, target: mediaId, message: 'Deleted.' } }
+    }
+    case 'describe': {
+      // What the clip is called and about: hooks and captions are written from these, never the file name.
+      const values = { title: String(form.get('title') ?? ''), topic: String(form.get('topic') ?? '') }
+      const res = await callApi<Media>(context, request, path, { method: 'PATCH', body: values })
+      if (!res.ok) return { status: res.status, result: problemResult(intent, res.problem, values, {}, mediaId) }
+      return { status: 200, result: { intent, ok: true, target: mediaId, message: 'Saved.' } }
     }
     case 'check': {
       const res = await callApi<Media>(context, request, `${path}/complete`, { method: 'POST' })

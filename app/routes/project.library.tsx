@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import { data, Form, Link, useFetcher, useRevalidator } from 'react-router'
 import { RouteError } from '../components/route-error'
 import { StylePreview } from '../components/style-preview'
-import { Badge, Button, buttonClass, Card, Notice, SelectField } from '../components/ui'
+import { Badge, Button, buttonClass, Card, Notice, SelectField, TextField } from '../components/ui'
 import type { FormResult } from '../lib/forms'
 import { fetchLibraryClip } from '../lib/library-clip'
 import { abortUpload, ACCEPT, formatBytes, formatDuration, formatEta, STATUS_FILTERS, TYPE_FILTERS, uploadFile, type Media, type Phase, type Progress } from '../lib/media-upload'
@@ -346,7 +346,7 @@ function ClipPreview({ clip, onClose }: { clip: Media; onClose: () => void }) {
   return (
     <div ref={panel} data-testid="clip-preview" data-media-id={clip.id}>
       <Card
-        title={`Preview a style on “${clip.title}”`}
+        title={`Preview a style on “${clip.title || clip.filename}”`}
         description="A few seconds at low resolution, rendered in your browser with the same recipe as the published video."
         actions={
           <Button variant="ghost" size="sm" type="button" onClick={onClose}>
@@ -366,14 +366,16 @@ function MediaCard({ item, canEdit, onPreview, selected, onSelect }: { item: Med
   const result = fetcher.data
   const busy = fetcher.state !== 'idle'
   const inUse = result && !result.ok && result.values?.inUse === '1'
+  // An unnamed clip is called by its file name on the page (never in the video).
+  const label = item.title || item.filename
   useEffect(() => {
     if (result?.ok) setConfirming(false)
   }, [result])
   return (
-    <li className="overflow-hidden rounded-xl border border-slate-800 bg-slate-950/60" aria-label={item.title} data-media-id={item.id} data-status={item.status}>
+    <li className="overflow-hidden rounded-xl border border-slate-800 bg-slate-950/60" aria-label={label} data-media-id={item.id} data-status={item.status}>
       <div className="relative aspect-video bg-slate-900">
         {item.thumbnailUrl ? (
-          <img src={item.thumbnailUrl} alt={`Thumbnail of ${item.title}`} className="h-full w-full object-cover" loading="lazy" />
+          <img src={item.thumbnailUrl} alt={`Thumbnail of ${label}`} className="h-full w-full object-cover" loading="lazy" />
         ) : (
           <div className="flex h-full items-center justify-center px-3 text-center text-xs text-slate-500">
             {item.status === 'rejected' ? 'Refused' : item.status === 'uploading' ? 'Waiting for the upload' : 'Checking…'}
@@ -386,12 +388,13 @@ function MediaCard({ item, canEdit, onPreview, selected, onSelect }: { item: Med
       <div className="space-y-2 p-3">
         <div className="flex items-start gap-2">
           {canEdit && item.status === 'ready' && item.kind === 'video' && (
-            <input type="checkbox" checked={selected} onChange={(e) => onSelect(e.currentTarget.checked)} aria-label={`Select ${item.title}`} className="mt-0.5 h-4 w-4 shrink-0 accent-violet-500" />
+            <input type="checkbox" checked={selected} onChange={(e) => onSelect(e.currentTarget.checked)} aria-label={`Select ${label}`} className="mt-0.5 h-4 w-4 shrink-0 accent-violet-500" />
           )}
-          <p className="min-w-0 truncate text-sm font-medium text-slate-100" title={item.title}>
-            {item.title}
+          <p className="min-w-0 truncate text-sm font-medium text-slate-100" title={item.filename}>
+            {item.title || <span className="text-slate-400">Untitled ({item.filename})</span>}
           </p>
         </div>
+        {item.topic && <p className="truncate text-xs text-slate-400">{item.topic}</p>}
         <div className="flex flex-wrap items-center gap-2 text-xs text-slate-400">
           <Badge tone={STATUS_TONE[item.status]}>{STATUS_LABEL[item.status]}</Badge>
           <span>{formatBytes(item.size)}</span>
@@ -404,10 +407,11 @@ function MediaCard({ item, canEdit, onPreview, selected, onSelect }: { item: Med
         )}
         {result && !result.ok && <p className="text-xs text-rose-300" role="alert">{result.message}</p>}
         {item.status === 'ready' && (
-          <Button variant="secondary" size="sm" type="button" onClick={onPreview} aria-label={`Preview a style on ${item.title}`}>
+          <Button variant="secondary" size="sm" type="button" onClick={onPreview} aria-label={`Preview a style on ${label}`}>
             Preview a style
           </Button>
         )}
+        {canEdit && item.status === 'ready' && <DescribeClip item={item} />}
         {item.status === 'processing' && (
           <p className="text-xs text-slate-400">If our checker is busy, we check again by ourselves every 10 minutes.</p>
         )}
@@ -423,11 +427,11 @@ function MediaCard({ item, canEdit, onPreview, selected, onSelect }: { item: Med
               </fetcher.Form>
             )}
             {!confirming ? (
-              <Button variant="ghost" size="sm" type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${item.title}`}>
+              <Button variant="ghost" size="sm" type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${label}`}>
                 Delete
               </Button>
             ) : (
-              <fetcher.Form method="post" className="flex flex-wrap items-center gap-2" aria-label={`Confirm deleting ${item.title}`}>
+              <fetcher.Form method="post" className="flex flex-wrap items-center gap-2" aria-label={`Confirm deleting ${label}`}>
                 <input type="hidden" name="intent" value="delete" />
                 <input type="hidden" name="mediaId" value={item.id} />
                 {inUse && <input type="hidden" name="force" value="true" />}
@@ -444,6 +448,33 @@ function MediaCard({ item, canEdit, onPreview, selected, onSelect }: { item: Med
         )}
       </div>
     </li>
+  )
+}
+
+/**
+ * The clip's title and topic: hooks and captions are written from them (never from the file
+ * name), so an untitled clip opens with the fields shown.
+ */
+function DescribeClip({ item }: { item: Media }) {
+  const fetcher = useFetcher<FormResult>()
+  const result = fetcher.data?.intent === 'describe' ? fetcher.data : undefined
+  const errors = result?.fieldErrors ?? {}
+  return (
+    <details className="text-sm" open={!item.title && !item.topic}>
+      <summary className="cursor-pointer text-xs text-slate-300 hover:text-white">{item.title ? 'Title and topic' : 'Name this clip: captions are written from it'}</summary>
+      <fetcher.Form method="post" className="mt-2 space-y-2" aria-label={`Title and topic of ${item.title || item.filename}`}>
+        <input type="hidden" name="intent" value="describe" />
+        <input type="hidden" name="mediaId" value={item.id} />
+        <TextField label="Title" name="title" defaultValue={item.title} maxLength={200} placeholder="Crêpes in 3 steps" error={errors.title} />
+        <TextField label="Topic" name="topic" defaultValue={item.topic} maxLength={200} placeholder="What the clip shows, in a few words" error={errors.topic} />
+        <div className="flex items-center gap-2">
+          <Button variant="secondary" size="sm" disabled={fetcher.state !== 'idle'}>
+            {fetcher.state !== 'idle' ? 'Saving…' : 'Save'}
+          </Button>
+          {result?.message && <span className={`text-xs ${result.ok ? 'text-emerald-300' : 'text-rose-300'}`} role={result.ok ? 'status' : 'alert'}>{result.message}</span>}
+        </div>
+      </fetcher.Form>
+    </details>
   )
 }
 

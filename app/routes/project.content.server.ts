@@ -6,6 +6,7 @@
 import type { RouterContextProvider } from 'react-router'
 import { callApi, loadApi } from '../lib/api.server'
 import { problemResult, type FormResult } from '../lib/forms'
+import type { PostMetrics } from '../lib/analytics'
 import type { Media } from '../lib/media-upload'
 import type { Connection } from '../lib/connections'
 import type { Autopilot, Draft, Post, PostStatus, PostSummary } from '../lib/posts'
@@ -84,6 +85,9 @@ export async function loadContent(context: Context, request: Request, projectId:
     }),
   )
 
+  // The open post's own results (analytics), when it went out somewhere.
+  const openMetrics = open?.ok && open.data.targets.some((t) => t.status === 'published') ? await callApi<PostMetrics>(context, request, `/posts/${encodeURIComponent(open.data.id)}/metrics`) : null
+
   return {
     view,
     timeZone,
@@ -105,6 +109,7 @@ export async function loadContent(context: Context, request: Request, projectId:
     filters: { status, cursor },
     open: open?.ok ? open.data : null,
     openError: open && !open.ok ? open.problem.detail : null,
+    openMetrics: openMetrics?.ok ? openMetrics.data : null,
     thumbnails,
     clips,
   }

@@ -5,6 +5,8 @@
  * cancel, retry, or change its caption, hashtags and time. A clip can be posted now or scheduled
  * by hand. While posts are on the move the page keeps itself up to date.
  */
+import { PostMetricsSection } from '../components/post-metrics'
+import type { PostMetrics } from '../lib/analytics'
 import { useEffect, useRef, useState } from 'react'
 import { data, Link, useFetcher, useNavigate, useRevalidator, useSearchParams } from 'react-router'
 import { postLabel, WeekGrid } from '../components/calendar/week-grid'
@@ -49,7 +51,7 @@ const REFRESH_MS = 4_000
 
 export default function ProjectContent({ loaderData }: Route.ComponentProps) {
   const { workspace } = useProject()
-  const { view, timeZone, posts, open, openError, thumbnails } = loaderData
+  const { view, timeZone, posts, open, openError, openMetrics, thumbnails } = loaderData
   const canEdit = workspace.role !== 'viewer'
   // null: closed; '': open with no time chosen; else the time clicked on the calendar.
   const [composeAt, setComposeAt] = useState<string | null>(null)
@@ -119,7 +121,7 @@ export default function ProjectContent({ loaderData }: Route.ComponentProps) {
           {view === 'list' && <PostList data={loaderData} />}
           <Drafts drafts={loaderData.drafts} thumbnails={thumbnails} timeZone={timeZone} canEdit={canEdit} />
         </div>
-        {open && <PostPanel key={open.id} post={open} timeZone={timeZone} thumbnail={open.clip ? thumbnails[open.clip.id] : undefined} canEdit={canEdit} />}
+        {open && <PostPanel key={open.id} post={open} timeZone={timeZone} thumbnail={open.clip ? thumbnails[open.clip.id] : undefined} canEdit={canEdit} metrics={openMetrics} />}
       </div>
     </div>
   )
@@ -430,7 +432,7 @@ function eventText(e: Post['events'][number]) {
   return e.type
 }
 
-function PostPanel({ post, timeZone, thumbnail, canEdit }: { post: Post; timeZone: string; thumbnail?: string; canEdit: boolean }) {
+function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post; timeZone: string; thumbnail?: string; canEdit: boolean; metrics: PostMetrics | null }) {
   const href = useHref()
   const fetcher = useFetcher<FormResult>()
   const result = fetcher.data?.target === post.id ? fetcher.data : undefined
@@ -501,6 +503,8 @@ function PostPanel({ post, timeZone, thumbnail, canEdit }: { post: Post; timeZon
       {post.error && <Notice>{post.error}</Notice>}
       {post.skipReason && <Notice tone="info">Skipped: {post.skipReason}</Notice>}
       {post.hook && <p className="text-sm text-slate-300"><span className="text-slate-500">Hook:</span> {post.hook}</p>}
+
+      {metrics && <PostMetricsSection metrics={metrics} timeZone={timeZone} />}
 
       <section aria-label="Platforms">
         <h4 className="mb-2 text-sm font-medium text-slate-200">Platforms</h4>

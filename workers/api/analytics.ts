@@ -15,7 +15,9 @@ import { badRequest } from '../lib/errors'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { and, eq } from 'drizzle-orm'
 import { requireProject } from './access'
-import { commonErrors, createRouter, IdParam, security, Timestamp } from './openapi'
+import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { seedDemoHistory } from '../analytics/demo'
+import { schedulerFor } from '../scheduler/project-scheduler'
 import { loadPost } from './posts'
 
 const tags = ['Analytics']
@@ -34,7 +36,7 @@ const RankedPostSchema = z.object({
   views: z.number(),
   engagementRate: z.number().nullable(),
 })
-const DashboardSchema = z
+export const DashboardSchema = z
   .object({
     projectId: z.string(),
     from: z.string(),
@@ -51,7 +53,7 @@ const DashboardSchema = z
   })
   .openapi('Analytics')
 
-const PostMetricsSchema = z
+export const PostMetricsSchema = z
   .object({
     postId: z.string(),
     timezone: z.string(),
@@ -171,5 +173,25 @@ export const analyticsApi = createRouter()
       const note = (platform: string) =>
         platform === 'youtube' && youtube?.mode === 'oauth' && !hasAnalyticsScope(youtube.scopes) ? 'Reconnect YouTube to see watch time, shares and subscribers.' : null
       return c.json({ postId: id, timezone: await projectZone(db, post.projectId), platforms: platforms.map((p) => ({ ...p, latest: p.latest as Record<string, number>, series: p.series.map((s) => ({ ...s, metrics: s.metrics as Record<string, number> })), note: note(p.platform) })) }, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/dev/demo-history',
+      tags: ['Local sign-in'],
+      security,
+      summary: 'Local mode only: give a project the past of a demo (posts to its sandbox accounts over `days` days, with their metrics)',
+      request: { body: jsonBody(z.object({ projectId: z.string().min(1).max(64), days: z.number().int().min(1).max(120).default(60) })) },
+      responses: { 200: json(z.object({ posts: z.number(), snapshots: z.number() }), 'What was made'), ...commonErrors },
+    }),
+    async (c) => {
+      const { projectId, days } = c.req.valid('json')
+      const { project } = await requireProject(c, projectId, 'projects.write')
+      const db = c.get('db')
+      const result = await seedDemoHistory(c.env, db, { projectId, workspaceId: project.workspaceId, days })
+      // The pulls still ahead are the scheduler's, like any others.
+      await schedulerFor(c.env, projectId).scheduleMetrics({ projectId, workspaceId: project.workspaceId, at: Date.now() })
+      return c.json(result, 200)
     },
   )

@@ -68,6 +68,7 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'POST /posts/{id}/cancel': { write: true, path: (f) => `/posts/${f.postId}/cancel` },
   'POST /posts/{id}/retry': { write: true, path: (f) => `/posts/${f.postId}/retry` },
   'GET /projects/{id}/analytics': { write: false, path: (f) => `/projects/${f.projectId}/analytics?groupBy=platform` },
+  'POST /dev/demo-history': { write: true, path: () => '/dev/demo-history', body: (f) => ({ projectId: f.projectId, days: 1 }) },
   'GET /posts/{id}/metrics': { write: false, path: (f) => `/posts/${f.postId}/metrics` },
   'GET /projects/{id}/connections': { write: false, path: (f) => `/projects/${f.projectId}/connections` },
   'POST /projects/{id}/connections': { write: true, path: (f) => `/projects/${f.projectId}/connections`, body: () => ({ platform: 'tiktok', mode: 'sandbox' }) },

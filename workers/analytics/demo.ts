@@ -13,7 +13,7 @@ import { autopilots, metricPulls, postEvents, posts, postTargets } from '../db/s
 import { STYLES, type AutopilotConfig } from '../domain/autopilot-config'
 import { localParts, nextPull, PULL_AGES_MS } from '../domain/metrics'
 import { nextSlots } from '../domain/slots'
-import { connectedPlatforms } from '../platforms/post-gateway'
+import { connectedPlatforms } from '../db/connections'
 import { planSlot } from '../scheduler/planner'
 import { SandboxCollector } from './collectors'
 import { recordPulls } from './store'

@@ -44,7 +44,8 @@ const TargetSchema = z.object({
 })
 
 /** The per-platform texts as the API takes them (the OpenAPI view of `platformTextsSchema`). */
-export const PlatformTextsBody = platformTextsSchema.openapi('PlatformTexts', {
+export const PlatformTextsBody = platformTextsSchema.meta({
+  id: 'PlatformTexts',
   description: 'YouTube title (≤ 100 characters) and description (≤ 5000 bytes), TikTok and Instagram captions (≤ 2200 characters); hashtags are added to each when published',
 })
 

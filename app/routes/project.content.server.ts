@@ -12,6 +12,7 @@ import type { Connection } from '../lib/connections'
 import type { Autopilot, Draft, Post, PostStatus, PostSummary } from '../lib/posts'
 import { POST_STATUS_LABEL } from '../lib/posts'
 import { fromLocalInput, monthWeeks, parseDate, startOfDayInstant, startOfWeek, today } from '../lib/zoned-time'
+import { parseHashtags } from '../../workers/domain/platform-texts'
 
 type Context = Readonly<RouterContextProvider>
 
@@ -113,14 +114,6 @@ export async function loadContent(context: Context, request: Request, projectId:
     thumbnails,
     clips,
   }
-}
-
-/** "#a, b  #c" → ["#a", "#b", "#c"] */
-function parseHashtags(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((t) => (t.startsWith('#') ? t : `#${t}`))
 }
 
 /** API field → form field: list items land on their list. */

@@ -154,16 +154,15 @@ describe('the metrics-jobs consumer', () => {
   it('the scheduler hands due pulls out once: a second alarm at the same time finds them leased', async () => {
     const { project, postId, pull } = await publishedOn('instagram')
     const db = createDb(env.DB)
-    const queue = env.METRICS_JOBS as Queue<any>
-    const first = await dispatchDuePulls(db, queue, project.id, pull.next_at + 1)
-    const second = await dispatchDuePulls(db, queue, project.id, pull.next_at + 2)
+    const first = await dispatchDuePulls(db, env, project.id, pull.next_at + 1)
+    const second = await dispatchDuePulls(db, env, project.id, pull.next_at + 2)
     expect(first).toMatchObject({ sent: 1, messages: 1 })
     expect(second).toMatchObject({ sent: 0, messages: 0 })
     const leased = await env.DB.prepare('select lease_until from metric_pulls where post_id = ?').bind(postId).first<{ lease_until: number }>()
     expect(leased!.lease_until).toBe(pull.next_at + 1 + 30 * 60_000)
     // The lease lapses, so a lost message is handed out again.
     expect(first.wakeAt).toBe(pull.next_at + 1 + 30 * 60_000)
-    expect((await dispatchDuePulls(db, queue, project.id, pull.next_at + 31 * 60_000)).sent).toBe(1)
+    expect((await dispatchDuePulls(db, env, project.id, pull.next_at + 31 * 60_000)).sent).toBe(1)
   })
 })
 

@@ -11,6 +11,7 @@ import { metricPulls, posts, postTargets } from '../db/schema'
 import { nextPull } from '../domain/metrics'
 import type { Platform } from '../domain/post-state'
 import type { MetricsJob } from '../queues/messages'
+import { sendMetricsJobs } from '../queues/producers'
 import { log } from '../lib/log'
 
 /** How long a pull handed to the queue is held before it may be handed out again. */
@@ -55,7 +56,7 @@ export async function nextWake(db: Db, projectId: string): Promise<number | null
  * Hands every due pull of a project to the metrics-jobs queue (batched per platform) under a
  * lease, and answers how many were sent and when to wake next.
  */
-export async function dispatchDuePulls(db: Db, queue: Queue<MetricsJob>, projectId: string, now: number): Promise<{ sent: number; messages: number; wakeAt: number | null }> {
+export async function dispatchDuePulls(db: Db, env: Pick<Env, 'METRICS_JOBS'>, projectId: string, now: number): Promise<{ sent: number; messages: number; wakeAt: number | null }> {
   await ensurePulls(db, projectId, now)
   // One conditional update takes the lease of every due pull and returns them: a second alarm
   // running at the same time finds them leased.
@@ -82,8 +83,7 @@ export async function dispatchDuePulls(db: Db, queue: Queue<MetricsJob>, project
   for (const [platform, targets] of byPlatform) {
     for (let i = 0; i < targets.length; i += PULL_BATCH[platform]) messages.push({ projectId, platform, targets: targets.slice(i, i + PULL_BATCH[platform]) })
   }
-  // sendBatch takes at most 100 messages.
-  for (let i = 0; i < messages.length; i += 100) await queue.sendBatch(messages.slice(i, i + 100).map((body) => ({ body })))
+  await sendMetricsJobs(env, messages)
   const sent = messages.reduce((n, m) => n + m.targets.length, 0)
   return { sent, messages: messages.length, wakeAt: due.length >= MAX_DISPATCH ? now + 1000 : await nextWake(db, projectId) }
 }

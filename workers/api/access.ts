@@ -35,6 +35,16 @@ export async function requireRole(c: Context<AppEnv>, workspaceId: string, permi
   return role
 }
 
+/**
+ * A row of a workspace (a post, a draft, a media item…) the caller may act on with
+ * `permission`: 404 naming `what` when there is no row or its workspace is hidden from them.
+ */
+export async function requireOwned<T extends { workspaceId: string }>(c: Context<AppEnv>, row: T | undefined, permission: Permission, what: string): Promise<T> {
+  if (!row) throw notFound(what)
+  await requireRole(c, row.workspaceId, permission, what)
+  return row
+}
+
 /** Resolves a workspace the caller may act on with `permission`; returns their role. */
 export const requireWorkspace = (c: Context<AppEnv>, workspaceId: string, permission: Permission) => requireRole(c, workspaceId, permission, 'Workspace')
 

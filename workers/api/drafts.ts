@@ -4,16 +4,18 @@
  * (through the same `createPost` as a post made by hand) and removes the draft.
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { desc, eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { media, postDrafts } from '../db/schema'
 import { PLATFORMS } from '../domain/post-state'
 import type { AppEnv } from '../env'
-import { HttpError, notFound } from '../lib/errors'
+import { hashtag } from '../domain/platform-texts'
+import { sqlNow } from '../db/time'
+import { conflict, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { requireProject } from './access'
+import { requireOwned, requireProject } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
-import { createPost, Hashtags, PlatformTextsBody } from './posts'
+import { createPost, Hashtags, PlatformTextsBody, projectClip } from './posts'
 
 const tags = ['Drafts']
 const draftParams = z.object({ id: IdParam('id', 'draft_0123456789abcdefghjk') })
@@ -60,16 +62,8 @@ async function present(c: Context<AppEnv>, row: DraftRow) {
 }
 
 async function loadDraft(c: Context<AppEnv>, id: string, permission: 'projects.read' | 'projects.write') {
-  const row = await c.get('db').select().from(postDrafts).where(eq(postDrafts.id, id)).get()
-  if (!row) throw notFound('Draft')
-  await requireProject(c, row.projectId, permission).catch((error) => {
-    if (error instanceof HttpError && error.status === 404) throw notFound('Draft')
-    throw error
-  })
-  return row
+  return requireOwned(c, await c.get('db').select().from(postDrafts).where(eq(postDrafts.id, id)).get(), permission, 'Draft')
 }
-
-const tagged = (hashtags: string[] | undefined) => hashtags?.map((h) => (h.startsWith('#') ? h : `#${h}`))
 
 export const draftsApi = createRouter()
   .openapi(
@@ -86,10 +80,9 @@ export const draftsApi = createRouter()
       const { id: projectId } = c.req.valid('param')
       const body = c.req.valid('json')
       const { project } = await requireProject(c, projectId, 'projects.write')
-      const db = c.get('db')
-      const clip = await db.select({ id: media.id }).from(media).where(and(eq(media.id, body.mediaId), eq(media.projectId, projectId))).get()
-      if (!clip) throw new HttpError(400, 'That clip is not in this project’s library.', { errors: [{ field: 'mediaId', message: 'not found in this project' }] })
-      const [row] = await db
+      const clip = await projectClip(c, projectId, body.mediaId)
+      const [row] = await c
+        .get('db')
         .insert(postDrafts)
         .values({
           id: newId('draft'),
@@ -97,7 +90,7 @@ export const draftsApi = createRouter()
           projectId,
           mediaId: clip.id,
           caption: body.caption ?? null,
-          hashtags: tagged(body.hashtags) ?? [],
+          hashtags: body.hashtags?.map(hashtag) ?? [],
           platforms: body.platforms ?? null,
           platformTexts: body.platformTexts ?? null,
         })
@@ -153,10 +146,10 @@ export const draftsApi = createRouter()
         .update(postDrafts)
         .set({
           caption: body.caption,
-          hashtags: tagged(body.hashtags),
+          hashtags: body.hashtags?.map(hashtag),
           platforms: body.platforms,
           platformTexts: body.platformTexts,
-          updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+          updatedAt: sqlNow(),
         })
         .where(eq(postDrafts.id, id))
         .returning()
@@ -187,7 +180,7 @@ export const draftsApi = createRouter()
       const { id } = c.req.valid('param')
       const { scheduledAt } = c.req.valid('json')
       const draft = await loadDraft(c, id, 'projects.write')
-      if (!draft.mediaId) throw new HttpError(409, 'The clip of this draft was deleted from the library: pick another clip, or delete the draft.')
+      if (!draft.mediaId) throw conflict('The clip of this draft was deleted from the library: pick another clip, or delete the draft.')
       const made = await createPost(c, draft.projectId, {
         mediaId: draft.mediaId,
         scheduledAt,

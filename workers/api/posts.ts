@@ -6,12 +6,12 @@ import { autopilots, media, postEvents, posts, postTargets } from '../db/schema'
 import { freeSlots } from '../db/free-slots'
 import { loadPostRender, movePost, moveTarget } from '../db/posts'
 import type { AutopilotConfig } from '../domain/autopilot-config'
-import { platformTextsSchema, textProblems, type PlatformTexts } from '../domain/platform-texts'
+import { hashtag, platformTextsSchema, textProblems, type PlatformTexts } from '../domain/platform-texts'
 import { POST_FRAMINGS } from '../domain/post-spec'
 import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, TARGET_STATUSES, type Platform, type PostStatus } from '../domain/post-state'
 import { outsideWindowsMessage, slotKey } from '../domain/slots'
 import type { AppEnv } from '../env'
-import { conflict, HttpError, notFound, type FieldError } from '../lib/errors'
+import { badRequest, conflict, HttpError, type FieldError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { enqueuePublish, enqueueRender } from '../queues/producers'
@@ -19,7 +19,8 @@ import { connectedPlatforms } from '../db/connections'
 import { markerFor, targetPlatforms } from '../domain/targets'
 import { writePostTexts } from '../scheduler/planner'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
-import { requireProject } from './access'
+import { requireOwned, requireProject } from './access'
+import { decodeCursor, encodeCursor } from './cursor'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp, matching } from './openapi'
 import { sqlNow } from '../db/time'
 
@@ -142,14 +143,7 @@ async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
 
 /** A post the caller may act on with `permission` (404 when its project is hidden from them). */
 export async function loadPost(c: Context<AppEnv>, id: string, permission: 'projects.read' | 'projects.write') {
-  const row = await c.get('db').select().from(posts).where(eq(posts.id, id)).get()
-  if (!row) throw notFound('Post')
-  await requireProject(c, row.projectId, permission).catch((error) => {
-    // The post's project is hidden from the caller: the post does not exist for them either.
-    if (error instanceof HttpError && error.status === 404) throw notFound('Post')
-    throw error
-  })
-  return row
+  return requireOwned(c, await c.get('db').select().from(posts).where(eq(posts.id, id)).get(), permission, 'Post')
 }
 
 /** The post in full; pass `row` when it was just read (a read), leave it out after a write. */
@@ -188,17 +182,6 @@ function refuseMove(status: PostStatus, action: string, allowed: readonly PostSt
   throw conflict(`This post is ${status}; it can be ${action} only when ${allowed.join(' or ')}.${nextPostStatuses(status).length ? '' : ' It is final.'}`)
 }
 
-const encodeCursor = (row: { scheduledAt: string; id: string }) => btoa(`${row.scheduledAt}|${row.id}`)
-function decodeCursor(cursor: string): { scheduledAt: string; id: string } {
-  try {
-    const [scheduledAt, id] = atob(cursor).split('|')
-    if (!scheduledAt || !id || Number.isNaN(Date.parse(scheduledAt))) throw new Error()
-    return { scheduledAt, id }
-  } catch {
-    throw new HttpError(400, 'The cursor is not one this API gave out.', { errors: [{ field: 'query.cursor', message: 'is not valid' }] })
-  }
-}
-
 /** What a post is made of when a creator makes one (by hand, in bulk, or from a draft). */
 export interface NewPost {
   mediaId: string
@@ -229,17 +212,29 @@ export function windowWarnings(config: AutopilotConfig | undefined, when: Date):
   const message = config ? outsideWindowsMessage(config, when) : null
   if (!message) return []
   if (config!.keepToWindows) {
-    throw new HttpError(400, `${message}; this project keeps posts inside its windows (change it on the autopilot page).`, {
-      errors: [{ field: 'scheduledAt', message: `${message}; this project keeps posts inside its windows` }],
-    })
+    throw badRequest(`${message}; this project keeps posts inside its windows (change it on the autopilot page).`, [
+      { field: 'scheduledAt', message: `${message}; this project keeps posts inside its windows` },
+    ])
   }
   return [{ field: 'scheduledAt', message }]
+}
+
+/** A clip of the project's library, or a 400 naming `field` (a post or a draft is made of it). */
+export async function projectClip(c: Context<AppEnv>, projectId: string, mediaId: string, field = 'mediaId') {
+  const clip = await c.get('db').select().from(media).where(and(eq(media.id, mediaId), eq(media.projectId, projectId))).get()
+  if (!clip) throw badRequest('That clip is not in this project’s library.', [{ field, message: 'not found in this project' }])
+  return clip
+}
+
+/** A post's time may be at most a minute in the past (the clock of the caller may lag). */
+function checkNotPast(when: Date, field: string, now = Date.now()) {
+  if (when.getTime() < now - 60_000) throw badRequest('scheduledAt is in the past.', [{ field, message: 'must not be in the past' }])
 }
 
 /** Refuses texts that would go over a platform's limit once its hashtags are added. */
 function checkTextLimits(texts: { hook: string | null; caption: string | null; callToAction: string | null; hashtags: string[]; platformTexts?: PlatformTexts | null }, platforms: readonly Platform[]) {
   const problems = textProblems(texts, platforms)
-  if (problems.length) throw new HttpError(400, `Too long for the platform: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, { errors: problems })
+  if (problems.length) throw badRequest(`Too long for the platform: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems)
 }
 
 /**
@@ -250,14 +245,13 @@ function checkTextLimits(texts: { hook: string | null; caption: string | null; c
 export async function createPost(c: Context<AppEnv>, projectId: string, body: NewPost, field = (name: string) => name): Promise<{ postId: string; warnings: FieldError[] }> {
   const { project } = await requireProject(c, projectId, 'projects.write')
   const db = c.get('db')
-  const clip = await db.select().from(media).where(and(eq(media.id, body.mediaId), eq(media.projectId, projectId))).get()
-  if (!clip) throw new HttpError(400, 'That clip is not in this project’s library.', { errors: [{ field: field('mediaId'), message: 'not found in this project' }] })
+  const clip = await projectClip(c, projectId, body.mediaId, field('mediaId'))
   if (clip.status !== 'ready' || clip.kind !== 'video') {
-    throw new HttpError(409, clip.status !== 'ready' ? `That clip is ${clip.status}, not ready to post.` : 'That item is a picture; posts need a video clip.')
+    throw conflict(clip.status !== 'ready' ? `That clip is ${clip.status}, not ready to post.` : 'That item is a picture; posts need a video clip.')
   }
   const now = Date.now()
   const when = body.scheduledAt ? new Date(body.scheduledAt) : new Date(now)
-  if (when.getTime() < now - 60_000) throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: field('scheduledAt'), message: 'must not be in the past' }] })
+  checkNotPast(when, field('scheduledAt'), now)
   const config = await autopilotConfig(c, projectId)
   const warnings = body.scheduledAt && !body.slot ? windowWarnings(config, when) : []
   const settings = { language: config?.language ?? 'en', style: config?.style ?? 'minimal', objective: config?.objective ?? 'awareness' } as const
@@ -340,10 +334,10 @@ function lookColumns(body: { hook?: string; callToAction?: string; framing?: (ty
 /** A trim must lie within the clip. */
 function checkTrim(trim: { startSec: number; endSec: number } | null | undefined, clipSec: number | null) {
   if (!trim || clipSec === null) return
-  if (trim.endSec > clipSec + 0.05) throw new HttpError(400, `The trim ends at ${trim.endSec} s but the clip is ${Math.round(clipSec * 10) / 10} s long.`, { errors: [{ field: 'trim.endSec', message: `must be at most ${Math.round(clipSec * 10) / 10}` }] })
+  if (trim.endSec > clipSec + 0.05) throw badRequest(`The trim ends at ${trim.endSec} s but the clip is ${Math.round(clipSec * 10) / 10} s long.`, [{ field: 'trim.endSec', message: `must be at most ${Math.round(clipSec * 10) / 10}` }])
 }
 
-const normalizeTags = (tags: string[] | undefined) => tags?.map((h) => (h.startsWith('#') ? h : `#${h}`))
+const normalizeTags = (tags: string[] | undefined) => tags?.map(hashtag)
 
 export const postsApi = createRouter()
   .openapi(
@@ -374,12 +368,12 @@ export const postsApi = createRouter()
       if (q.to) conditions.push(lt(posts.scheduledAt, new Date(q.to).toISOString()))
       if (q.status) conditions.push(eq(posts.status, q.status))
       if (q.cursor) {
-        const after = decodeCursor(q.cursor)
-        conditions.push(or(gt(posts.scheduledAt, after.scheduledAt), and(eq(posts.scheduledAt, after.scheduledAt), gt(posts.id, after.id)))!)
+        const [scheduledAt, postId] = decodeCursor(q.cursor, 2)
+        conditions.push(or(gt(posts.scheduledAt, scheduledAt), and(eq(posts.scheduledAt, scheduledAt), gt(posts.id, postId)))!)
       }
       const rows = await c.get('db').select().from(posts).where(and(...conditions)).orderBy(asc(posts.scheduledAt), asc(posts.id)).limit(q.limit + 1).all()
       const page = rows.slice(0, q.limit)
-      return c.json({ data: await summaries(c, page), nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!) : null }, 200)
+      return c.json({ data: await summaries(c, page), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.scheduledAt, page.at(-1)!.id]) : null }, 200)
     },
   )
   .openapi(
@@ -453,7 +447,7 @@ export const postsApi = createRouter()
         if (clip.status !== 'ready' || clip.kind !== 'video') return [{ field: `mediaIds.${i}`, message: clip.kind !== 'video' ? 'is a picture; posts need a video clip' : `is ${clip.status}, not ready to post` }]
         return []
       })
-      if (errors.length) throw new HttpError(400, `Some clips cannot be posted: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors })
+      if (errors.length) throw badRequest(`Some clips cannot be posted: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors)
       // Far enough ahead that the post can render before its time.
       const slots = await freeSlots(db, projectId, config, { after: new Date(Date.now() + BULK_LEAD_MS), count: body.mediaIds.length })
       if (slots.length < body.mediaIds.length) throw conflict(`Only ${slots.length} free slots were found for ${body.mediaIds.length} clips.`)
@@ -500,9 +494,7 @@ export const postsApi = createRouter()
       const db = c.get('db')
       const editable = POST_ACTIONS.edit
       if (!editable.includes(post.status)) refuseMove(post.status, 'edited', editable)
-      if (body.scheduledAt && Date.parse(body.scheduledAt) < Date.now() - 60_000) {
-        throw new HttpError(400, 'scheduledAt is in the past.', { errors: [{ field: 'scheduledAt', message: 'must not be in the past' }] })
-      }
+      if (body.scheduledAt) checkNotPast(new Date(body.scheduledAt), 'scheduledAt')
       const warnings = body.scheduledAt ? windowWarnings(await autopilotConfig(c, post.projectId), new Date(body.scheduledAt)) : []
       if (body.caption !== undefined || body.hashtags !== undefined || body.platformTexts !== undefined || body.hook !== undefined || body.callToAction !== undefined) {
         const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, id)).all()

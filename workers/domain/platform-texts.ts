@@ -5,6 +5,7 @@
  * built with it, and the composer counts each platform's limit with the same functions.
  */
 import { z } from 'zod'
+import { PLATFORM_NAMES } from '../../containers/render/recipe/vocabulary.ts'
 import type { Platform } from './post-state.ts'
 
 /** The texts a creator can write per platform; any left out follow the shared text. */
@@ -48,9 +49,15 @@ export function measure(limit: Pick<TextLimit, 'unit'>, text: string): number {
   return limit.unit === 'bytes' ? encoder.encode(text).length : text.length
 }
 
+/** A hashtag as it is stored and published: with its `#`. */
+export const hashtag = (tag: string) => (tag.startsWith('#') ? tag : `#${tag}`)
+
+/** Hashtags as a person types them (`#a, b  #c`) → `['#a', '#b', '#c']`. */
+export const parseHashtags = (text: string) => text.split(/[\s,]+/).filter(Boolean).map(hashtag)
+
 /** The text a field is published with: the field's own text, then the hashtags when they go with it. */
 export function publishedField(limit: Pick<TextLimit, 'withHashtags'>, text: string, hashtags: readonly string[]): string {
-  const tags = limit.withHashtags ? hashtags.map((h) => (h.startsWith('#') ? h : `#${h}`)).join(' ') : ''
+  const tags = limit.withHashtags ? hashtags.map(hashtag).join(' ') : ''
   return [text.trim(), tags].filter(Boolean).join('\n\n')
 }
 
@@ -92,12 +99,11 @@ export function startingText(post: SharedText, platform: Platform, field: Platfo
   return [shared.title, shared.body].filter(Boolean).join('\n\n')
 }
 
-const PLATFORM_NAME: Record<Platform, string> = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' }
 
 const ownText = (limit: TextLimit) =>
   z
     .string()
-    .refine((t) => measure(limit, t) <= limit.max, `${PLATFORM_NAME[limit.platform]} takes at most ${limit.max} ${limit.unit} here`)
+    .refine((t) => measure(limit, t) <= limit.max, `${PLATFORM_NAMES[limit.platform]} takes at most ${limit.max} ${limit.unit} here`)
     .optional()
 
 /** The per-platform texts as the API takes them; each field is checked against its platform's limit (hashtags aside). */
@@ -121,7 +127,7 @@ export function textProblems(post: SharedText & { platformTexts?: PlatformTexts 
       const text = platform === 'youtube' ? (limit.field === 'title' ? texts.title : texts.description) : [texts.title, texts.description].filter(Boolean).join('\n\n')
       const length = measure(limit, publishedField(limit, text, post.hashtags))
       if (length > limit.max) {
-        problems.push({ field: `platformTexts.${platform}.${limit.field}`, message: `is ${length} ${limit.unit} with the hashtags; ${PLATFORM_NAME[platform]} takes at most ${limit.max}` })
+        problems.push({ field: `platformTexts.${platform}.${limit.field}`, message: `is ${length} ${limit.unit} with the hashtags; ${PLATFORM_NAMES[platform]} takes at most ${limit.max}` })
       }
     }
   }

@@ -29,7 +29,7 @@ import type { AppEnv } from '../env'
 import { badRequest, conflict, HttpError, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
-import { requireProject, requireRole } from '../api/access'
+import { requireOwned, requireProject } from '../api/access'
 import { decodeCursor, encodeCursor } from '../api/cursor'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from '../api/openapi'
 import { processMedia, removeObjects } from './check'
@@ -117,10 +117,7 @@ type MediaRow = typeof media.$inferSelect
 
 /** Loads a media item through the caller's membership of its workspace (404 when they have none). */
 async function requireMedia(c: Context<AppEnv>, id: string, permission: Permission): Promise<MediaRow> {
-  const row = await c.get('db').select().from(media).where(eq(media.id, id)).get()
-  if (!row) throw notFound('Media')
-  await requireRole(c, row.workspaceId, permission, 'Media')
-  return row
+  return requireOwned(c, await c.get('db').select().from(media).where(eq(media.id, id)).get(), permission, 'Media')
 }
 
 const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin

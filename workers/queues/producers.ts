@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm'
 import { createDb } from '../db/client'
 import { posts, postTargets } from '../db/schema'
-import { MAX_QUEUE_DELAY_SECONDS, type PublishJob, type RenderJob } from './messages'
+import { MAX_QUEUE_DELAY_SECONDS, type MetricsJob, type PublishJob, type RenderJob } from './messages'
 
 /** Asks for the render of each post (the render consumer's claim makes a duplicate harmless). */
 export async function enqueueRender(env: Pick<Env, 'RENDER_JOBS'>, postIds: readonly string[]): Promise<void> {
@@ -24,6 +24,12 @@ export async function sendPublishJobs(env: Pick<Env, 'PUBLISH_JOBS'>, jobs: read
   const delay = queueDelay(delaySeconds)
   if (jobs.length === 1) await queue.send(jobs[0], { delaySeconds: delay })
   else if (jobs.length > 1) await queue.sendBatch(jobs.map((body) => ({ body, delaySeconds: delay })))
+}
+
+/** Sends metric pulls to the metrics-jobs queue (in sends of at most 100, the most `sendBatch` takes). */
+export async function sendMetricsJobs(env: Pick<Env, 'METRICS_JOBS'>, jobs: readonly MetricsJob[]): Promise<void> {
+  const queue = env.METRICS_JOBS as Queue<MetricsJob>
+  for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })))
 }
 
 /**

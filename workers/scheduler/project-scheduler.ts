@@ -14,7 +14,6 @@ import { nextSlots } from '../domain/slots'
 import { connectedPlatforms } from '../db/connections'
 import { planSlot, recordMissed, type PlanResult } from './planner'
 import { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
-import type { MetricsJob } from '../queues/messages'
 import { dispatchDuePulls } from '../analytics/pulls'
 
 export { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
@@ -101,7 +100,7 @@ export class ProjectScheduler extends DurableObject<Env> {
   async collectMetrics(now: number): Promise<{ sent: number; messages: number }> {
     const metrics = await this.ctx.storage.get<MetricsState>('metrics')
     if (!metrics || metrics.at > now) return { sent: 0, messages: 0 }
-    const result = await dispatchDuePulls(createDb(this.env.DB), this.env.METRICS_JOBS as Queue<MetricsJob>, metrics.projectId, now)
+    const result = await dispatchDuePulls(createDb(this.env.DB), this.env, metrics.projectId, now)
     if (result.wakeAt === null) await this.ctx.storage.delete('metrics')
     else await this.ctx.storage.put<MetricsState>('metrics', { ...metrics, at: result.wakeAt })
     await this.arm(now)

@@ -6,7 +6,7 @@
  * each field is one entry of TEXT_LIMITS or of the shared block.
  */
 import { useId, useState, type KeyboardEvent } from 'react'
-import { measure, publishedField, startingText, TEXT_LIMITS, type PlatformTextField, type TextLimit } from '../../../workers/domain/platform-texts'
+import { measure, parseHashtags, publishedField, startingText, TEXT_LIMITS, type PlatformTextField, type TextLimit } from '../../../workers/domain/platform-texts'
 import { PLATFORM_LABEL, type Platform, type PlatformTexts } from '../../lib/posts'
 import { inputClass } from '../ui'
 import { PreviewFrame } from './preview-frame'
@@ -16,13 +16,6 @@ export interface ComposerTexts {
   hashtags: string
   /** Only the fields the creator wrote. */
   own: PlatformTexts
-}
-
-export function parseTags(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((t) => (t.startsWith('#') ? t : `#${t}`))
 }
 
 function ownValue(own: PlatformTexts, platform: Platform, field: PlatformTextField): string | undefined {
@@ -59,7 +52,7 @@ export function PlatformTexts({
   const [tab, setTab] = useState<Platform | null>(null)
   const current = tab && platforms.includes(tab) ? tab : (platforms[0] ?? null)
   const base = useId()
-  const hashtags = parseTags(texts.hashtags)
+  const hashtags = parseHashtags(texts.hashtags)
   const shared = { hook: null, caption: texts.caption, callToAction: null }
 
   const valueOf = (platform: Platform, field: PlatformTextField) => ownValue(texts.own, platform, field) ?? startingText(shared, platform, field)

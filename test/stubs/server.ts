@@ -9,6 +9,7 @@
  * - `POST /_control/accounts/:id/items {count, metrics?}` → `{ids}`: published items with metrics (analytics)
  * - `POST /_control/items/:remoteId {metrics}` changes an item's metrics (`null` removes one)
  * - `POST /_control/accounts/:id {scopes}` sets the scopes the account granted
+ * - `/_control/ai/*`: keys and scripted answers of the OpenAI-compatible stub (`/openai/v1/*`, see `openai.ts`)
  * - `POST /_control/clerk/users {emails: [{email, verified}], primary?}` → `{userId}` for the Clerk Backend API stub (`/clerk/v1/users/:id`)
  */
 import { createServer, type Server } from 'node:http'
@@ -19,6 +20,7 @@ import { INSTAGRAM_FAULTS, instagramMediaOf, instagramStub } from './instagram'
 import { TIKTOK_FAULTS, tiktokStub, tiktokUploadsOf } from './tiktok'
 import { YOUTUBE_FAULTS, youtubeStub, youtubeVideosOf } from './youtube'
 import { clerkStub, createClerkUser } from './clerk'
+import { openAiControl, openAiStub } from './openai'
 
 const handlers: Record<StubPlatform, (r: StubRequest) => Promise<boolean>> = {
   youtube: async (r) => (await youtubeMetricsStub(r)) || youtubeStub(r),
@@ -35,6 +37,8 @@ function itemId(platform: StubPlatform): string {
 const faultTables: Record<StubPlatform, FaultTable> = { youtube: YOUTUBE_FAULTS, tiktok: TIKTOK_FAULTS, instagram: INSTAGRAM_FAULTS }
 
 async function control(method: string, path: string, body: any) {
+  const ai = openAiControl(method, path, body)
+  if (ai) return ai
   if (method === 'POST' && path === '/_control/clerk/users') return { status: 201, body: createClerkUser(body) }
   if (method === 'POST' && path === '/_control/accounts') {
     const account = createAccount(body.platform as StubPlatform, body)
@@ -94,6 +98,7 @@ export function createPlatformStubServer(): Server {
         return sendJson(res, out.status, out.body)
       }
       const [, platform, ...rest] = url.pathname.split('/')
+      if (platform === 'openai' && (await openAiStub(req, res, `/${rest.join('/')}`))) return
       if (platform === 'clerk' && clerkStub(req.method ?? 'GET', `/${rest.join('/')}`, req.headers.authorization, res)) return
       const handler = handlers[platform as StubPlatform]
       if (handler && (await handler({ req, res, url, path: `/${rest.join('/')}` }))) return

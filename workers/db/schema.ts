@@ -252,6 +252,8 @@ export const posts = sqliteTable(
     updatedAt: createdAt(),
     /** The creator's own text per platform (#16); null or a missing platform: the shared text. */
     platformTexts: text({ mode: 'json' }).$type<PlatformTexts>(),
+    /** Who wrote the texts (#14): `workers-ai`, `openai`, `builtin` (templates), or null (written by hand). */
+    textsProvider: text(),
   },
   (t) => [
     uniqueIndex('posts_project_slot_unique').on(t.projectId, t.slotKey),
@@ -506,4 +508,25 @@ export const postDrafts = sqliteTable(
 
 // ---- end of #16 -------------------------------------------------------------------------------
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed, postDrafts }
+// ---- AI assistant (#14, migration 0014) -----------------------------------------------------
+
+/** AI calls per workspace, UTC day and provider (`builtin` included, with no tokens): what plans count. */
+export const aiUsage = sqliteTable(
+  'ai_usage',
+  {
+    workspaceId: inWorkspace(),
+    /** `YYYY-MM-DD`, UTC. */
+    day: text().notNull(),
+    provider: text({ enum: ['workers-ai', 'openai', 'builtin'] }).notNull(),
+    calls: integer().notNull().default(0),
+    promptTokens: integer().notNull().default(0),
+    completionTokens: integer().notNull().default(0),
+    /** Calls the built-in answered because the configured provider failed. */
+    fallbacks: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.provider] })],
+)
+
+// ---- end of #14 -------------------------------------------------------------------------------
+
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage }

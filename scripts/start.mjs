@@ -109,7 +109,8 @@ start('worker', bin('wrangler'), [
   // Local sign-in is on only with APP_ENV=local (wrangler.toml says production: deploys fail closed).
   '--var', 'APP_ENV:local',
   '--var', `RENDER_URL:http://127.0.0.1:${renderPort}`,
-  '--var', `PUBLIC_URL:http://127.0.0.1:${port}`,
+  // The origin people open (printed below): storage links are signed on it, so pages load them as their own.
+  '--var', `PUBLIC_URL:http://localhost:${port}`,
   // Publishing settings given in the environment (real app credentials, or stub servers for demos and e2e).
   ...PUBLISHING_VARS.filter((name) => process.env[name]).flatMap((name) => ['--var', `${name}:${process.env[name]}`]),
   '--show-interactive-dev-session=false',

@@ -13,6 +13,7 @@ import { PLATFORMS } from '../domain/post-state'
 import type { AppEnv } from '../env'
 import { badRequest } from '../lib/errors'
 import { expiresIn, signedUrl } from '../lib/signed-url'
+import { publicOrigin } from '../lib/public-url'
 import { and, eq } from 'drizzle-orm'
 import { requireProject } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
@@ -124,7 +125,7 @@ export const analyticsApi = createRouter()
         const metrics = ADDITIVE_METRICS.filter((m) => result.series.some((p) => p.metrics[m] !== undefined))
         return csvResponse(csv([q.groupBy, ...metrics], result.series.map((p) => [p.key, ...metrics.map((m) => p.metrics[m])])), `analytics-${id}-${from}-${to}-${q.groupBy}.csv`)
       }
-      const origin = new URL(c.req.url).origin
+      const origin = publicOrigin(c.env)
       const withThumb = async (p: (typeof result.top)[number]) => {
         const { thumbnailKey, ...rest } = p
         const thumbnailUrl = thumbnailKey && c.env.UPLOAD_SIGNING_KEY ? await signedUrl(c.env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key: thumbnailKey, contentType: 'image/jpeg', exp: expiresIn(3600_000) }) : null

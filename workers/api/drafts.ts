@@ -8,6 +8,7 @@ import { desc, eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { media, postDrafts } from '../db/schema'
 import { PLATFORMS } from '../domain/post-state'
+import { PlatformListSchema } from '../domain/targets'
 import type { AppEnv } from '../env'
 import { hashtag } from '../domain/platform-texts'
 import { sqlNow } from '../db/time'
@@ -39,7 +40,7 @@ const DraftSchema = z
 const DraftFields = {
   caption: z.string().max(2200).optional(),
   hashtags: Hashtags.optional(),
-  platforms: z.array(z.enum(PLATFORMS)).min(1).max(3).nullable().optional(),
+  platforms: PlatformListSchema.nullable().optional(),
   platformTexts: PlatformTextsBody.nullable().optional(),
 }
 

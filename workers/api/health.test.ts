@@ -44,3 +44,36 @@ describe('GET /api/health', () => {
     expect(body.services.database).toBe('healthy')
   })
 })
+
+describe('health is cheap to ask (16) and says little outside local mode (9)', () => {
+  it('shares one deep probe between callers for a few seconds: the same answer, the same timestamp', async () => {
+    const { healthApi } = await import('./health')
+    const probeEnv = { ...env, RENDER_URL: `${env.RENDER_URL}/` }
+    const [a, b] = await Promise.all([healthApi.request('/health', {}, probeEnv), healthApi.request('/health', {}, probeEnv)])
+    const c = await healthApi.request('/health', {}, probeEnv)
+    const [ja, jb, jc] = (await Promise.all([a.json(), b.json(), c.json()])) as any[]
+    expect(ja.status).toBe('ok')
+    expect(jb.timestamp).toBe(ja.timestamp)
+    expect(jc.timestamp).toBe(ja.timestamp)
+    expect(c.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('answers liveness without probing anything, even with every service down', async () => {
+    const { healthApi } = await import('./health')
+    const down = { ...env, RENDER_URL: 'http://127.0.0.1:9', DB: undefined, MEDIA: undefined } as unknown as Env
+    const res = await healthApi.request('/health/live', {}, down)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ status: 'ok' })
+    expect((await call('GET', '/health/live')).status).toBe(200)
+  })
+
+  it("outside local mode names the failing service but keeps the render server's reason for the logs", async () => {
+    const { healthApi } = await import('./health')
+    const res = await healthApi.request('/health', {}, { ...env, APP_ENV: 'production', RENDER_URL: `${env.BROKEN_RENDER_URL}/` })
+    expect(res.status).toBe(503)
+    const body = (await res.json()) as any
+    expect(body.services.renderer).toBe('unhealthy')
+    expect(body.errors.renderer).toBe('renderer is unavailable (the reason is in the logs)')
+    expect(JSON.stringify(body)).not.toMatch(/ffprobe|nonexistent/)
+  })
+})

@@ -16,13 +16,14 @@ import { newId } from '../lib/ids'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { enqueuePublish, enqueueRender } from '../queues/producers'
 import { connectedPlatforms } from '../db/connections'
-import { markerFor, targetPlatforms } from '../domain/targets'
+import { markerFor, PlatformListSchema, targetPlatforms } from '../domain/targets'
 import { writePostTexts } from '../scheduler/planner'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import { requireOwned, requireProject } from './access'
 import { decodeCursor, encodeCursor } from './cursor'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp, matching } from './openapi'
 import { sqlNow } from '../db/time'
+import { publicOrigin } from '../lib/public-url'
 
 const tags = ['Posts']
 const postParams = z.object({ id: IdParam('id', 'post_0123456789abcdefghjk') })
@@ -154,7 +155,7 @@ async function fullPost(c: Context<AppEnv>, id: string, row?: PostRow) {
   const events = await db.select().from(postEvents).where(eq(postEvents.postId, id)).orderBy(asc(postEvents.id)).all()
   let render = null
   if (row.renderKey && row.coverKey && c.env.UPLOAD_SIGNING_KEY) {
-    const origin = new URL(c.req.url).origin
+    const origin = publicOrigin(c.env)
     const exp = expiresIn(60 * 60_000)
     render = {
       videoUrl: await signedUrl(c.env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key: row.renderKey, contentType: 'video/mp4', exp }),
@@ -168,7 +169,7 @@ async function fullPost(c: Context<AppEnv>, id: string, row?: PostRow) {
   }
   const { spec, logo } = await loadPostRender(db, row)
   const logoUrl =
-    logo && c.env.UPLOAD_SIGNING_KEY ? await signedUrl(c.env.UPLOAD_SIGNING_KEY, new URL(c.req.url).origin, { op: 'get', key: logo.key, contentType: logo.contentType, exp: expiresIn(60 * 60_000) }) : null
+    logo && c.env.UPLOAD_SIGNING_KEY ? await signedUrl(c.env.UPLOAD_SIGNING_KEY, publicOrigin(c.env), { op: 'get', key: logo.key, contentType: logo.contentType, exp: expiresIn(60 * 60_000) }) : null
   return {
     ...summary,
     spec: spec as Record<string, unknown> | null,
@@ -389,7 +390,7 @@ export const postsApi = createRouter()
           z.object({
             mediaId: z.string().min(1).max(64),
             scheduledAt: IsoDate.optional(),
-            platforms: z.array(z.enum(PLATFORMS)).min(1).max(3).optional(),
+            platforms: PlatformListSchema.optional(),
             caption: z.string().max(2200).optional(),
             hashtags: Hashtags.optional(),
             ...PostLook,
@@ -422,7 +423,7 @@ export const postsApi = createRouter()
               .max(50, 'at most 50 clips at once')
               .refine((ids) => new Set(ids).size === ids.length, 'a clip is listed twice'),
             confirm: z.boolean({ error: 'confirm is true (make the posts) or false (show the plan)' }),
-            platforms: z.array(z.enum(PLATFORMS)).min(1).max(3).optional(),
+            platforms: PlatformListSchema.optional(),
           }),
         ),
       },

@@ -26,9 +26,18 @@ const WRITE: Record<LogLevel, (line: string) => void> = {
   error: (line) => console.error(line),
 }
 
+/**
+ * The token of a signed storage URL is its credential (valid up to a day): wherever one appears in
+ * a line (a request path, a URL in an error), only its route stays.
+ */
+const STORAGE_TOKEN = /(\/api\/storage\/)[^\s"'?#/\\]+/g
+
+/** A log line with every signed storage token replaced by `[redacted]`. */
+export const redactLine = (line: string) => line.replace(STORAGE_TOKEN, '$1[redacted]')
+
 /** A logger with `bound` fields on every line. */
 export function createLogger(bound: LogFields = {}): Logger {
-  const write = (level: LogLevel) => (msg: string, fields?: LogFields) => WRITE[level](JSON.stringify({ level, msg, ...bound, ...fields }))
+  const write = (level: LogLevel) => (msg: string, fields?: LogFields) => WRITE[level](redactLine(JSON.stringify({ level, msg, ...bound, ...fields })))
   return {
     debug: write('debug'),
     info: write('info'),

@@ -28,9 +28,13 @@ export async function removeObjects(env: Env, keys: (string | null | undefined)[
   if (present.length) await env.MEDIA.delete(present)
 }
 
+/**
+ * The renderer could not give a verdict. The answer says only that (the render server's own words,
+ * addresses and errors go to the logs, never into a response body).
+ */
 export class RendererUnavailable extends HttpError {
-  constructor(detail: string) {
-    super(503, `The media could not be checked right now (${detail}). It stays processing: call complete again in a moment.`, {
+  constructor() {
+    super(503, 'The media could not be checked right now: the renderer is unavailable. It stays processing: call complete again in a moment.', {
       headers: { 'Retry-After': '30' },
     })
   }
@@ -49,7 +53,8 @@ async function askRenderer<T>(env: Env, path: string, body: unknown): Promise<Re
       signal: AbortSignal.timeout(RENDERER_TIMEOUT_MS),
     })
   } catch (error) {
-    throw new RendererUnavailable(`the renderer did not answer: ${(error as Error).message}`)
+    log.warn('media check: the renderer did not answer', { path, error: (error as Error).message })
+    throw new RendererUnavailable()
   }
   const text = await res.text()
   let parsed: any
@@ -62,8 +67,8 @@ async function askRenderer<T>(env: Env, path: string, body: unknown): Promise<Re
   if (res.status === 422 && parsed && isMediaErrorCode(parsed.code)) {
     return { ok: false, code: parsed.code, error: String(parsed.error ?? '') }
   }
-  log.error('renderer failed', { path, status: res.status, body: text.slice(0, 500) })
-  throw new RendererUnavailable(`the renderer answered ${res.status}${parsed?.error ? `: ${parsed.error}` : ''}`)
+  log.error('media check: the renderer failed', { path, status: res.status, body: text.slice(0, 500) })
+  throw new RendererUnavailable()
 }
 
 /**

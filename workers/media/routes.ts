@@ -32,6 +32,7 @@ import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { requireOwned, requireProject } from '../api/access'
 import { decodeCursor, encodeCursor } from '../api/cursor'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from '../api/openapi'
+import { publicOrigin } from '../lib/public-url'
 import { processMedia, removeObjects } from './check'
 import { mediaUses } from './usage'
 import { sqlNow } from '../db/time'
@@ -120,7 +121,8 @@ async function requireMedia(c: Context<AppEnv>, id: string, permission: Permissi
   return requireOwned(c, await c.get('db').select().from(media).where(eq(media.id, id)).get(), permission, 'Media')
 }
 
-const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin
+/** Signed URLs are made on PUBLIC_URL, never on the request's Host. */
+const origin = (c: Context<AppEnv>) => publicOrigin(c.env)
 
 /** The API shape of a row, with a signed thumbnail URL. */
 export async function present(env: Env, base: string, row: MediaRow) {

@@ -1,0 +1,17 @@
+/**
+ * The Worker's public origin (`PUBLIC_URL`), the one origin every signed storage URL is made on.
+ * Never the request's Host: a client choosing the Host would choose where the URLs it is handed
+ * (and the render server's fetches) point.
+ */
+import { HttpError } from './errors'
+
+/** `PUBLIC_URL`'s origin, or a 503 naming the setting when it is missing or not a URL. */
+export function publicOrigin(env: Pick<Env, 'PUBLIC_URL'>): string {
+  const value = env.PUBLIC_URL
+  try {
+    if (value) return new URL(value).origin
+  } catch {
+    // Falls through to the configuration error.
+  }
+  throw new HttpError(503, 'This deployment is misconfigured: PUBLIC_URL (the Worker\'s public origin) is not set, so no storage link can be made.', { setting: 'PUBLIC_URL' })
+}

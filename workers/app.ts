@@ -9,11 +9,13 @@ import { oauthRoutes } from './api/oauth-routes'
 import { authMode } from './lib/auth-mode'
 import { problemResponse } from './lib/errors'
 import { log } from './lib/log'
+import { requestContext } from './lib/request-context'
 
 export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>
 
 export function createWorkerApp(handleApp: AppHandler) {
   const app = new Hono<AppEnv>()
+  app.use('*', requestContext())
   // Fail closed: a deployment whose sign-in is misconfigured serves nothing, pages or API.
   app.use('*', async function configurationGuard(c, next) {
     const mode = authMode(c.env)

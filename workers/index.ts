@@ -7,6 +7,7 @@ import { cloudflareContext } from '../app/context'
 import { createWorkerApp } from './app'
 import { handleQueue } from './queues'
 import { sweep } from './sweeper'
+import { newRequestId, withContext } from './lib/context'
 
 export { ProjectScheduler } from './scheduler/project-scheduler'
 export { RenderContainer } from './render/render-container'
@@ -32,6 +33,6 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   async scheduled(controller, env, _ctx) {
-    await sweep(env, controller.cron)
+    await withContext({ requestId: newRequestId('cron') }, () => sweep(env, controller.cron))
   },
 } satisfies ExportedHandler<Env>

@@ -1,9 +1,12 @@
 /**
  * The loop every consumer shares: parse each message with its schema (a malformed one is logged
  * and acknowledged, never retried forever), handle it, and retry with exponential backoff when
- * the handler throws.
+ * the handler throws. Each message is handled inside its request's context (the `requestId` its
+ * producer copied in, else the message id), so every line logged for it names the request that
+ * started the work, and what it sends on carries the same id.
  */
 import type { z } from 'zod'
+import { withContext } from '../lib/context'
 import { log } from '../lib/log'
 
 /** What a handler asks for: done, or try again after a delay. */
@@ -32,13 +35,18 @@ export async function consume<S extends z.ZodType>(
       message.ack()
       continue
     }
-    try {
-      const handled = await handle(parsed.data)
-      if (handled === 'ack') message.ack()
-      else message.retry({ delaySeconds: handled.retryAfterSec })
-    } catch (error) {
-      log.error('consumer failed; will retry', { queue: batch.queue, job: parsed.data, attempt: message.attempts, error: String(error) })
-      message.retry({ delaySeconds: backoffSeconds(options.baseDelaySec, message.attempts) })
-    }
+    const job = parsed.data as { requestId?: string; postId?: unknown }
+    const context = { requestId: job.requestId ?? `msg-${message.id}`, queue: batch.queue, messageId: message.id, ...(typeof job.postId === 'string' ? { postId: job.postId } : {}) }
+    await withContext(context, async () => {
+      try {
+        const handled = await handle(parsed.data)
+        if (handled === 'ack') message.ack()
+        else message.retry({ delaySeconds: handled.retryAfterSec })
+        log.info('message handled', { attempt: message.attempts, job: parsed.data, outcome: handled === 'ack' ? 'ack' : 'retry' })
+      } catch (error) {
+        log.error('consumer failed; will retry', { attempt: message.attempts, job: parsed.data, error: String(error) })
+        message.retry({ delaySeconds: backoffSeconds(options.baseDelaySec, message.attempts) })
+      }
+    })
   }
 }

@@ -6,13 +6,20 @@
 import { and, eq } from 'drizzle-orm'
 import { createDb } from '../db/client'
 import { posts, postTargets } from '../db/schema'
+import { currentRequestId } from '../lib/context'
 import { MAX_QUEUE_DELAY_SECONDS, type MetricsJob, type PublishJob, type RenderJob } from './messages'
+
+/** A message body with the current request id (lib/context.ts), so the consumer logs under it. */
+export function traced<T extends object>(body: T & { requestId?: string }): T {
+  const requestId = body.requestId ?? currentRequestId()
+  return requestId ? { ...body, requestId } : body
+}
 
 /** Asks for the render of each post (the render consumer's claim makes a duplicate harmless). */
 export async function enqueueRender(env: Pick<Env, 'RENDER_JOBS'>, postIds: readonly string[]): Promise<void> {
   const queue = env.RENDER_JOBS as Queue<RenderJob>
-  if (postIds.length === 1) await queue.send({ postId: postIds[0] })
-  else if (postIds.length > 1) await queue.sendBatch(postIds.map((postId) => ({ body: { postId } })))
+  if (postIds.length === 1) await queue.send(traced<RenderJob>({ postId: postIds[0] }))
+  else if (postIds.length > 1) await queue.sendBatch(postIds.map((postId) => ({ body: traced<RenderJob>({ postId }) })))
 }
 
 /** The queue delay for a message due in `seconds`: never negative, at most the queue's 12 hours. */
@@ -22,14 +29,14 @@ export const queueDelay = (seconds: number) => Math.min(MAX_QUEUE_DELAY_SECONDS,
 export async function sendPublishJobs(env: Pick<Env, 'PUBLISH_JOBS'>, jobs: readonly PublishJob[], delaySeconds = 0): Promise<void> {
   const queue = env.PUBLISH_JOBS as Queue<PublishJob>
   const delay = queueDelay(delaySeconds)
-  if (jobs.length === 1) await queue.send(jobs[0], { delaySeconds: delay })
-  else if (jobs.length > 1) await queue.sendBatch(jobs.map((body) => ({ body, delaySeconds: delay })))
+  if (jobs.length === 1) await queue.send(traced(jobs[0]), { delaySeconds: delay })
+  else if (jobs.length > 1) await queue.sendBatch(jobs.map((body) => ({ body: traced(body), delaySeconds: delay })))
 }
 
 /** Sends metric pulls to the metrics-jobs queue (in sends of at most 100, the most `sendBatch` takes). */
 export async function sendMetricsJobs(env: Pick<Env, 'METRICS_JOBS'>, jobs: readonly MetricsJob[]): Promise<void> {
   const queue = env.METRICS_JOBS as Queue<MetricsJob>
-  for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })))
+  for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body: traced(body) })))
 }
 
 /**

@@ -8,6 +8,7 @@
  * are recorded as skipped instead of published in a burst.
  */
 import { DurableObject } from 'cloudflare:workers'
+import { newRequestId, withContext } from '../lib/context'
 import { createDb } from '../db/client'
 import { autopilotConfigSchema, type AutopilotConfig } from '../domain/autopilot-config'
 import { nextSlots } from '../domain/slots'
@@ -78,10 +79,13 @@ export class ProjectScheduler extends DurableObject<Env> {
   }
 
   async alarm(): Promise<void> {
-    const now = Date.now()
-    await this.tick(now)
-    await this.collectMetrics(now)
-    await this.arm(now)
+    // No request started this work: the alarm gets its own id, carried by what it sends.
+    await withContext({ requestId: newRequestId('alarm'), scheduler: this.ctx.id.toString() }, async () => {
+      const now = Date.now()
+      await this.tick(now)
+      await this.collectMetrics(now)
+      await this.arm(now)
+    })
   }
 
   /**

@@ -60,6 +60,7 @@ export default defineConfig({
                 PLATFORM_API_BASE: inject<string>('platformStubUrl'),
                 PLATFORM_TIMEOUT_MS: '1000',
                 SANDBOX_PROCESSING_SEC: '0',
+                SANDBOX_ENABLED: 'true',
                 TOKEN_ENCRYPTION_KEY: `v1:${randomBytes(32).toString('base64')}`,
                 YOUTUBE_CLIENT_ID: 'test-youtube-client.apps.googleusercontent.com',
                 YOUTUBE_CLIENT_SECRET: 'test-youtube-secret',

@@ -64,7 +64,7 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
   }
   const worker = (publicUrl: string) => ({
     configPath: './build/server/wrangler.json',
-    vars: { APP_ENV: 'local', RENDER_URL: renderUrl, PUBLIC_URL: publicUrl, SANDBOX_PROCESSING_SEC: '1', ...extra.vars },
+    vars: { APP_ENV: 'local', RENDER_URL: renderUrl, PUBLIC_URL: publicUrl, SANDBOX_PROCESSING_SEC: '1', SANDBOX_ENABLED: 'true', ...extra.vars },
     secrets,
   })
   const server = createTestHarness({ root: ROOT, workers: [worker('http://127.0.0.1:9')] })

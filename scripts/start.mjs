@@ -108,6 +108,8 @@ start('worker', bin('wrangler'), [
   '--env-file', join(root, '.dev.vars'),
   // Local sign-in is on only with APP_ENV=local (wrangler.toml says production: deploys fail closed).
   '--var', 'APP_ENV:local',
+  // Sandbox accounts and their post page: on locally, off in production (wrangler.toml).
+  '--var', 'SANDBOX_ENABLED:true',
   '--var', `RENDER_URL:http://127.0.0.1:${renderPort}`,
   // The origin people open (printed below): storage links are signed on it, so pages load them as their own.
   '--var', `PUBLIC_URL:http://localhost:${port}`,

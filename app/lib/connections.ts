@@ -21,5 +21,5 @@ export interface Connection {
 export interface Availability {
   platform: Platform
   oauth: boolean
-  sandbox: true
+  sandbox: boolean
 }

@@ -83,6 +83,7 @@ function PlatformCard({ platform, connection, availability, canEdit, result }: {
   const live = connection && connection.status !== 'disconnected'
   const status = connection ? STATUS[connection.status] : { label: 'Not connected', tone: 'slate' as const }
   const oauth = availability?.oauth ?? false
+  const sandbox = availability?.sandbox ?? false
   return (
     <li aria-label={NAMES[platform]}>
       <Card title={NAMES[platform]} description={ABOUT[platform]} actions={<Badge tone={status.tone}>{status.label}</Badge>} className="h-full">
@@ -117,7 +118,7 @@ function PlatformCard({ platform, connection, availability, canEdit, result }: {
                 </Button>
               </Form>
             )}
-            {(!live || connection?.mode === 'sandbox' || !oauth) && (
+            {sandbox && (!live || connection?.mode === 'sandbox' || !oauth) && (
               <Form method="post">
                 <input type="hidden" name="intent" value="connect" />
                 <input type="hidden" name="platform" value={platform} />
@@ -139,7 +140,7 @@ function PlatformCard({ platform, connection, availability, canEdit, result }: {
             )}
           </div>
         )}
-        {!oauth && canEdit && <p className="mt-3 text-xs text-slate-500">Real {NAMES[platform]} accounts need app credentials on this deployment; a sandbox account behaves like the platform.</p>}
+        {!oauth && canEdit && <p className="mt-3 text-xs text-slate-500">Real {NAMES[platform]} accounts need app credentials on this deployment{sandbox ? '; a sandbox account behaves like the platform' : ''}.</p>}
       </Card>
     </li>
   )

@@ -9,6 +9,8 @@ import { SecretBox } from '../lib/secret-box'
 import { openGateway } from '../platforms'
 import { liveAccessToken, openToken, refreshWithLease } from '../platforms/connections'
 import { signState } from '../platforms/oauth'
+import { sandboxId } from '../platforms/sandbox'
+import { createWorkerApp } from '../app'
 import type { Platform } from '../platforms/types'
 
 const db = () => createDb(env.DB)
@@ -340,5 +342,50 @@ describe('sandbox accounts', () => {
     const created = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'youtube', mode: 'sandbox' } })
     const problem = expectProblem(await call('PATCH', `/projects/${projectId}/connections/${created.json.id}`, { token, body: { sandboxFaults: ['meteor'] } }), 400)
     expect(problem.errors?.[0].field).toBe('sandboxFaults.0')
+  })
+})
+
+describe('the sandbox switch (#11)', () => {
+  it('off (the production default): no sandbox connections, no faults, no publishing through old ones, no public post page', async () => {
+    const { token, projectId } = await projectOwner()
+    // On (these tests, npm start): a sandbox YouTube post with its public page.
+    const created = await call('POST', `/projects/${projectId}/connections`, { token, body: { platform: 'youtube', mode: 'sandbox' } })
+    expect(created.status).toBe(201)
+    const input = await publishInput(10 * 1024)
+    const g = await openGateway(env, db(), { projectId, platform: 'youtube', marker: input.marker, input: async () => input })
+    if ('unavailable' in g) throw new Error('unavailable')
+    const done = await g.publish()
+    if (done.status !== 'published') throw new Error(`not published: ${JSON.stringify(done)}`)
+    expect((await SELF.fetch(`https://reelpilot.test${done.remoteUrl}`)).status).toBe(200)
+
+    const off = { ...env, SANDBOX_ENABLED: 'false' }
+    const app = createWorkerApp(async () => new Response('the web app'))
+    const request = (method: string, path: string, body?: unknown) =>
+      app.request(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }, off)
+    expect((await request('GET', done.remoteUrl!)).status).toBe(404)
+    const refused = await request('POST', `/api/projects/${projectId}/connections`, { platform: 'tiktok', mode: 'sandbox' })
+    expect(refused.status).toBe(403)
+    const problem = (await refused.json()) as any
+    expect(problem).toMatchObject({ setting: 'SANDBOX_ENABLED', errors: [{ field: 'mode' }] })
+    expect((await request('PATCH', `/api/projects/${projectId}/connections/${created.json.id}`, { sandboxFaults: ['rate_limit'] })).status).toBe(403)
+    const list = (await (await request('GET', `/api/projects/${projectId}/connections`)).json()) as any
+    expect(list.platforms.every((p: { sandbox: boolean }) => p.sandbox === false)).toBe(true)
+    expect(await connectionRow(projectId, 'tiktok')).toBeUndefined()
+    const later = await openGateway(off, db(), { projectId, platform: 'youtube', marker: `${input.marker}-2`, input: async () => input })
+    expect(later).toMatchObject({ unavailable: { kind: 'disconnected' } })
+  })
+
+  it('sandbox post ids carry at least 128 random bits (they are all that guards the public page)', () => {
+    for (const platform of ['youtube', 'tiktok', 'instagram'] as const) {
+      const ids = Array.from({ length: 64 }, () => sandboxId(platform))
+      expect(new Set(ids).size).toBe(ids.length)
+      if (platform === 'youtube') {
+        for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+      } else {
+        for (const id of ids) expect(id).toMatch(/^\d+$/)
+        // 64 draws of 128 bits: the largest needs more than 124 bits (the odds against are 2^-256).
+        expect(Math.max(...ids.map((id) => BigInt(id).toString(2).length))).toBeGreaterThan(124)
+      }
+    }
   })
 })

@@ -8,9 +8,10 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { connections } from '../db/schema'
 import type { AppEnv } from '../env'
-import { conflict, forbidden, notFound } from '../lib/errors'
+import { conflict, forbidden, HttpError, notFound } from '../lib/errors'
 import { randomSecret, sha256Hex } from '../lib/crypto'
 import { isConfigured } from '../platforms'
+import { sandboxEnabled } from '../platforms/config'
 import { openToken, saveSandboxConnection, type Connection } from '../platforms/connections'
 import { authorizeUrl, callbackUrl, revokeTokens, setOAuthNonceCookie, signState } from '../platforms/oauth'
 import { SANDBOX_FAULTS } from '../platforms/sandbox'
@@ -37,7 +38,21 @@ export const ConnectionSchema = z
   })
   .openapi('Connection')
 
-const AvailabilitySchema = z.object({ platform: z.enum(PLATFORMS), oauth: z.boolean().openapi({ description: 'Real accounts can be connected (credentials configured).' }), sandbox: z.literal(true) })
+const AvailabilitySchema = z.object({
+  platform: z.enum(PLATFORMS),
+  oauth: z.boolean().openapi({ description: 'Real accounts can be connected (credentials configured).' }),
+  sandbox: z.boolean().openapi({ description: 'Sandbox accounts can be connected (SANDBOX_ENABLED: on locally, off in production).' }),
+})
+
+/** Sandbox accounts are a local and demo tool: refused (403 naming the setting) where they are off. */
+function requireSandbox(c: Context<AppEnv>) {
+  if (!sandboxEnabled(c.env)) {
+    throw new HttpError(403, 'Sandbox accounts are off on this deployment (SANDBOX_ENABLED is not "true"): connect a real account.', {
+      setting: 'SANDBOX_ENABLED',
+      errors: [{ field: 'mode', message: 'sandbox accounts are off on this deployment' }],
+    })
+  }
+}
 
 /** The public view of a row: never the tokens. */
 export function connectionView(c: Connection) {
@@ -87,7 +102,7 @@ export const connectionsApi = createRouter()
     async (c) => {
       const { project } = await requireProject(c, c.req.valid('param').id, 'projects.read')
       const rows = await c.get('db').select().from(connections).where(eq(connections.projectId, project.id)).orderBy(asc(connections.platform)).all()
-      return c.json({ data: rows.map(connectionView), platforms: PLATFORMS.map((platform) => ({ platform, oauth: isConfigured(c.env, platform), sandbox: true as const })) }, 200)
+      return c.json({ data: rows.map(connectionView), platforms: PLATFORMS.map((platform) => ({ platform, oauth: isConfigured(c.env, platform), sandbox: sandboxEnabled(c.env) })) }, 200)
     },
   )
   .openapi(
@@ -102,7 +117,7 @@ export const connectionsApi = createRouter()
         body: jsonBody(
           z.object({
             platform: z.enum(PLATFORMS),
-            mode: z.enum(['oauth', 'sandbox']).default('oauth').openapi({ description: '`sandbox` connects the built-in mock account (local mode, demos, tests).' }),
+            mode: z.enum(['oauth', 'sandbox']).default('oauth').openapi({ description: '`sandbox` connects the built-in mock account (local mode, demos, tests; 403 where SANDBOX_ENABLED is off, as in production).' }),
           }),
         ),
       },
@@ -123,6 +138,7 @@ export const connectionsApi = createRouter()
       const principal = c.get('principal')
       const userId = principal.kind === 'user' ? principal.userId : null
       if (mode === 'sandbox') {
+        requireSandbox(c)
         const row = await saveSandboxConnection(c.get('db'), { workspaceId: project.workspaceId, projectId: project.id, platform, connectedBy: userId })
         return c.json(connectionView(row), 201)
       }
@@ -162,6 +178,7 @@ export const connectionsApi = createRouter()
       const { project } = await requireProject(c, id, 'projects.write')
       const row = await findConnection(c, project.id, connectionId)
       if (row.mode !== 'sandbox') throw conflict('Faults can only be queued on sandbox connections.')
+      requireSandbox(c)
       const updated = await c
         .get('db')
         .update(connections)

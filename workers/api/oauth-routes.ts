@@ -11,7 +11,7 @@ import { can } from '../domain/roles'
 import type { AppEnv } from '../env'
 import { problemResponse } from '../lib/errors'
 import { saveOAuthConnection } from '../platforms/connections'
-import { endpointsFor, timeoutMs } from '../platforms/config'
+import { endpointsFor, sandboxEnabled, timeoutMs } from '../platforms/config'
 import { instagramAccount } from '../platforms/instagram'
 import { browserMatches, callbackUrl, claimState, exchangeCode, verifyState, type OAuthState } from '../platforms/oauth'
 import { browserUser } from './middleware/auth'
@@ -74,6 +74,8 @@ export const oauthRoutes = new Hono<AppEnv>()
     return page(`connected=${platform}`)
   })
   .get('/sandbox/posts/:id', async (c) => {
+    // Off (production's default): there is no such page.
+    if (!sandboxEnabled(c.env)) return problemResponse(404, 'Not found')
     const post = await createDb(c.env.DB).select().from(sandboxPosts).where(eq(sandboxPosts.id, c.req.param('id'))).get()
     if (!post) return problemResponse(404, 'Sandbox post not found')
     const video = post.videoKey?.startsWith('http') || post.videoKey?.startsWith('/') ? `<video controls playsinline src="${escape(post.videoKey)}" style="max-height:80vh;aspect-ratio:9/16;background:#000"></video>` : '<p>(no video URL was kept)</p>'

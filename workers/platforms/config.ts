@@ -20,6 +20,8 @@ export interface PlatformEnv {
   PLATFORM_TIMEOUT_MS?: string
   /** Sandbox publishers: seconds a post stays "processing" (default 5). */
   SANDBOX_PROCESSING_SEC?: string
+  /** `true` turns sandbox accounts on (npm start, tests, demos); anything else, as in production, leaves them off. */
+  SANDBOX_ENABLED?: string
   /** TikTok's per-token limits, counted per connection: 6 inits and 30 status reads a minute. */
   TIKTOK_INIT_LIMITER?: RateLimit
   TIKTOK_STATUS_LIMITER?: RateLimit
@@ -99,6 +101,9 @@ function stubEndpoints(platform: Platform, base: string): PlatformEndpoints {
 export function endpointsFor(env: PlatformEnv, platform: Platform): PlatformEndpoints {
   return env.PLATFORM_API_BASE ? stubEndpoints(platform, env.PLATFORM_API_BASE) : realEndpoints(platform)
 }
+
+/** Whether sandbox accounts (and their public post page) exist on this deployment: only when asked for. */
+export const sandboxEnabled = (env: Pick<PlatformEnv, 'SANDBOX_ENABLED'>) => env.SANDBOX_ENABLED === 'true'
 
 /** Our app's credentials on a platform, or null when none are configured (then only sandbox accounts connect). */
 export function platformApp(env: PlatformEnv, platform: Platform): PlatformApp | null {

@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { connections } from '../db/schema'
-import { endpointsFor, platformApp, timeoutMs, type PlatformEnv } from './config'
+import { endpointsFor, platformApp, sandboxEnabled, timeoutMs, type PlatformEnv } from './config'
 import { liveAccessToken, markNeedsReconnect, type Connection } from './connections'
 import { InstagramPublisher } from './instagram'
 import { SandboxPublisher, takeSandboxFault } from './sandbox'
@@ -45,7 +45,10 @@ export const isConfigured = (env: PlatformEnv, platform: Platform) => platformAp
 
 /** The publisher for a connection: the sandbox for sandbox accounts, else the real one (which needs credentials). */
 export function publisherFor(env: PlatformEnv, db: Db, connection: Connection): Publisher {
-  if (connection.mode === 'sandbox') return new SandboxPublisher(connection.platform, db, env)
+  if (connection.mode === 'sandbox') {
+    if (!sandboxEnabled(env)) throw new PublishError(failures.disconnected(connection.platform, 'sandbox accounts are off on this deployment (SANDBOX_ENABLED)'))
+    return new SandboxPublisher(connection.platform, db, env)
+  }
   if (!isConfigured(env, connection.platform)) throw new PublishError(failures.disconnected(connection.platform, `${connection.platform} credentials are not configured on this deployment`))
   return publishers[connection.platform](env)
 }

@@ -28,12 +28,16 @@ export async function takeSandboxFault(db: Db, connectionId: string, only?: Sand
   return taken ? next : undefined
 }
 
-function sandboxId(platform: Platform): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8))
-  if (platform === 'youtube') return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, 'x').slice(0, 11)
+/**
+ * A sandbox post's id: 128 random bits, because it is all that guards the public post page. Shaped
+ * like the platform's own (YouTube's URL-safe letters, TikTok's and Instagram's digits), only longer.
+ */
+export function sandboxId(platform: Platform): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  if (platform === 'youtube') return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
   let n = 0n
   for (const b of bytes) n = (n << 8n) | BigInt(b)
-  return String(platform === 'tiktok' ? 7_000_000_000_000_000_000n + (n % 100_000_000_000_000_000n) : 17_900_000_000_000_000n + (n % 1_000_000_000_000n))
+  return String(n)
 }
 
 /** The local page that plays a sandbox post. */

@@ -1,22 +1,22 @@
 /** The content timeline: a project's posts, one post in full, and what a creator can do to one. */
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, asc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, inArray, lt, or } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { autopilots, media, postEvents, posts, postTargets } from '../db/schema'
 import { freeSlots } from '../db/free-slots'
-import { loadPostRender, movePost, moveTarget } from '../db/posts'
+import { insertPost, loadPostRender, movePost, moveTarget } from '../db/posts'
 import type { AutopilotConfig } from '../domain/autopilot-config'
 import { hashtag, platformTextsSchema, textProblems, type PlatformTexts } from '../domain/platform-texts'
 import { POST_FRAMINGS } from '../domain/post-spec'
 import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, TARGET_STATUSES, type Platform, type PostStatus } from '../domain/post-state'
 import { outsideWindowsMessage, slotKey } from '../domain/slots'
 import type { AppEnv } from '../env'
-import { badRequest, conflict, HttpError, type FieldError } from '../lib/errors'
+import { badRequest, conflict, type FieldError } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { expiresIn, signedUrl } from '../lib/signed-url'
 import { enqueuePublish, enqueueRender } from '../queues/producers'
 import { connectedPlatforms } from '../db/connections'
-import { markerFor, PlatformListSchema, targetPlatforms } from '../domain/targets'
+import { PlatformListSchema, targetPlatforms } from '../domain/targets'
 import { writePostTexts } from '../scheduler/planner'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import { requireOwned, requireProject } from './access'
@@ -285,8 +285,9 @@ export async function createPost(c: Context<AppEnv>, projectId: string, body: Ne
   }
   checkTextLimits(content, platforms)
   const postId = newId('post')
-  await db.batch([
-    db.insert(posts).values({
+  const created = await insertPost(
+    db,
+    {
       id: postId,
       workspaceId: project.workspaceId,
       projectId,
@@ -298,10 +299,12 @@ export async function createPost(c: Context<AppEnv>, projectId: string, body: Ne
       ...settings,
       requireApproval: config?.requireApproval ?? false,
       ...content,
-    }),
-    ...platforms.map((platform) => db.insert(postTargets).values({ postId, platform, workspaceId: project.workspaceId, marker: markerFor(postId, platform) })),
-    db.insert(postEvents).values({ postId, type: 'status', toStatus: 'planned', message: body.slot ? 'Put in a free autopilot slot by hand' : body.scheduledAt ? 'Scheduled by hand' : 'Posted by hand, to go out now' }),
-  ])
+    },
+    platforms,
+    body.slot ? 'Put in a free autopilot slot by hand' : body.scheduledAt ? 'Scheduled by hand' : 'Posted by hand, to go out now',
+  )
+  // Only an autopilot slot can be taken (a bulk plan raced the autopilot or another plan).
+  if (!created) throw conflict(`The slot at ${when.toISOString()} was taken meanwhile: plan again.`)
   await enqueueRender(c.env, [postId])
   return { postId, warnings }
 }

@@ -16,6 +16,7 @@ import {
   type PostStatus,
   type TargetStatus,
 } from '../domain/post-state'
+import { markerFor } from '../domain/targets'
 import { log } from '../lib/log'
 import { sqlNow } from './time'
 
@@ -31,6 +32,33 @@ export async function d1Batch(db: Db, items: (SQL | { toSQL(): { sql: string; pa
     return db.$client.prepare(query.sql).bind(...query.params)
   })
   return db.$client.batch(statements)
+}
+
+/** A new post's row: planned (it renders next) or skipped (a slot with nothing to post, and why). */
+export type NewPostRow = typeof posts.$inferInsert & { id: string; status: 'planned' | 'skipped' }
+
+/**
+ * Creates a post with its targets (one per platform, with its marker) and its first event, in one
+ * batch: all of it or nothing. A post is unique per (project, slotKey): when its slot already
+ * holds one, nothing is written and the answer is false, so a repeated alarm creates nothing new.
+ * The first event is the status it starts in (`planned`), or a `skipped` event with the reason.
+ * Every post is made here: the planner's and the creator's.
+ */
+export async function insertPost(db: Db, post: NewPostRow, platforms: readonly Platform[], message: string): Promise<boolean> {
+  const made = sql`exists (select 1 from posts where id = ${post.id})`
+  const event =
+    post.status === 'skipped'
+      ? sql`insert into post_events (post_id, type, message) select ${post.id}, 'skipped', ${message} where ${made}`
+      : sql`insert into post_events (post_id, type, to_status, message) select ${post.id}, 'status', ${post.status}, ${message} where ${made}`
+  const [insert] = await d1Batch(db, [
+    db.insert(posts).values(post).onConflictDoNothing(),
+    ...platforms.map(
+      (platform) => sql`insert into post_targets (post_id, platform, workspace_id, marker)
+                        select ${post.id}, ${platform}, ${post.workspaceId}, ${markerFor(post.id, platform)} where ${made}`,
+    ),
+    event,
+  ])
+  return insert.meta.changes > 0
 }
 
 type PostFields = Partial<typeof posts.$inferInsert>

@@ -6,14 +6,14 @@
 import { and, desc, eq, isNotNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { media, posts, projects } from '../db/schema'
-import { d1Batch, recordEvent } from '../db/posts'
+import { insertPost } from '../db/posts'
 import type { AutopilotConfig } from '../domain/autopilot-config'
 import { RECENT_HOOKS, TemplateCaptionWriter, type CaptionInput, type CaptionOutput, type CaptionWriter } from '../domain/captions'
 import { MAX_POST_SECONDS, postTrim } from '../domain/post-spec'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 import type { Platform } from '../domain/post-state'
 import { slotKey } from '../domain/slots'
-import { markerFor, targetPlatforms } from '../domain/targets'
+import { targetPlatforms } from '../domain/targets'
 import { newId } from '../lib/ids'
 import { enqueueRender } from '../queues/producers'
 
@@ -85,13 +85,8 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
   }
   const id = newId('post')
   if (reason || !clip) {
-    const inserted = await db
-      .insert(posts)
-      .values({ ...base, id, status: 'skipped', skipReason: reason })
-      .onConflictDoNothing()
-      .returning({ id: posts.id })
-    if (inserted.length) await recordEvent(db, id, 'skipped', reason!)
-    return { postId: inserted[0]?.id ?? id, status: 'skipped', created: inserted.length > 0, reason }
+    const created = await insertPost(db, { ...base, id, status: 'skipped', skipReason: reason }, [], reason!)
+    return { postId: id, status: 'skipped', created, reason }
   }
 
   const texts = await writePostTexts(db, {
@@ -102,20 +97,14 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
     writer: ctx.writer,
     maxDurationSec: Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec)),
   })
-  // The post and its targets go in together, or not at all.
-  const [insert] = await d1Batch(db, [
-    db
-      .insert(posts)
-      .values({ ...base, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction })
-      .onConflictDoNothing(),
-    ...platforms.map(
-      (platform) => sql`insert into post_targets (post_id, platform, workspace_id, marker)
-                        select ${id}, ${platform}, ${workspaceId}, ${markerFor(id, platform)} where exists (select 1 from posts where id = ${id})`,
-    ),
-    sql`insert into post_events (post_id, type, to_status, message)
-        select ${id}, 'status', 'planned', ${`Planned for ${slot.toISOString()} with clip “${clip.title || clip.filename}”`} where exists (select 1 from posts where id = ${id})`,
-  ])
-  if (insert.meta.changes === 0) return planSlot(ctx, slot)
+  const created = await insertPost(
+    db,
+    { ...base, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction },
+    platforms,
+    `Planned for ${slot.toISOString()} with clip “${clip.title || clip.filename}”`,
+  )
+  // Another run planned this slot in the meantime: answer with its post.
+  if (!created) return planSlot(ctx, slot)
   await enqueueRender(ctx.env, [id])
   return { postId: id, status: 'planned', created: true }
 }
@@ -169,9 +158,9 @@ export async function recordMissed(ctx: PlanContext, slot: Date, now: Date): Pro
   const key = slotKey(slot)
   const id = newId('post')
   const reason = `Missed: the scheduler could not run at ${slot.toISOString()} (it ran at ${now.toISOString()}), so this slot was skipped rather than posted late.`
-  const inserted = await ctx.db
-    .insert(posts)
-    .values({
+  const created = await insertPost(
+    ctx.db,
+    {
       id,
       workspaceId: ctx.workspaceId,
       projectId: ctx.projectId,
@@ -183,9 +172,9 @@ export async function recordMissed(ctx: PlanContext, slot: Date, now: Date): Pro
       style: ctx.config.style,
       objective: ctx.config.objective,
       skipReason: reason,
-    })
-    .onConflictDoNothing()
-    .returning({ id: posts.id })
-  if (inserted.length) await recordEvent(ctx.db, id, 'skipped', reason)
-  return { postId: id, status: 'skipped', created: inserted.length > 0, reason }
+    },
+    [],
+    reason,
+  )
+  return { postId: id, status: 'skipped', created, reason }
 }

@@ -4,6 +4,7 @@
 // autopilot, three clips made with FFmpeg and uploaded (checked by the render server), then
 // `POST /api/dev/demo-history` (local mode only), which plans 60 days of past posts with the
 // planner and gives them the sandbox's metrics at each pull time. Sign in with the same email.
+// `npm start -- --demo you@example.com` starts the product and runs this once it answers.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,7 +24,17 @@ async function call(method, path, { token, body, raw, contentType } = {}) {
   if (token) headers.authorization = `Bearer ${token}`
   if (body !== undefined) headers['content-type'] = 'application/json'
   if (contentType) headers['content-type'] = contentType
-  const res = await fetch(path.startsWith('http') ? path : `${api}${path}`, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) })
+  const url = path.startsWith('http') ? path : `${api}${path}`
+  const init = { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) }
+  let res
+  try {
+    res = await fetch(url, init)
+  } catch (error) {
+    // The server closes a kept-alive connection after a few idle seconds; a request sent on it as
+    // it closes fails with "other side closed" before the server read it. Send it once more.
+    if (error?.cause?.code !== 'UND_ERR_SOCKET') throw error
+    res = await fetch(url, init)
+  }
   const text = await res.text()
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
   return text ? JSON.parse(text) : undefined
@@ -46,18 +57,21 @@ await call('PUT', `/autopilot/${project.id}`, {
   body: { cadence: 'daily', language: 'en', style: 'neon', objective: 'awareness', timeWindows: ['08:00-10:00', '12:00-14:00', '18:00-21:00'], timezone: 'Europe/Paris' },
 })
 
+// The clips first (FFmpeg takes a few seconds each), then the uploads one after the other.
 const dir = mkdtempSync(join(tmpdir(), 'reelpilot-demo-'))
 try {
   const clips = [
     ['Knife skills in 30 seconds', 'testsrc2=size=1280x720:rate=30'],
     ['Pasta from scratch', 'smptebars=size=1280x720:rate=30'],
-    ['Three sauces, one pan', 'mandelbrot=size=1280x720:rate=30'],
-  ]
-  for (const [i, [title, source]] of clips.entries()) {
+    ['Three sauces, one pan', 'mandelbrot=size=640x360:rate=30'],
+  ].map(([title, source], i) => {
     const file = join(dir, `clip-${i}.mp4`)
     execFileSync(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', source, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '8', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', file])
+    return { title, file, filename: `clip-${i}.mp4` }
+  })
+  for (const { title, file, filename } of clips) {
     const bytes = readFileSync(file)
-    const upload = await call('POST', '/media/upload-url', { token, body: { projectId: project.id, filename: `clip-${i}.mp4`, contentType: 'video/mp4', size: bytes.length } })
+    const upload = await call('POST', '/media/upload-url', { token, body: { projectId: project.id, filename, contentType: 'video/mp4', size: bytes.length } })
     await call('PUT', upload.uploadUrl, { raw: bytes, contentType: 'video/mp4' })
     const done = await call('POST', `/media/${upload.mediaId}/complete`, { token })
     await call('PATCH', `/media/${upload.mediaId}`, { token, body: { title } })

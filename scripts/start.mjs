@@ -4,13 +4,17 @@
 // 3. starts the render server natively (native FFmpeg) on RENDER_PORT (default PORT + 1);
 // 4. builds the app and serves the Worker under Miniflare (wrangler dev) on PORT (default 8787),
 //    with local D1, R2, Queues and Durable Objects.
+// `npm start -- --demo you@example.com` then runs `npm run demo` for that email once the product
+// answers (a demo workspace with 60 days of posts and their metrics).
 import { spawn, execFileSync } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { useTools } from './tools.mjs'
 
+const { values: flags } = parseArgs({ options: { demo: { type: 'string' } } })
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const port = Number(process.env.PORT ?? 8787)
 const renderPort = Number(process.env.RENDER_PORT ?? port + 1)
@@ -118,3 +122,20 @@ start('worker', bin('wrangler'), [
   '--show-interactive-dev-session=false',
 ])
 console.log(`start: Reelpilot on http://localhost:${port} (render server on :${renderPort})`)
+
+if (flags.demo) {
+  const url = `http://127.0.0.1:${port}`
+  const ready = async () => fetch(`${url}/api/health`).then((r) => r.ok, () => false)
+  const deadline = Date.now() + 300_000
+  while (!stopping && !(await ready())) {
+    if (Date.now() > deadline) {
+      console.error('start: the product did not answer within 5 minutes; no demo made')
+      break
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
+  if (!stopping && Date.now() <= deadline) {
+    const demo = spawn(process.execPath, [join(root, 'scripts', 'demo.mjs'), '--email', flags.demo, '--url', url], { cwd: root, stdio: 'inherit' })
+    demo.on('exit', (code) => console.log(code === 0 ? `start: demo ready for ${flags.demo}; the product keeps running (Ctrl-C stops it)` : `start: the demo failed (exit ${code}); the product keeps running`))
+  }
+}

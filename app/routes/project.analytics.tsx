@@ -101,7 +101,7 @@ export default function ProjectAnalytics({ loaderData, params }: Route.Component
             />
           </Card>
 
-          <div className="grid gap-4 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
             <Card title="By platform" description="Views earned in the period.">
               <PlatformBreakdown dashboard={byPlatform} />
             </Card>
@@ -116,7 +116,7 @@ export default function ProjectAnalytics({ loaderData, params }: Route.Component
             </Card>
           </div>
 
-          <div className="grid gap-4 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
             <Card title="Best posts" description="Posts of the period with the most views so far.">
               <PostList posts={byDay.top} timeZone={byDay.timezone} projectId={params.id} testId="top-posts" />
             </Card>

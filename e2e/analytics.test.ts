@@ -1,0 +1,125 @@
+/**
+ * The analytics page in Chromium, on the demo a newcomer makes: the product started as `npm start`
+ * does, `scripts/demo.mjs` run against it exactly as `npm run demo` runs it (clips made with
+ * FFmpeg and uploaded, sandbox accounts, 60 days of planned posts with the sandbox's metrics),
+ * then signed in with the same email. The page's totals must be the API's, the chart and every
+ * breakdown drawn, the best posts listed, and nothing wider than a phone at 390 × 844.
+ */
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { launchBrowser, resultPath, ROOT, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
+
+let product: Product
+let browser: Browser
+let email: string
+let projectId: string
+let demoOutput = ''
+
+/** Runs `npm run demo` (the script itself, on this Node) against the product. */
+function runDemo(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'demo.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (c) => (output += c))
+    child.stderr.on('data', (c) => (output += c))
+    child.on('exit', (code) => resolve({ code, output }))
+  })
+}
+
+beforeAll(async () => {
+  product = await startProduct()
+  browser = await launchBrowser()
+  email = `${unique('demo')}@example.com`
+  const demo = await runDemo(['--email', email, '--url', product.baseUrl, '--days', '60'])
+  demoOutput = demo.output
+  expect(demo.code, `${demo.output}\n--- product:\n${product.logs().slice(-4000)}`).toBe(0)
+  projectId = /\/projects\/(prj_[a-z0-9]+)\/analytics/.exec(demo.output)![1]
+}, 600_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await product?.stop()
+})
+
+async function api(path: string) {
+  const { token } = await (await fetch(product.url('/api/dev/token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()
+  return (await fetch(product.url(`/api${path}`), { headers: { authorization: `Bearer ${token}` } })).json()
+}
+
+async function signedIn(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport })
+  const page = await context.newPage()
+  const errors = watchPageErrors(page)
+  await signInLocally(page, product, { email })
+  return { page, errors }
+}
+
+describe('analytics page on the demo workspace', () => {
+  test('npm run demo makes three ready clips and 60 days of posts with their metrics, and says how to sign in', () => {
+    expect(demoOutput.match(/^clip: .+ \(ready\)$/gm)).toHaveLength(3)
+    const made = /demo: (\d+) past posts and (\d+) metric snapshots/.exec(demoOutput)!
+    expect(Number(made[1])).toBeGreaterThanOrEqual(55)
+    expect(Number(made[2])).toBeGreaterThan(1000)
+    expect(demoOutput).toContain(`Sign in at ${product.baseUrl}/sign-in with ${email}`)
+  })
+
+  test('totals are the API numbers, the chart and every breakdown are drawn, and the best posts are listed', async () => {
+    const { page, errors } = await signedIn({ width: 1280, height: 900 })
+    await page.goto(product.url(`/projects/${projectId}/analytics?days=28`))
+    await waitForHydration(page)
+    const dash = await api(`/projects/${projectId}/analytics?groupBy=day`)
+    const views = dash.totals.find((t: any) => t.metric === 'views')
+    expect(views.value).toBeGreaterThan(0)
+    // 60 days of history: the 28 days before have numbers too, so there is a change to show.
+    expect(views.previous).toBeGreaterThan(0)
+    for (const t of dash.totals) expect(await page.locator(`[data-total="${t.metric}"]`).getAttribute('data-value')).toBe(String(t.value))
+    expect(await page.locator('[data-total="views"] [data-change]').count()).toBe(1)
+
+    // The daily chart: one line through the days with numbers.
+    const line = page.locator('[data-chart="time-series"] path.recharts-line-curve')
+    await line.waitFor()
+    expect((await line.getAttribute('d'))!.split(/[LC]/).length).toBeGreaterThan(20)
+    // Platform, style, window and weekday: a bar per category with views.
+    for (const name of ['Views by platform', 'Views by style', 'Views by posting hour', 'Views by weekday']) {
+      const bars = page.getByRole('img', { name }).locator('.recharts-bar-rectangle')
+      await bars.first().waitFor()
+      expect(await bars.count(), name).toBeGreaterThanOrEqual(name === 'Views by weekday' ? 7 : 3)
+    }
+    expect(await page.locator('[data-platform]').evaluateAll((els) => els.map((e) => e.getAttribute('data-platform')))).toEqual(['instagram', 'tiktok', 'youtube'])
+    const top = page.getByTestId('top-posts').getByRole('listitem')
+    expect(await top.count()).toBe(dash.top.length)
+    expect(await top.first().textContent()).toContain(dash.top[0].title)
+    await page.screenshot({ path: resultPath('analytics-demo.png'), fullPage: true })
+
+    // One platform: the totals follow.
+    await page.getByRole('link', { name: 'TikTok', exact: true }).click()
+    await page.waitForURL(/platform=tiktok/)
+    const tiktok = await api(`/projects/${projectId}/analytics?platform=tiktok`)
+    await page.locator(`[data-total="views"][data-value="${tiktok.totals.find((t: any) => t.metric === 'views').value}"]`).waitFor()
+    expect(await page.locator('[data-total="saves"]').count()).toBe(0) // TikTok gives no saves
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+
+  test('at 390 × 844 nothing scrolls sideways', async () => {
+    const { page, errors } = await signedIn({ width: 390, height: 844 })
+    await page.goto(product.url(`/projects/${projectId}/analytics`))
+    await waitForHydration(page)
+    await page.locator('[data-chart="time-series"] path.recharts-line-curve').waitFor()
+    const widths = await page.evaluate(() => {
+      const client = document.documentElement.clientWidth
+      // The innermost elements that reach past the screen's edge, to say what is too wide.
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > client + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > client + 1))
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}.${String(e.getAttribute('class') ?? '').split(' ').slice(0, 3).join('.')} right=${Math.round(e.getBoundingClientRect().right)}`)
+      return { scroll: document.documentElement.scrollWidth, client, wide }
+    })
+    expect(widths.scroll, widths.wide.join('\n')).toBeLessThanOrEqual(widths.client)
+    await page.screenshot({ path: resultPath('analytics-demo-phone.png'), fullPage: true })
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+})

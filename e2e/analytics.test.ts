@@ -43,8 +43,8 @@ afterAll(async () => {
   await product?.stop()
 })
 
-async function api(path: string) {
-  const { token } = await (await fetch(product.url('/api/dev/token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()
+async function api(path: string): Promise<any> {
+  const { token } = (await (await fetch(product.url('/api/dev/token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()) as { token: string }
   return (await fetch(product.url(`/api${path}`), { headers: { authorization: `Bearer ${token}` } })).json()
 }
 

@@ -7,8 +7,9 @@ import type { AppEnv } from './env'
 import { createApi } from './api'
 import { oauthRoutes } from './api/oauth-routes'
 import { authMode } from './lib/auth-mode'
-import { problemResponse } from './lib/errors'
+import { HttpError, problemResponse } from './lib/errors'
 import { log } from './lib/log'
+import { limitPerClient } from './api/middleware/rate-limit'
 import { requestContext } from './lib/request-context'
 
 export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>
@@ -26,9 +27,23 @@ export function createWorkerApp(handleApp: AppHandler) {
     await next()
   })
   app.route('/api', createApi())
+  // The OAuth callbacks and the sandbox post page are anyone's to call: limited per client address.
+  app.use(
+    '/oauth/*',
+    limitPerClient((c) => (c.req.path.startsWith('/oauth/sandbox/') ? 'sandbox-page' : 'oauth'), (env) => env.ANON_RATE_LIMITER),
+  )
   app.route('/oauth', oauthRoutes)
   // A sub-app's notFound is not consulted when it is mounted: unknown /api paths stop here.
   app.all('/api/*', (c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   app.all('*', (c) => handleApp(c.req.raw, c.env, c.executionCtx as ExecutionContext))
+  // Outside /api (which answers its own errors): a refusal by the middleware above (a 429) as problem+json.
+  app.onError((error) => {
+    if (error instanceof HttpError) {
+      const { headers, ...extra } = error.extra
+      return problemResponse(error.status, error.message, extra, headers)
+    }
+    log.error('unhandled', { error: String(error), stack: (error as Error)?.stack })
+    return problemResponse(500, 'Something went wrong on our side. It has been logged.')
+  })
   return app
 }

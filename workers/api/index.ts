@@ -22,7 +22,7 @@ import { meApi } from './me'
 import { membersApi } from './members'
 import { authenticate } from './middleware/auth'
 import { withDb } from './middleware/db'
-import { rateLimit } from './middleware/rate-limit'
+import { limitPerClient, rateLimit } from './middleware/rate-limit'
 import { createRouter } from './openapi'
 import { projectsApi } from './projects'
 import { uploadsApi } from '../media/storage-route'
@@ -45,6 +45,10 @@ const localOnly: MiddlewareHandler<AppEnv> = async function localOnly(c, next) {
 export function createApi() {
   const api = createRouter()
   api.use('*', withDb())
+  // Anonymous routes are limited per client address before they do any work.
+  api.use('/health/*', limitPerClient('health', (env) => env.ANON_RATE_LIMITER)) // /health too
+  api.use('/dev/token', limitPerClient('dev-token', (env) => env.ANON_RATE_LIMITER))
+  api.use('/storage/*', limitPerClient('storage', (env) => env.STORAGE_RATE_LIMITER))
   api.route('/', healthApi)
   api.route('/', docsApi)
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -2,10 +2,11 @@
  * Issue #11 (security), the items that live in the Worker: each test fails on the code before
  * its fix. Real D1, R2 and the real render server (which, in these tests, cannot reach the Worker).
  */
-import { env, SELF } from 'cloudflare:test'
+import { createExecutionContext, env, SELF } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { call, expectProblem, ownerWithProject, ownerWithWorkspace, readyClip } from '../../test/helpers'
 import { createLogger } from '../lib/log'
+import { createWorkerApp } from '../app'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -108,5 +109,59 @@ describe('details stay in the logs (9)', () => {
       expect(line).toContain('/api/storage/[redacted]')
     }
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', msg: 'unhandled', requestId: 'r1', path: '/api/storage/[redacted]' })
+  })
+})
+
+describe('anonymous routes are limited per client address, before any work (8)', () => {
+  // The per-client limiters replaced by one of 3 a minute, so a test reaches the limit in a few calls.
+  const tiny = { ...env, ANON_RATE_LIMITER: env.TEST_TINY_LIMITER, STORAGE_RATE_LIMITER: env.TEST_TINY_LIMITER, AUTH_FAILURE_LIMITER: env.TEST_TINY_LIMITER }
+  const app = createWorkerApp(async () => new Response('the web app'))
+  const address = () => `198.51.100.${Math.floor(Math.random() * 250)}-${Math.random().toString(36).slice(2, 8)}`
+  const send = (method: string, path: string, ip: string | null, headers: Record<string, string> = {}, body?: string) =>
+    app.request(path, { method, headers: { ...(ip ? { 'cf-connecting-ip': ip } : {}), ...headers }, body }, tiny, createExecutionContext())
+
+  /**
+   * The first 3 calls get the route's own answer; a 429 follows within the next 4 (the limiter
+   * counts in fixed windows, so a window ending mid-test allows at most 3 more).
+   */
+  async function expectLimited(call: (ip: string | null) => Promise<Response>, ownStatus: number) {
+    const ip = address()
+    for (let i = 0; i < 3; i++) expect((await call(ip)).status, `call ${i + 1}`).toBe(ownStatus)
+    let limited: Response | undefined
+    for (let i = 0; i < 4 && !limited; i++) {
+      const res = await call(ip)
+      if (res.status === 429) limited = res
+      else expect(res.status).toBe(ownStatus)
+    }
+    expect(limited, 'a 429 within 7 calls').toBeDefined()
+    expect(limited!.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await limited!.json()).toMatchObject({ status: 429, error: 'Rate limit exceeded' })
+    // Another address is counted apart.
+    expect((await call(address())).status).toBe(ownStatus)
+    return ip
+  }
+
+  it('health (deep and live), per address; without CF-Connecting-IP a local deployment does not count', async () => {
+    await expectLimited((ip) => send('GET', '/api/health/live', ip), 200)
+    await expectLimited((ip) => send('GET', '/api/health', ip), 200)
+    for (let i = 0; i < 8; i++) expect((await send('GET', '/api/health/live', null)).status).toBe(200)
+  })
+
+  it('local sign-in, signed storage URLs, the OAuth callbacks and the sandbox post page', async () => {
+    await expectLimited((ip) => send('POST', '/api/dev/token', ip, { 'content-type': 'application/json' }, JSON.stringify({ email: 'rate@example.com' })), 200)
+    await expectLimited((ip) => send('GET', '/api/storage/not-a-token', ip), 403)
+    await expectLimited((ip) => send('GET', '/oauth/youtube/callback?code=x&state=y', ip), 400)
+    await expectLimited((ip) => send('GET', '/oauth/sandbox/posts/nope', ip), 404)
+  })
+
+  it('unknown API keys: 401 until the budget is spent, then 429 before any lookup, for every key from that address', async () => {
+    const { token, workspace } = await ownerWithWorkspace('keys')
+    const key = (await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'k', role: 'viewer' } })).json.secret as string
+    const asKey = (secret: string) => (ip: string | null) => send('GET', '/api/me', ip, { authorization: `Bearer ${secret}` })
+    const ip = await expectLimited(asKey('rp_guessed_000000000000000000000000'), 401)
+    // Over the budget, even a real key from that address waits for the window to end.
+    expect((await asKey(key)(ip)).status).toBe(429)
+    expect((await asKey(key)(address())).status).toBe(200)
   })
 })

@@ -17,6 +17,7 @@ import { newId } from '../../lib/ids'
 import { authMode } from '../../lib/auth-mode'
 import { LOCAL_ISSUER } from '../../lib/local-auth'
 import { log } from '../../lib/log'
+import { checkBadKeyBudget, countBadKey } from './rate-limit'
 
 export const API_KEY_PREFIX = 'rp_'
 
@@ -45,7 +46,16 @@ export const authenticate = (): MiddlewareHandler<AppEnv> =>
     if (!token) throw unauthorized()
     const db = c.get('db')
     if (token.startsWith(API_KEY_PREFIX)) {
-      c.set('principal', await apiKeyPrincipal(db, token, c.executionCtx as ExecutionContext))
+      // Each unknown key costs a D1 query: a client guessing keys is stopped per address.
+      checkBadKeyBudget(c)
+      let principal: Principal
+      try {
+        principal = await apiKeyPrincipal(db, token, c.executionCtx as ExecutionContext)
+      } catch (error) {
+        if (error instanceof HttpError && error.status === 401) await countBadKey(c)
+        throw error
+      }
+      c.set('principal', principal)
     } else {
       c.set('principal', await sessionPrincipal(db, c.env, token))
     }

@@ -124,7 +124,7 @@ describe('anonymous routes are limited per client address, before any work (8)',
    * The first 3 calls get the route's own answer; a 429 follows within the next 4 (the limiter
    * counts in fixed windows, so a window ending mid-test allows at most 3 more).
    */
-  async function expectLimited(call: (ip: string | null) => Promise<Response>, ownStatus: number) {
+  async function expectLimited(call: (ip: string | null) => Response | Promise<Response>, ownStatus: number) {
     const ip = address()
     for (let i = 0; i < 3; i++) expect((await call(ip)).status, `call ${i + 1}`).toBe(ownStatus)
     let limited: Response | undefined

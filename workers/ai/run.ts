@@ -64,7 +64,7 @@ export async function runTask<I, O>(ctx: AiContext, task: AiTask<I, O>, input: I
 }
 
 async function builtinAnswer<I, O>(ctx: AiContext, task: AiTask<I, O>, input: I, reason?: string): Promise<AiResult<O>> {
-  const output = task.output.parse(task.builtin(input))
+  const output = task.output.parse(await task.builtin(input))
   await recordUsage(ctx.db, { workspaceId: ctx.workspaceId, provider: 'builtin', usage: { promptTokens: 0, completionTokens: 0 }, fallback: !!reason })
   return { output, provider: builtinInfo(reason) }
 }

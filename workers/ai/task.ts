@@ -14,7 +14,7 @@ export interface AiTask<I, O> {
   /** What goes in the data block: everything written by people. */
   data(input: I): unknown
   /** The deterministic answer of the built-in (no network); also the fallback. */
-  builtin(input: I): O
+  builtin(input: I): O | Promise<O>
   maxTokens: number
 }
 

@@ -9,6 +9,7 @@ import type { AppEnv } from '../env'
 import { HttpError, problemResponse } from '../lib/errors'
 import { isLocalAuth } from '../lib/auth-mode'
 import { analyticsApi } from './analytics'
+import { aiApi } from '../ai/routes'
 import { apiKeysApi } from './api-keys'
 import { connectionsApi } from './connections'
 import { autopilotApi } from './autopilot'
@@ -79,6 +80,7 @@ export function createApi() {
   api.route('/', postsApi)
   api.route('/', analyticsApi)
   api.route('/', draftsApi)
+  api.route('/', aiApi)
 
   api.notFound((c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   api.onError((error, c) => {

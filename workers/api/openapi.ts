@@ -33,6 +33,7 @@ const extraErrors = {
   409: problem('The request conflicts with the current state.'),
   413: problem('Too large.'),
   415: problem('Unsupported media type.'),
+  502: problem('An outside service (e.g. the AI provider) answered something unusable.'),
   503: problem('A service is unavailable.'),
 } as const
 

@@ -74,6 +74,7 @@ const PostSummarySchema = z
     error: z.string().nullable(),
     renderProgress: z.number().min(0).max(1).nullable().openapi({ description: '0..1 while rendering; 1 once rendered' }),
     platformTexts: PlatformTextsBody.nullable().openapi({ description: "The creator's own text per platform; a platform left out publishes the shared text" }),
+    textsProvider: z.string().nullable().openapi({ description: 'Who wrote the texts: `workers-ai` or `openai` (the AI assistant), `builtin` (templates, not AI), null (the creator)' }),
     outsideWindows: z.string().nullable().openapi({ description: "Why the post's time is outside the autopilot's posting windows; null when inside (or no autopilot)" }),
     targets: z.array(TargetSchema),
     createdAt: Timestamp,
@@ -123,6 +124,7 @@ async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
     caption: r.caption,
     hashtags: r.hashtags,
     callToAction: r.callToAction,
+    textsProvider: r.textsProvider ?? null,
     framing: r.framing,
     focus: r.focusX !== null && r.focusY !== null ? { x: r.focusX, y: r.focusY } : null,
     trim: r.trimStartSec !== null || r.trimEndSec !== null ? { startSec: r.trimStartSec ?? 0, endSec: r.trimEndSec ?? 0 } : null,
@@ -280,6 +282,8 @@ export async function createPost(c: Context<AppEnv>, projectId: string, body: Ne
     caption: body.caption ?? texts.caption,
     hashtags: normalizeTags(body.hashtags) ?? texts.hashtags,
     callToAction: texts.callToAction,
+    // Who wrote the texts: the creator (their caption) or the templates.
+    textsProvider: body.caption !== undefined ? null : (texts.provider ?? 'builtin'),
     ...look,
     platformTexts: body.platformTexts ?? null,
   }
@@ -526,6 +530,8 @@ export const postsApi = createRouter()
         hashtags: normalizeTags(body.hashtags),
         scheduledAt: body.scheduledAt ? new Date(body.scheduledAt).toISOString() : undefined,
         platformTexts: body.platformTexts,
+        // The creator rewrote the texts: they are theirs now.
+        textsProvider: body.caption !== undefined || body.platformTexts !== undefined ? null : undefined,
         ...look,
       }
       if (changesVideo && post.status === 'rendering') {

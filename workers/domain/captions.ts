@@ -30,6 +30,8 @@ export interface CaptionInput {
   recentHooks?: readonly string[]
   /** Anything stable per post (the slot), so choices vary between posts but not between runs. */
   seed: string
+  /** The platforms the post goes to (a writer with per-platform texts writes those). */
+  platforms?: readonly ('youtube' | 'tiktok' | 'instagram')[]
 }
 
 export interface CaptionOutput {
@@ -39,6 +41,10 @@ export interface CaptionOutput {
   callToAction: string
   /** The language actually used (a language without templates falls back to English). */
   language: string
+  /** Who wrote the texts (`builtin` for these templates; an AI writer names its provider). */
+  provider?: 'builtin' | 'workers-ai' | 'openai'
+  /** Per-platform texts, when the writer writes them. */
+  platformTexts?: { youtube?: { title?: string; description?: string }; tiktok?: { caption?: string }; instagram?: { caption?: string } }
 }
 
 export interface CaptionWriter {
@@ -254,6 +260,6 @@ export class TemplateCaptionWriter implements CaptionWriter {
     const caption = input.style === 'corporate' ? `${body}\n\n${callToAction}.` : `${body} ${callToAction} 👇`
     const candidates = [...input.tags, topic, input.projectName, ...pack.tags[input.objective]]
     const hashtags = [...new Set(candidates.map(toHashtag).filter((t): t is string => t !== null))].slice(0, 8)
-    return { hook, caption, hashtags, callToAction, language }
+    return { hook, caption, hashtags, callToAction, language, provider: 'builtin' }
   }
 }

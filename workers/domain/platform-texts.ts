@@ -136,3 +136,25 @@ export function textProblems(post: SharedText & { platformTexts?: PlatformTexts 
   }
   return problems
 }
+
+/**
+ * `text` cut (at a word where one is near, with `…`) so that it is within `limit` once published
+ * with `hashtags`; unchanged when it already is. For texts written by a model, which may overrun.
+ */
+export function fitField(limit: Pick<TextLimit, 'unit' | 'max' | 'withHashtags'>, text: string, hashtags: readonly string[]): string {
+  const fits = (t: string) => measure(limit, publishedField(limit, t, hashtags)) <= limit.max
+  if (fits(text)) return text
+  const chars = [...text]
+  let lo = 0
+  let hi = chars.length
+  // The longest prefix (plus the ellipsis) that fits.
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2)
+    if (fits(`${chars.slice(0, mid).join('').trimEnd()}…`)) lo = mid
+    else hi = mid - 1
+  }
+  const cut = chars.slice(0, lo).join('')
+  const space = cut.lastIndexOf(' ')
+  const atWord = space > cut.length * 0.8 ? cut.slice(0, space) : cut
+  return lo === 0 ? '' : `${atWord.trimEnd()}…`
+}

@@ -95,11 +95,12 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
     settings: config,
     seed: `${projectId}:${key}`,
     writer: ctx.writer,
+    platforms,
     maxDurationSec: Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec)),
   })
   const created = await insertPost(
     db,
-    { ...base, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction },
+    { ...base, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction, platformTexts: texts.platformTexts ?? null, textsProvider: texts.provider ?? 'builtin' },
     platforms,
     `Planned for ${slot.toISOString()} with clip “${clip.title || clip.filename}”`,
   )
@@ -134,6 +135,7 @@ export async function writePostTexts(
     settings: { language: string; style: CaptionInput['style']; objective: CaptionInput['objective'] }
     seed: string
     writer?: CaptionWriter
+    platforms?: CaptionInput['platforms']
     trim?: { trimStartSec: number | null; trimEndSec: number | null }
     maxDurationSec?: number
   },
@@ -150,6 +152,7 @@ export async function writePostTexts(
     durationSec,
     recentHooks: await recentHooks(db, input.projectId),
     seed: input.seed,
+    platforms: input.platforms,
   })
 }
 

@@ -14,6 +14,7 @@ import { autopilotConfigSchema, type AutopilotConfig } from '../domain/autopilot
 import { nextSlots } from '../domain/slots'
 import { connectedPlatforms } from '../db/connections'
 import { planSlot, recordMissed, type PlanResult } from './planner'
+import { captionWriterFor } from '../ai/tools/captions'
 import { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
 import { dispatchDuePulls } from '../analytics/pulls'
 
@@ -123,6 +124,8 @@ export class ProjectScheduler extends DurableObject<Env> {
       workspaceId: state.workspaceId,
       config: state.config,
       connectedPlatforms: await connectedPlatforms(db, state.projectId),
+      // With an AI provider configured, the captions tool writes the texts (else the templates).
+      writer: captionWriterFor(this.env, db, state.workspaceId),
     }
     const results: PlanResult[] = []
     let cursor = state.cursor

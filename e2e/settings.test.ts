@@ -13,13 +13,14 @@ let page: Page
 let workspaceId: string
 /** A member the owner invites and makes a viewer (in the members test). */
 const viewerEmail = `${unique('viewer')}@example.com`
+const ownerEmail = `${unique('owner')}@example.com`
 
 beforeAll(async () => {
   product = await startProduct()
   browser = await launchBrowser()
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
   page = await context.newPage()
-  await signInLocally(page, product, { email: `${unique('owner')}@example.com`, name: 'Olive Owner' })
+  await signInLocally(page, product, { email: ownerEmail, name: 'Olive Owner' })
   const form = page.getByRole('form', { name: 'New workspace' })
   await form.getByLabel('Workspace name').fill('Olive Media')
   await form.getByLabel('Slug').fill(unique('olive').toLowerCase())
@@ -170,6 +171,32 @@ describe('project page', () => {
     const res = await page.goto(product.url('/projects/prj_doesnotexist0000000'))
     expect(res?.status()).toBe(404)
     await page.getByText('Project not found').waitFor()
+  })
+})
+
+describe('the audit log tab', () => {
+  test('lists who changed what, filters by action, and fits a 390 px phone', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const phone = await context.newPage()
+    await signInLocally(phone, product, { email: ownerEmail, name: 'Olive Owner' })
+    await phone.goto(product.url(`/settings?workspace=${workspaceId}`))
+    await phone.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Audit log' }).click()
+    const entries = phone.getByRole('list', { name: 'Audit entries' })
+    await entries.waitFor()
+    // The members test invited someone and changed their role; the API key test made and revoked a key.
+    await entries.getByText('Role changed').first().waitFor()
+    await entries.getByText('Member invited').first().waitFor()
+    expect(await entries.getByText(viewerEmail).count()).toBeGreaterThan(0)
+    const form = phone.getByRole('form', { name: 'Filter the audit log' })
+    await form.getByLabel('Action').selectOption('member.invited')
+    await form.getByRole('button', { name: 'Filter' }).click()
+    await phone.waitForURL(/action=member.invited/)
+    const actions = await entries.locator('li > span:first-child').allTextContents()
+    expect(actions.length).toBeGreaterThan(0)
+    expect(new Set(actions)).toEqual(new Set(['Member invited']))
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+    await context.close()
   })
 })
 

@@ -1,8 +1,12 @@
 /**
  * Workspace settings: its name and slug, its members and their roles, and API keys for
- * integrators. `?workspace=id` picks the workspace (the first one by default).
+ * integrators; the audit log on its own tab (`?tab=audit`, admins). `?workspace=id` picks the
+ * workspace (the first one by default).
  */
-import { data, Form, Link, redirect, useNavigation } from 'react-router'
+import { data, Form, Link, NavLink, redirect, useNavigation, useSearchParams } from 'react-router'
+import type { z } from 'zod'
+import type { AuditPageSchema } from '../../workers/api/audit'
+import { AUDIT_ACTIONS } from '../../workers/lib/audit'
 import { ROLES } from '../../workers/domain/roles'
 import { CopyButton } from '../components/copy-button'
 import { RouteError } from '../components/route-error'
@@ -23,13 +27,40 @@ const ROLE_HELP: Record<Role, string> = {
   viewer: 'read only',
 }
 
+type AuditPage = z.infer<typeof AuditPageSchema>
+
+/** The audit filters the page passes through to GET /workspaces/{id}/audit. */
+const AUDIT_FILTERS = ['action', 'actor', 'from', 'to', 'cursor'] as const
+
 export async function loader({ context, request }: Route.LoaderArgs) {
   const { data: workspaces } = await loadApi<List<Workspace>>(context, request, '/workspaces')
-  const wanted = new URL(request.url).searchParams.get('workspace')
+  const url = new URL(request.url)
+  const wanted = url.searchParams.get('workspace')
   const workspace = workspaces.find((w) => w.id === wanted) ?? workspaces[0]
   if (!workspace) return { workspaces, workspace: undefined, notFound: Boolean(wanted) }
   if (wanted && wanted !== workspace.id) throw redirect(`/settings?workspace=${workspace.id}`)
   const base = `/workspaces/${encodeURIComponent(workspace.id)}`
+  if (url.searchParams.get('tab') === 'audit') {
+    const query = new URLSearchParams({ limit: '50' })
+    for (const name of AUDIT_FILTERS) {
+      let value = url.searchParams.get(name)
+      // The date inputs give a day; the API takes a moment (the start of that day, UTC; `to` is exclusive: the next day).
+      if (value && (name === 'from' || name === 'to') && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+        value = name === 'from' ? `${value}T00:00:00Z` : new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString()
+      }
+      if (value) query.set(name, value)
+    }
+    const audit = await callApi<AuditPage>(context, request, `${base}/audit?${query}`)
+    return {
+      workspaces,
+      workspace,
+      notFound: false,
+      tab: 'audit' as const,
+      audit: audit.ok ? audit.data : undefined,
+      auditError: audit.ok ? undefined : audit.problem.detail,
+      filters: Object.fromEntries(AUDIT_FILTERS.map((n) => [n, url.searchParams.get(n) ?? ''])) as Record<(typeof AUDIT_FILTERS)[number], string>,
+    }
+  }
   const [members, keys] = await Promise.all([
     callApi<List<Member>>(context, request, `${base}/members`),
     callApi<List<ApiKey>>(context, request, `${base}/api-keys`),
@@ -38,6 +69,7 @@ export async function loader({ context, request }: Route.LoaderArgs) {
     workspaces,
     workspace,
     notFound: false,
+    tab: 'general' as const,
     members: members.ok ? members.data.data : [],
     membersError: members.ok ? undefined : members.problem.detail,
     apiKeys: keys.ok ? keys.data.data : [],
@@ -154,6 +186,10 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
           )
         }
       />
+      <SettingsTabs workspace={workspace} canManage={canManage} />
+      {loaderData.tab === 'audit' ? (
+        <AuditCard workspace={workspace} page={loaderData.audit} error={loaderData.auditError} filters={loaderData.filters} />
+      ) : (
       <div className="space-y-6">
         <RenameCard workspace={workspace} canManage={canManage} result={resultFor(result, 'rename')} />
         <MembersCard
@@ -166,7 +202,112 @@ export default function Settings({ loaderData, actionData }: Route.ComponentProp
         <ApiKeysCard workspace={workspace} keys={loaderData.apiKeys ?? []} error={loaderData.apiKeysError} result={result} />
         {workspace.role === 'owner' && <DeleteWorkspaceCard workspace={workspace} result={resultFor(result, 'delete-workspace')} />}
       </div>
+      )}
     </>
+  )
+}
+
+const tabClass = ({ isActive }: { isActive: boolean }) =>
+  `whitespace-nowrap border-b-2 px-1 pb-3 text-sm font-medium transition ${isActive ? 'border-violet-400 text-white' : 'border-transparent text-slate-400 hover:border-slate-600 hover:text-slate-200'}`
+
+function SettingsTabs({ workspace, canManage }: { workspace: Workspace; canManage: boolean }) {
+  const [search] = useSearchParams()
+  const onAudit = search.get('tab') === 'audit'
+  const base = `/settings?workspace=${encodeURIComponent(workspace.id)}`
+  return (
+    <nav aria-label="Settings sections" className="mb-6 flex gap-6 border-b border-slate-800">
+      <NavLink to={base} end className={() => tabClass({ isActive: !onAudit })} aria-current={onAudit ? undefined : 'page'}>
+        General
+      </NavLink>
+      {canManage && (
+        <NavLink to={`${base}&tab=audit`} className={() => tabClass({ isActive: onAudit })} aria-current={onAudit ? 'page' : undefined}>
+          Audit log
+        </NavLink>
+      )}
+    </nav>
+  )
+}
+
+const ACTION_LABELS: Record<(typeof AUDIT_ACTIONS)[number], string> = {
+  'workspace.updated': 'Workspace renamed',
+  'workspace.deleted': 'Workspace deleted',
+  'member.invited': 'Member invited',
+  'member.role_changed': 'Role changed',
+  'member.removed': 'Member removed',
+  'api_key.created': 'API key created',
+  'api_key.revoked': 'API key revoked',
+  'connection.started': 'Connection started',
+  'connection.connected': 'Account connected',
+  'connection.updated': 'Connection changed',
+  'connection.disconnected': 'Account disconnected',
+  'autopilot.updated': 'Autopilot saved',
+  'autopilot.paused': 'Autopilot paused',
+  'autopilot.resumed': 'Autopilot resumed',
+  'post.approved': 'Post approved',
+  'post.canceled': 'Post canceled',
+  'post.retried': 'Post retried',
+}
+
+/** A short, human line for what an entry changed. */
+function describe(entry: AuditPage['data'][number]): string {
+  const d = (entry.details ?? {}) as Record<string, unknown>
+  const parts: string[] = []
+  if (typeof d.email === 'string') parts.push(d.email)
+  if (d.from !== undefined && d.to !== undefined) parts.push(`${d.from} → ${d.to}`)
+  else if (typeof d.role === 'string') parts.push(d.role)
+  if (typeof d.name === 'string') parts.push(`“${d.name}”`)
+  if (typeof d.platform === 'string') parts.push(d.platform)
+  if (parts.length === 0) parts.push(`${entry.target.type} ${entry.target.id}`)
+  return parts.join(' · ')
+}
+
+function AuditCard({ workspace, page, error, filters }: { workspace: Workspace; page?: AuditPage; error?: string; filters: Record<string, string> }) {
+  const next = new URLSearchParams({ workspace: workspace.id, tab: 'audit' })
+  for (const [k, v] of Object.entries(filters)) if (v && k !== 'cursor') next.set(k, v)
+  if (page?.nextCursor) next.set('cursor', page.nextCursor)
+  return (
+    <Card title="Audit log" description="Who changed what in this workspace, newest first: members and roles, API keys, connections, the autopilot, approvals and cancellations. Entries cannot be changed or deleted.">
+      <Form method="get" className="mb-5 grid gap-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_9rem_9rem_auto] lg:items-end" aria-label="Filter the audit log">
+        <input type="hidden" name="workspace" value={workspace.id} />
+        <input type="hidden" name="tab" value="audit" />
+        <SelectField label="Action" name="action" defaultValue={filters.action}>
+          <option value="">Any action</option>
+          {AUDIT_ACTIONS.map((a) => (
+            <option key={a} value={a}>
+              {ACTION_LABELS[a]}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label="Actor (user or key id)" name="actor" defaultValue={filters.actor} placeholder="usr_… or key_…" />
+        <TextField label="From" name="from" type="date" defaultValue={filters.from} />
+        <TextField label="To" name="to" type="date" defaultValue={filters.to} />
+        <Button variant="secondary">Filter</Button>
+      </Form>
+      {error ? (
+        <Notice>{error}</Notice>
+      ) : !page || page.data.length === 0 ? (
+        <p className="rounded-xl border border-dashed border-slate-700 px-4 py-6 text-center text-sm text-slate-400">No entries{filters.action || filters.actor || filters.from || filters.to ? ' match these filters' : ' yet'}.</p>
+      ) : (
+        <ul className="divide-y divide-slate-800 rounded-xl border border-slate-800" aria-label="Audit entries">
+          {page.data.map((e) => (
+            <li key={e.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-4 py-3 text-sm">
+              <span className="font-medium text-white">{ACTION_LABELS[e.action] ?? e.action}</span>
+              <span className="min-w-0 break-words text-slate-300">{describe(e)}</span>
+              <span className="basis-full break-words text-xs text-slate-400">
+                {formatDate(e.at)} · by{' '}
+                {e.actor.type === 'api_key' ? `API key “${e.actor.keyName ?? e.actor.id}”${e.actor.email ? ` (${e.actor.email})` : ''}` : (e.actor.email ?? e.actor.id)}
+                {e.ip ? ` · ${e.ip}` : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {page?.nextCursor && (
+        <Link to={`/settings?${next}`} className={`${buttonClass('secondary', 'sm')} mt-4`}>
+          Older entries
+        </Link>
+      )}
+    </Card>
   )
 }
 

@@ -9,6 +9,7 @@ import { newId } from '../lib/ids'
 import { requireWorkspace } from './access'
 import { API_KEY_PREFIX } from './middleware/auth'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { audit } from '../lib/audit'
 
 export const ApiKeySchema = z
   .object({
@@ -73,6 +74,7 @@ export const apiKeysApi = createRouter()
         })
         .returning(columns)
         .get()
+      await audit(c, { workspaceId: id, action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name, role, prefix: row.prefix } })
       return c.json({ ...row, secret }, 201)
     },
   )
@@ -114,6 +116,7 @@ export const apiKeysApi = createRouter()
         .returning({ id: apiKeys.id })
         .get()
       if (!revoked) throw notFound('API key')
+      await audit(c, { workspaceId: id, action: 'api_key.revoked', targetType: 'api_key', targetId: keyId })
       return c.body(null, 204)
     },
   )

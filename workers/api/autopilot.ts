@@ -12,6 +12,7 @@ import { schedulerFor } from '../scheduler/project-scheduler'
 import { requireProject } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 import { sqlNow } from '../db/time'
+import { audit } from '../lib/audit'
 
 const params = z.object({ projectId: IdParam('projectId', 'prj_0123456789abcdefghjk') })
 const tags = ['Autopilot']
@@ -63,6 +64,7 @@ async function setEnabled(c: Context<AppEnv>, enabled: boolean) {
   const row = await c.get('db').select().from(autopilots).where(eq(autopilots.projectId, projectId)).get()
   if (!row) throw notFound('Autopilot (it is not set up yet: PUT a configuration first)')
   await save(c, projectId, project.workspaceId, { ...row.config, enabled })
+  await audit(c, { workspaceId: project.workspaceId, action: enabled ? 'autopilot.resumed' : 'autopilot.paused', targetType: 'project', targetId: projectId })
   return present(c, projectId)
 }
 
@@ -80,7 +82,9 @@ export const autopilotApi = createRouter()
     async (c) => {
       const { projectId } = c.req.valid('param')
       const { project } = await requireProject(c, projectId, 'projects.write')
-      await save(c, projectId, project.workspaceId, c.req.valid('json'))
+      const config = c.req.valid('json')
+      await save(c, projectId, project.workspaceId, config)
+      await audit(c, { workspaceId: project.workspaceId, action: 'autopilot.updated', targetType: 'project', targetId: projectId, details: { config } })
       return c.json(await present(c, projectId), 200)
     },
   )

@@ -19,6 +19,7 @@ import { PLATFORMS } from '../platforms/types'
 import { requireProject } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 import { sqlNow } from '../db/time'
+import { audit } from '../lib/audit'
 
 export const ConnectionSchema = z
   .object({
@@ -140,6 +141,7 @@ export const connectionsApi = createRouter()
       if (mode === 'sandbox') {
         requireSandbox(c)
         const row = await saveSandboxConnection(c.get('db'), { workspaceId: project.workspaceId, projectId: project.id, platform, connectedBy: userId })
+        await audit(c, { workspaceId: project.workspaceId, action: 'connection.connected', targetType: 'connection', targetId: row.id, details: { projectId: project.id, platform, mode } })
         return c.json(connectionView(row), 201)
       }
       if (principal.kind !== 'user')
@@ -156,6 +158,7 @@ export const connectionsApi = createRouter()
         bind: await sha256Hex(browserNonce),
       })
       setOAuthNonceCookie(c, platform, browserNonce)
+      await audit(c, { workspaceId: project.workspaceId, action: 'connection.started', targetType: 'project', targetId: project.id, details: { platform, mode } })
       const url = await authorizeUrl(c.env, platform, token, state.nonce, callbackUrl(c.req.url, platform))
       return c.json({ authorizeUrl: url, expiresAt: new Date(state.exp * 1000).toISOString() }, 200)
     },
@@ -186,6 +189,7 @@ export const connectionsApi = createRouter()
         .where(eq(connections.id, row.id))
         .returning()
         .get()
+      await audit(c, { workspaceId: project.workspaceId, action: 'connection.updated', targetType: 'connection', targetId: row.id, details: { projectId: project.id, platform: row.platform, sandboxFaults: c.req.valid('json').sandboxFaults } })
       return c.json(connectionView(updated!), 200)
     },
   )
@@ -225,6 +229,7 @@ export const connectionsApi = createRouter()
         .where(eq(connections.id, row.id))
         .returning()
         .get()
+      await audit(c, { workspaceId: project.workspaceId, action: 'connection.disconnected', targetType: 'connection', targetId: row.id, details: { projectId: project.id, platform: row.platform, revoked } })
       return c.json({ ...connectionView(updated!), revoked }, 200)
     },
   )

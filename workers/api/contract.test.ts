@@ -32,6 +32,7 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'DELETE /workspaces/{id}/members/{userId}': { write: true, path: (f) => `/workspaces/${f.workspaceId}/members/${f.memberUserId}` },
   'GET /workspaces/{id}/api-keys': { write: true, path: (f) => `/workspaces/${f.workspaceId}/api-keys` },
   'POST /workspaces/{id}/api-keys': { write: true, path: (f) => `/workspaces/${f.workspaceId}/api-keys`, body: () => ({ name: 'stolen', role: 'viewer' }) },
+  'GET /workspaces/{id}/audit': { write: true, path: (f) => `/workspaces/${f.workspaceId}/audit` },
   'DELETE /workspaces/{id}/api-keys/{keyId}': { write: true, path: (f) => `/workspaces/${f.workspaceId}/api-keys/${f.keyId}` },
   'GET /projects': { write: false, path: (f) => `/projects?workspaceId=${f.workspaceId}` },
   'POST /projects': { write: true, path: () => '/projects', body: (f) => ({ workspaceId: f.workspaceId, name: 'Intruder project' }) },

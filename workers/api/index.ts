@@ -11,6 +11,7 @@ import { isLocalAuth } from '../lib/auth-mode'
 import { analyticsApi } from './analytics'
 import { aiApi } from '../ai/routes'
 import { apiKeysApi } from './api-keys'
+import { auditApi } from './audit'
 import { connectionsApi } from './connections'
 import { autopilotApi } from './autopilot'
 import { postsApi } from './posts'
@@ -73,6 +74,7 @@ export function createApi() {
   api.route('/', workspacesApi)
   api.route('/', membersApi)
   api.route('/', apiKeysApi)
+  api.route('/', auditApi)
   api.route('/', projectsApi)
   api.route('/', mediaApi)
   api.route('/', connectionsApi)

@@ -9,6 +9,7 @@ import { conflict, forbidden, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { requireWorkspace } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { audit } from '../lib/audit'
 
 export const MemberSchema = z
   .object({
@@ -107,6 +108,7 @@ export const membersApi = createRouter()
         .get()
       if (existing) throw conflict(`${email} is already a member (${existing.role}).`)
       await db.insert(members).values({ workspaceId: id, userId: user!.id, role }).run()
+      await audit(c, { workspaceId: id, action: 'member.invited', targetType: 'member', targetId: user!.id, details: { email, role } })
       return c.json(await findMember(c, id, user!.id), 201)
     },
   )
@@ -137,6 +139,7 @@ export const membersApi = createRouter()
         await findMember(c, id, userId)
         throw conflict('This is the last owner: make someone else owner first.')
       }
+      await audit(c, { workspaceId: id, action: 'member.role_changed', targetType: 'member', targetId: userId, details: { email: member.email, from: member.role, to: role } })
       return c.json(await findMember(c, id, userId), 200)
     },
   )
@@ -179,6 +182,7 @@ export const membersApi = createRouter()
       if (removed.length === 0) {
         throw conflict('The last owner cannot be removed: make someone else owner first, or delete the workspace.')
       }
+      await audit(c, { workspaceId: id, action: 'member.removed', targetType: 'member', targetId: userId, details: { email: member.email, role: member.role, left: leaving } })
       return c.body(null, 204)
     },
   )

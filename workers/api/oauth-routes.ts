@@ -19,6 +19,7 @@ import { tiktokAccount } from '../platforms/tiktok'
 import { PLATFORM_NAMES, PLATFORMS, type AccountInfo, type Platform } from '../platforms/types'
 import { youtubeAccount } from '../platforms/youtube'
 import { log } from '../lib/log'
+import { clientIp, recordAudit } from '../lib/audit'
 
 const REASONS = {
   malformed: 'The sign-in response is not one Reelpilot issued.',
@@ -66,7 +67,13 @@ export const oauthRoutes = new Hono<AppEnv>()
     try {
       const tokens = await exchangeCode(c.env, platform, new URL(c.req.url), stateToken, state.nonce, callbackUrl(c.req.url, platform))
       const account = await accountFor(c.env, platform, tokens.accessToken)
-      await saveOAuthConnection(c.env, db, { workspaceId: state.workspaceId, projectId: state.projectId, platform, account, tokens, connectedBy: user.userId })
+      const saved = await saveOAuthConnection(c.env, db, { workspaceId: state.workspaceId, projectId: state.projectId, platform, account, tokens, connectedBy: user.userId })
+      await recordAudit(
+        db,
+        { actorType: 'user', actorId: user.userId, actorUserId: user.userId },
+        { workspaceId: state.workspaceId, action: 'connection.connected', targetType: 'connection', targetId: saved.id, details: { projectId: state.projectId, platform, mode: 'oauth' } },
+        { ip: clientIp(c), requestId: c.get('requestId') ?? null },
+      )
     } catch (error) {
       log.warn('oauth callback failed', { platform, projectId: state.projectId, error: String(error) })
       return page(`platform=${platform}&error=exchange_failed`)

@@ -24,6 +24,7 @@ import { decodeCursor, encodeCursor } from './cursor'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp, matching } from './openapi'
 import { sqlNow } from '../db/time'
 import { publicOrigin } from '../lib/public-url'
+import { audit } from '../lib/audit'
 
 const tags = ['Posts']
 const postParams = z.object({ id: IdParam('id', 'post_0123456789abcdefghjk') })
@@ -567,6 +568,7 @@ export const postsApi = createRouter()
       const post = await loadPost(c, id, 'projects.write')
       const moved = await movePost(c.get('db'), id, 'awaiting_approval', 'scheduled', {}, 'Approved')
       if (!moved) refuseMove(post.status, 'approved', POST_ACTIONS.approve)
+      await audit(c, { workspaceId: post.workspaceId, action: 'post.approved', targetType: 'post', targetId: id, details: { projectId: post.projectId } })
       await enqueuePublish(c.env, id)
       return c.json(await fullPost(c, id), 200)
     },
@@ -580,6 +582,7 @@ export const postsApi = createRouter()
       const moved = await movePost(db, id, POST_ACTIONS.cancel, 'canceled', { leaseUntil: null }, 'Canceled')
       if (!moved) refuseMove(post.status, 'canceled', POST_ACTIONS.cancel)
       for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'pending', 'canceled', {}, 'Post canceled')
+      await audit(c, { workspaceId: post.workspaceId, action: 'post.canceled', targetType: 'post', targetId: id, details: { projectId: post.projectId, from: post.status } })
       return c.json(await fullPost(c, id), 200)
     },
   )
@@ -598,6 +601,7 @@ export const postsApi = createRouter()
         for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'failed', 'pending', { error: null, errorKind: null }, 'Retry')
         await enqueuePublish(c.env, id)
       }
+      await audit(c, { workspaceId: post.workspaceId, action: 'post.retried', targetType: 'post', targetId: id, details: { projectId: post.projectId, rerender: !post.renderKey } })
       return c.json(await fullPost(c, id), 200)
     },
   )

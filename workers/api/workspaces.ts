@@ -8,6 +8,7 @@ import { conflict, forbidden } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { requireWorkspace } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, matching, security, Timestamp } from './openapi'
+import { audit } from '../lib/audit'
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/
 
@@ -126,6 +127,7 @@ export const workspacesApi = createRouter()
         if (taken && taken.id !== id) throw conflict(`The slug "${body.slug}" is taken; choose another.`)
       }
       await db.update(workspaces).set(body).where(eq(workspaces.id, id)).run()
+      await audit(c, { workspaceId: id, action: 'workspace.updated', targetType: 'workspace', targetId: id, details: body })
       const row = await db.select().from(workspaces).where(eq(workspaces.id, id)).get()
       return c.json({ ...row!, role }, 200)
     },
@@ -146,6 +148,8 @@ export const workspacesApi = createRouter()
       const db = c.get('db')
       const gone = await db.select({ id: projects.id }).from(projects).where(eq(projects.workspaceId, id)).all()
       await db.delete(workspaces).where(eq(workspaces.id, id)).run()
+      // The record outlives the workspace (the audit log has no foreign key).
+      await audit(c, { workspaceId: id, action: 'workspace.deleted', targetType: 'workspace', targetId: id })
       for (const project of gone) await schedulerFor(c.env, project.id).clear()
       return c.body(null, 204)
     },

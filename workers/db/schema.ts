@@ -529,4 +529,33 @@ export const aiUsage = sqliteTable(
 
 // ---- end of #14 -------------------------------------------------------------------------------
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage }
+// ---- Audit log (#17, migration 0010) -----------------------------------------------------------
+
+/**
+ * Who did what in a workspace: members and roles, API keys, connections, the autopilot, approvals
+ * and cancellations. Append-only (triggers refuse updates and deletes) and without a foreign key, so
+ * it outlives what it describes. `actorType` `user` (actorId a user id) or `api_key` (actorId a key
+ * id, `actorUserId` the person who answers for it); `ip` from CF-Connecting-IP.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    at: createdAt(),
+    actorType: text({ enum: ['user', 'api_key'] }).notNull(),
+    actorId: text().notNull(),
+    actorUserId: text(),
+    action: text().notNull(),
+    targetType: text().notNull(),
+    targetId: text().notNull(),
+    details: text({ mode: 'json' }).$type<Record<string, unknown>>(),
+    ip: text(),
+    requestId: text(),
+  },
+  (t) => [index('audit_log_workspace_at_idx').on(t.workspaceId, t.at, t.id), index('audit_log_workspace_actor_idx').on(t.workspaceId, t.actorId, t.at)],
+)
+
+// ---- end of #17 -------------------------------------------------------------------------------
+
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog }

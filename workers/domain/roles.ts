@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'members.read': 'viewer',
   'members.manage': 'admin',
   'apiKeys.manage': 'admin',
+  'audit.read': 'admin',
   'projects.read': 'viewer',
   'projects.write': 'editor',
   'projects.delete': 'admin',

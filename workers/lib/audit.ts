@@ -1,0 +1,73 @@
+/**
+ * The audit log's one way in: `audit(c, entry)` after a change succeeded records who made it (the
+ * signed-in person, or the API key and the person who answers for it), the target, the time, the
+ * client IP (CF-Connecting-IP) and the request id. The table is append-only (migration 0010).
+ */
+import type { Context } from 'hono'
+import { auditLog } from '../db/schema'
+import type { Db } from '../db/client'
+import type { AppEnv } from '../env'
+import { newId } from './ids'
+import type { Principal } from '../api/middleware/auth'
+
+/** Every action the log records, `<target>.<verb>`: the filter of GET /workspaces/{id}/audit takes these. */
+export const AUDIT_ACTIONS = [
+  'workspace.updated',
+  'workspace.deleted',
+  'member.invited',
+  'member.role_changed',
+  'member.removed',
+  'api_key.created',
+  'api_key.revoked',
+  'connection.started',
+  'connection.connected',
+  'connection.updated',
+  'connection.disconnected',
+  'autopilot.updated',
+  'autopilot.paused',
+  'autopilot.resumed',
+  'post.approved',
+  'post.canceled',
+  'post.retried',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+export interface AuditEntry {
+  workspaceId: string
+  action: AuditAction
+  targetType: string
+  targetId: string
+  /** What changed, without secrets (never a key's secret or a token). */
+  details?: Record<string, unknown>
+}
+
+export interface Actor {
+  actorType: 'user' | 'api_key'
+  actorId: string
+  actorUserId: string | null
+}
+
+export function actorOf(principal: Principal): Actor {
+  return principal.kind === 'user'
+    ? { actorType: 'user', actorId: principal.userId, actorUserId: principal.userId }
+    : { actorType: 'api_key', actorId: principal.keyId, actorUserId: principal.createdBy }
+}
+
+/** The row to insert for `entry` by `actor` (for batches that write the change and its record together). */
+export function auditRow(actor: Actor, entry: AuditEntry, request: { ip: string | null; requestId: string | null }) {
+  return { id: newId('aud'), ...actor, ...entry, details: entry.details ?? null, ip: request.ip, requestId: request.requestId }
+}
+
+const clientIp = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip')?.slice(0, 64) ?? null
+
+/** Records `entry`, made by the request's principal. */
+export async function audit(c: Context<AppEnv>, entry: AuditEntry): Promise<void> {
+  await recordAudit(c.get('db'), actorOf(c.get('principal')), entry, { ip: clientIp(c), requestId: c.get('requestId') ?? null })
+}
+
+/** Records `entry` made by `actor` outside the authenticated API (the OAuth callback). */
+export async function recordAudit(db: Db, actor: Actor, entry: AuditEntry, request: { ip: string | null; requestId: string | null }): Promise<void> {
+  await db.insert(auditLog).values(auditRow(actor, entry, request)).run()
+}
+
+export { clientIp }

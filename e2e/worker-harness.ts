@@ -33,7 +33,8 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
   // The render server answers only this Worker (the secret) and fetches only from its origin,
   // known once the Worker listens (the list is read by reference).
   const renderSecret = randomBytes(32).toString('base64url')
-  const renderOrigins: string[] = []
+  // Until the Worker listens it holds an origin nothing listens on (the server refuses none).
+  const renderOrigins: string[] = ['http://127.0.0.1:0']
   const render = createRenderServer({ ffmpegPath: ffmpegPath(), secret: renderSecret, allowedOrigins: renderOrigins })
   await new Promise<void>((resolve) => render.listen(0, '127.0.0.1', resolve))
   const renderPort = (render.address() as AddressInfo).port
@@ -70,7 +71,7 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
   const server = createTestHarness({ root: ROOT, workers: [worker('http://127.0.0.1:9')] })
   const { url } = await server.listen()
   const origin = url.origin
-  renderOrigins.push(origin)
+  renderOrigins.splice(0, renderOrigins.length, origin)
   // The render server reaches storage at the Worker's own address, known only once it listens.
   await server.update({ root: ROOT, workers: [worker(origin)] })
   const handle = server.getWorker()

@@ -7,6 +7,10 @@
 import { z } from 'zod'
 import { OBJECTIVES, PLATFORMS, STYLES } from '../../containers/render/recipe/vocabulary'
 
+/** How the autopilot picks a slot's window part and style (see workers/domain/learning.ts). */
+export const LEARNING_MODES = ['locked', 'learn'] as const
+export type LearningMode = (typeof LEARNING_MODES)[number]
+
 export { OBJECTIVES, PLATFORMS, STYLES, type Objective, type Platform, type StyleName } from '../../containers/render/recipe/vocabulary'
 
 /** How often the autopilot posts: once a day, or once on each chosen weekday. */
@@ -217,6 +221,25 @@ export const autopilotConfigSchema = z
      * default): it is accepted, with a warning.
      */
     keepToWindows: z.boolean({ error: 'keepToWindows is true or false' }).default(false),
+    /**
+     * The styles the learning autopilot may choose among (issue 13); left out, `style` alone.
+     * `style` stays the creator's first choice: the learner's prior, and what a lock keeps.
+     */
+    stylesAllowed: z
+      .array(oneOf('style', STYLES), { error: 'stylesAllowed is a list like ["neon", "minimal"]' })
+      .min(1, 'allow at least one style, or leave stylesAllowed out to use style alone')
+      .superRefine(noDuplicates)
+      .optional(),
+    /**
+     * "learn": the planner chooses each slot's window part and style from measured results,
+     * inside the windows and allowed styles; "locked" (also when left out): today's fixed choice.
+     */
+    learning: oneOf('learning mode', LEARNING_MODES).optional(),
+  })
+  .refine((c) => !c.stylesAllowed || !c.style || c.stylesAllowed.includes(c.style), {
+    path: ['stylesAllowed'],
+    message: 'stylesAllowed must include style (your first choice)',
+    when: (payload) => Array.isArray((payload.value as { stylesAllowed?: unknown } | undefined)?.stylesAllowed),
   })
   .refine((c) => c.cadence !== 'weekly' || c.weekdays !== undefined, {
     path: ['weekdays'],

@@ -1,0 +1,358 @@
+/**
+ * The learning autopilot's bandit (issue 13). Pure: the planner hands it the arms of a project's
+ * configuration and what each past post earned; it answers which window part and style the next
+ * slot gets, and why. D1 reads are in `workers/analytics/learning.ts`.
+ *
+ * - Arms: the creator's windows, each split into equal parts of at most an hour, × the styles the
+ *   creator allows. The windows stay hard limits: every arm lies inside one of them.
+ * - Reward: a post's result at a fixed age (`REWARD_PULL_INDEX`, the 3-day pull) for the
+ *   objective, divided by the account's rolling median of the same result (so accounts of any
+ *   size compare), on a log scale: 0 is "your median", log 2 is "twice your median". A post whose
+ *   result is not known yet is pending: it counts as a post of its arm, never as a zero.
+ * - Model, per platform: log reward = window part effect + style effect + the arm's own effect
+ *   (part × style) + weekday effect + noise,
+ *   Bayesian linear regression with normal priors (the creator's own style a little ahead). Weekday
+ *   is the context: its effect is learnt beside the arms', so a good Tuesday does not make
+ *   Tuesday's arm look good. A post teaches about its part and its style at once.
+ * - Choice: Thompson sampling from that posterior; a post going to several platforms sums their draws.
+ *   Randomness is seeded by project, platform set and slot, so a repeated alarm plans the same.
+ *   Exploration is bounded: once the leading arm is clearly ahead (80 % sure against the runner-
+ *   up), at most one post in five may go to another arm. A locked autopilot keeps its fixed choice.
+ */
+import { hashSeed, normal, rng } from './metric-model'
+import { parseTimeWindow, type LearningMode, type TimeWindow } from './autopilot-config'
+
+/** Which pull's values the reward reads: index 3 of the pull schedule, 3 days after publication. */
+export const REWARD_PULL_INDEX = 3
+/** How many of the account's latest results the rolling median takes. */
+export const MEDIAN_WINDOW = 30
+/** The longest arm: windows are split into parts of at most this many minutes. */
+export const MAX_PART_MINUTES = 60
+/** Share of posts that may explore once one arm is clearly ahead. */
+export const EXPLORE_CAP = 0.2
+
+export { LEARNING_MODES, type LearningMode } from './autopilot-config'
+
+const PRIOR_SD = 0.5
+const OWN_STYLE_PRIOR = 0.05
+const DEFAULT_NOISE_SD = 0.45
+/** Precision of the difference between neighbouring parts' effects (sd 0.15). */
+const SMOOTH_PRECISION = 1 / 0.15 ** 2
+/** Prior sd of an arm's own effect beyond its part's and style's. */
+const INTERACTION_SD = 0.15
+const CLEARLY_AHEAD_Z = 0.8416 // 80 %
+
+const pad = (n: number) => String(n).padStart(2, '0')
+const clock = (minutes: number) => `${pad(Math.floor(minutes / 60) % 24)}:${pad(minutes % 60)}`
+
+/** One arm: a part of a window and a style. */
+export interface Arm {
+  key: string
+  /** "12:00-13:00": the part of the window, local time. */
+  part: string
+  window: TimeWindow
+  style: string
+}
+
+/** A window split into equal parts of at most `MAX_PART_MINUTES` (a 90-minute window: two of 45). */
+export function splitWindow(window: TimeWindow): TimeWindow[] {
+  const length = window.end - window.start
+  const n = Math.ceil(length / MAX_PART_MINUTES)
+  return Array.from({ length: n }, (_, i) => ({ start: window.start + Math.floor((i * length) / n), end: window.start + Math.floor(((i + 1) * length) / n) }))
+}
+
+export const partLabel = (w: TimeWindow) => `${clock(w.start)}-${clock(w.end)}`
+export const armKey = (part: TimeWindow, style: string) => `${partLabel(part)}|${style}`
+
+/** The arms of a configuration: window parts × allowed styles (the configured style alone by default). */
+export function armsFor(config: { timeWindows: readonly string[]; style: string; stylesAllowed?: readonly string[] }): Arm[] {
+  const styles = config.stylesAllowed?.length ? config.stylesAllowed : [config.style]
+  const arms: Arm[] = []
+  for (const text of config.timeWindows) {
+    const window = parseTimeWindow(text.trim())
+    if (!window) continue
+    for (const part of splitWindow(window)) for (const style of styles) arms.push({ key: armKey(part, style), part: partLabel(part), window: part, style })
+  }
+  return arms
+}
+
+/** The arm a post published at local `minuteOfDay` with `style` belongs to, if any. */
+export function armOf(arms: readonly Arm[], minuteOfDay: number, style: string): Arm | undefined {
+  return arms.find((a) => a.style === style && [0, 1440].some((shift) => minuteOfDay + shift >= a.window.start && minuteOfDay + shift < a.window.end))
+}
+
+export type Objective = 'awareness' | 'engagement' | 'traffic' | 'conversion'
+
+/** A post's result for an objective from its metrics (null when the metrics do not give it). */
+export function objectiveValue(objective: Objective, metrics: Partial<Record<string, number>>, clicks: number | null): number | null {
+  if (objective === 'awareness') return metrics.views ?? metrics.reach ?? null
+  if (objective === 'engagement') {
+    const views = metrics.views ?? metrics.reach
+    if (!views) return null
+    return ((metrics.likes ?? 0) + (metrics.comments ?? 0) + (metrics.shares ?? 0) + (metrics.saves ?? 0)) / views
+  }
+  // Traffic and conversion: the tracked link's clicks; without a link, shares and saves.
+  if (clicks !== null) return clicks
+  if (metrics.shares === undefined && metrics.saves === undefined) return null
+  return (metrics.shares ?? 0) + (metrics.saves ?? 0)
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+/** One past post on one platform, oldest first; `value` null while its result is pending. */
+export interface Outcome {
+  platform: string
+  armKey: string
+  /** 0 = Monday. */
+  weekday: number
+  value: number | null
+}
+
+/** Outcomes with their rewards: log(value / the account's median of the results before it). */
+export function rewards(outcomes: readonly Outcome[]): (Outcome & { reward: number | null; ratio: number | null })[] {
+  const seen = new Map<string, number[]>()
+  return outcomes.map((o) => {
+    if (o.value === null) return { ...o, reward: null, ratio: null }
+    const history = seen.get(o.platform) ?? []
+    // The first result of an account is its own median.
+    const base = history.length ? median(history.slice(-MEDIAN_WINDOW)) : o.value
+    history.push(o.value)
+    seen.set(o.platform, history)
+    const eps = Math.max(base * 0.01, 1e-6)
+    const reward = Math.log((o.value + eps) / (base + eps))
+    return { ...o, reward, ratio: Math.exp(reward) }
+  })
+}
+
+/** What the learner knows of one arm on one platform. */
+export interface ArmEvidence {
+  key: string
+  part: string
+  style: string
+  posts: number
+  pending: number
+  /** Posterior mean and sd of the log reward. */
+  mean: number
+  sd: number
+  /** Reward as a multiple of the median, with a 90 % credible interval. */
+  ratio: number
+  low: number
+  high: number
+}
+
+/** A Cholesky factor (lower) of a symmetric positive-definite matrix, in place of a copy. */
+function cholesky(a: number[][]): number[][] {
+  const n = a.length
+  const l = a.map(() => new Array<number>(n).fill(0))
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = a[i][j]
+      for (let k = 0; k < j; k++) sum -= l[i][k] * l[j][k]
+      l[i][j] = i === j ? Math.sqrt(Math.max(sum, 1e-12)) : sum / l[j][j]
+    }
+  }
+  return l
+}
+/** Solves L Lᵀ x = b. */
+function cholSolve(l: number[][], b: number[]): number[] {
+  const n = b.length
+  const y = new Array<number>(n)
+  for (let i = 0; i < n; i++) {
+    let sum = b[i]
+    for (let k = 0; k < i; k++) sum -= l[i][k] * y[k]
+    y[i] = sum / l[i][i]
+  }
+  const x = new Array<number>(n)
+  for (let i = n - 1; i >= 0; i--) {
+    let sum = y[i]
+    for (let k = i + 1; k < n; k++) sum -= l[k][i] * x[k]
+    x[i] = sum / l[i][i]
+  }
+  return x
+}
+/** Solves Lᵀ x = z (a draw from the posterior: μ + L⁻ᵀ z has covariance (L Lᵀ)⁻¹). */
+function upperSolve(l: number[][], z: number[]): number[] {
+  const n = z.length
+  const x = new Array<number>(n)
+  for (let i = n - 1; i >= 0; i--) {
+    let sum = z[i]
+    for (let k = i + 1; k < n; k++) sum -= l[k][i] * x[k]
+    x[i] = sum / l[i][i]
+  }
+  return x
+}
+
+/**
+ * The posterior of one platform: log reward = part effect + style effect + weekday effect + noise,
+ * a Bayesian linear model (normal priors, the creator's own style a little ahead). A post teaches
+ * the learner about its part and its style at once, so 6–12 arms are learnt from a few dozen posts.
+ */
+export interface Posterior {
+  arms: readonly Arm[]
+  /** Columns of each arm's part, style and interaction in the model. */
+  columns: [number, number, number][]
+  mean: number[]
+  /** Cholesky factor of the posterior precision. */
+  factor: number[][]
+  noise: number
+  counts: Map<string, { known: number; pending: number }>
+}
+
+export function posterior(arms: readonly Arm[], outcomes: readonly Outcome[], ownStyle: string): Posterior {
+  const parts = [...new Set(arms.map((a) => a.part))]
+  const styles = [...new Set(arms.map((a) => a.style))]
+  const P = parts.length
+  const S = styles.length
+  // Columns: part effects, style effects, weekday effects, then one interaction per arm (an arm
+  // may be better than its part and style say).
+  const W = P + S
+  const I = W + 7
+  const dims = I + arms.length
+  const priorMean = new Array<number>(dims).fill(0)
+  const priorPrecision = new Array<number>(dims).fill(0)
+  for (let i = 0; i < dims; i++) priorPrecision[i] = 1 / (i < W ? PRIOR_SD : i < I ? 0.25 : INTERACTION_SD) ** 2
+  styles.forEach((s, j) => (priorMean[P + j] = s === ownStyle ? OWN_STYLE_PRIOR : 0))
+  const byKey = new Map(arms.map((a) => [a.key, a]))
+  const columns: [number, number, number][] = arms.map((a, k) => [parts.indexOf(a.part), P + styles.indexOf(a.style), I + k])
+  const armIndex = new Map(arms.map((a, k) => [a.key, k]))
+  const counts = new Map<string, { known: number; pending: number }>(arms.map((a) => [a.key, { known: 0, pending: 0 }]))
+  const rows: { cols: number[]; y: number }[] = []
+  for (const o of rewards(outcomes)) {
+    const arm = byKey.get(o.armKey)
+    if (!arm) continue
+    const c = counts.get(o.armKey)!
+    if (o.reward === null) {
+      c.pending++
+      continue
+    }
+    c.known++
+    rows.push({ cols: [parts.indexOf(arm.part), P + styles.indexOf(arm.style), W + o.weekday, I + armIndex.get(o.armKey)!], y: o.reward })
+  }
+  const partWindows = parts.map((label) => arms.find((a) => a.part === label)!.window)
+  const neighbours: [number, number][] = []
+  partWindows.forEach((w, i) => partWindows.forEach((v, j) => w.end === v.start && neighbours.push([i, j])))
+  const fit = (noise: number) => {
+    const a = Array.from({ length: dims }, (_, i) => Array.from({ length: dims }, (_, j) => (i === j ? priorPrecision[i] : 0)))
+    const b = priorMean.map((m, i) => m * priorPrecision[i])
+    // Neighbouring parts of a window are alike (an audience does not change at the hour's stroke):
+    // a prior on their difference lets each post teach its neighbours a little.
+    for (const [i, j] of neighbours) {
+      a[i][i] += SMOOTH_PRECISION
+      a[j][j] += SMOOTH_PRECISION
+      a[i][j] -= SMOOTH_PRECISION
+      a[j][i] -= SMOOTH_PRECISION
+    }
+    const w = 1 / noise ** 2
+    for (const r of rows) {
+      for (const i of r.cols) {
+        b[i] += r.y * w
+        for (const j of r.cols) a[i][j] += w
+      }
+    }
+    const factor = cholesky(a)
+    return { factor, mean: cholSolve(factor, b) }
+  }
+  let noise = DEFAULT_NOISE_SD
+  let result = fit(noise)
+  if (rows.length >= 8) {
+    // The noise from the residuals, held near the default until there are many posts.
+    const ss = rows.reduce((n, r) => n + (r.y - r.cols.reduce((m, c) => m + result.mean[c], 0)) ** 2, 0)
+    noise = Math.max(Math.sqrt((ss + 6 * DEFAULT_NOISE_SD ** 2) / (rows.length + 6)), 0.1)
+    result = fit(noise)
+  }
+  return { arms, columns, mean: result.mean, factor: result.factor, noise, counts }
+}
+
+/** An arm's posterior mean and variance (its part's and style's effects and their covariance). */
+function armMoments(post: Posterior, i: number): { mean: number; variance: number } {
+  const cols = post.columns[i]
+  const e = new Array<number>(post.mean.length).fill(0)
+  for (const c of cols) e[c] = 1
+  const v = cholSolve(post.factor, e)
+  return { mean: cols.reduce((n, c) => n + post.mean[c], 0), variance: cols.reduce((n, c) => n + v[c], 0) }
+}
+
+/** One draw of every arm's value from the posterior. */
+function drawArms(post: Posterior, random: () => number): number[] {
+  const z = post.mean.map(() => normal(random))
+  const d = upperSolve(post.factor, z)
+  return post.columns.map((cols) => cols.reduce((n, c) => n + post.mean[c] + d[c], 0))
+}
+
+/** What the learner knows of every arm on one platform, for the page and the reasons. */
+export function evidence(arms: readonly Arm[], outcomes: readonly Outcome[], ownStyle: string): ArmEvidence[] {
+  const post = posterior(arms, outcomes, ownStyle)
+  return arms.map((arm, i) => {
+    const { mean, variance } = armMoments(post, i)
+    const sd = Math.sqrt(variance)
+    const c = post.counts.get(arm.key)!
+    return { key: arm.key, part: arm.part, style: arm.style, posts: c.known + c.pending, pending: c.pending, mean, sd, ratio: Math.exp(mean), low: Math.exp(mean - 1.645 * sd), high: Math.exp(mean + 1.645 * sd) }
+  })
+}
+
+export interface Choice {
+  arm: Arm
+  /** Whether it went against the arm the learner thinks best (exploring). */
+  explored: boolean
+  /** The arm the learner thinks best now (highest posterior mean). */
+  leaderKey: string
+  locked: boolean
+  reason: string
+}
+
+export interface ChooseInput {
+  mode: LearningMode
+  arms: readonly Arm[]
+  /** The creator's own style (the prior's favourite, and the locked choice). */
+  ownStyle: string
+  /** The arm a locked autopilot keeps (today's fixed window part and style). */
+  fixedArmKey: string
+  /** Each target platform's outcomes, oldest first. */
+  outcomes: Record<string, readonly Outcome[]>
+  objective: Objective
+  /** Seeds the draw: project, slot. */
+  seed: string
+  /** The slot's weekday, for the reason. */
+  weekdayLabel?: string
+}
+
+const OBJECTIVE_WORD: Record<Objective, string> = { awareness: 'views', engagement: 'engagement rate', traffic: 'clicks', conversion: 'clicks' }
+
+/** The arm for the next slot, with its reason (stored on the post). */
+export function choose(input: ChooseInput): Choice {
+  const fixed = input.arms.find((a) => a.key === input.fixedArmKey) ?? input.arms[0]
+  if (input.mode === 'locked' || input.arms.length < 2) {
+    return { arm: fixed, explored: false, leaderKey: fixed.key, locked: true, reason: `${fixed.part}, ${fixed.style}: ${input.mode === 'locked' ? 'locked to your fixed choice' : 'the only choice your settings allow'}` }
+  }
+  const platforms = Object.keys(input.outcomes).sort()
+  const posts = platforms.map((p) => posterior(input.arms, input.outcomes[p], input.ownStyle))
+  const moments = posts.map((post) => input.arms.map((_, i) => armMoments(post, i)))
+  const random = rng(hashSeed(`learn:${input.seed}:${platforms.join(',')}`))
+  // Thompson: one draw of every arm per platform, summed over the post's platforms.
+  const draws = new Array<number>(input.arms.length).fill(0)
+  for (const post of posts) drawArms(post, random).forEach((v, i) => (draws[i] += v))
+  const means = input.arms.map((_, i) => moments.reduce((n, m) => n + m[i].mean, 0))
+  const sds = input.arms.map((_, i) => Math.sqrt(moments.reduce((n, m) => n + m[i].variance, 0)))
+  const order = means.map((m, i) => [m, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1])
+  const leader = order[0][1]
+  const runner = order[1][1]
+  const clearlyAhead = (means[leader] - means[runner]) / Math.sqrt(sds[leader] ** 2 + sds[runner] ** 2 || 1) >= CLEARLY_AHEAD_Z
+  let pick = draws.indexOf(Math.max(...draws))
+  // Exploration bound: once one arm is clearly ahead, at most EXPLORE_CAP of posts go elsewhere.
+  if (clearlyAhead && pick !== leader && random() >= EXPLORE_CAP) pick = leader
+  const arm = input.arms[pick]
+  const explored = pick !== leader
+  const known = posts.reduce((n, post) => n + post.counts.get(arm.key)!.known, 0)
+  const ratio = Math.exp(means[pick] / Math.max(platforms.length, 1))
+  const when = input.weekdayLabel ? `${input.weekdayLabel} ${arm.part}` : arm.part
+  const word = OBJECTIVE_WORD[input.objective]
+  const reason = explored
+    ? `${when}, ${arm.style}: exploring (${known ? `${ratio.toFixed(1)}× your median ${word} over ${known} post${known === 1 ? '' : 's'} so far` : 'no result yet'}; the leader is ${input.arms[leader].part}, ${input.arms[leader].style})`
+    : known
+      ? `${when}, ${arm.style}: ${ratio.toFixed(1)}× your median ${word} over ${known} post${known === 1 ? '' : 's'}`
+      : `${when}, ${arm.style}: no result yet for any choice; starting from your settings`
+  return { arm, explored, leaderKey: input.arms[leader].key, locked: false, reason }
+}

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseLoudness, parseRenderSpec, planRender, STYLES } from '../containers/render/recipe/index.ts'
+import { parseLoudness, parseRenderSpec, planRender, readRenderEvents, STYLES, type RenderEvent } from '../containers/render/recipe/index.ts'
 import { makeClip, startRenderServer, startStorage, renderAuth } from '../containers/render/test-support.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30)
@@ -90,22 +90,14 @@ try {
         headers: { 'content-type': 'application/json', ...renderAuth },
         body: JSON.stringify({ sourceUrl, outputUrl: storage.uploadUrl(`${style}.mp4`), coverUrl: storage.uploadUrl(`${style}.jpg`), spec }),
       })
-      let last: { type: string; stage?: string } | null = null
-      let buffered = ''
-      const decoder = new TextDecoder()
-      for await (const chunk of res.body!) {
-        buffered += decoder.decode(chunk, { stream: true })
-        let nl: number
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const event = JSON.parse(buffered.slice(0, nl))
-          buffered = buffered.slice(nl + 1)
-          // The stage that just ended: before 'accepted' the server probes the source; the
-          // 'cover' stage also covers probing the outputs and hashing the video.
-          if (event.type === 'accepted') stages.lap('probe')
-          else if (event.type === 'stage') stages.lap(last?.type === 'stage' ? last.stage! : 'prepare')
-          else if (event.type === 'result') stages.lap('upload')
-          if (event.type !== 'progress') last = event
-        }
+      let last: RenderEvent | null = null
+      for await (const event of readRenderEvents(res.body!)) {
+        // The stage that just ended: before 'accepted' the server probes the source; the
+        // 'cover' stage also covers probing the outputs and hashing the video.
+        if (event.type === 'accepted') stages.lap('probe')
+        else if (event.type === 'stage') stages.lap(last?.type === 'stage' ? last.stage : 'prepare')
+        else if (event.type === 'result') stages.lap('upload')
+        if (event.type !== 'progress') last = event
       }
       if (last?.type !== 'result') throw new Error(`render failed: ${JSON.stringify(last)}`)
       return stages.done()

@@ -39,7 +39,7 @@ export async function readJson<T>(req: IncomingMessage, schema: ZodType<T>): Pro
 }
 
 /** Maps an error to its HTTP answer: the one place that decides status codes. */
-export function errorAnswer(error: unknown): { status: number; body: Record<string, unknown> } {
+export function errorAnswer(error: unknown): { status: number; body: { error: string; code: string; [detail: string]: unknown } } {
   if (error instanceof BadRequestError) return { status: 400, body: { error: error.message, code: 'bad_request' } }
   if (error instanceof MediaError) return { status: 422, body: { error: error.message, code: error.code } }
   if (error instanceof SpecRefusedError) return { status: 422, body: { error: error.message, code: error.code, ...error.details } }

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { UpstreamError } from './errors.ts'
 import { probeImageSize, upstreamFromStderr, type ProbeResult, type Tools } from './media.ts'
 import { runProcess } from './process.ts'
-import { parseLoudness, parseProgress, planRender, type RenderSpec } from './recipe/index.ts'
+import { parseLoudness, parseProgress, planRender, type RenderResult, type RenderSpec, type RenderStage } from './recipe/index.ts'
 import { putFile } from './transfer.ts'
 
 export interface RenderRequest {
@@ -23,17 +23,7 @@ export interface RenderRequest {
   spec: RenderSpec
 }
 
-export interface RenderResult {
-  durationSec: number
-  size: number
-  width: number
-  height: number
-  sha256: string
-  contentType: 'video/mp4'
-  cover: { size: number; width: number; height: number; contentType: 'image/jpeg' }
-}
-
-export type RenderStage = 'loudness' | 'render' | 'cover' | 'upload'
+export type { RenderResult, RenderStage }
 
 export interface RenderEvents {
   onStage?: (stage: RenderStage) => void

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseFontSelections } from './health.ts'
-import { ASPECT_SIZES, fontFamily, isFaceOf, detectScript, parseRenderSpec, planRender, type Aspect, type StyleName } from './recipe/index.ts'
+import { ASPECT_SIZES, fontFamily, isFaceOf, detectScript, parseRenderSpec, planRender, renderEventSchema, type Aspect, type StyleName } from './recipe/index.ts'
 import { RENDER_TEMP_PREFIX, sha256File } from './render-job.ts'
 import { FFMPEG, ffmpeg, ffprobeJson, makeClip, startRenderServer, startStorage, type FakeStorage, renderAuth } from './test-support.ts'
 
@@ -24,7 +24,8 @@ type Event = Record<string, any>
 async function render(body: Record<string, unknown>, base = server.base, signal?: AbortSignal) {
   const res = await fetch(`${base}/render`, { method: 'POST', headers: { 'content-type': 'application/json', ...renderAuth }, body: JSON.stringify(body), signal })
   if (res.status !== 200) return { status: res.status, body: (await res.json()) as Event, events: [] as Event[] }
-  const events = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Event)
+  // Every line the server sends is one of the render events the Worker reads (recipe/events.ts).
+  const events = (await res.text()).trim().split('\n').map((l) => renderEventSchema.parse(JSON.parse(l)) as Event)
   return { status: 200, body: events.at(-1)!, events }
 }
 

@@ -12,7 +12,7 @@ import { checkTools, type ToolsReport } from './health.ts'
 import { errorAnswer, readJson, sendJson } from './http.ts'
 import { probe, thumbnail, type Tools } from './media.ts'
 import { ffprobeBeside, runProcess } from './process.ts'
-import { checkPlatformLimits, planRender, renderSpecSchema } from './recipe/index.ts'
+import { checkPlatformLimits, planRender, renderSpecSchema, type RenderEvent } from './recipe/index.ts'
 import { RenderSlots, runRender, type RenderStage } from './render-job.ts'
 import { isWebUrl } from './transfer.ts'
 
@@ -134,7 +134,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
     }
 
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' })
-    const send = (event: Record<string, unknown>) => {
+    const send = (event: RenderEvent) => {
       if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(event)}\n`)
     }
     send({ type: 'accepted', durationSec: plan.durationSec, width: plan.width, height: plan.height })

@@ -16,6 +16,7 @@ import { consume } from './consume'
 import { RenderJob } from './messages'
 import { enqueuePublish } from './producers'
 import { sqlNow } from '../db/time'
+import { readRenderEvents, RenderEventError, type RenderEvent } from '../../containers/render/recipe/events'
 
 /** How long one delivery holds a render before another may take it over. */
 export const RENDER_LEASE_MS = 15 * 60_000
@@ -163,26 +164,21 @@ async function readRenderResult(res: Response, onProgress: (fraction: number) =>
     return { kind: 'refused', reason: `The render was refused: ${message}` }
   }
   if (!res.ok || !res.body) throw new RetryableRenderError(`The render server answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
-  let last: Record<string, any> | undefined
-  let buffered = ''
+  let last: RenderEvent | undefined
   let beatAt = 0
-  const decoder = new TextDecoder()
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffered += decoder.decode(chunk, { stream: true })
-    let newline: number
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline).trim()
-      buffered = buffered.slice(newline + 1)
-      if (!line) continue
-      last = JSON.parse(line)
+  try {
+    for await (const event of readRenderEvents(res.body as unknown as AsyncIterable<Uint8Array>)) {
+      last = event
       // At most one write every few seconds, however often the server reports.
-      if (last?.type === 'progress' && typeof last.fraction === 'number' && Date.now() - beatAt > PROGRESS_WRITE_MS) {
+      if (event.type === 'progress' && Date.now() - beatAt > PROGRESS_WRITE_MS) {
         beatAt = Date.now()
-        await onProgress(last.fraction)
+        await onProgress(event.fraction)
       }
     }
+  } catch (error) {
+    if (error instanceof RenderEventError) throw new RetryableRenderError(error.message)
+    throw error
   }
-  if (buffered.trim()) last = JSON.parse(buffered)
   if (last?.type === 'result') {
     return { kind: 'ok', durationSec: last.durationSec, width: last.width, height: last.height, size: last.size, sha256: last.sha256 }
   }

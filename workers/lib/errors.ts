@@ -46,6 +46,10 @@ export class HttpError extends Error {
   }
 }
 
+/** A problem with one field of the input, at any status (413 too large, 415 wrong type…). */
+export const fieldProblem = (status: number, field: string, message: string, detail?: string) =>
+  new HttpError(status, detail ?? `Invalid input: ${field}: ${message}`, { errors: [{ field, message }] })
+
 export const badRequest = (message: string, errors?: FieldError[]) => new HttpError(400, message, { errors })
 export const unauthorized = (message = 'Sign in first: send a session token or an API key as `Authorization: Bearer ...`.') =>
   new HttpError(401, message, { headers: { 'WWW-Authenticate': 'Bearer' } })

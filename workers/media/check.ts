@@ -3,7 +3,7 @@
  * render server reads the original through a signed URL (it never receives the bytes from us),
  * says what it is (probe), and PUTs a JPEG thumbnail to a second signed URL.
  */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { media } from '../db/schema'
 import { judgeContent, type ProbeInfo, REJECTION_REASONS, thumbnailKey } from '../domain/media'

@@ -1,41 +1,27 @@
 /**
- * The media library: direct uploads (one signed PUT, or parts for large files), the content check
- * on complete (probe and thumbnail by the render server), listing, editing and deleting.
+ * The media library's routes: direct uploads (one signed PUT, or parts for large files), the
+ * content check on complete (probe and thumbnail by the render server), listing, editing and
+ * deleting. Thin: the quota is quota.ts, the bytes in R2 uploads.ts, the check check.ts.
  * Why uploads go through signed Worker URLs: docs/decisions/002-media-uploads.md.
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, asc, desc, eq, like, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, like, lt, or, type SQL } from 'drizzle-orm'
 import type { Context } from 'hono'
-import type { Db } from '../db/client'
-import { media, mediaParts, MEDIA_KINDS, MEDIA_STATUSES, workspaces } from '../db/schema'
-import {
-  ACCEPTED_TYPES,
-  defaultTitle,
-  formatBytes,
-  isAcceptedType,
-  limitsFor,
-  type MediaLimits,
-  MAX_PART_BYTES,
-  MIN_PART_BYTES,
-  mediaKey,
-  partBytes,
-  planParts,
-  REJECTION_REASONS,
-  SINGLE_UPLOAD_MAX_BYTES,
-  thumbnailKey,
-} from '../domain/media'
+import { media, mediaParts, MEDIA_KINDS, MEDIA_STATUSES } from '../db/schema'
+import { sqlNow } from '../db/time'
+import { ACCEPTED_TYPES, formatBytes, type MediaLimits, MAX_PART_BYTES, MIN_PART_BYTES, partBytes, planParts, SINGLE_UPLOAD_MAX_BYTES } from '../domain/media'
 import type { Permission } from '../domain/roles'
 import type { AppEnv } from '../env'
-import { badRequest, conflict, HttpError, notFound } from '../lib/errors'
-import { newId } from '../lib/ids'
+import { badRequest, conflict, fieldProblem, HttpError, notFound } from '../lib/errors'
+import { publicOrigin } from '../lib/public-url'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { requireOwned, requireProject } from '../api/access'
 import { decodeCursor, encodeCursor } from '../api/cursor'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from '../api/openapi'
-import { publicOrigin } from '../lib/public-url'
-import { processMedia, removeObjects } from './check'
+import { processMedia } from './check'
+import { reserve, uploadLimits, type AnnouncedUpload } from './quota'
+import { finishUpload, newUploadIds, partNumbers, removeMedia, startMultipart } from './uploads'
 import { mediaUses } from './usage'
-import { sqlNow } from '../db/time'
 
 const UPLOAD_URL_TTL_MS = 60 * 60 * 1000
 const DOWNLOAD_URL_TTL_MS = 15 * 60 * 1000
@@ -131,65 +117,13 @@ export async function present(env: Env, base: string, row: MediaRow) {
   return { ...rest, multipart: uploadId !== null, thumbnailUrl }
 }
 
-const fieldError = (status: number, field: string, message: string, detail?: string) =>
-  new HttpError(status, detail ?? `Invalid input: ${field}: ${message}`, { errors: [{ field, message }] })
-
-/**
- * Checks an announced upload against the accepted types and the plan's per-file limit, then
- * inserts its row only if the workspace's quota still has room: one conditional statement, so two
- * uploads racing for the last gigabyte cannot both get it.
- */
-async function reserve(
-  c: Context<AppEnv>,
-  input: z.infer<typeof NewUpload>,
-  target: Announced,
-  multipart: { uploadId: string; partSize: number } | null,
-  ids: { id: string; key: string },
-) {
-  const { project, limits } = target
-  const principal = c.get('principal')
-  const createdBy = principal.kind === 'user' ? principal.userId : null
-  const result = await c.env.DB.prepare(
-    `insert into media (id, workspace_id, project_id, key, filename, title, content_type, size, upload_id, part_size, created_by)
-     select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11
-     where (select coalesce(sum(size), 0) from media where workspace_id = ?2 and status != 'rejected') + ?8 <= ?12`,
-  )
-    .bind(ids.id, project.workspaceId, project.id, ids.key, input.filename, defaultTitle(input.filename), input.contentType.toLowerCase(), input.size, multipart?.uploadId ?? null, multipart?.partSize ?? null, createdBy, limits.storageBytes)
-    .run()
-  if (result.meta.changes === 1) return
-  const used = await c.env.DB.prepare(`select coalesce(sum(size), 0) as used from media where workspace_id = ? and status != 'rejected'`).bind(project.workspaceId).first<{ used: number }>()
-  throw fieldError(
-    413,
-    'size',
-    'exceeds the storage quota',
-    `This file (${formatBytes(input.size)}) does not fit in the workspace's storage quota of ${formatBytes(limits.storageBytes)}: ${formatBytes(used?.used ?? 0)} is in use. Delete clips you no longer need, or upgrade the plan.`,
-  )
-}
-
-interface Announced {
-  project: { id: string; workspaceId: string }
-  limits: MediaLimits
-}
-
-/** The checks shared by single and multipart uploads: the project, the type, the plan's per-file limit. */
-async function checkAnnounced(c: Context<AppEnv>, input: z.infer<typeof NewUpload>): Promise<Announced> {
+/** The upload a body announces, in the project the caller may write to. */
+async function announced(c: Context<AppEnv>, input: z.infer<typeof NewUpload>): Promise<{ upload: AnnouncedUpload; limits: MediaLimits }> {
   const { project } = await requireProject(c, input.projectId, 'projects.write')
-  if (!isAcceptedType(input.contentType)) {
-    throw fieldError(415, 'contentType', `must be one of ${ACCEPTED_TYPES.join(', ')}`, `Unsupported type ${input.contentType}: upload ${ACCEPTED_TYPES.join(', ')}.`)
-  }
-  const workspace = await c.get('db').select({ plan: workspaces.plan }).from(workspaces).where(eq(workspaces.id, project.workspaceId)).get()
-  const limits = limitsFor(workspace?.plan)
-  if (input.size > limits.maxFileBytes) {
-    throw fieldError(413, 'size', `must be at most ${formatBytes(limits.maxFileBytes)}`, `This file is ${formatBytes(input.size)}; the ${workspace?.plan ?? 'free'} plan takes files up to ${formatBytes(limits.maxFileBytes)}.`)
-  }
-  return { project, limits }
+  const principal = c.get('principal')
+  const upload = { project, filename: input.filename, contentType: input.contentType, size: input.size, createdBy: principal.kind === 'user' ? principal.userId : null }
+  return { upload, limits: await uploadLimits(c.get('db'), upload) }
 }
-
-function newKey(projectWorkspace: { id: string; workspaceId: string }, filename: string) {
-  return { id: newId('med'), key: mediaKey(projectWorkspace.workspaceId, projectWorkspace.id, crypto.randomUUID(), filename) }
-}
-
-const partNumbers = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
 
 export const mediaApi = createRouter()
   .openapi(
@@ -205,13 +139,13 @@ export const mediaApi = createRouter()
     }),
     async (c) => {
       const input = c.req.valid('json')
-      const target = await checkAnnounced(c, input)
+      const { upload, limits } = await announced(c, input)
       if (input.size > SINGLE_UPLOAD_MAX_BYTES) {
-        throw fieldError(413, 'size', `must be at most ${formatBytes(SINGLE_UPLOAD_MAX_BYTES)} for a single upload`, `Files over ${formatBytes(SINGLE_UPLOAD_MAX_BYTES)} go up in parts: use POST /api/media/multipart.`)
+        throw fieldProblem(413, 'size', `must be at most ${formatBytes(SINGLE_UPLOAD_MAX_BYTES)} for a single upload`, `Files over ${formatBytes(SINGLE_UPLOAD_MAX_BYTES)} go up in parts: use POST /api/media/multipart.`)
       }
-      const ids = newKey(target.project, input.filename)
+      const ids = newUploadIds(upload.project, input.filename)
       const secret = signingKey(c.env)
-      await reserve(c, input, target, null, ids)
+      await reserve(c.env, upload, limits, ids, null)
       const exp = expiresIn(UPLOAD_URL_TTL_MS)
       const uploadUrl = await signedUrl(secret, origin(c), { op: 'put', mediaId: ids.id, key: ids.key, size: input.size, contentType: input.contentType.toLowerCase(), exp })
       return c.json({ mediaId: ids.id, uploadUrl, key: ids.key, expiresAt: new Date(exp * 1000).toISOString() }, 201)
@@ -241,17 +175,11 @@ export const mediaApi = createRouter()
     }),
     async (c) => {
       const input = c.req.valid('json')
-      const target = await checkAnnounced(c, input)
+      const { upload, limits } = await announced(c, input)
       const plan = planParts(input.size, input.partSize)
-      const ids = newKey(target.project, input.filename)
+      const ids = newUploadIds(upload.project, input.filename)
       signingKey(c.env)
-      const upload = await c.env.MEDIA.createMultipartUpload(ids.key, { httpMetadata: { contentType: input.contentType.toLowerCase() } })
-      try {
-        await reserve(c, input, target, { uploadId: upload.uploadId, partSize: plan.partSize }, ids)
-      } catch (error) {
-        await upload.abort().catch(() => {})
-        throw error
-      }
+      await startMultipart(c.env, upload, limits, ids, plan.partSize)
       const exp = expiresIn(UPLOAD_URL_TTL_MS)
       return c.json({ mediaId: ids.id, key: ids.key, partSize: plan.partSize, partCount: plan.partCount, expiresAt: new Date(exp * 1000).toISOString() }, 201)
     },
@@ -487,72 +415,3 @@ export const mediaApi = createRouter()
   )
 
 
-/**
- * Turns stored bytes into a media item to check: assembles a multipart upload from the parts the
- * storage route recorded, verifies the object's size, and moves the row to `processing`.
- * Missing bytes answer 409 and change nothing, so the client can upload them and call again.
- */
-async function finishUpload(env: Env, db: Db, row: MediaRow): Promise<MediaRow> {
-  let head = await env.MEDIA.head(row.key)
-  if (!head && row.uploadId && row.partSize) {
-    const partCount = Math.ceil(row.size / row.partSize)
-    const parts = await db.select().from(mediaParts).where(eq(mediaParts.mediaId, row.id)).orderBy(asc(mediaParts.partNumber)).all()
-    const have = new Map(parts.map((p) => [p.partNumber, p]))
-    const missing = partNumbers(partCount).filter((n) => have.get(n)?.size !== partBytes(row.size, { partSize: row.partSize!, partCount }, n))
-    if (missing.length) {
-      throw new HttpError(409, `Parts ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? '…' : ''} have not been uploaded yet.`, { missingParts: missing })
-    }
-    try {
-      head = await env.MEDIA.resumeMultipartUpload(row.key, row.uploadId).complete(parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })))
-    } catch (error) {
-      // A retry after a completion whose answer was lost finds the object already assembled.
-      head = await env.MEDIA.head(row.key)
-      if (!head) throw new HttpError(409, `The parts could not be assembled (${(error as Error).message}); upload them again.`)
-    }
-  }
-  if (!head) throw conflict('Nothing has been uploaded yet: PUT the file to its uploadUrl, then complete.')
-  if (head.size !== row.size) {
-    // Only reachable by going around the storage route's size check; the bytes are not what was announced.
-    await removeObjects(env, [row.key])
-    return rejectRow(db, row, `${REJECTION_REASONS.wrong_size}: ${head.size} bytes arrived, ${row.size} were announced`)
-  }
-  const [updated] = await db.batch([
-    db
-      .update(media)
-      .set({ status: 'processing', completedAt: sqlNow(), updatedAt: sqlNow() })
-      .where(and(eq(media.id, row.id), eq(media.status, 'uploading')))
-      .returning(),
-    db.delete(mediaParts).where(eq(mediaParts.mediaId, row.id)),
-  ])
-  if (updated[0]) return updated[0]
-  // Someone else moved it on at the same moment; carry on from where they left it.
-  const now = await db.select().from(media).where(eq(media.id, row.id)).get()
-  if (!now) throw notFound('Media')
-  return now
-}
-
-async function rejectRow(db: Db, row: MediaRow, reason: string): Promise<MediaRow> {
-  const updated = await db
-    .update(media)
-    .set({ status: 'rejected', rejectionReason: reason, updatedAt: sqlNow() })
-    .where(eq(media.id, row.id))
-    .returning()
-    .get()
-  if (!updated) throw notFound('Media')
-  return updated
-}
-
-/** Removes a media item everywhere: its multipart upload, its objects, then its row (parts cascade). */
-export async function removeMedia(env: Env, db: Db, row: MediaRow): Promise<void> {
-  if (row.uploadId && row.status === 'uploading') {
-    await env.MEDIA.resumeMultipartUpload(row.key, row.uploadId)
-      .abort()
-      .catch(() => {
-        // Already completed or aborted: nothing left to abort.
-      })
-  }
-  // Objects first: if the row went first and this failed, the bytes would be orphaned for good;
-  // this way a retry of the delete finishes the job.
-  await removeObjects(env, [row.key, row.thumbnailKey ?? thumbnailKey(row.key)])
-  await db.delete(media).where(eq(media.id, row.id)).run()
-}

@@ -5,7 +5,7 @@
  * answer range requests, which is how FFmpeg and browsers seek through a clip.
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { media, mediaParts, posts } from '../db/schema'
 import type { AppEnv } from '../env'

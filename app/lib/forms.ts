@@ -2,19 +2,14 @@
  * What a form action answers, and how an API problem (RFC 9457, with `errors: [{field, message}]`)
  * lands next to the right fields. Shared by server actions and the components that show them.
  */
+import type { z } from '@hono/zod-openapi'
+import type { ProblemSchema } from '../../workers/api/openapi'
 
-export interface FieldError {
-  field: string
-  message: string
-}
+type ApiProblem = z.infer<typeof ProblemSchema>
+export type FieldError = NonNullable<ApiProblem['errors']>[number]
 
-/** An API error as the app sees it. */
-export interface Problem {
-  status: number
-  title?: string
-  detail: string
-  errors?: FieldError[]
-}
+/** An API error as the app sees it (the API's problem; `title` absent when the app made it). */
+export type Problem = Pick<ApiProblem, 'status' | 'detail' | 'errors'> & { title?: string }
 
 /** The answer of a form action: which form, and either success or what went wrong where. */
 export interface FormResult {

@@ -7,11 +7,10 @@
  */
 import type { z } from '@hono/zod-openapi'
 import type { MediaSchema } from '../../workers/media/routes'
+import { SINGLE_UPLOAD_MAX_BYTES } from '../../workers/domain/media'
 
 export type Media = z.infer<typeof MediaSchema>
-
-/** Above this, parts (one request body may not be larger). Mirrors SINGLE_UPLOAD_MAX_BYTES. */
-export const SINGLE_UPLOAD_MAX_BYTES = 100_000_000
+export { formatBytes } from '../../workers/domain/media'
 export const ACCEPT = 'video/mp4,video/quicktime,video/webm,image/jpeg,image/png,.mp4,.mov,.webm,.jpg,.jpeg,.png'
 /** The library page's filters. */
 export const STATUS_FILTERS = ['ready', 'processing', 'uploading', 'rejected'] as const
@@ -263,14 +262,6 @@ export async function abortUpload(mediaId: string, projectId: string, file: File
 function guessType(name: string): string {
   const ext = name.toLowerCase().split('.').pop()
   return { mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' }[ext ?? ''] ?? 'application/octet-stream'
-}
-
-/** "340 MB", "1.2 GB": decimal units, like the API's limits. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(bytes >= 1e10 ? 0 : 1)} GB`
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(bytes >= 1e8 ? 0 : 1)} MB`
-  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} kB`
-  return `${bytes} B`
 }
 
 /** "0:07", "12:30", "1:02:03". */

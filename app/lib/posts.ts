@@ -1,79 +1,24 @@
 /**
- * The shapes of the autopilot and timeline answers (written out here: workers/api/posts.ts and
- * autopilot.ts do not export their response schemas), and how the pages name post states.
+ * The shapes of the autopilot, timeline and draft answers, inferred from the routes' own response
+ * schemas (types only: no server code reaches the browser), and how the pages name post states.
  */
-import type { AutopilotConfig } from '../../workers/domain/autopilot-config'
+import type { z } from '@hono/zod-openapi'
+import type { AutopilotSchema } from '../../workers/api/autopilot'
+import type { DraftSchema } from '../../workers/api/drafts'
+import type { BulkPlanSchema, PostSchema, PostSummarySchema } from '../../workers/api/posts'
 import { POST_ACTIONS, type Platform, type PostStatus, type TargetStatus } from '../../workers/domain/post-state'
 import type { PlatformTexts } from '../../workers/domain/platform-texts'
 
 export type { Platform, PlatformTexts, PostStatus, TargetStatus }
 
-export interface Autopilot {
-  projectId: string
-  enabled: boolean
-  config: AutopilotConfig
-  nextSlots: string[]
-  scheduler: { alarm: string | null; nextSlot: string | null }
-  updatedAt: string
-}
-
-export interface PostTarget {
-  platform: Platform
-  status: TargetStatus
-  remoteId: string | null
-  remoteUrl: string | null
-  error: string | null
-  errorKind: string | null
-  attempt: number
-  publishedAt: string | null
-}
-
-export interface PostSummary {
-  id: string
-  projectId: string
-  origin: 'autopilot' | 'manual'
-  status: PostStatus
-  scheduledAt: string
-  mediaId: string | null
-  clip: { id: string; title: string; thumbnailKey: string | null } | null
-  hook: string | null
-  caption: string | null
-  hashtags: string[]
-  style: string
-  language: string
-  objective: string
-  skipReason: string | null
-  error: string | null
-  /** 0..1 while rendering; 1 once rendered. */
-  renderProgress: number | null
-  platformTexts: PlatformTexts | null
-  /** Why the time is outside the posting windows; null inside them. */
-  outsideWindows: string | null
-  targets: PostTarget[]
-  createdAt: string
-  updatedAt: string
-}
-
+export type Autopilot = z.infer<typeof AutopilotSchema>
+export type PostSummary = z.infer<typeof PostSummarySchema>
+export type PostTarget = PostSummary['targets'][number]
 /** A post being written, without a time. */
-export interface Draft {
-  id: string
-  projectId: string
-  mediaId: string | null
-  clip: { id: string; title: string; thumbnailKey: string | null } | null
-  caption: string | null
-  hashtags: string[]
-  platforms: Platform[] | null
-  platformTexts: PlatformTexts | null
-  createdAt: string
-  updatedAt: string
-}
-
-export interface Post extends PostSummary {
-  /** After a write: what was accepted but deserves a look. */
-  warnings?: { field: string; message: string }[]
-  render: { videoUrl: string; coverUrl: string; duration: number; width: number; height: number; size: number; sha256: string } | null
-  events: { at: string; type: string; platform: string | null; from: string | null; to: string | null; message: string | null }[]
-}
+export type Draft = z.infer<typeof DraftSchema>
+export type Post = z.infer<typeof PostSchema>
+/** Which clip goes at which free slot (bulk scheduling). */
+export type BulkPlan = z.infer<typeof BulkPlanSchema>
 
 type Tone = 'slate' | 'violet' | 'emerald' | 'amber' | 'rose'
 

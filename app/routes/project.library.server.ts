@@ -3,7 +3,7 @@ import type { RouterContextProvider } from 'react-router'
 import { callApi, loadApi } from '../lib/api.server'
 import { problemResult, type FormResult } from '../lib/forms'
 import { STATUS_FILTERS, TYPE_FILTERS, type Media } from '../lib/media-upload'
-import type { Autopilot } from '../lib/posts'
+import type { Autopilot, BulkPlan } from '../lib/posts'
 
 type Context = Readonly<RouterContextProvider>
 
@@ -27,7 +27,7 @@ export async function loadLibrary(context: Context, request: Request, projectId:
 
 /** The answer of a bulk plan or confirm: which clip goes when. */
 export interface BulkResult extends FormResult {
-  plan?: { mediaId: string; title: string; scheduledAt: string }[]
+  plan?: BulkPlan['plan']
 }
 
 /** Names a clip (title, topic), deletes it (409 while in use unless forced), re-runs the content check of one item, or puts selected clips into the next free slots. */

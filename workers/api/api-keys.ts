@@ -24,7 +24,7 @@ export const ApiKeySchema = z
   })
   .openapi('ApiKey')
 
-const CreatedKeySchema = ApiKeySchema.extend({ secret: z.string().openapi({ description: 'Shown once; store it now', example: 'rp_…' }) }).openapi('CreatedApiKey')
+export const CreatedKeySchema = ApiKeySchema.extend({ secret: z.string().openapi({ description: 'Shown once; store it now', example: 'rp_…' }) }).openapi('CreatedApiKey')
 const wsParams = z.object({ id: IdParam('id', 'ws_0123456789abcdefghjk') })
 const tags = ['API keys']
 const columns = {

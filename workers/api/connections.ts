@@ -39,7 +39,7 @@ export const ConnectionSchema = z
   })
   .openapi('Connection')
 
-const AvailabilitySchema = z.object({
+export const AvailabilitySchema = z.object({
   platform: z.enum(PLATFORMS),
   oauth: z.boolean().openapi({ description: 'Real accounts can be connected (credentials configured).' }),
   sandbox: z.boolean().openapi({ description: 'Sandbox accounts can be connected (SANDBOX_ENABLED: on locally, off in production).' }),

@@ -22,7 +22,7 @@ const tags = ['Drafts']
 const draftParams = z.object({ id: IdParam('id', 'draft_0123456789abcdefghjk') })
 const projectParams = z.object({ id: IdParam('id', 'prj_0123456789abcdefghjk') })
 
-const DraftSchema = z
+export const DraftSchema = z
   .object({
     id: z.string(),
     projectId: z.string(),

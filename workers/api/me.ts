@@ -5,7 +5,7 @@ import { users } from '../db/schema'
 import { ROLES } from '../domain/roles'
 import { commonErrors, createRouter, json, security } from './openapi'
 
-const MeSchema = z
+export const MeSchema = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('user'), id: z.string(), email: z.string(), name: z.string().nullable() }),
     z.object({ kind: z.literal('apiKey'), id: z.string(), workspaceId: z.string(), role: z.enum(ROLES) }),

@@ -52,7 +52,7 @@ export const PlatformTextsBody = platformTextsSchema.meta({
   description: 'YouTube title (≤ 100 characters) and description (≤ 5000 bytes), TikTok and Instagram captions (≤ 2200 characters); hashtags are added to each when published',
 })
 
-const PostSummarySchema = z
+export const PostSummarySchema = z
   .object({
     id: z.string(),
     projectId: z.string(),
@@ -85,7 +85,7 @@ const PostSummarySchema = z
 
 const WarningSchema = z.object({ field: z.string(), message: z.string() })
 
-const PostSchema = PostSummarySchema.extend({
+export const PostSchema = PostSummarySchema.extend({
   spec: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'The render spec this post renders with (containers/render/recipe/spec.ts): the preview renders the same' }),
   logoUrl: z.string().nullable().openapi({ description: 'The project logo drawn on the video (a signed URL, one hour)' }),
   warnings: z.array(WarningSchema).optional().openapi({ description: 'After a write: what was accepted but deserves a look (a time outside the posting windows)' }),
@@ -95,7 +95,7 @@ const PostSchema = PostSummarySchema.extend({
   events: z.array(z.object({ at: Timestamp, type: z.string(), platform: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable(), message: z.string().nullable() })),
 }).openapi('Post')
 
-const BulkPlanSchema = z
+export const BulkPlanSchema = z
   .object({
     plan: z.array(z.object({ mediaId: z.string(), title: z.string(), scheduledAt: Timestamp })),
     posts: z.array(PostSummarySchema),

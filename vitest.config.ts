@@ -74,12 +74,14 @@ export default defineConfig({
               // A small budget so the rate-limit test can exhaust it quickly.
               // TEST_TINY_LIMITER stands in for a per-client limiter where a test must reach the limit in a few calls.
               ratelimits: {
-                API_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 60, period: 60 } },
+                // 120: the contract walk makes about 70 requests as one outsider.
+                API_RATE_LIMITER: { namespace_id: '1001', simple: { limit: 120, period: 60 } },
                 TIKTOK_INIT_LIMITER: { namespace_id: '1002', simple: { limit: 6, period: 60 } },
                 TIKTOK_STATUS_LIMITER: { namespace_id: '1003', simple: { limit: 30, period: 60 } },
                 ANON_RATE_LIMITER: { namespace_id: '1004', simple: { limit: 120, period: 60 } },
                 STORAGE_RATE_LIMITER: { namespace_id: '1005', simple: { limit: 3000, period: 60 } },
                 AUTH_FAILURE_LIMITER: { namespace_id: '1006', simple: { limit: 20, period: 60 } },
+                AI_RATE_LIMITER: { namespace_id: '1010', simple: { limit: 30, period: 60 } },
                 TEST_TINY_LIMITER: { namespace_id: '1999', simple: { limit: 3, period: 60 } },
               },
             },

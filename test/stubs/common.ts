@@ -79,9 +79,9 @@ export interface Account {
 
 /** The scopes an account grants unless a test says otherwise: everything Reelpilot asks for. */
 export const DEFAULT_SCOPES: Record<StubPlatform, string[]> = {
-  youtube: ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/yt-analytics.readonly'],
+  youtube: ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/yt-analytics.readonly', 'https://www.googleapis.com/auth/youtube.force-ssl'],
   tiktok: ['user.info.basic', 'video.publish', 'video.list'],
-  instagram: ['instagram_basic', 'instagram_content_publish', 'instagram_manage_insights', 'pages_read_engagement', 'pages_show_list'],
+  instagram: ['instagram_basic', 'instagram_content_publish', 'instagram_manage_insights', 'instagram_manage_comments', 'pages_read_engagement', 'pages_show_list'],
 }
 
 /**

@@ -9,6 +9,7 @@
  * - `POST /_control/accounts/:id/items {count, metrics?}` → `{ids}`: published items with metrics (analytics)
  * - `POST /_control/items/:remoteId {metrics}` changes an item's metrics (`null` removes one)
  * - `POST /_control/accounts/:id {scopes}` sets the scopes the account granted
+ * - `POST/GET /_control/items/:remoteId/comments`: comments on an item, with their replies (`comments.ts`)
  * - `/_control/ai/*`: keys and scripted answers of the OpenAI-compatible stub (`/openai/v1/*`, see `openai.ts`)
  * - `POST /_control/clerk/users {emails: [{email, verified}], primary?}` → `{userId}` for the Clerk Backend API stub (`/clerk/v1/users/:id`)
  */
@@ -21,11 +22,12 @@ import { TIKTOK_FAULTS, tiktokStub, tiktokUploadsOf } from './tiktok'
 import { YOUTUBE_FAULTS, youtubeStub, youtubeVideosOf } from './youtube'
 import { clerkStub, createClerkUser } from './clerk'
 import { openAiControl, openAiStub } from './openai'
+import { commentsControl, instagramCommentsStub, youtubeCommentsStub } from './comments'
 
 const handlers: Record<StubPlatform, (r: StubRequest) => Promise<boolean>> = {
-  youtube: async (r) => (await youtubeMetricsStub(r)) || youtubeStub(r),
+  youtube: async (r) => (await youtubeMetricsStub(r)) || (await youtubeCommentsStub(r)) || youtubeStub(r),
   tiktok: async (r) => (await tiktokMetricsStub(r)) || tiktokStub(r),
-  instagram: async (r) => (await instagramMetricsStub(r)) || instagramStub(r),
+  instagram: async (r) => (await instagramMetricsStub(r)) || (await instagramCommentsStub(r)) || instagramStub(r),
 }
 
 /** A platform-shaped id for a seeded item. */
@@ -37,7 +39,7 @@ function itemId(platform: StubPlatform): string {
 const faultTables: Record<StubPlatform, FaultTable> = { youtube: YOUTUBE_FAULTS, tiktok: TIKTOK_FAULTS, instagram: INSTAGRAM_FAULTS }
 
 async function control(method: string, path: string, body: any) {
-  const ai = openAiControl(method, path, body)
+  const ai = openAiControl(method, path, body) ?? commentsControl(method, path, body)
   if (ai) return ai
   if (method === 'POST' && path === '/_control/clerk/users') return { status: 201, body: createClerkUser(body) }
   if (method === 'POST' && path === '/_control/accounts') {

@@ -16,6 +16,7 @@ import { PLATFORMS } from '../domain/post-state'
 import { recentHooks } from '../scheduler/planner'
 import type { AppEnv } from '../env'
 import { HttpError, notFound } from '../lib/errors'
+import { limitAiRequests } from './limit'
 import { projectFacts } from './project'
 import { runTask, type AiContext } from './run'
 import { CaptionsResultSchema, writeCaptions } from './tools/captions'
@@ -70,17 +71,7 @@ type C = Context<AppEnv>
 /** The project (editor), the workspace's AI budget, and the context the tools run in. */
 async function start(c: C, projectId: string) {
   const { project } = await requireProject(c, projectId, 'projects.write')
-  const { success } = await c.env.AI_RATE_LIMITER.limit({ key: project.workspaceId })
-  if (!success) {
-    const now = Date.now()
-    const resetMs = Math.ceil((now + 1) / 60_000) * 60_000
-    const retryAfter = Math.max(1, Math.ceil((resetMs - now) / 1000))
-    throw new HttpError(429, `Too many AI requests for this workspace: retry after ${retryAfter} s.`, {
-      error: 'Rate limit exceeded',
-      resetTime: new Date(resetMs).toISOString(),
-      headers: { 'Retry-After': String(retryAfter) },
-    })
-  }
+  await limitAiRequests(c.env, project.workspaceId)
   const db = c.get('db')
   const ctx: AiContext = { env: c.env, db, workspaceId: project.workspaceId }
   return { project, db, ctx, facts: await projectFacts(db, project) }

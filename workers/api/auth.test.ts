@@ -253,10 +253,10 @@ describe('rate limiting', () => {
     const { token, workspace } = await ownerWithWorkspace()
     const hot = (await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'hot', role: 'viewer' } })).json.secret
     const cold = (await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'cold', role: 'viewer' } })).json.secret
-    // The test budget is 60 requests a minute (vitest.config.ts).
+    // The test budget is 120 requests a minute (vitest.config.ts).
     const statuses: number[] = []
-    for (let i = 0; i < 61; i++) statuses.push((await call('GET', `/workspaces/${workspace.id}`, { token: hot })).status)
-    expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true)
+    for (let i = 0; i < 121; i++) statuses.push((await call('GET', `/workspaces/${workspace.id}`, { token: hot })).status)
+    expect(statuses.slice(0, 120).every((s) => s === 200)).toBe(true)
     const limited = await call('GET', `/workspaces/${workspace.id}`, { token: hot })
     const problem = expectProblem(limited, 429)
     expect(problem.error).toBe('Rate limit exceeded')

@@ -3,6 +3,7 @@
  * are covered without anyone remembering to: tenant isolation, role checks, problem+json on bad
  * input, and the document itself being complete.
  */
+import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { call, connectSandbox, expectProblem, memberWithRole, ownerWithWorkspace, readyClip, unique } from '../../test/helpers'
 
@@ -16,6 +17,7 @@ interface Fixture {
   postId: string
   connectionId: string
   draftId: string
+  commentId: string
 }
 
 /**
@@ -77,6 +79,10 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'POST /ai-assistant/tools/message-generator': { write: true, path: () => '/ai-assistant/tools/message-generator', body: (f) => ({ projectId: f.projectId, message: 'Nice!' }) },
   'POST /ai-assistant/tools/pricing-optimizer': { write: true, path: () => '/ai-assistant/tools/pricing-optimizer', body: (f) => ({ projectId: f.projectId }) },
   'POST /ai-assistant/generate': { write: true, path: () => '/ai-assistant/generate', body: (f) => ({ tool: 'content-ideas', input: { projectId: f.projectId } }) },
+  'GET /projects/{id}/inbox': { write: false, path: (f) => `/projects/${f.projectId}/inbox` },
+  'POST /projects/{id}/inbox/refresh': { write: true, path: (f) => `/projects/${f.projectId}/inbox/refresh` },
+  'PATCH /inbox/{commentId}': { write: true, path: (f) => `/inbox/${f.commentId}`, body: () => ({ state: 'dismissed' }) },
+  'POST /inbox/{commentId}/reply': { write: true, path: (f) => `/inbox/${f.commentId}/reply`, body: () => ({ text: 'Hijacked reply' }) },
   'GET /projects/{id}/connections': { write: false, path: (f) => `/projects/${f.projectId}/connections` },
   'POST /projects/{id}/connections': { write: true, path: (f) => `/projects/${f.projectId}/connections`, body: () => ({ platform: 'tiktok', mode: 'sandbox' }) },
   'PATCH /projects/{id}/connections/{connectionId}': { write: true, path: (f) => `/projects/${f.projectId}/connections/${f.connectionId}`, body: () => ({ sandboxFaults: ['rate_limit'] }) },
@@ -109,7 +115,12 @@ async function fixture() {
   const connection = await call('POST', `/projects/${project.json.id}/connections`, { token: owner.token, body: { platform: 'youtube', mode: 'sandbox' } })
   const draft = await call('POST', `/projects/${project.json.id}/drafts`, { token: owner.token, body: { mediaId: clipId } })
   if (autopilot.status !== 200 || post.status !== 201 || connection.status !== 201 || draft.status !== 201) throw new Error(`fixture: ${autopilot.text} ${post.text} ${connection.text} ${draft.text}`)
+  const commentId = `cmt_${unique('c').replace(/[^a-z0-9]/g, '')}`
+  await env.DB.prepare(`insert into inbox_comments (id, workspace_id, project_id, post_id, platform, remote_id, author, text, published_at) values (?, ?, ?, ?, 'youtube', ?, 'Fan', 'Nice!', ?)`)
+    .bind(commentId, owner.workspace.id, project.json.id, post.json.id, `${commentId}-remote`, new Date().toISOString())
+    .run()
   const f: Fixture = {
+    commentId,
     workspaceId: owner.workspace.id,
     projectId: project.json.id,
     memberUserId: member.userId,

@@ -527,6 +527,38 @@ export const aiUsage = sqliteTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.provider] })],
 )
 
+export const INBOX_STATES = ['new', 'replied', 'dismissed'] as const
+
+/** A comment on a published post, read from its platform, with our suggested reply (never sent by itself) and its state. */
+export const inboxComments = sqliteTable(
+  'inbox_comments',
+  {
+    id: text().primaryKey(),
+    workspaceId: inWorkspace(),
+    projectId: inProject(),
+    postId: text()
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    /** The platform's comment id (YouTube: the thread's top-level comment, what a reply's parentId names). */
+    remoteId: text().notNull(),
+    author: text().notNull(),
+    text: text().notNull(),
+    publishedAt: text().notNull(),
+    state: text({ enum: INBOX_STATES }).notNull().default('new'),
+    suggestedReply: text(),
+    suggestedBy: text(),
+    /** What the suggestion adds that the creator did not write: `[{kind: 'link' | 'email' | 'phone' | 'handle', value}]`. */
+    flags: text({ mode: 'json' }).$type<{ kind: string; value: string }[]>().notNull().default(sql`'[]'`),
+    replyText: text(),
+    replyRemoteId: text(),
+    repliedAt: text(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [uniqueIndex('inbox_comments_remote_unique').on(t.projectId, t.platform, t.remoteId), index('inbox_comments_project_published_idx').on(t.projectId, t.publishedAt)],
+)
+
 // ---- end of #14 -------------------------------------------------------------------------------
 
 // ---- Audit log (#17, migration 0010) -----------------------------------------------------------
@@ -558,4 +590,4 @@ export const auditLog = sqliteTable(
 
 // ---- end of #17 -------------------------------------------------------------------------------
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog }
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog, inboxComments }

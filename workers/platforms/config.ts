@@ -48,10 +48,12 @@ export interface PlatformApp {
 
 const SCOPES: Record<Platform, string[]> = {
   // yt-analytics.readonly: watch time, shares and subscribers per video (YouTube Analytics API).
-  youtube: ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/yt-analytics.readonly'],
+  // youtube.force-ssl: replying to comments from the inbox (comments.insert).
+  youtube: ['https://www.googleapis.com/auth/youtube.upload', 'https://www.googleapis.com/auth/youtube.readonly', 'https://www.googleapis.com/auth/yt-analytics.readonly', 'https://www.googleapis.com/auth/youtube.force-ssl'],
   tiktok: ['user.info.basic', 'video.publish', 'video.list'],
   // instagram_manage_insights: the Reels' views, reach and interactions (media insights).
-  instagram: ['instagram_basic', 'instagram_content_publish', 'instagram_manage_insights', 'pages_read_engagement', 'pages_show_list'],
+  // instagram_manage_comments: reading and replying to comments from the inbox.
+  instagram: ['instagram_basic', 'instagram_content_publish', 'instagram_manage_insights', 'instagram_manage_comments', 'pages_read_engagement', 'pages_show_list'],
 }
 
 function realEndpoints(platform: Platform): PlatformEndpoints {

@@ -56,6 +56,7 @@ export default defineConfig({
                 // to fetch from, so renders that need storage URLs are tested end to end (e2e/).
                 PUBLIC_URL: 'http://127.0.0.1:9',
                 UPLOAD_SIGNING_KEY: randomBytes(32).toString('base64url'),
+                METRICS_TOKEN: randomBytes(24).toString('base64url'),
                 // Publishing: real publishers against the platform stubs (test/stubs), short timeouts.
                 PLATFORM_API_BASE: inject<string>('platformStubUrl'),
                 PLATFORM_TIMEOUT_MS: '1000',

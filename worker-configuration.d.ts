@@ -45,11 +45,13 @@ interface __BaseEnv_Env {
 	AI_API_KEY: string;
 	PROJECT_SCHEDULER: DurableObjectNamespace<import("./workers/index").ProjectScheduler>;
 	RENDER_CONTAINER: DurableObjectNamespace<import("./workers/index").RenderContainer>;
+	METRICS: DurableObjectNamespace<import("./workers/index").MetricsStore>;
+	METRICS_TOKEN: string;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./workers/index");
-		durableNamespaces: "ProjectScheduler" | "RenderContainer";
+		durableNamespaces: "ProjectScheduler" | "RenderContainer" | "MetricsStore";
 	}
 	interface Env extends __BaseEnv_Env {}
 }
@@ -58,7 +60,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "PUBLIC_URL" | "CLERK_PUBLISHABLE_KEY" | "CLERK_AUTHORIZED_PARTIES" | "CLERK_API_URL" | "YOUTUBE_CLIENT_ID" | "TIKTOK_CLIENT_KEY" | "INSTAGRAM_APP_ID" | "PLATFORM_API_BASE" | "PLATFORM_TIMEOUT_MS" | "SANDBOX_PROCESSING_SEC" | "SANDBOX_ENABLED" | "AI_PROVIDER" | "WORKERS_AI_MODEL" | "AI_BASE_URL" | "AI_MODEL" | "AI_TIMEOUT_MS" | "APP_ENV" | "CLERK_SECRET_KEY" | "CLERK_JWT_KEY" | "LOCAL_AUTH_PRIVATE_KEY" | "LOCAL_AUTH_PUBLIC_KEY" | "RENDER_URL" | "RENDER_SHARED_SECRET" | "UPLOAD_SIGNING_KEY" | "YOUTUBE_CLIENT_SECRET" | "TIKTOK_CLIENT_SECRET" | "INSTAGRAM_APP_SECRET" | "TOKEN_ENCRYPTION_KEY" | "AI_API_KEY">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "PUBLIC_URL" | "CLERK_PUBLISHABLE_KEY" | "CLERK_AUTHORIZED_PARTIES" | "CLERK_API_URL" | "YOUTUBE_CLIENT_ID" | "TIKTOK_CLIENT_KEY" | "INSTAGRAM_APP_ID" | "PLATFORM_API_BASE" | "PLATFORM_TIMEOUT_MS" | "SANDBOX_PROCESSING_SEC" | "SANDBOX_ENABLED" | "AI_PROVIDER" | "WORKERS_AI_MODEL" | "AI_BASE_URL" | "AI_MODEL" | "AI_TIMEOUT_MS" | "APP_ENV" | "CLERK_SECRET_KEY" | "CLERK_JWT_KEY" | "LOCAL_AUTH_PRIVATE_KEY" | "LOCAL_AUTH_PUBLIC_KEY" | "RENDER_URL" | "RENDER_SHARED_SECRET" | "METRICS_TOKEN" | "UPLOAD_SIGNING_KEY" | "YOUTUBE_CLIENT_SECRET" | "TIKTOK_CLIENT_SECRET" | "INSTAGRAM_APP_SECRET" | "TOKEN_ENCRYPTION_KEY" | "AI_API_KEY">> {}
 }
 declare module "*.txt" {
 	const value: string;

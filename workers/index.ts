@@ -8,9 +8,11 @@ import { createWorkerApp } from './app'
 import { handleQueue } from './queues'
 import { sweep } from './sweeper'
 import { newRequestId, withContext } from './lib/context'
+import { withMetrics } from './metrics/record'
 
 export { ProjectScheduler } from './scheduler/project-scheduler'
 export { RenderContainer } from './render/render-container'
+export { MetricsStore } from './metrics/store'
 
 const requestHandler = createRequestHandler(() => import('virtual:react-router/server-build'), import.meta.env.MODE)
 
@@ -33,6 +35,6 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   async scheduled(controller, env, _ctx) {
-    await withContext({ requestId: newRequestId('cron') }, () => sweep(env, controller.cron))
+    await withMetrics(env, () => withContext({ requestId: newRequestId('cron') }, () => sweep(env, controller.cron)))
   },
 } satisfies ExportedHandler<Env>

@@ -93,7 +93,7 @@ const AUTOPILOT = { cadence: 'daily', language: 'en', style: 'minimal', objectiv
 
 /** Operations that are not about one workspace's data. */
 // The storage routes are reached with a signed token instead of a session (workers/media/storage-route.ts).
-const UNSCOPED = new Set(['GET /health', 'GET /health/live', 'GET /me', 'POST /dev/token', 'GET /workspaces', 'POST /workspaces', 'PUT /storage/{token}', 'GET /storage/{token}'])
+const UNSCOPED = new Set(['GET /metrics', 'GET /health', 'GET /health/live', 'GET /me', 'POST /dev/token', 'GET /workspaces', 'POST /workspaces', 'PUT /storage/{token}', 'GET /storage/{token}'])
 
 async function openapiOperations() {
   const doc = (await call('GET', '/openapi.json')).json

@@ -30,6 +30,7 @@ import { createRouter } from './openapi'
 import { projectsApi } from './projects'
 import { uploadsApi } from '../media/storage-route'
 import { workspacesApi } from './workspaces'
+import { metricsApi } from '../metrics/routes'
 import { log } from '../lib/log'
 
 /** Runs `inner` only when the request matched a real route, so unknown paths fall through to 404. */
@@ -59,6 +60,7 @@ export function createApi() {
     scheme: 'bearer',
     description: 'A Clerk session token (local mode: from POST /api/dev/token) or an API key `rp_…`.',
   })
+  api.openAPIRegistry.registerComponent('securitySchemes', 'metricsToken', { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN of this deployment (GET /api/metrics only).' })
   // The document is generated per request from the registry, so routes mounted below are in it.
   api.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',
@@ -70,6 +72,8 @@ export function createApi() {
   api.route('/', devTokenApi)
   // Signed storage URLs: the token in the path is the credential.
   api.route('/', uploadsApi)
+  // The Prometheus scrape: its own token, not a session or an API key.
+  api.route('/', metricsApi)
   api.use('*', onKnownRoutes(authenticate(), rateLimit()))
   api.route('/', meApi)
   api.route('/', workspacesApi)

@@ -4,6 +4,7 @@
  * retried here: it goes back to the queue with the platform's Retry-After.
  */
 import { callService, TimeoutError } from '../lib/resilience'
+import { count, observe } from '../metrics/record'
 import type { Platform } from './types'
 
 /** A platform answered with a status the caller did not expect. */
@@ -56,6 +57,40 @@ export interface RequestOptions {
 
 /** One call to a platform API through its breaker. Throws HttpStatusError, TimeoutError or CircuitOpenError. */
 export async function platformRequest(platform: Platform, url: string, options: RequestOptions): Promise<PlatformResponse> {
+  const operation = operationOf(options.method ?? 'GET', url)
+  const started = Date.now()
+  let outcome = 'ok'
+  try {
+    return await send(platform, url, options)
+  } catch (error) {
+    outcome = outcomeOf(error)
+    throw error
+  } finally {
+    count('reelpilot_platform_calls_total', { platform, operation, outcome })
+    observe('reelpilot_platform_call_duration_seconds', { platform, operation }, (Date.now() - started) / 1000)
+  }
+}
+
+/** The operation a call is counted under: its method and path, ids replaced (`POST /v2/post/publish/status/fetch/`, `GET /:id/insights`). */
+export function operationOf(method: string, url: string): string {
+  let path: string
+  try {
+    path = new URL(url).pathname
+  } catch {
+    path = '/'
+  }
+  const segments = path.split('/').map((s) => (/^\d+$/.test(s) || (s.length >= 16 && /\d/.test(s)) || /^[A-Za-z0-9_-]{24,}$/.test(s) ? ':id' : s))
+  return `${method.toUpperCase()} ${segments.join('/').slice(0, 120)}`
+}
+
+function outcomeOf(error: unknown): string {
+  if (error instanceof HttpStatusError) return error.status >= 500 ? 'http_5xx' : error.status === 429 ? 'http_429' : 'http_4xx'
+  if (error instanceof TimeoutError) return 'timeout'
+  if (error instanceof Error && error.name === 'CircuitOpenError') return 'circuit_open'
+  return 'error'
+}
+
+async function send(platform: Platform, url: string, options: RequestOptions): Promise<PlatformResponse> {
   const accept = options.accept ?? ((s: number) => s >= 200 && s < 300)
   return callService(
     platform,

@@ -6,8 +6,14 @@ import { handleRenderBatch, handleRenderDeadLetters } from './render-consumer'
 import { handlePublishBatch, handlePublishDeadLetters } from './publish-consumer'
 import { handleMetricsBatch, handleMetricsDeadLetters } from '../analytics/consumer'
 import { log } from '../lib/log'
+import { withMetrics } from '../metrics/record'
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+  // What the batch records (platform calls, renders) reaches GET /api/metrics when it ends.
+  return withMetrics(env, () => route(batch, env))
+}
+
+async function route(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   switch (batch.queue) {
     case 'render-jobs':
       return handleRenderBatch(batch, env)

@@ -17,6 +17,7 @@ import { RenderJob } from './messages'
 import { enqueuePublish } from './producers'
 import { sqlNow } from '../db/time'
 import { readRenderEvents, RenderEventError, type RenderEvent } from '../../containers/render/recipe/events'
+import { count, observe } from '../metrics/record'
 
 /** How long one delivery holds a render before another may take it over. */
 export const RENDER_LEASE_MS = 15 * 60_000
@@ -192,10 +193,24 @@ async function readRenderResult(res: Response, onProgress: (fraction: number) =>
 /** The render-jobs batch handler. */
 export async function handleRenderBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   await consume(batch, RenderJob, { baseDelaySec: 15 }, async ({ postId }) => {
-    const outcome = await renderPost(env, postId)
+    const outcome = await measuredRender(env, postId)
     // Another delivery holds the render: look again in a minute (it may have died by then).
     return outcome.kind === 'busy' ? { retryAfterSec: 60 } : 'ack'
   })
+}
+
+/** renderPost, counted and timed for GET /api/metrics by outcome (`error` when it threw). */
+async function measuredRender(env: Env, postId: string): Promise<RenderOutcome> {
+  const started = Date.now()
+  let outcome = 'error'
+  try {
+    const result = await renderPost(env, postId)
+    outcome = result.kind
+    return result
+  } finally {
+    count('reelpilot_renders_total', { outcome })
+    observe('reelpilot_render_duration_seconds', { outcome }, (Date.now() - started) / 1000)
+  }
 }
 
 /** The render-jobs dead letters: the post failed after every retry; say why on the timeline. */

@@ -9,6 +9,7 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import { newRequestId, withContext } from '../lib/context'
+import { withMetrics } from '../metrics/record'
 import { createDb } from '../db/client'
 import { autopilotConfigSchema, type AutopilotConfig } from '../domain/autopilot-config'
 import { nextSlots } from '../domain/slots'
@@ -81,12 +82,14 @@ export class ProjectScheduler extends DurableObject<Env> {
 
   async alarm(): Promise<void> {
     // No request started this work: the alarm gets its own id, carried by what it sends.
-    await withContext({ requestId: newRequestId('alarm'), scheduler: this.ctx.id.toString() }, async () => {
-      const now = Date.now()
-      await this.tick(now)
-      await this.collectMetrics(now)
-      await this.arm(now)
-    })
+    await withMetrics(this.env, () =>
+      withContext({ requestId: newRequestId('alarm'), scheduler: this.ctx.id.toString() }, async () => {
+        const now = Date.now()
+        await this.tick(now)
+        await this.collectMetrics(now)
+        await this.arm(now)
+      }),
+    )
   }
 
   /**

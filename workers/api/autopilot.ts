@@ -13,6 +13,13 @@ import { requireProject } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 import { sqlNow } from '../db/time'
 import { audit } from '../lib/audit'
+import { learningEvidence } from '../analytics/learning'
+import { connectedPlatforms } from '../db/connections'
+import { armsFor, MAX_PART_MINUTES, REWARD_PULL_INDEX } from '../domain/learning'
+import { PULL_AGES_MS } from '../domain/metrics'
+import { targetPlatforms } from '../domain/targets'
+import { learnedChoice } from '../scheduler/planner'
+import { slotKey } from '../domain/slots'
 
 const params = z.object({ projectId: IdParam('projectId', 'prj_0123456789abcdefghjk') })
 const tags = ['Autopilot']
@@ -32,6 +39,29 @@ export const AutopilotSchema = z
   .openapi('Autopilot')
 
 const SLOTS_SHOWN = 7
+
+const ArmEvidenceSchema = z.object({
+  key: z.string().openapi({ example: '12:00-13:00|neon' }),
+  part: z.string().openapi({ description: 'The part of a window (at most an hour), project time', example: '12:00-13:00' }),
+  style: z.string(),
+  posts: z.number().int().openapi({ description: 'Posts of this arm, pending ones included' }),
+  pending: z.number().int().openapi({ description: 'Posts whose result is not known yet (counted as unknown, never as zero)' }),
+  ratio: z.number().openapi({ description: "Posterior mean result as a multiple of the account's median" }),
+  low: z.number().openapi({ description: '90 % credible interval, low end' }),
+  high: z.number().openapi({ description: '90 % credible interval, high end' }),
+})
+
+export const LearningSchema = z
+  .object({
+    projectId: z.string(),
+    mode: z.enum(['locked', 'learn']),
+    objective: z.string(),
+    rewardAgeHours: z.number().openapi({ description: "The age of the results the learner compares (a fixed pull of the schedule)" }),
+    maxPartMinutes: z.number(),
+    platforms: z.array(z.object({ platform: z.string(), arms: z.array(ArmEvidenceSchema), unknown: z.number().openapi({ description: 'Share of arms with fewer than 3 known results' }) })),
+    nextSlots: z.array(z.object({ at: Timestamp, style: z.string(), part: z.string().nullable(), reason: z.string() })),
+  })
+  .openapi('Learning')
 
 async function present(c: Context<AppEnv>, projectId: string) {
   const row = await c.get('db').select().from(autopilots).where(eq(autopilots.projectId, projectId)).get()
@@ -143,5 +173,50 @@ export const autopilotApi = createRouter()
           ? await freeSlots(c.get('db'), projectId, row.config, { after, count, before })
           : nextSlots(row.config, { projectId, after, count }).filter((s) => !before || s < before)
       return c.json({ slots: slots.map((d) => d.toISOString()) }, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/autopilot/{projectId}/learning',
+      tags,
+      security,
+      summary: 'What the learning autopilot knows: each arm (window part × style) per platform with its posts, mean result and credible interval, and the next slots with their reasons',
+      request: { params },
+      responses: { 200: json(LearningSchema, 'The evidence'), ...commonErrors },
+    }),
+    async (c) => {
+      const { projectId } = c.req.valid('param')
+      const { project } = await requireProject(c, projectId, 'projects.read')
+      const db = c.get('db')
+      const row = await db.select().from(autopilots).where(eq(autopilots.projectId, projectId)).get()
+      if (!row) throw notFound('Autopilot (it is not set up yet: PUT a configuration first)')
+      const config = row.config
+      const arms = armsFor(config)
+      const platforms = targetPlatforms(config.platforms, await connectedPlatforms(db, projectId))
+      const evidence = await learningEvidence(db, { projectId, timezone: config.timezone, arms, objective: config.objective, ownStyle: config.style, platforms })
+      const slots = row.enabled ? nextSlots(config, { projectId, after: new Date(), count: 3 }) : []
+      const ctx = { db, env: c.env, projectId, workspaceId: project.workspaceId, config, connectedPlatforms: platforms }
+      const next = []
+      for (const slot of slots) {
+        const choice = config.learning === 'learn' && platforms.length ? await learnedChoice(ctx, slot, slotKey(slot), platforms) : null
+        next.push({ at: slot.toISOString(), style: choice?.arm.style ?? config.style, part: choice?.arm.part ?? null, reason: choice?.reason ?? (config.learning === 'learn' ? 'No platform connected yet' : 'Locked: your fixed style and windows') })
+      }
+      return c.json(
+        {
+          projectId,
+          mode: config.learning ?? 'locked',
+          objective: config.objective,
+          rewardAgeHours: PULL_AGES_MS[REWARD_PULL_INDEX] / 3600_000,
+          maxPartMinutes: MAX_PART_MINUTES,
+          platforms: evidence.map((e) => ({
+            platform: e.platform,
+            arms: e.arms.map(({ mean: _m, sd: _s, ...a }) => a),
+            unknown: e.arms.length ? e.arms.filter((a) => a.posts - a.pending < 3).length / e.arms.length : 1,
+          })),
+          nextSlots: next,
+        },
+        200,
+      )
     },
   )

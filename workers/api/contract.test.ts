@@ -56,6 +56,7 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'POST /autopilot/{projectId}/pause': { write: true, path: (f) => `/autopilot/${f.projectId}/pause` },
   'POST /autopilot/{projectId}/resume': { write: true, path: (f) => `/autopilot/${f.projectId}/resume` },
   'GET /autopilot/{projectId}/slots': { write: false, path: (f) => `/autopilot/${f.projectId}/slots?count=3` },
+  'GET /autopilot/{projectId}/learning': { write: false, path: (f) => `/autopilot/${f.projectId}/learning` },
   'GET /projects/{id}/posts': { write: false, path: (f) => `/projects/${f.projectId}/posts` },
   'POST /projects/{id}/posts': { write: true, path: (f) => `/projects/${f.projectId}/posts`, body: (f) => ({ mediaId: f.clipId }) },
   'POST /projects/{id}/posts/bulk': { write: true, path: (f) => `/projects/${f.projectId}/posts/bulk`, body: (f) => ({ mediaIds: [f.clipId], confirm: false }) },

@@ -254,6 +254,10 @@ export const posts = sqliteTable(
     platformTexts: text({ mode: 'json' }).$type<PlatformTexts>(),
     /** Who wrote the texts (#14): `workers-ai`, `openai`, `builtin` (templates), or null (written by hand). */
     textsProvider: text(),
+    /** Why the learning autopilot (#13) chose this post's window part and style; null: not chosen by it. */
+    choiceReason: text(),
+    /** The learner's arm of the post (`HH:MM-HH:MM|style`, project time); null: not chosen by it. */
+    choiceArm: text(),
   },
   (t) => [
     uniqueIndex('posts_project_slot_unique').on(t.projectId, t.slotKey),

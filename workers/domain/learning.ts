@@ -317,6 +317,8 @@ export interface ChooseInput {
   seed: string
   /** The slot's weekday, for the reason. */
   weekdayLabel?: string
+  /** The arms this slot may take (e.g. those whose part holds the slot's time); default all. */
+  candidates?: readonly string[]
 }
 
 const OBJECTIVE_WORD: Record<Objective, string> = { awareness: 'views', engagement: 'engagement rate', traffic: 'clicks', conversion: 'clicks' }
@@ -336,7 +338,16 @@ export function choose(input: ChooseInput): Choice {
   for (const post of posts) drawArms(post, random).forEach((v, i) => (draws[i] += v))
   const means = input.arms.map((_, i) => moments.reduce((n, m) => n + m[i].mean, 0))
   const sds = input.arms.map((_, i) => Math.sqrt(moments.reduce((n, m) => n + m[i].variance, 0)))
-  const order = means.map((m, i) => [m, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1])
+  const allowed = input.arms.map((a) => !input.candidates || input.candidates.includes(a.key))
+  for (let i = 0; i < draws.length; i++) if (!allowed[i]) draws[i] = -Infinity
+  const order = means
+    .map((m, i) => [m, i] as const)
+    .filter(([, i]) => allowed[i])
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+  if (order.length === 1) {
+    const only = input.arms[order[0][1]]
+    return { arm: only, explored: false, leaderKey: only.key, locked: false, reason: `${only.part}, ${only.style}: the only choice your settings allow at this time` }
+  }
   const leader = order[0][1]
   const runner = order[1][1]
   const clearlyAhead = (means[leader] - means[runner]) / Math.sqrt(sds[leader] ** 2 + sds[runner] ** 2 || 1) >= CLEARLY_AHEAD_Z

@@ -16,6 +16,10 @@ import { slotKey } from '../domain/slots'
 import { targetPlatforms } from '../domain/targets'
 import { newId } from '../lib/ids'
 import { enqueueRender } from '../queues/producers'
+import { learningOutcomes } from '../analytics/learning'
+import { armOf, armsFor, choose, type Choice } from '../domain/learning'
+import { timeZoneRules } from '../domain/time-zone-rules'
+import { WEEKDAYS } from '../domain/autopilot-config'
 
 export interface PlanContext {
   db: Db
@@ -89,10 +93,14 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
     return { postId: id, status: 'skipped', created, reason }
   }
 
+  // A learning autopilot: the learner picks the style among those allowed for the slot's part of
+  // its window, from what past posts earned; the choice and its reason go on the post.
+  const learned = config.learning === 'learn' ? await learnedChoice(ctx, slot, key, platforms) : null
+  const style = (learned?.arm.style as AutopilotConfig['style'] | undefined) ?? config.style
   const texts = await writePostTexts(db, {
     projectId,
     clip,
-    settings: config,
+    settings: { ...config, style },
     seed: `${projectId}:${key}`,
     writer: ctx.writer,
     platforms,
@@ -100,7 +108,7 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
   })
   const created = await insertPost(
     db,
-    { ...base, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction, platformTexts: texts.platformTexts ?? null, textsProvider: texts.provider ?? 'builtin' },
+    { ...base, style, choiceReason: learned?.reason ?? null, choiceArm: learned?.arm.key ?? null, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction, platformTexts: texts.platformTexts ?? null, textsProvider: texts.provider ?? 'builtin' },
     platforms,
     `Planned for ${slot.toISOString()} with clip “${clip.title || clip.filename}”`,
   )
@@ -108,6 +116,28 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
   if (!created) return planSlot(ctx, slot)
   await enqueueRender(ctx.env, [id])
   return { postId: id, status: 'planned', created: true }
+}
+
+/** The learner's choice for a slot, or null when the slot lies in no arm (a day the clocks skipped its window). */
+export async function learnedChoice(ctx: PlanContext, slot: Date, key: string, platforms: readonly Platform[]): Promise<Choice | null> {
+  const { config } = ctx
+  const arms = armsFor(config)
+  const wall = new Date(timeZoneRules(config.timezone).toWall(slot.getTime()))
+  const minute = wall.getUTCHours() * 60 + wall.getUTCMinutes()
+  const here = arms.filter((a) => armOf([a], minute, a.style))
+  if (here.length === 0) return null
+  const outcomes = await learningOutcomes(ctx.db, { projectId: ctx.projectId, timezone: config.timezone, arms, objective: config.objective, platforms })
+  return choose({
+    mode: 'learn',
+    arms,
+    candidates: here.map((a) => a.key),
+    ownStyle: config.style,
+    fixedArmKey: (here.find((a) => a.style === config.style) ?? here[0]).key,
+    outcomes: Object.fromEntries(platforms.map((p) => [p, outcomes[p] ?? []])),
+    objective: config.objective,
+    seed: `${ctx.projectId}:${key}`,
+    weekdayLabel: WEEKDAYS[(wall.getUTCDay() + 6) % 7].replace(/^./, (c) => c.toUpperCase()),
+  })
 }
 
 /** The hooks of a project's latest posts, newest first (a new hook repeats none of them). */

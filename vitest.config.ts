@@ -69,8 +69,9 @@ export default defineConfig({
                 TIKTOK_CLIENT_SECRET: 'test-tiktok-secret',
                 INSTAGRAM_APP_ID: 'test-instagram-app',
                 INSTAGRAM_APP_SECRET: 'test-instagram-secret',
-                // The seeded fault runs (workers/queues/fault-runs.test.ts): how many, which seed, or one run to replay.
-                ...Object.fromEntries(['FAULT_RUNS', 'FAULT_SEED', 'FAULT_RUN'].filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
+                // The seeded fault runs (workers/queues/fault-runs.test.ts): how many, which seed, or one run to replay;
+                // and the API fuzz (workers/api/fuzz.test.ts): how many requests, which seed.
+                ...Object.fromEntries(['FAULT_RUNS', 'FAULT_SEED', 'FAULT_RUN', 'FUZZ_RUNS', 'FUZZ_SEED'].filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
               },
               // A small budget so the rate-limit test can exhaust it quickly.
               // TEST_TINY_LIMITER stands in for a per-client limiter where a test must reach the limit in a few calls.

@@ -146,7 +146,7 @@ describe('autopilot and content pages', () => {
     expect(await card.innerText()).toContain(hhmm(new Date(firstSlot)))
     // Labelled by the post's hook (not the file name), with the clip's thumbnail.
     const planned = await (await page.request.get(product.url(`/api/posts/${await card.getAttribute('data-post-id')}`))).json()
-    expect(planned.clip.title).toBe('kitchen tip')
+    expect(planned.clip.title).toBe('Kitchen tip')
     expect(await card.innerText()).toContain(planned.hook)
     const thumb = card.locator('img')
     await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
@@ -206,7 +206,7 @@ describe('autopilot and content pages', () => {
     expect(await form.getByLabel('Sat', { exact: true }).isChecked()).toBe(true)
     const preview = page.getByRole('region', { name: 'Style preview' })
     expect(await preview.getByRole('button', { name: 'Preview' }).isDisabled()).toBe(true)
-    await page.getByLabel('One of your clips').selectOption({ label: 'garden tour' })
+    await page.getByLabel('One of your clips').selectOption({ label: 'Garden tour' })
     await expect.poll(() => preview.getByRole('button', { name: 'Preview' }).isEnabled(), { timeout: 30_000 }).toBe(true)
     expect(await preview.getByTestId('preview-style').inputValue()).toBe('corporate')
 

@@ -101,7 +101,7 @@ export async function renderPreview(
     const files = { input, output: 'preview.mp4', subtitles: 'preview.ass', fontsDir: '/fonts' }
     const plan = planRender(spec, source, files, 'preview')
     await ffmpeg.writeFile(files.subtitles, plan.ass)
-    written.push(files.subtitles, files.output, 'frame.jpg')
+    written.push(files.subtitles, files.output, 'frame.png')
 
     // libass in ffmpeg.wasm has no fontconfig: it sees only the fonts written here.
     await ffmpeg.createDir('/fonts').catch(() => {})
@@ -127,14 +127,16 @@ export async function renderPreview(
       ffmpeg.off('progress', onFFmpegProgress)
     }
     if (code !== 0) throw new Error('The preview could not be rendered from this file.')
-    await ffmpeg.exec(plan.coverArgs('frame.jpg'))
+    // PNG, not JPEG: ffmpeg.wasm's MJPEG encoder crashes the renderer of the Chromium the tests
+    // drive (@sparticuz/chromium 153: "Page crashed" while writing the frame); PNG is drawn the same.
+    await ffmpeg.exec(plan.coverArgs('frame.png'))
     const renderSeconds = (performance.now() - started) / 1000
     const video = (await ffmpeg.readFile(files.output)) as Uint8Array
-    const frame = (await ffmpeg.readFile('frame.jpg')) as Uint8Array
+    const frame = (await ffmpeg.readFile('frame.png')) as Uint8Array
     onProgress({ stage: 'done', fraction: 1 })
     return {
       videoUrl: URL.createObjectURL(new Blob([video as BlobPart], { type: 'video/mp4' })),
-      frameUrl: URL.createObjectURL(new Blob([frame as BlobPart], { type: 'image/jpeg' })),
+      frameUrl: URL.createObjectURL(new Blob([frame as BlobPart], { type: 'image/png' })),
       width: plan.width,
       height: plan.height,
       durationSec: plan.durationSec,

@@ -560,7 +560,7 @@ function LibraryStylePreview({ clips, style, language }: { clips: Media[]; style
           <option value="">Choose a clip…</option>
           {clips.map((c) => (
             <option key={c.id} value={c.id}>
-              {c.title}
+              {c.title || c.filename}
             </option>
           ))}
         </SelectField>

@@ -86,9 +86,9 @@ export function Composer({
             <div className="grid max-h-64 grid-cols-2 gap-3 overflow-y-auto sm:grid-cols-4 lg:grid-cols-6">
               {clips.map((c) => (
                 <label key={c.id} className={`cursor-pointer overflow-hidden rounded-lg border ${clipId === c.id ? 'border-violet-400 ring-2 ring-violet-400/40' : 'border-slate-800 hover:border-slate-600'}`}>
-                  <input type="radio" name="mediaId" value={c.id} checked={clipId === c.id} onChange={() => setClipId(c.id)} className="sr-only" aria-label={c.title} aria-invalid={errors.mediaId ? true : undefined} />
+                  <input type="radio" name="mediaId" value={c.id} checked={clipId === c.id} onChange={() => setClipId(c.id)} className="sr-only" aria-label={c.title || c.filename} aria-invalid={errors.mediaId ? true : undefined} />
                   <div className="aspect-video bg-slate-800">{c.thumbnailUrl ? <img src={c.thumbnailUrl} alt="" className="h-full w-full object-cover" /> : null}</div>
-                  <span className="block truncate px-2 py-1 text-xs text-slate-300">{c.title}</span>
+                  <span className="block truncate px-2 py-1 text-xs text-slate-300">{c.title || c.filename}</span>
                 </label>
               ))}
             </div>

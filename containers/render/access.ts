@@ -40,3 +40,16 @@ export function onAllowedOrigin(value: string, origins: readonly string[]): bool
 export function listenHost(env: Record<string, string | undefined> = process.env): string {
   return env.HOST || '127.0.0.1'
 }
+
+/**
+ * The URL with `localhost` written as 127.0.0.1. The static FFmpeg and ffprobe builds that npm
+ * ships (used locally) crash looking a name up (a static glibc cannot load its resolver): seen as
+ * ffprobe exiting on SIGSEGV, every upload "damaged", once storage URLs were signed on
+ * PUBLIC_URL=http://localhost:…. Loopback by address needs no lookup; any other host is kept.
+ */
+export function loopbackByAddress(value: string): string {
+  const url = new URL(value)
+  if (url.hostname !== 'localhost') return value
+  url.hostname = '127.0.0.1'
+  return url.href
+}

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import { BadRequestError, SpecRefusedError } from './errors.ts'
-import { listenHost, onAllowedOrigin, parseOrigins, secretMatches } from './access.ts'
+import { listenHost, loopbackByAddress, onAllowedOrigin, parseOrigins, secretMatches } from './access.ts'
 import { checkTools, type ToolsReport } from './health.ts'
 import { errorAnswer, readJson, sendJson } from './http.ts'
 import { probe, thumbnail, type Tools } from './media.ts'
@@ -69,7 +69,9 @@ export function createRenderServer(options: RenderServerOptions = {}) {
   const checkUrls = <T extends Record<string, unknown>>(body: T, fields: (keyof T & string)[]): T => {
     for (const field of fields) {
       const value = body[field]
-      if (value !== undefined && !onAllowedOrigin(String(value), allowedOrigins)) throw new BadRequestError(`Invalid ${field}: only URLs on the Worker's own origin are fetched or written.`)
+      if (value === undefined) continue
+      if (!onAllowedOrigin(String(value), allowedOrigins)) throw new BadRequestError(`Invalid ${field}: only URLs on the Worker's own origin are fetched or written.`)
+      ;(body as Record<string, unknown>)[field] = loopbackByAddress(String(value))
     }
     return body
   }

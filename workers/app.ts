@@ -6,7 +6,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from './env'
 import { createApi } from './api'
 import { oauthRoutes } from './api/oauth-routes'
-import { authMode } from './lib/auth-mode'
+import { misconfigurations, misconfigured } from './lib/config'
 import { HttpError, problemResponse } from './lib/errors'
 import { log } from './lib/log'
 import { limitPerClient } from './api/middleware/rate-limit'
@@ -17,12 +17,13 @@ export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => 
 export function createWorkerApp(handleApp: AppHandler) {
   const app = new Hono<AppEnv>()
   app.use('*', requestContext())
-  // Fail closed: a deployment whose sign-in is misconfigured serves nothing, pages or API.
+  // Fail closed: a deployment that lacks a setting (its sign-in, its public origin, a key) serves
+  // nothing, pages or API, and says which (lib/config.ts).
   app.use('*', async function configurationGuard(c, next) {
-    const mode = authMode(c.env)
-    if (mode.kind === 'misconfigured') {
-      log.error('misconfigured', { setting: mode.setting })
-      return problemResponse(503, `This deployment is misconfigured: ${mode.problem}`, { setting: mode.setting })
+    const problems = misconfigurations(c.env)
+    if (problems.length) {
+      log.error('misconfigured', { settings: problems.map((p) => p.setting) })
+      throw misconfigured(problems)
     }
     await next()
   })

@@ -9,6 +9,8 @@ import { handleQueue } from './queues'
 import { sweep } from './sweeper'
 import { newRequestId, withContext } from './lib/context'
 import { withMetrics } from './metrics/record'
+import { misconfigurations } from './lib/config'
+import { log } from './lib/log'
 
 export { ProjectScheduler } from './scheduler/project-scheduler'
 export { RenderContainer } from './render/render-container'
@@ -35,6 +37,12 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   async scheduled(controller, env, _ctx) {
-    await withMetrics(env, () => withContext({ requestId: newRequestId('cron') }, () => sweep(env, controller.cron)))
+    await withMetrics(env, () =>
+      withContext({ requestId: newRequestId('cron') }, async () => {
+        const problems = misconfigurations(env)
+        if (problems.length) return log.error('misconfigured: the sweep did not run', { settings: problems.map((p) => p.setting) })
+        await sweep(env, controller.cron)
+      }),
+    )
   },
 } satisfies ExportedHandler<Env>

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listenHost, onAllowedOrigin, secretMatches } from './access.ts'
 import { parseRenderSpec, planRender } from './recipe/index.ts'
 import { renderFiles } from './render-job.ts'
+import { renderServerSettings } from './config.ts'
 import { createRenderServer } from './server.ts'
 import { startRenderServer } from './test-support.ts'
 
@@ -47,6 +48,9 @@ describe('render server access', () => {
   it('does not start without a secret or an allowed origin', () => {
     expect(() => createRenderServer({ secret: '', allowedOrigins: [ORIGIN] })).toThrow(/RENDER_SHARED_SECRET/)
     expect(() => createRenderServer({ secret: SECRET, allowedOrigins: [] })).toThrow(/RENDER_ALLOWED_ORIGINS/)
+    // Every missing setting is named at once, from the environment when no option gives it.
+    expect(() => renderServerSettings({}, {})).toThrow(/RENDER_SHARED_SECRET.*RENDER_ALLOWED_ORIGINS/s)
+    expect(renderServerSettings({}, { RENDER_SHARED_SECRET: SECRET, PUBLIC_URL: `${ORIGIN}/` })).toMatchObject({ secret: SECRET, allowedOrigins: [ORIGIN], ffmpeg: 'ffmpeg' })
   })
 
   it('listens on 127.0.0.1 unless HOST says otherwise (the container sets 0.0.0.0)', () => {

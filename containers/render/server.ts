@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 import { BadRequestError, SpecRefusedError } from './errors.ts'
-import { listenHost, loopbackByAddress, onAllowedOrigin, parseOrigins, secretMatches } from './access.ts'
+import { listenHost, loopbackByAddress, onAllowedOrigin, secretMatches } from './access.ts'
+import { renderServerSettings } from './config.ts'
 import { checkTools, type ToolsReport } from './health.ts'
 import { errorAnswer, readJson, sendJson } from './http.ts'
 import { probe, thumbnail, type Tools } from './media.ts'
@@ -61,10 +62,7 @@ const renderBody = z.object({
 
 /** Builds the HTTP server without listening, so tests can bind it to a free port. */
 export function createRenderServer(options: RenderServerOptions = {}) {
-  const secret = options.secret ?? process.env.RENDER_SHARED_SECRET ?? ''
-  if (!secret) throw new Error('RENDER_SHARED_SECRET is not set: the render server serves only the Worker, which sends it (npm start makes one locally).')
-  const allowedOrigins = options.allowedOrigins ?? parseOrigins(process.env.RENDER_ALLOWED_ORIGINS || process.env.PUBLIC_URL)
-  if (allowedOrigins.length === 0) throw new Error("RENDER_ALLOWED_ORIGINS (or PUBLIC_URL) is not set: the render server fetches only from the Worker's public origin.")
+  const { secret, allowedOrigins, ffmpeg, ffprobe, tempDir, fontsDir } = renderServerSettings(options)
   /** Refuses any URL in a body that is not on an allowed origin, naming the field. */
   const checkUrls = <T extends Record<string, unknown>>(body: T, fields: (keyof T & string)[]): T => {
     for (const field of fields) {
@@ -75,11 +73,9 @@ export function createRenderServer(options: RenderServerOptions = {}) {
     }
     return body
   }
-  const ffmpeg = options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg'
-  const tools: Tools = { ffmpeg, ffprobe: options.ffprobePath ?? process.env.FFPROBE_PATH ?? ffprobeBeside(ffmpeg), tempDir: options.tempDir ?? process.env.TEMP_DIR }
+  const tools: Tools = { ffmpeg, ffprobe: ffprobe ?? ffprobeBeside(ffmpeg), tempDir }
   const slots = new RenderSlots(options.concurrency ?? availableParallelism())
   const renderTimeoutMs = options.renderTimeoutMs ?? 20 * 60_000
-  const fontsDir = options.fontsDir ?? process.env.FONTS_DIR
   // Health: checked once now; a failed check is tried again, at most every 30 s, when asked.
   let report: Promise<ToolsReport> = checkTools(tools, { fontsDir })
   let reportAt = Date.now()

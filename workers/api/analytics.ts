@@ -12,7 +12,7 @@ import { ADDITIVE_METRICS, localParts, METRICS } from '../domain/metrics'
 import { PLATFORMS } from '../domain/post-state'
 import type { AppEnv } from '../env'
 import { badRequest } from '../lib/errors'
-import { expiresIn, signedUrl } from '../lib/signed-url'
+import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { publicOrigin } from '../lib/public-url'
 import { and, eq } from 'drizzle-orm'
 import { requireProject } from './access'
@@ -128,7 +128,7 @@ export const analyticsApi = createRouter()
       const origin = publicOrigin(c.env)
       const withThumb = async (p: (typeof result.top)[number]) => {
         const { thumbnailKey, ...rest } = p
-        const thumbnailUrl = thumbnailKey && c.env.UPLOAD_SIGNING_KEY ? await signedUrl(c.env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key: thumbnailKey, contentType: 'image/jpeg', exp: expiresIn(3600_000) }) : null
+        const thumbnailUrl = thumbnailKey ? await signedUrl(signingKey(c.env), origin, { op: 'get', key: thumbnailKey, contentType: 'image/jpeg', exp: expiresIn(3600_000) }) : null
         return { ...rest, thumbnailUrl }
       }
       return c.json(

@@ -13,7 +13,7 @@ import { outsideWindowsMessage, slotKey } from '../domain/slots'
 import type { AppEnv } from '../env'
 import { badRequest, conflict, type FieldError } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { expiresIn, signedUrl } from '../lib/signed-url'
+import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { enqueuePublish, enqueueRender } from '../queues/producers'
 import { connectedPlatforms } from '../db/connections'
 import { PlatformListSchema, targetPlatforms } from '../domain/targets'
@@ -159,12 +159,12 @@ async function fullPost(c: Context<AppEnv>, id: string, row?: PostRow) {
   const [summary] = await summaries(c, [row])
   const events = await db.select().from(postEvents).where(eq(postEvents.postId, id)).orderBy(asc(postEvents.id)).all()
   let render = null
-  if (row.renderKey && row.coverKey && c.env.UPLOAD_SIGNING_KEY) {
+  if (row.renderKey && row.coverKey) {
     const origin = publicOrigin(c.env)
     const exp = expiresIn(60 * 60_000)
     render = {
-      videoUrl: await signedUrl(c.env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key: row.renderKey, contentType: 'video/mp4', exp }),
-      coverUrl: await signedUrl(c.env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key: row.coverKey, contentType: 'image/jpeg', exp }),
+      videoUrl: await signedUrl(signingKey(c.env), origin, { op: 'get', key: row.renderKey, contentType: 'video/mp4', exp }),
+      coverUrl: await signedUrl(signingKey(c.env), origin, { op: 'get', key: row.coverKey, contentType: 'image/jpeg', exp }),
       duration: row.renderDurationSec ?? 0,
       width: row.renderWidth ?? 0,
       height: row.renderHeight ?? 0,
@@ -174,7 +174,7 @@ async function fullPost(c: Context<AppEnv>, id: string, row?: PostRow) {
   }
   const { spec, logo } = await loadPostRender(db, row)
   const logoUrl =
-    logo && c.env.UPLOAD_SIGNING_KEY ? await signedUrl(c.env.UPLOAD_SIGNING_KEY, publicOrigin(c.env), { op: 'get', key: logo.key, contentType: logo.contentType, exp: expiresIn(60 * 60_000) }) : null
+    logo ? await signedUrl(signingKey(c.env), publicOrigin(c.env), { op: 'get', key: logo.key, contentType: logo.contentType, exp: expiresIn(60 * 60_000) }) : null
   return {
     ...summary,
     spec: spec as Record<string, unknown> | null,

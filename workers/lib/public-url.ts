@@ -3,7 +3,7 @@
  * Never the request's Host: a client choosing the Host would choose where the URLs it is handed
  * (and the render server's fetches) point.
  */
-import { HttpError } from './errors'
+import { misconfigured } from './config'
 
 /** `PUBLIC_URL`'s origin, or a 503 naming the setting when it is missing or not a URL. */
 export function publicOrigin(env: Pick<Env, 'PUBLIC_URL'>): string {
@@ -13,5 +13,5 @@ export function publicOrigin(env: Pick<Env, 'PUBLIC_URL'>): string {
   } catch {
     // Falls through to the configuration error.
   }
-  throw new HttpError(503, 'This deployment is misconfigured: PUBLIC_URL (the Worker\'s public origin) is not set, so no storage link can be made.', { setting: 'PUBLIC_URL' })
+  throw misconfigured({ setting: 'PUBLIC_URL', problem: "PUBLIC_URL (the Worker's public origin) is not set, so no storage link can be made." })
 }

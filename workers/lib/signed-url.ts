@@ -5,12 +5,12 @@
  * grant (method, key, expiry, size, part) can be changed without breaking the signature.
  */
 import { base64url, fromBase64url, hmacKey } from './crypto'
-import { HttpError } from './errors'
+import { misconfigured } from './config'
 
 /** The signing secret, or a 503 when the deployment lacks one (a misconfiguration, not a client error). */
 export function signingKey(env: Pick<Env, 'UPLOAD_SIGNING_KEY'>): string {
   const key = env.UPLOAD_SIGNING_KEY
-  if (!key) throw new HttpError(503, 'Uploads are not configured: UPLOAD_SIGNING_KEY is not set.')
+  if (!key) throw misconfigured({ setting: 'UPLOAD_SIGNING_KEY', problem: 'UPLOAD_SIGNING_KEY is not set, so no storage link can be signed.' })
   return key
 }
 

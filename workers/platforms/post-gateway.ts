@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm'
 import { createDb } from '../db/client'
 import { posts, postTargets } from '../db/schema'
 import { textsFor } from '../domain/platform-texts'
-import { expiresIn, signedUrl } from '../lib/signed-url'
+import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { publicOrigin } from '../lib/public-url'
 import { openGateway, type PlatformGateway } from './index'
 import { r2VideoSource } from './media'
@@ -23,7 +23,7 @@ const URL_TTL_MS = 24 * 60 * 60_000
 export async function postInput(env: Env, post: Post, platform: Platform): Promise<Omit<PublishInput, 'marker'>> {
   if (!post.renderKey || !post.renderSize) throw new PublishError(failures.rejected(platform, `post ${post.id} has no render`, 'the rendered video is missing'))
   const origin = publicOrigin(env)
-  const url = (key: string, contentType: string) => signedUrl(env.UPLOAD_SIGNING_KEY, origin, { op: 'get', key, contentType, exp: expiresIn(URL_TTL_MS) })
+  const url = (key: string, contentType: string) => signedUrl(signingKey(env), origin, { op: 'get', key, contentType, exp: expiresIn(URL_TTL_MS) })
   // The platform's own text when the creator wrote one, else the post's shared text.
   const { title, description } = textsFor(post, platform)
   const coverKey = post.coverKey

@@ -5,6 +5,7 @@
 import { handleRenderBatch, handleRenderDeadLetters } from './render-consumer'
 import { handlePublishBatch, handlePublishDeadLetters } from './publish-consumer'
 import { handleMetricsBatch, handleMetricsDeadLetters } from '../analytics/consumer'
+import { misconfigurations } from '../lib/config'
 import { log } from '../lib/log'
 import { withMetrics } from '../metrics/record'
 
@@ -14,6 +15,13 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, _ctx: 
 }
 
 async function route(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  // A deployment that lacks a setting renders and publishes nothing: the messages wait (and die
+  // into their dead-letter queue after their retries, which needs no setting to record why).
+  const problems = batch.queue.endsWith('-dlq') ? [] : misconfigurations(env)
+  if (problems.length) {
+    log.error('misconfigured: messages retried later', { queue: batch.queue, settings: problems.map((p) => p.setting) })
+    return batch.retryAll({ delaySeconds: 300 })
+  }
   switch (batch.queue) {
     case 'render-jobs':
       return handleRenderBatch(batch, env)

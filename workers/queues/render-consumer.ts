@@ -10,7 +10,8 @@ import type { Db } from '../db/client'
 import { createDb } from '../db/client'
 import { loadPostRender, logIllegal, movePost, recordEvent } from '../db/posts'
 import { posts, postTargets } from '../db/schema'
-import { expiresIn, signedUrl } from '../lib/signed-url'
+import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
+import { publicOrigin } from '../lib/public-url'
 import { rendererFor } from '../render/renderer'
 import { consume } from './consume'
 import { RenderJob } from './messages'
@@ -34,13 +35,6 @@ export type RenderOutcome =
 /** A failure worth retrying (the render server or storage hiccuped); the message is retried. */
 export class RetryableRenderError extends Error {
   name = 'RetryableRenderError'
-}
-
-/** The public origin the render server reaches storage at. */
-function publicOrigin(env: Env): string {
-  const origin = env.PUBLIC_URL
-  if (!origin) throw new RetryableRenderError('PUBLIC_URL is not set, so the render server cannot be given storage URLs.')
-  return origin
 }
 
 /** Takes the post for this delivery, or says why not. */
@@ -81,7 +75,7 @@ export async function renderPost(env: Env, postId: string, now = Date.now()): Pr
       await movePost(db, postId, 'rendering', 'failed', { error: reason, leaseUntil: null }, reason)
       return { kind: 'failed', reason }
     }
-    const secret = env.UPLOAD_SIGNING_KEY
+    const secret = signingKey(env)
     const origin = publicOrigin(env)
     const base = `renders/${post.workspaceId}/${post.projectId}/${post.id}`
     const exp = expiresIn(RENDER_LEASE_MS)

@@ -20,7 +20,7 @@ export interface Renderer {
 /** Every call carries the shared secret: the render server answers nobody else. */
 function withSecret(env: Pick<Env, 'RENDER_SHARED_SECRET'>, init: RequestInit = {}): RequestInit {
   const headers = new Headers(init.headers)
-  headers.set('authorization', `Bearer ${env.RENDER_SHARED_SECRET ?? ''}`)
+  headers.set('authorization', `Bearer ${env.RENDER_SHARED_SECRET}`)
   return { ...init, headers }
 }
 

@@ -10,6 +10,7 @@ import { ABANDONED_AFTER_MS, CHECK_GIVE_UP_AFTER_MS, RECHECK_AFTER_MS, REJECTED_
 import { HttpError } from '../lib/errors'
 import { processMedia, reject, RendererUnavailable, removeObjects } from '../media/check'
 import { log } from '../lib/log'
+import { publicOrigin } from '../lib/public-url'
 
 /**
  * The sweeper's part for the library: uploads never completed within 24 hours are aborted and
@@ -95,13 +96,9 @@ export async function recheckStuckMedia(env: Env, nowMs = Date.now(), batch = 10
         if (rejected.status === 'rejected' && rejected.rejectionReason === REJECTION_REASONS.not_checked) result.gaveUp.push(id)
         return
       }
-      if (!env.PUBLIC_URL) {
-        log.error('media recheck skipped: PUBLIC_URL is not set, so the renderer cannot be given storage URLs', { mediaId: id })
-        return
-      }
       result.rechecked.push(id)
       try {
-        const after = await processMedia(env, db, claimed, env.PUBLIC_URL)
+        const after = await processMedia(env, db, claimed, publicOrigin(env))
         if (after.status !== 'processing') result.settled.push(id)
       } catch (error) {
         // Still unreachable (the row stays processing for the next sweep), or deleted meanwhile.

@@ -12,6 +12,7 @@ import { lowerRole } from '../../domain/roles'
 import type { Db } from '../../db/client'
 import type { AppEnv } from '../../env'
 import { forbidden, HttpError, unauthorized } from '../../lib/errors'
+import { misconfigured } from '../../lib/config'
 import { sha256Hex } from '../../lib/crypto'
 import { newId } from '../../lib/ids'
 import { authMode } from '../../lib/auth-mode'
@@ -101,7 +102,7 @@ async function apiKeyPrincipal(db: Db, secret: string, ctx: Pick<ExecutionContex
 async function sessionPrincipal(db: Db, env: Env, token: string): Promise<Principal> {
   const mode = authMode(env)
   // The Worker's configuration guard answers 503 before this; refuse rather than guess.
-  if (mode.kind === 'misconfigured') throw new HttpError(503, `This deployment is misconfigured: ${mode.problem}`)
+  if (mode.kind === 'misconfigured') throw misconfigured(mode)
   const local = mode.kind === 'local'
   let claims: Awaited<ReturnType<typeof verifyToken>>
   try {

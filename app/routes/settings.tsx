@@ -6,7 +6,7 @@
 import { data, Form, Link, NavLink, redirect, useNavigation, useSearchParams } from 'react-router'
 import type { z } from 'zod'
 import type { AuditPageSchema } from '../../workers/api/audit'
-import { AUDIT_ACTIONS } from '../../workers/lib/audit'
+import { AUDIT_ACTIONS } from '../../workers/domain/audit'
 import { ROLES } from '../../workers/domain/roles'
 import { CopyButton } from '../components/copy-button'
 import { RouteError } from '../components/route-error'

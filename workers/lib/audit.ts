@@ -9,28 +9,9 @@ import type { Db } from '../db/client'
 import type { AppEnv } from '../env'
 import { newId } from './ids'
 import type { Principal } from '../api/middleware/auth'
+import type { AuditAction } from '../domain/audit'
 
-/** Every action the log records, `<target>.<verb>`: the filter of GET /workspaces/{id}/audit takes these. */
-export const AUDIT_ACTIONS = [
-  'workspace.updated',
-  'workspace.deleted',
-  'member.invited',
-  'member.role_changed',
-  'member.removed',
-  'api_key.created',
-  'api_key.revoked',
-  'connection.started',
-  'connection.connected',
-  'connection.updated',
-  'connection.disconnected',
-  'autopilot.updated',
-  'autopilot.paused',
-  'autopilot.resumed',
-  'post.approved',
-  'post.canceled',
-  'post.retried',
-] as const
-export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+export { AUDIT_ACTIONS, type AuditAction } from '../domain/audit'
 
 export interface AuditEntry {
   workspaceId: string

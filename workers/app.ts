@@ -11,12 +11,23 @@ import { HttpError, problemResponse } from './lib/errors'
 import { log } from './lib/log'
 import { limitPerClient } from './api/middleware/rate-limit'
 import { requestContext } from './lib/request-context'
+import { COUNT_HEADER, countingD1, QUERIES_HEADER } from './lib/d1-count'
+import { isLocalAuth } from './lib/auth-mode'
 
 export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>
 
 export function createWorkerApp(handleApp: AppHandler) {
   const app = new Hono<AppEnv>()
   app.use('*', requestContext())
+  // The API benchmark counts D1 statements per request (local mode only; lib/d1-count.ts).
+  app.use('*', async function countD1(c, next) {
+    if (c.req.header(COUNT_HEADER) !== '1' || !isLocalAuth(c.env)) return next()
+    const counter = { n: 0 }
+    c.env = { ...c.env, DB: countingD1(c.env.DB, counter) }
+    await next()
+    c.res = new Response(c.res.body, c.res)
+    c.res.headers.set(QUERIES_HEADER, String(counter.n))
+  })
   // Fail closed: a deployment that lacks a setting (its sign-in, its public origin, a key) serves
   // nothing, pages or API, and says which (lib/config.ts).
   app.use('*', async function configurationGuard(c, next) {

@@ -1,0 +1,134 @@
+// The API under load: autocannon against the built Worker on workerd (the product started for
+// real, e2e harness: scripts/start.mjs → wrangler dev) for health and three list routes, next to a
+// bare Hono handler under wrangler dev on this machine in the same run. Prints requests per second
+// and p99 latency of each route as ratios to the bare handler, and the D1 statements each route
+// runs (counted by the Worker itself in local mode: `x-count-d1: 1` → `x-d1-queries`). Goal: at
+// least half the bare handler's throughput, at most 3 D1 statements a request.
+//
+// Requests are spread over many signed-in people (each has the API's per-person rate budget).
+// Figures, not pass/fail (exit 1 only if something breaks).
+import { spawn } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { freePorts, ROOT, startProduct, unique } from '../e2e/harness.ts'
+
+const DURATION_SEC = Number(process.env.BENCH_SECONDS ?? 8)
+const CONNECTIONS = 10
+const PEOPLE = 40
+
+async function startBareHono() {
+  // Inside the repository, so `hono` resolves from its node_modules.
+  const dir = join(ROOT, 'node_modules', '.cache', `reelpilot-bench-hono-${process.pid}`)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'bare.js'), `import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/api/*', (c) => c.json({ data: [{ id: 'x', name: 'bare' }], nextCursor: null }))\nexport default app\n`)
+  writeFileSync(join(dir, 'wrangler.toml'), `name = "bare-hono"\nmain = "bare.js"\ncompatibility_date = "2026-10-15"\n`)
+  const [port] = await freePorts(1)
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'wrangler'), ['dev', '-c', join(dir, 'wrangler.toml'), '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(dir, 'state'), '--show-interactive-dev-session=false'], {
+    cwd: dir,
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, CI: 'true' },
+  })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/api/ping`)).ok) break
+    } catch {
+      if (Date.now() > deadline) throw new Error('the bare Hono Worker did not start')
+      await new Promise((r) => setTimeout(r, 300))
+    }
+  }
+  return {
+    url,
+    async stop() {
+      try {
+        process.kill(-child.pid!, 'SIGTERM')
+      } catch {}
+      await new Promise((r) => setTimeout(r, 500))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+interface Person {
+  token: string
+  workspaceId: string
+  projectId: string
+}
+
+async function person(base: string): Promise<Person> {
+  const email = `${unique('bench')}@example.com`
+  const { token } = (await (await fetch(`${base}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()) as { token: string }
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const ws = (await (await fetch(`${base}/api/workspaces`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Bench', slug: unique('b').toLowerCase().slice(0, 40) }) })).json()) as { id: string }
+  const project = (await (await fetch(`${base}/api/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ workspaceId: ws.id, name: 'Bench' }) })).json()) as { id: string }
+  return { token, workspaceId: ws.id, projectId: project.id }
+}
+
+type Route = { name: string; path: (p: Person) => string; auth: boolean }
+const ROUTES: Route[] = [
+  { name: 'GET /api/health/live', path: () => '/api/health/live', auth: false },
+  { name: 'GET /api/workspaces', path: () => '/api/workspaces', auth: true },
+  { name: 'GET /api/projects?workspaceId', path: (p) => `/api/projects?workspaceId=${p.workspaceId}`, auth: true },
+  { name: 'GET /api/projects/:id/posts', path: (p) => `/api/projects/${p.projectId}/posts`, auth: true },
+]
+
+async function load(base: string, route: Route, people: Person[]) {
+  let i = 0
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: DURATION_SEC,
+    requests: [
+      {
+        setupRequest: (req: any) => {
+          const p = people[i++ % people.length]
+          return { ...req, method: 'GET', path: route.path(p), headers: route.auth ? { authorization: `Bearer ${p.token}` } : {} }
+        },
+      },
+    ],
+  })
+  const non2xx = result.non2xx
+  return { rps: result.requests.average, p99: result.latency.p99, non2xx, total: result.requests.total }
+}
+
+async function d1Queries(base: string, route: Route, p: Person): Promise<number> {
+  // The second call: the first may make rows (a first sign-in).
+  for (let k = 0; k < 2; k++) await fetch(`${base}${route.path(p)}`, { headers: route.auth ? { authorization: `Bearer ${p.token}` } : {} })
+  const res = await fetch(`${base}${route.path(p)}`, { headers: { 'x-count-d1': '1', ...(route.auth ? { authorization: `Bearer ${p.token}` } : {}) } })
+  await res.text()
+  return Number(res.headers.get('x-d1-queries') ?? NaN)
+}
+
+async function main() {
+  console.log('api bench: starting the product and a bare Hono Worker…')
+  const product = await startProduct()
+  const bare = await startBareHono()
+  try {
+    const people: Person[] = []
+    for (let i = 0; i < PEOPLE; i++) people.push(await person(product.baseUrl))
+    const rows: string[] = []
+    for (const route of ROUTES) {
+      const baseline = await load(bare.url, { ...route, path: () => '/api/list' }, people)
+      const ours = await load(product.baseUrl, route, people)
+      const queries = await d1Queries(product.baseUrl, route, people[0])
+      rows.push(
+        `| \`${route.name}\` | ${ours.rps.toFixed(0)} | ${baseline.rps.toFixed(0)} | ${(ours.rps / baseline.rps).toFixed(2)} | ${ours.p99} ms | ${baseline.p99} ms | ${(ours.p99 / Math.max(1, baseline.p99)).toFixed(1)} | ${queries} | ${ours.non2xx}/${ours.total} |`,
+      )
+    }
+    console.log(`\n${DURATION_SEC} s per route, ${CONNECTIONS} connections, ${PEOPLE} people`)
+    console.log('| route | ours rps | bare Hono rps | rps ratio | ours p99 | bare p99 | p99 ratio | D1 statements | non-2xx |')
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    for (const r of rows) console.log(r)
+  } finally {
+    await bare.stop()
+    await product.stop()
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -9,6 +9,7 @@ import { CategoryBarChart, TimeSeriesChart } from '../components/metric-charts'
 import { RouteError } from '../components/route-error'
 import { Card, PageHeader } from '../components/ui'
 import { formatNumber, formatPercent, METRIC_LABELS, PLATFORM_COLOURS, RANGES, type Dashboard, type RankedPost } from '../lib/analytics'
+import { PLATFORM_NAMES } from '../../containers/render/recipe/vocabulary'
 import { formatDateTime } from '../lib/zoned-time'
 import { loadAnalytics } from './project.analytics.server'
 import type { Route } from './+types/project.analytics'
@@ -19,7 +20,6 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
   return loadAnalytics(context, request, params.id)
 }
 
-const PLATFORM_NAMES = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' } as const
 const CHART_METRICS = ['views', 'likes', 'comments', 'shares', 'saves', 'watch_time_minutes'] as const
 const SHORT_DAY = (day: string) => {
   const [, m, d] = day.split('-')

@@ -4,9 +4,12 @@
  *
  * Times are ISO 8601 UTC text with milliseconds (`2026-11-21T12:00:00.000Z`), written with
  * `sqlNow()` in SQL and `isoAt(ms)` / `toISOString()` in code (workers/db/time.ts), so they compare
- * as text. Exceptions, each marked where it is declared: `connections.accessTokenExpiresAt`
- * (epoch ms, as the platforms' `expires_in` arithmetic wants), and the analytics tables' epoch-ms
- * schedule columns (`metric_pulls.nextAt`, `leaseUntil`, `readyAt`).
+ * as text; every lease (`posts.leaseUntil`, `connections.refreshLeaseUntil`) is such a time.
+ * The exceptions, each marked where it is declared, are numbers compared with `Date.now()` in code:
+ * `connections.accessTokenExpiresAt` (epoch ms, as the platforms' `expires_in` arithmetic wants),
+ * `sandbox_posts.readyAt` (epoch ms), `metric_pulls.nextAt` and `metric_pulls.leaseUntil` (epoch
+ * ms: the pull schedule the ProjectScheduler's alarm is set from) and `oauth_states_used.expiresAt`
+ * (epoch seconds, the state's own `exp`).
  */
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
@@ -371,6 +374,7 @@ export const sandboxPosts = sqliteTable(
     title: text().notNull(),
     videoKey: text(),
     size: integer().notNull(),
+    /** Epoch milliseconds: when the sandbox says the post is published. */
     readyAt: integer().notNull(),
     createdAt: createdAt(),
   },
@@ -454,7 +458,9 @@ export const metricPulls = sqliteTable(
     workspaceId: text().notNull(),
     publishedAt: text().notNull(),
     nextIndex: integer().notNull().default(0),
+    /** Epoch milliseconds (the alarm's unit); null when the schedule is over. */
     nextAt: integer(),
+    /** Epoch milliseconds: until when a pull handed to the queue is held (see the header). */
     leaseUntil: integer(),
     lastPulledAt: text(),
     lastError: text(),

@@ -80,17 +80,23 @@ describe('Instagram publisher', () => {
 
   describe('after media_publish was sent, any answer but the media id is outcome unknown, reconciled without a second post', () => {
     beforeEach(() => resetBreaker('instagram'))
+    /** A container made, then media_publish answered with `kind`: the poll's outcome is unknown. */
+    async function publishLost(kind: string) {
+      const account = await stubAccount('instagram', { processingPolls: 0 })
+      await addFault(account.accountId, { op: 'publish', kind })
+      const p = publisher()
+      const input = await publishInput(1024)
+      const ctx = contextFor('instagram', account)
+      const processing = await p.publish(input, ctx)
+      if (processing.status !== 'processing') throw new Error('expected processing')
+      const failure = await failureOf(p.poll(processing.state, ctx))
+      expect(failure.kind).toBe('outcome_unknown')
+      return { account, p, input, ctx, processing, failure }
+    }
+
     for (const kind of ['hang_after', 'http500_after', 'empty_after', 'refused_after'] as const) {
       it(`${kind}: found through the container and the caption`, async () => {
-        const account = await stubAccount('instagram', { processingPolls: 0 })
-        await addFault(account.accountId, { op: 'publish', kind })
-        const p = publisher()
-        const input = await publishInput(1024)
-        const ctx = contextFor('instagram', account)
-        const processing = await p.publish(input, ctx)
-        if (processing.status !== 'processing') throw new Error('expected processing')
-        const failure = await failureOf(p.poll(processing.state, ctx))
-        expect(failure.kind).toBe('outcome_unknown')
+        const { account, p, input, ctx, failure } = await publishLost(kind)
         const found = await p.findByMarker(input.marker, ctx, failure.state)
         const state = await stubState(account.accountId)
         expect(state.counters).toMatchObject({ containers: 1, publishCalls: 1 })
@@ -100,15 +106,7 @@ describe('Instagram publisher', () => {
     }
 
     it('a 5xx before the post was made: the same container is published again, never a new one', async () => {
-      const account = await stubAccount('instagram', { processingPolls: 0 })
-      await addFault(account.accountId, { op: 'publish', kind: 'http500' })
-      const p = publisher()
-      const input = await publishInput(1024)
-      const ctx = contextFor('instagram', account)
-      const processing = await p.publish(input, ctx)
-      if (processing.status !== 'processing') throw new Error('expected processing')
-      const failure = await failureOf(p.poll(processing.state, ctx))
-      expect(failure.kind).toBe('outcome_unknown')
+      const { account, p, input, ctx, processing, failure } = await publishLost('http500')
       const found = await p.findByMarker(input.marker, ctx, failure.state)
       expect(found).toMatchObject({ status: 'processing', state: { containerId: processing.state.containerId } })
       if (found?.status !== 'processing') return

@@ -7,11 +7,12 @@
  */
 import type { z } from '@hono/zod-openapi'
 import type { MediaSchema } from '../../workers/media/routes'
-import { SINGLE_UPLOAD_MAX_BYTES } from '../../workers/domain/media'
+import { ACCEPTED_TYPES, SINGLE_UPLOAD_MAX_BYTES } from '../../workers/domain/media'
 
 export type Media = z.infer<typeof MediaSchema>
 export { formatBytes } from '../../workers/domain/media'
-export const ACCEPT = 'video/mp4,video/quicktime,video/webm,image/jpeg,image/png,.mp4,.mov,.webm,.jpg,.jpeg,.png'
+/** The file picker's filter: the accepted types, and their usual extensions for systems that go by name. */
+export const ACCEPT = [...ACCEPTED_TYPES, '.mp4', '.mov', '.webm', '.jpg', '.jpeg', '.png'].join(',')
 /** The library page's filters. */
 export const STATUS_FILTERS = ['ready', 'processing', 'uploading', 'rejected'] as const
 export const TYPE_FILTERS = ['video', 'image'] as const

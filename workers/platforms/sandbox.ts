@@ -7,6 +7,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
+import { base64url } from '../lib/crypto'
 import { connections, sandboxPosts } from '../db/schema'
 import type { PlatformEnv } from './config'
 import { failures, PublishError, type FoundPost, type Platform, type PublishContext, type PublishInput, type PublishOutcome, type PublishState, type Publisher } from './types'
@@ -34,7 +35,7 @@ export async function takeSandboxFault(db: Db, connectionId: string, only?: Sand
  */
 export function sandboxId(platform: Platform): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16))
-  if (platform === 'youtube') return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  if (platform === 'youtube') return base64url(bytes)
   let n = 0n
   for (const b of bytes) n = (n << 8n) | BigInt(b)
   return String(n)

@@ -1,6 +1,6 @@
 /** The autopilot of a project: its configuration, pause and resume, and its next publish times. */
 import { createRoute, z } from '@hono/zod-openapi'
-import { eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { autopilots } from '../db/schema'
 import { freeSlots } from '../db/free-slots'

@@ -1,6 +1,6 @@
 /** Projects: a creator's channel or brand inside a workspace, with its own library and autopilot. */
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import { media, projects } from '../db/schema'
 import { BRAND_FONTS, PROJECT_FRAMINGS } from '../domain/post-spec'
 import { badRequest } from '../lib/errors'

@@ -1,6 +1,6 @@
 /** Workspaces: the tenant. The creator becomes its owner. */
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, asc, eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { members, projects, workspaces } from '../db/schema'
 import { schedulerFor } from '../scheduler/project-scheduler'
 import { ROLES } from '../domain/roles'

@@ -4,6 +4,8 @@ import { createContext } from 'react-router'
 export interface CloudflareContext {
   env: Env
   ctx: ExecutionContext
+  /** The CSP nonce of this response: React Router's inline scripts carry it (app/entry.server.tsx). */
+  nonce: string
   /**
    * Calls the REST API in-process (`path` is below /api, e.g. `/workspaces`), forwarding the
    * visitor's session cookie, so the web app goes through exactly the checks integrators do.

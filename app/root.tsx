@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
 import { RouteError } from './components/route-error'
 import type { Route } from './+types/root'
+import { useNonce } from './lib/nonce'
 import './app.css'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Reelpilot' }]
@@ -14,6 +15,7 @@ const icon = `data:image/svg+xml,${encodeURIComponent(
 export const links: Route.LinksFunction = () => [{ rel: 'icon', type: 'image/svg+xml', href: icon }]
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce()
   return (
     <html lang="en" className="bg-slate-950">
       <head>
@@ -25,8 +27,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body className="min-h-screen bg-slate-950 text-slate-100 antialiased">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

@@ -38,7 +38,11 @@ test('previews a style on a clip in the browser and shows a frame', async () => 
   page.on('request', (r) => {
     if (r.url().includes('/vendor/ffmpeg/')) engineRequests.push(r.url())
   })
-  await page.goto(product.url('/preview'))
+  // The page runs under the product's CSP (#11): hydration, the engine's worker and wasm, blob: results.
+  const cspViolations: string[] = []
+  page.on('console', (m) => /Content Security Policy/i.test(m.text()) && cspViolations.push(m.text()))
+  const response = await page.goto(product.url('/preview'))
+  expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+' 'wasm-unsafe-eval'/)
   await page.waitForSelector('html[data-hydrated="true"]')
   await page.getByTestId('preview-file').setInputFiles(join(dir, 'clip.mp4'))
   await page.getByTestId('preview-style').selectOption('neon')
@@ -48,8 +52,10 @@ test('previews a style on a clip in the browser and shows a frame', async () => 
   page.on('pageerror', (e) => problems.push(e.message))
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()))
   await page.getByRole('button', { name: 'Preview' }).click()
+  // The engine (a module worker, a blob: wasm compiled under 'wasm-unsafe-eval') starts under the CSP.
   // The progress bar appears, unless the preview fails: then say why.
   await page.locator('[data-testid="preview-progress"], [role="alert"]').first().waitFor({ timeout: 120_000 })
+  expect(cspViolations).toEqual([])
   const alert = page.getByRole('alert')
   if (await alert.count()) throw new Error(`preview failed: ${await alert.innerText()} ${problems.join(' | ')}`)
   await page.locator('[data-testid="preview-frame"], [role="alert"]').first().waitFor({ timeout: 240_000 })
@@ -82,4 +88,5 @@ test('previews a style on a clip in the browser and shows a frame', async () => 
   const video = page.getByTestId('preview-video')
   await expect.poll(() => video.evaluate((v) => (v as HTMLVideoElement).readyState), { timeout: 30_000 }).toBeGreaterThanOrEqual(1)
   expect(await video.evaluate((v) => (v as HTMLVideoElement).duration)).toBeCloseTo(3, 0)
+  expect(cspViolations).toEqual([])
 })

@@ -10,14 +10,19 @@ import { misconfigurations, misconfigured } from './lib/config'
 import { HttpError, problemResponse } from './lib/errors'
 import { log } from './lib/log'
 import { limitPerClient } from './api/middleware/rate-limit'
+import { originCheck, securityHeaders } from './lib/security-headers'
 import { requestContext } from './lib/request-context'
 import { COUNT_HEADER, countingD1, QUERIES_HEADER } from './lib/d1-count'
 import { isLocalAuth } from './lib/auth-mode'
 
-export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>
+/** The web app; `nonce` is the CSP nonce its inline scripts must carry. */
+export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext, nonce: string) => Promise<Response>
 
 export function createWorkerApp(handleApp: AppHandler) {
   const app = new Hono<AppEnv>()
+  // CSP, HSTS, nosniff, frame and referrer policies on every answer; cross-site writes refused.
+  app.use('*', securityHeaders())
+  app.use('*', originCheck())
   app.use('*', requestContext())
   // The API benchmark counts D1 statements per request (local mode only; lib/d1-count.ts).
   app.use('*', async function countD1(c, next) {
@@ -47,7 +52,7 @@ export function createWorkerApp(handleApp: AppHandler) {
   app.route('/oauth', oauthRoutes)
   // A sub-app's notFound is not consulted when it is mounted: unknown /api paths stop here.
   app.all('/api/*', (c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
-  app.all('*', (c) => handleApp(c.req.raw, c.env, c.executionCtx as ExecutionContext))
+  app.all('*', (c) => handleApp(c.req.raw, c.env, c.executionCtx as ExecutionContext, c.get('secureHeadersNonce') ?? ''))
   // Outside /api (which answers its own errors): a refusal by the middleware above (a 429) as problem+json.
   app.onError((error) => {
     if (error instanceof HttpError) {

@@ -8,5 +8,7 @@ export interface AppEnv {
     db: Db
     principal: Principal
     requestId: string
+    /** The CSP script nonce of this response (hono/secure-headers sets it; workers/lib/security-headers.ts). */
+    secureHeadersNonce?: string
   }
 }

@@ -18,11 +18,12 @@ export { MetricsStore } from './metrics/store'
 
 const requestHandler = createRequestHandler(() => import('virtual:react-router/server-build'), import.meta.env.MODE)
 
-const app = createWorkerApp((request, env, ctx) => {
+const app = createWorkerApp((request, env, ctx, nonce) => {
   const context = new RouterContextProvider()
   context.set(cloudflareContext, {
     env,
     ctx,
+    nonce,
     async api(path, init = {}) {
       const headers = new Headers(init.headers)
       const cookie = request.headers.get('cookie')

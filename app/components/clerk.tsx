@@ -4,24 +4,16 @@
  * never renders this.
  */
 import { useEffect, useRef, useState } from 'react'
+import { clerkFrontendApi } from '../../workers/lib/clerk-frontend'
+
+/** The Frontend API host a publishable key points at (shared with the Worker's CSP). */
+export { clerkFrontendApi }
 
 interface ClerkGlobal {
   load(options?: Record<string, unknown>): Promise<void>
   mountSignIn(node: HTMLDivElement, props?: Record<string, unknown>): void
   unmountSignIn(node: HTMLDivElement): void
   signOut(options?: { redirectUrl?: string }): Promise<void>
-}
-
-/** The Frontend API host a publishable key (`pk_live_<base64 "host$">`) points at, or undefined. */
-export function clerkFrontendApi(publishableKey: string): string | undefined {
-  const match = publishableKey.match(/^pk_(?:test|live)_(.+)$/)
-  if (!match) return undefined
-  try {
-    const host = atob(match[1]).replace(/\$$/, '')
-    return /^[a-z0-9.-]+$/i.test(host) ? host : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** Loads clerk-js once and resolves to the ready `window.Clerk`. */

@@ -5,9 +5,11 @@
  * someone else. Every FFmpeg input gets the same protocol whitelist and timeouts.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { MEDIA_LIMITS } from './recipe/vocabulary.ts'
 
 /** Input options for every FFmpeg/ffprobe input that is a URL: web protocols only, and give up on a stalled source. */
-export const NETWORK_INPUT = ['-rw_timeout', '30000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto']
+// -max_pixels: no decoder opens a frame larger than the media limits allow, whatever the headers said.
+export const NETWORK_INPUT = ['-rw_timeout', '30000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto', '-max_pixels', String(MEDIA_LIMITS.maxSidePx * MEDIA_LIMITS.maxSidePx)]
 
 /** True when `authorization` carries exactly `secret` as a bearer token (constant time). */
 export function secretMatches(authorization: string | undefined, secret: string): boolean {

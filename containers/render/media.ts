@@ -9,6 +9,7 @@ import { NETWORK_INPUT } from './access.ts'
 import { MediaError, UpstreamError } from './errors.ts'
 import { runProcess, type RunResult } from './process.ts'
 import { putFile, readHead, redact } from './transfer.ts'
+import { MEDIA_LIMITS } from './recipe/vocabulary.ts'
 
 /** What the media library stores about a clip. */
 export interface ProbeResult {
@@ -44,6 +45,7 @@ interface FfprobeStream {
   height?: number
   avg_frame_rate?: string
   r_frame_rate?: string
+  duration?: string
   tags?: Record<string, string>
   side_data_list?: Array<{ rotation?: number }>
   disposition?: { attached_pic?: number }
@@ -105,8 +107,88 @@ function lastLine(text: string): string {
   return text.trim().split('\n').pop()?.replace(/^[^:]*:\s*/, '').trim() ?? ''
 }
 
+/** The size a still image's own header announces (PNG, JPEG, GIF, WebP, BMP), or null. Pure. */
+export function imageHeaderSize(head: Uint8Array): { width: number; height: number } | null {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
+  const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to))
+  if (head.length >= 24 && head[0] === 0x89 && ascii(1, 4) === 'PNG' && ascii(12, 16) === 'IHDR') {
+    return { width: view.getUint32(16), height: view.getUint32(20) }
+  }
+  if (head.length >= 10 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) return { width: view.getUint16(6, true), height: view.getUint16(8, true) }
+  if (head.length >= 26 && ascii(0, 2) === 'BM') return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) }
+  if (head.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') {
+    const kind = ascii(12, 16)
+    if (kind === 'VP8X') return { width: 1 + (head[24] | (head[25] << 8) | (head[26] << 16)), height: 1 + (head[27] | (head[28] << 8) | (head[29] << 16)) }
+    if (kind === 'VP8L') {
+      const bits = view.getUint32(21, true)
+      return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) }
+    }
+    if (kind === 'VP8 ') return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff }
+  }
+  if (head.length >= 4 && head[0] === 0xff && head[1] === 0xd8) {
+    // JPEG: walk the segments to the first start-of-frame marker.
+    let at = 2
+    while (at + 9 < head.length) {
+      if (head[at] !== 0xff) return null
+      const marker = head[at + 1]
+      const length = view.getUint16(at + 2)
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { width: view.getUint16(at + 7), height: view.getUint16(at + 5) }
+      }
+      at += 2 + length
+    }
+  }
+  return null
+}
+
+/** How many bytes of a source are read for its image header (a JPEG's EXIF comes before its size). */
+const IMAGE_HEAD_BYTES = 256 * 1024
+
+/**
+ * The media limits, checked on what the headers say, before any decoder runs: ffprobe without
+ * `find_stream_info` (which would decode frames), then a still image's own header when the
+ * container does not carry the size. Past a limit: a 422 `over_limits` naming it.
+ */
+export async function checkLimits(tools: Tools, url: string, signal?: AbortSignal): Promise<void> {
+  const result = await runProcess(
+    tools.ffprobe,
+    ['-v', 'error', ...NETWORK_INPUT, '-nofind_stream_info', '-print_format', 'json', '-show_format', '-show_streams', '-i', url],
+    { signal },
+  )
+  // Unreadable headers are the full probe's to explain.
+  if (result.code !== 0) return
+  let parsed: FfprobeOutput
+  try {
+    parsed = JSON.parse(result.stdout)
+  } catch {
+    return
+  }
+  const { maxSidePx, maxFps, maxDurationSec } = MEDIA_LIMITS
+  const videos = (parsed.streams ?? []).filter((s) => s.codec_type === 'video' && !s.disposition?.attached_pic)
+  const over = (what: string) => new MediaError('over_limits', what)
+  for (const video of videos) {
+    let width = video.width ?? 0
+    let height = video.height ?? 0
+    if (!width || !height) {
+      const size = imageHeaderSize(await readHead(url, IMAGE_HEAD_BYTES, signal))
+      if (size) ({ width, height } = size)
+    }
+    if (width > maxSidePx || height > maxSidePx) {
+      throw over(`The picture is ${width}×${height} px: at most ${maxSidePx} px on a side is accepted.`)
+    }
+    const image = IMAGE_FORMATS.test(parsed.format?.format_name ?? '')
+    const fps = image ? 0 : rate(video.avg_frame_rate) || rate(video.r_frame_rate)
+    if (fps > maxFps) throw over(`The video runs at ${fps} frames a second: at most ${maxFps} is accepted.`)
+  }
+  const duration = Math.max(Number(parsed.format?.duration ?? 0) || 0, ...(parsed.streams ?? []).map((s) => Number(s.duration ?? 0) || 0))
+  if (duration > maxDurationSec) {
+    throw over(`The video is ${Math.round(duration)} s long: at most ${maxDurationSec / 60} minutes is accepted.`)
+  }
+}
+
 /** Reads a source's format and streams with ffprobe and checks it is usable as a clip. */
 export async function probe(tools: Tools, url: string, signal?: AbortSignal): Promise<ProbeResult> {
+  await checkLimits(tools, url, signal)
   const result = await runProcess(
     tools.ffprobe,
     ['-v', 'error', ...NETWORK_INPUT, '-print_format', 'json', '-show_format', '-show_streams', '-i', url],

@@ -24,6 +24,11 @@ export interface RenderServerOptions {
   ffprobePath?: string
   /** Renders at once; the rest queue. Default: the machine's cores. */
   concurrency?: number
+  /**
+   * Media checks (probe, thumbnail) at once, in a pool of their own so a burst of uploads neither
+   * takes the render slots nor runs unbounded; the rest queue. Default CHECK_CONCURRENCY, else 2.
+   */
+  checkConcurrency?: number
   /** A render (queue wait excluded) is killed after this long. Default 20 minutes. */
   renderTimeoutMs?: number
   /** Extra fonts for libass, besides those fontconfig finds (FONTCONFIG_FILE, else the system's). */
@@ -75,6 +80,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
   }
   const tools: Tools = { ffmpeg, ffprobe: ffprobe ?? ffprobeBeside(ffmpeg), tempDir }
   const slots = new RenderSlots(options.concurrency ?? availableParallelism())
+  const checks = new RenderSlots(options.checkConcurrency ?? (Number(process.env.CHECK_CONCURRENCY) || 2))
   const renderTimeoutMs = options.renderTimeoutMs ?? 20 * 60_000
   // Health: checked once now; a failed check is tried again, at most every 30 s, when asked.
   let report: Promise<ToolsReport> = checkTools(tools, { fontsDir })
@@ -101,16 +107,23 @@ export function createRenderServer(options: RenderServerOptions = {}) {
         const { ok, problems, ffmpeg, ffprobe, fontconfig, checkedAt } = await toolsReport()
         const tools = { ffmpeg: ffmpeg.version ?? null, ffprobe: ffprobe.version ?? null, fontconfig, checkedAt }
         if (!ok) return sendJson(res, 503, { status: 'degraded', error: problems.join('; '), problems, ...tools })
-        return sendJson(res, 200, { status: 'ok', ...tools, slots: slots.slots, active: slots.active, queued: slots.queued })
+        return sendJson(res, 200, {
+          status: 'ok',
+          ...tools,
+          slots: slots.slots,
+          active: slots.active,
+          queued: slots.queued,
+          checks: { slots: checks.slots, active: checks.active, queued: checks.queued },
+        })
       }
       case 'POST /probe': {
         const body = checkUrls(await readJson(req, probeBody), ['sourceUrl'])
-        const { isImage: _isImage, ...info } = await probe(tools, body.sourceUrl, signal)
+        const { isImage: _isImage, ...info } = await checks.run(signal, () => probe(tools, body.sourceUrl, signal))
         return sendJson(res, 200, info)
       }
       case 'POST /thumbnail': {
         const body = checkUrls(await readJson(req, thumbnailBody), ['sourceUrl', 'uploadUrl'])
-        return sendJson(res, 200, await thumbnail(tools, body, signal))
+        return sendJson(res, 200, await checks.run(signal, () => thumbnail(tools, body, signal)))
       }
       case 'POST /render':
         return render(req, res, signal)
@@ -123,7 +136,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
   // input gets a plain 4xx; after that the answer is NDJSON, one event per line.
   async function render(req: IncomingMessage, res: ServerResponse, clientSignal: AbortSignal) {
     const body = checkUrls(await readJson(req, renderBody), ['sourceUrl', 'outputUrl', 'coverUrl', 'logoUrl'])
-    const source = await probe(tools, body.sourceUrl, clientSignal)
+    const source = await checks.run(clientSignal, () => probe(tools, body.sourceUrl, clientSignal))
     // Planning with a dummy output checks the trim against the source before anything runs.
     const plan = planRender(body.spec, source, { input: body.sourceUrl, output: 'out.mp4', subtitles: 'texts.ass' })
     const problems = checkPlatformLimits(body.spec, plan.durationSec)

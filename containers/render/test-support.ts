@@ -35,6 +35,8 @@ export interface FakeStorage {
   gets: number
   /** Answer every request to a path with this status (to test upstream failures). */
   failWith: Map<string, number>
+  /** Hold every read of a path until this promise settles (to keep checks running while a test looks). */
+  holdUntil: Map<string, Promise<unknown>>
   dir: string
   close: () => Promise<void>
 }
@@ -44,9 +46,11 @@ export async function startStorage(): Promise<FakeStorage> {
   const dir = await mkdtemp(join(tmpdir(), 'reelpilot-storage-'))
   const uploads = new Map<string, Upload>()
   const failWith = new Map<string, number>()
+  const holdUntil = new Map<string, Promise<unknown>>()
   const state = { gets: 0 }
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://storage')
+    await holdUntil.get(url.pathname)
     const fail = failWith.get(url.pathname)
     if (fail) {
       req.resume()
@@ -111,6 +115,7 @@ export async function startStorage(): Promise<FakeStorage> {
       state.gets = v
     },
     failWith,
+    holdUntil,
     dir,
     close: async () => {
       server.closeAllConnections()

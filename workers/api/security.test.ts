@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { call, expectProblem, ownerWithProject, ownerWithWorkspace, readyClip } from '../../test/helpers'
 import { createLogger } from '../lib/log'
 import { createWorkerApp } from '../app'
+import { createDb } from '../db/client'
+import { processMedia } from '../media/check'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -163,5 +165,109 @@ describe('anonymous routes are limited per client address, before any work (8)',
     // Over the budget, even a real key from that address waits for the window to end.
     expect((await asKey(key)(ip)).status).toBe(429)
     expect((await asKey(key)(address())).status).toBe(200)
+  })
+})
+
+describe('security headers and the Origin check (7)', () => {
+  const pages: { nonce: string }[] = []
+  const app = createWorkerApp(async (request, _env, _ctx, nonce) => {
+    pages.push({ nonce })
+    return new Response(`<!doctype html><script nonce="${nonce}">1</script>${request.method}`, { headers: { 'content-type': 'text/html' } })
+  })
+  const send = (path: string, init: RequestInit = {}, over: Partial<Env> = {}) => app.request(path, init, { ...env, ...over }, createExecutionContext())
+
+  it('pages and API answers carry CSP (own assets, a script nonce, wasm for the preview, no framing), HSTS, nosniff and Referrer-Policy', async () => {
+    for (const path of ['/api/health/live', '/projects/x/library', '/api/nope']) {
+      const res = await send(path)
+      const csp = res.headers.get('content-security-policy') ?? ''
+      expect(csp, path).toMatch(/default-src 'self'/)
+      expect(csp).toMatch(/frame-ancestors 'none'/)
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'/)
+      expect(csp).toMatch(/object-src 'none'/)
+      expect(csp).not.toMatch(/unsafe-eval'(?<!wasm-unsafe-eval')|\*/)
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d{7,}/)
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin')
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+    }
+    // The page's inline script carries the nonce its CSP names.
+    const page = await send('/dashboard')
+    const nonce = /'nonce-([^']+)'/.exec(page.headers.get('content-security-policy')!)![1]
+    expect(pages.at(-1)!.nonce).toBe(nonce)
+    expect(await page.text()).toContain(`nonce="${nonce}"`)
+    // With Clerk configured, its Frontend API (the sign-in script) is allowed, and nothing else remote.
+    const host = 'clerk.reelpilot.example'
+    const clerk = await send('/sign-in', {}, { CLERK_PUBLISHABLE_KEY: `pk_live_${btoa(`${host}$`)}`, APP_ENV: 'local' })
+    const clerkCsp = clerk.headers.get('content-security-policy')!
+    expect(clerkCsp).toMatch(new RegExp(`script-src [^;]*https://${host.replace(/\./g, '\\.')}`))
+    expect(clerkCsp).toMatch(new RegExp(`connect-src [^;]*https://${host.replace(/\./g, '\\.')}`))
+  })
+
+  it('storage downloads are attachments with nosniff', async () => {
+    const { token, project } = await ownerWithProject('dl', [])
+    const clip = await readyClip(project.workspaceId, project.id)
+    const item = await call('GET', `/media/${clip}`, { token })
+    const res = await SELF.fetch(item.json.downloadUrl)
+    expect(res.status).toBe(200)
+    await res.arrayBuffer()
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="clip.mp4"; filename*=UTF-8''clip.mp4`)
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('content-type')).toBe('video/mp4')
+  })
+
+  it("refuses writes another site's page sends (form actions with the session cookie, and the API), not those of API clients", async () => {
+    const cookie = { cookie: '__session=whatever' }
+    const evil = await send('/projects/p/connections', { method: 'POST', headers: { ...cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'intent=disconnect' })
+    expect(evil.status).toBe(403)
+    expect(evil.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    const before = pages.length
+    expect((await send('/projects/p/connections', { method: 'POST', headers: { ...cookie, 'sec-fetch-site': 'cross-site' } })).status).toBe(403)
+    expect((await send('/projects/p/connections', { method: 'POST', headers: { ...cookie, origin: 'null' } })).status).toBe(403)
+    expect(pages.length).toBe(before)
+    // The page's own origin (the request's, or PUBLIC_URL) goes through to the action.
+    expect((await send('http://localhost/projects/p/connections', { method: 'POST', headers: { ...cookie, origin: 'http://localhost' } })).status).toBe(200)
+    expect((await send('/projects/p/connections', { method: 'POST', headers: { ...cookie, origin: new URL(env.PUBLIC_URL).origin, 'sec-fetch-site': 'same-origin' } })).status).toBe(200)
+    expect(pages.length).toBe(before + 2)
+    // The API: a cross-site write is refused before authentication; an API client (no Origin) is not.
+    const { token } = await ownerWithWorkspace('origin')
+    const body = JSON.stringify({ name: 'X', slug: `x-${Date.now().toString(36)}` })
+    expect((await send('/api/workspaces', { method: 'POST', headers: { authorization: `Bearer ${token}`, origin: 'https://evil.example', 'content-type': 'application/json' }, body })).status).toBe(403)
+    expect((await send('/api/workspaces', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })).status).toBe(201)
+  })
+})
+
+describe('media checks are joined, and everyone gets the one right answer (5, 14)', () => {
+  async function processingItem() {
+    const owner = await ownerWithWorkspace('check')
+    const project = await call('POST', '/projects', { token: owner.token, body: { workspaceId: owner.workspace.id, name: 'Checks' } })
+    const started = await call('POST', '/media/upload-url', { token: owner.token, body: { projectId: project.json.id, filename: 'a.mp4', contentType: 'video/mp4', size: 4 } })
+    expect((await SELF.fetch(started.json.uploadUrl, { method: 'PUT', body: new Uint8Array(4) })).status).toBe(200)
+    // The render server cannot reach this Worker: the first complete leaves the item processing.
+    expectProblem(await call('POST', `/media/${started.json.mediaId}/complete`, { token: owner.token }), 503)
+    return { token: owner.token, mediaId: started.json.mediaId as string }
+  }
+
+  it('parallel completes of one item make one check, and all get its answer', async () => {
+    const { token, mediaId } = await processingItem()
+    let answers: Awaited<ReturnType<typeof call>>[] = []
+    const lines = await logsDuring(async () => {
+      answers = await Promise.all(Array.from({ length: 5 }, () => call('POST', `/media/${mediaId}/complete`, { token })))
+    })
+    for (const answer of answers) expect(answer.status).toBe(503)
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1)
+    // One probe reached the render server (and failed there), not five.
+    expect(lines.filter((l) => l.includes('media check: the renderer failed'))).toHaveLength(1)
+  })
+
+  it('a run whose renderer call failed because another run already rejected the item answers the rejection, not a 503', async () => {
+    const { mediaId } = await processingItem()
+    const db = createDb(env.DB)
+    const stale = (await env.DB.prepare('select * from media where id = ?').bind(mediaId).first<any>())!
+    const row = await db.query.media.findFirst({ where: (m, { eq }) => eq(m.id, mediaId) })
+    expect(stale.status).toBe('processing')
+    // Another complete rejected it meanwhile (and removed the bytes this run is about to read).
+    await env.DB.prepare(`update media set status = 'rejected', rejection_reason = 'not a video' where id = ?`).bind(mediaId).run()
+    const answer = await processMedia(env, db, row!, env.PUBLIC_URL)
+    expect(answer).toMatchObject({ id: mediaId, status: 'rejected', rejectionReason: 'not a video' })
   })
 })

@@ -141,6 +141,7 @@ export const REJECTION_REASONS: Record<MediaErrorCode | 'too_long' | 'unsupporte
   no_video_stream: 'no video stream',
   damaged: 'file is damaged',
   unreadable: 'file is damaged',
+  over_limits: 'over the limits (8192 px a side, 120 frames a second, 10 minutes)',
   too_long: 'longer than 10 minutes',
   unsupported_format: 'not a supported format (MP4, MOV, WebM, JPEG or PNG)',
   wrong_size: 'file is damaged',

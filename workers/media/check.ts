@@ -71,24 +71,49 @@ async function askRenderer<T>(env: Env, path: string, body: unknown): Promise<Re
   throw new RendererUnavailable()
 }
 
+/** The reason a creator reads: over a limit, the render server's sentence names which. */
+const reasonFor = (answer: { code: MediaErrorCode; error: string }) =>
+  answer.code === 'over_limits' && answer.error ? `over the limits: ${answer.error}` : REJECTION_REASONS[answer.code]
+
+/** Checks running in this isolate, by media id: a second complete for the same item joins the first. */
+const running = new Map<string, Promise<MediaRow>>()
+
 /**
  * Probes a `processing` item and makes its thumbnail; answers the row as `ready` or `rejected`.
- * Safe to run twice (a retried complete, two completes at once): every write is conditional on
- * the row still being `processing`.
+ * A check already running for the item here is joined, not repeated. Safe to run twice anyway
+ * (another isolate, the sweeper): every write is conditional on the row still being `processing`,
+ * and a run whose renderer call failed because another run settled the item (a rejection removes
+ * the bytes) answers that item as it now is, not a 503.
  */
-export async function processMedia(env: Env, db: Db, row: MediaRow, origin: string): Promise<MediaRow> {
+export function processMedia(env: Env, db: Db, row: MediaRow, origin: string): Promise<MediaRow> {
+  const joined = running.get(row.id)
+  if (joined) return joined
+  const run = checkOnce(env, db, row, origin)
+    .catch(async (error) => {
+      if (!(error instanceof RendererUnavailable)) throw error
+      const now = await db.select().from(media).where(eq(media.id, row.id)).get()
+      if (!now) throw new HttpError(404, 'Media not found: it was deleted while it was being checked.')
+      if (now.status !== 'processing') return now
+      throw error
+    })
+    .finally(() => running.delete(row.id))
+  running.set(row.id, run)
+  return run
+}
+
+async function checkOnce(env: Env, db: Db, row: MediaRow, origin: string): Promise<MediaRow> {
   const secret = signingKey(env)
   const sourceUrl = await signedUrl(secret, origin, { op: 'get', key: row.key, contentType: row.contentType, exp: expiresIn(SOURCE_URL_TTL_MS) })
 
   const probed = await askRenderer<ProbeInfo>(env, '/probe', { sourceUrl })
-  if (!probed.ok) return reject(env, db, row, REJECTION_REASONS[probed.code], probed.error)
+  if (!probed.ok) return reject(env, db, row, reasonFor(probed), probed.error)
   const verdict = judgeContent(probed.body, row.contentType)
   if (!verdict.ok) return reject(env, db, row, verdict.reason, `format ${probed.body.formatName}, ${probed.body.durationSec} s`)
 
   const thumbKey = thumbnailKey(row.key)
   const uploadUrl = await signedUrl(secret, origin, { op: 'thumbnail', mediaId: row.id, key: thumbKey, maxSize: THUMBNAIL_MAX_BYTES, contentType: 'image/jpeg', exp: expiresIn(SOURCE_URL_TTL_MS) })
   const thumb = await askRenderer<{ width: number; height: number; size: number }>(env, '/thumbnail', { sourceUrl, uploadUrl, width: THUMBNAIL_WIDTH })
-  if (!thumb.ok) return reject(env, db, row, REJECTION_REASONS[thumb.code], thumb.error)
+  if (!thumb.ok) return reject(env, db, row, reasonFor(thumb), thumb.error)
 
   const info = probed.body
   const ready = await db

@@ -186,6 +186,13 @@ export const uploadsApi = createRouter()
     async (c) => serve(c, (await grantFor(c, c.req.valid('param').token, ['get'])) as Extract<Grant, { op: 'get' }>),
   )
 
+/** `attachment` with the object's own name (ASCII-safe, plus RFC 5987 for the rest). */
+export function attachment(key: string): string {
+  const name = key.split('/').pop() || 'file'
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_')
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
+}
+
 async function serve(c: Context<AppEnv>, grant: Extract<Grant, { op: 'get' }>): Promise<Response> {
   const head = await c.env.MEDIA.head(grant.key)
   if (!head) throw new HttpError(404, 'This file no longer exists.')
@@ -194,6 +201,9 @@ async function serve(c: Context<AppEnv>, grant: Extract<Grant, { op: 'get' }>): 
     'accept-ranges': 'bytes',
     etag: head.httpEtag,
     'cache-control': `private, max-age=${Math.max(0, grant.exp - Math.floor(Date.now() / 1000))}`,
+    // Never rendered as a page of ours (an uploaded file is anyone's bytes): saved, and typed as stored.
+    'content-disposition': attachment(grant.key),
+    'x-content-type-options': 'nosniff',
   })
   const range = parseRange(c.req.header('range'), head.size)
   if (range === 'unsatisfiable') {

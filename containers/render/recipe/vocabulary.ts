@@ -20,8 +20,14 @@ export const OBJECTIVES = ['traffic', 'awareness', 'conversion'] as const
 export type Objective = (typeof OBJECTIVES)[number]
 
 /** Why the render server refused a piece of media (its probe's 422 `code`). */
-export const MEDIA_ERROR_CODES = ['not_video', 'no_video_stream', 'damaged', 'unreadable'] as const
+export const MEDIA_ERROR_CODES = ['not_video', 'no_video_stream', 'damaged', 'unreadable', 'over_limits'] as const
 export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number]
+
+/**
+ * What a clip may be at most, checked from its headers before any frame is decoded (a small file can
+ * announce a picture that takes gigabytes to decode): pixels on a side, frames a second, seconds.
+ */
+export const MEDIA_LIMITS = { maxSidePx: 8192, maxFps: 120, maxDurationSec: 600 } as const
 
 /** Whether a value is one of the media error codes (for reading the render server's answers). */
 export function isMediaErrorCode(value: unknown): value is MediaErrorCode {

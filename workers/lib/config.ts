@@ -52,6 +52,9 @@ export function misconfigurations(env: ConfigEnv): Misconfiguration[] {
   return found
 }
 
+/** Past the entry check this cannot happen; where it does, the same 503 names the key. */
+export const TOKEN_KEY_MISSING: Misconfiguration = { setting: 'TOKEN_ENCRYPTION_KEY', problem: 'TOKEN_ENCRYPTION_KEY is not set, so OAuth tokens cannot be stored or read.' }
+
 /**
  * The 503 problem of a misconfigured deployment: `detail` says what is wrong, `setting` names the
  * first setting to fix and `settings` all of them.

@@ -20,6 +20,7 @@ import type { PlatformEnv } from './config'
 import { refreshTokens, TokenRevokedError, type TokenSet } from './oauth'
 import { failures, PLATFORM_NAMES, PublishError, type AccountInfo, type Platform } from './types'
 import { isoAt, sqlNow } from '../db/time'
+import { misconfigured, TOKEN_KEY_MISSING } from '../lib/config'
 
 export type Connection = typeof connections.$inferSelect
 
@@ -32,7 +33,7 @@ export const REFRESH_LEASE_MS = 30_000
 const aad = (c: Pick<Connection, 'id' | 'workspaceId' | 'projectId' | 'platform'>, which: 'access' | 'refresh') => `connections|${c.id}|${c.workspaceId}|${c.projectId}|${c.platform}|${which}`
 
 function box(env: PlatformEnv) {
-  if (!env.TOKEN_ENCRYPTION_KEY) throw new Error('TOKEN_ENCRYPTION_KEY is not set: tokens cannot be stored')
+  if (!env.TOKEN_ENCRYPTION_KEY) throw misconfigured(TOKEN_KEY_MISSING)
   return secretBox(env.TOKEN_ENCRYPTION_KEY)
 }
 

@@ -21,13 +21,14 @@ import { currentSecret } from '../lib/secret-box'
 import { platformApp, timeoutMs, type PlatformApp, type PlatformEnv } from './config'
 import type { Platform } from './types'
 import { log } from '../lib/log'
+import { misconfigured, TOKEN_KEY_MISSING } from '../lib/config'
 
 export const STATE_TTL_MS = 10 * 60_000
 const encoder = new TextEncoder()
 
 /** The HMAC key for states and PKCE verifiers, derived from the token key's current version. */
 function stateKey(env: PlatformEnv): Promise<CryptoKey> {
-  if (!env.TOKEN_ENCRYPTION_KEY) throw new Error('TOKEN_ENCRYPTION_KEY is not set')
+  if (!env.TOKEN_ENCRYPTION_KEY) throw misconfigured(TOKEN_KEY_MISSING)
   return derivedKey(currentSecret(env.TOKEN_ENCRYPTION_KEY).secret, 'reelpilot-oauth-state-v1', { name: 'HMAC', hash: 'SHA-256', length: 256 }, ['sign', 'verify'])
 }
 

@@ -5,25 +5,31 @@ import { callApi } from '../lib/api.server'
 import { problemResult, type FormResult } from '../lib/forms'
 import type { Media } from '../lib/media-upload'
 import type { Autopilot, Platform } from '../lib/posts'
+import type { LearningSchema } from '../../workers/api/autopilot'
+import type { z } from 'zod'
+
+export type Learning = z.infer<typeof LearningSchema>
 
 type Context = Readonly<RouterContextProvider>
 
 /** The form's field names; API error fields map onto them (list items onto their list). */
-const FIELDS = ['cadence', 'language', 'style', 'objective', 'timezone', 'weekdays', 'platforms', 'requireApproval', 'keepToWindows', 'enabled', 'timeWindows']
+const FIELDS = ['cadence', 'language', 'style', 'objective', 'timezone', 'weekdays', 'platforms', 'requireApproval', 'keepToWindows', 'enabled', 'timeWindows', 'stylesAllowed', 'learning']
 
 /** The project's autopilot (null before it is set up), its ready video clips, and the platforms it can post to now. */
 export async function loadAutopilot(context: Context, request: Request, projectId: string) {
   const id = encodeURIComponent(projectId)
-  const [autopilot, clips, connections] = await Promise.all([
+  const [autopilot, clips, connections, learning] = await Promise.all([
     callApi<Autopilot>(context, request, `/autopilot/${id}`),
     callApi<{ data: Media[] }>(context, request, `/projects/${id}/media?status=ready&type=video&limit=48`),
     callApi<{ data: { platform: Platform; status: string }[] }>(context, request, `/projects/${id}/connections`),
+    callApi<Learning>(context, request, `/autopilot/${id}/learning`),
   ])
   if (!autopilot.ok && autopilot.status !== 404) throw data(autopilot.problem, { status: autopilot.status })
   return {
     autopilot: autopilot.ok ? autopilot.data : null,
     clips: clips.ok ? clips.data.data : [],
     connected: connections.ok ? connections.data.data.filter((c) => c.status === 'active').map((c) => c.platform) : null,
+    learning: learning.ok ? learning.data : null,
   }
 }
 
@@ -46,6 +52,11 @@ export function configFromForm(form: FormData | URLSearchParams): AutopilotConfi
     enabled: form.get('intent') === 'save-on' || form.get('enabled') === 'true',
   }
   if (config.cadence === 'weekly') config.weekdays = form.getAll('weekdays').map(String) as AutopilotConfigInput['weekdays']
+  // Learning: the styles it may try always include the main style (its checkbox is fixed on).
+  // Left out: locked (today's fixed choice).
+  if (form.get('learning') === 'on') config.learning = 'learn'
+  const allowed = form.getAll('stylesAllowed').map(String)
+  if (config.learning === 'learn' && allowed.length) config.stylesAllowed = [...new Set([config.style, ...allowed])] as AutopilotConfigInput['stylesAllowed']
   if (form.get('platformsMode') === 'chosen') config.platforms = form.getAll('platforms').map(String) as AutopilotConfigInput['platforms']
   return config
 }

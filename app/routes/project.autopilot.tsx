@@ -69,6 +69,10 @@ interface Draft {
   platforms: string[] | null
   requireApproval: boolean
   keepToWindows: boolean
+  /** Learn the window part and style from results (issue 13); off: the fixed choice. */
+  learning: boolean
+  /** Styles the learner may try besides `style`. */
+  stylesAllowed: string[]
 }
 
 let windowKeys = 0
@@ -92,6 +96,8 @@ function draftFrom(config: AutopilotConfig | undefined): Draft {
     platforms: config?.platforms ?? null,
     requireApproval: config?.requireApproval ?? false,
     keepToWindows: config?.keepToWindows ?? false,
+    learning: config?.learning === 'learn',
+    stylesAllowed: config?.stylesAllowed ?? [config?.style ?? 'minimal'],
   }
 }
 
@@ -218,6 +224,33 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
               </datalist>
               <Choice legend="Style" name="style" options={STYLES} help={STYLE_HELP} value={draft.style} onChange={(v) => set('style', v)} error={errors.style} />
               <Choice legend="Objective" name="objective" options={OBJECTIVES} help={OBJECTIVE_HELP} value={draft.objective} onChange={(v) => set('objective', v)} error={errors.objective} />
+              <fieldset>
+                <legend className="mb-2 text-sm font-medium text-slate-200">Learning</legend>
+                <label className="flex items-start gap-3 text-sm">
+                  <input type="checkbox" name="learning" checked={draft.learning} onChange={(e) => set('learning', e.currentTarget.checked)} className="mt-0.5 accent-violet-500" />
+                  <span>
+                    <span className="font-medium text-slate-200">Learn from results</span>
+                    <span className="block text-slate-400">Each post goes to the hour of your windows and the style that did best for your objective, with an occasional try of another. Left off, it keeps your style and windows as they are.</span>
+                  </span>
+                </label>
+                <div className="ml-7 mt-2 flex flex-wrap gap-4" aria-label="Styles it may try">
+                  {STYLES.map((st) => (
+                    <label key={st} className={`flex items-center gap-2 text-sm ${draft.learning ? 'text-slate-200' : 'text-slate-500'}`}>
+                      <input
+                        type="checkbox"
+                        name="stylesAllowed"
+                        value={st}
+                        disabled={!draft.learning || st === draft.style}
+                        checked={st === draft.style || draft.stylesAllowed.includes(st)}
+                        onChange={(e) => set('stylesAllowed', e.currentTarget.checked ? [...draft.stylesAllowed, st] : draft.stylesAllowed.filter((x) => x !== st))}
+                        className="accent-violet-500"
+                      />
+                      {st}
+                    </label>
+                  ))}
+                </div>
+                <FieldErrorText error={errors.stylesAllowed ?? errors.learning} />
+              </fieldset>
             </div>
           </Card>
 
@@ -302,10 +335,73 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
         </aside>
       </div>
 
+      {loaderData.learning && <LearningEvidence learning={loaderData.learning} />}
+
       <Card title="Preview the style" description="Pick one of your clips: a few seconds render right here in your browser, with the same recipe as the published video.">
         <LibraryStylePreview clips={clips} style={draft.style} language={draft.language} />
       </Card>
     </div>
+  )
+}
+
+const ratioText = (r: number) => `${r.toFixed(2)}×`
+
+/** What the learning autopilot knows: each arm per platform, the next slots with their reasons. */
+function LearningEvidence({ learning }: { learning: NonNullable<Route.ComponentProps['loaderData']['learning']> }) {
+  return (
+    <Card
+      title={learning.mode === 'learn' ? 'What the autopilot has learnt' : 'What your posts earned, by hour and style'}
+      description={`Results at ${learning.rewardAgeHours / 24} days old for your objective (${learning.objective}), as a multiple of your account's median; the range is where the truth lies, 9 times in 10. Posts too young to judge are pending, not zero.`}
+    >
+      <div className="space-y-5" data-testid="learning-evidence">
+        <div>
+          <h3 className="mb-2 text-sm font-medium text-slate-200">Next slots</h3>
+          <ul className="space-y-1 text-sm text-slate-300">
+            {learning.nextSlots.map((s) => (
+              <li key={s.at} data-testid="learning-reason">
+                {s.reason}
+              </li>
+            ))}
+            {learning.nextSlots.length === 0 && <li className="text-slate-400">The autopilot is off: no slot to plan.</li>}
+          </ul>
+        </div>
+        {learning.platforms.map((p) => (
+          <div key={p.platform}>
+            <h3 className="mb-2 text-sm font-medium text-slate-200">
+              {PLATFORM_LABEL[p.platform as keyof typeof PLATFORM_LABEL] ?? p.platform}{' '}
+              <span className="font-normal text-slate-400">· {Math.round(p.unknown * 100)} % of choices still unknown (fewer than 3 results)</span>
+            </h3>
+            <div className="overflow-x-auto">
+              <table className="w-full min-w-[20rem] text-left text-sm" data-platform-evidence={p.platform}>
+                <thead className="text-xs text-slate-400">
+                  <tr>
+                    <th className="py-1 pr-3 font-normal">Hour · style</th>
+                    <th className="py-1 pr-3 font-normal">Posts</th>
+                    <th className="py-1 font-normal">Result (range)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.arms.map((a) => (
+                    <tr key={a.key} className="border-t border-slate-800" data-arm={a.key}>
+                      <td className="py-1 pr-3 text-slate-200">
+                        {a.part} · {a.style}
+                      </td>
+                      <td className="py-1 pr-3 text-slate-300">
+                        {a.posts - a.pending}
+                        {a.pending ? <span className="text-slate-500"> +{a.pending} pending</span> : null}
+                      </td>
+                      <td className="py-1 text-slate-300">
+                        {a.posts - a.pending ? `${ratioText(a.ratio)} (${ratioText(a.low)}–${ratioText(a.high)})` : 'no result yet'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        ))}
+      </div>
+    </Card>
   )
 }
 

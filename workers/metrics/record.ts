@@ -6,7 +6,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { log } from '../lib/log'
 import { RECORDED, type Increment, type Labels, type RecordedName } from './families'
-import { metricsStore } from './store'
 
 const buffers = new AsyncLocalStorage<Increment[]>()
 
@@ -25,6 +24,9 @@ export async function withMetrics<T>(env: Pick<Env, 'METRICS'>, fn: () => Promis
 async function flush(env: Pick<Env, 'METRICS'>, buffer: Increment[]): Promise<void> {
   if (buffer.length === 0 || !env.METRICS) return
   try {
+    // Imported here, not at the top: store.ts imports `cloudflare:workers`, and the code that counts
+    // (platforms/http.ts, the collectors) also runs in Node (benchmarks).
+    const { metricsStore } = await import('./store')
     await metricsStore(env).add(merge(buffer))
   } catch (error) {
     log.warn('metrics not recorded', { increments: buffer.length, error: String(error) })

@@ -502,6 +502,11 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
 
       {post.error && <Notice>{post.error}</Notice>}
       {post.skipReason && <Notice tone="info">Skipped: {post.skipReason}</Notice>}
+      {post.choiceReason && (
+        <p className="text-sm text-slate-300" data-testid="choice-reason">
+          <span className="text-slate-500">Why this time and style:</span> {post.choiceReason}
+        </p>
+      )}
       {post.hook && <p className="text-sm text-slate-300"><span className="text-slate-500">Hook:</span> {post.hook}</p>}
 
       {metrics && <PostMetricsSection metrics={metrics} timeZone={timeZone} />}

@@ -129,7 +129,7 @@ describe('analytics page on the demo workspace', () => {
     await waitForHydration(page)
     const form = page.getByRole('form', { name: 'Autopilot settings' })
     await form.getByRole('checkbox', { name: /Learn from results/ }).check()
-    for (const style of ['minimal', 'corporate']) await form.getByRole('checkbox', { name: style, exact: true }).check()
+    await form.getByLabel('Styles it may try').selectOption(['neon', 'minimal', 'corporate'])
     await form.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByText('What the autopilot has learnt').waitFor()
     const learning = await api(`/autopilot/${projectId}/learning`)

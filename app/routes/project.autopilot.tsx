@@ -233,22 +233,25 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
                     <span className="block text-slate-400">Each post goes to the hour of your windows and the style that did best for your objective, with an occasional try of another. Left off, it keeps your style and windows as they are.</span>
                   </span>
                 </label>
-                <div className="ml-7 mt-2 flex flex-wrap gap-4" aria-label="Styles it may try">
-                  {STYLES.map((st) => (
-                    <label key={st} className={`flex items-center gap-2 text-sm ${draft.learning ? 'text-slate-200' : 'text-slate-500'}`}>
-                      <input
-                        type="checkbox"
-                        name="stylesAllowed"
-                        value={st}
-                        disabled={!draft.learning || st === draft.style}
-                        checked={st === draft.style || draft.stylesAllowed.includes(st)}
-                        onChange={(e) => set('stylesAllowed', e.currentTarget.checked ? [...draft.stylesAllowed, st] : draft.stylesAllowed.filter((x) => x !== st))}
-                        className="accent-violet-500"
-                      />
-                      {st}
-                    </label>
-                  ))}
-                </div>
+                {/* A list, not one checkbox per style: the Style choice above already labels a control with each style's name. */}
+                <label className="ml-7 mt-2 block text-sm text-slate-300">
+                  Styles it may try <span className="text-slate-500">(your style always; Ctrl or ⌘ to pick more)</span>
+                  <select
+                    multiple
+                    name="stylesAllowed"
+                    size={STYLES.length}
+                    disabled={!draft.learning}
+                    value={[...new Set([draft.style, ...draft.stylesAllowed])]}
+                    onChange={(e) => set('stylesAllowed', [...e.currentTarget.selectedOptions].map((o) => o.value))}
+                    className="mt-1 block w-full max-w-xs rounded-md border border-slate-700 bg-slate-900 px-2 py-1 text-sm text-slate-200 disabled:opacity-50"
+                  >
+                    {STYLES.map((st) => (
+                      <option key={st} value={st}>
+                        {st}
+                      </option>
+                    ))}
+                  </select>
+                </label>
                 <FieldErrorText error={errors.stylesAllowed ?? errors.learning} />
               </fieldset>
             </div>

@@ -58,7 +58,7 @@ async function signedIn(viewport: { width: number; height: number }): Promise<{ 
 
 describe('analytics page on the demo workspace', () => {
   test('npm run demo makes three ready clips and 60 days of posts with their metrics, and says how to sign in', () => {
-    expect(demoOutput.match(/^clip: .+ \(ready\)$/gm)).toHaveLength(3)
+    expect(demoOutput.match(/^clip: .+ \(ready\)$/gm), demoOutput).toHaveLength(3)
     const made = /demo: (\d+) past posts and (\d+) metric snapshots/.exec(demoOutput)!
     expect(Number(made[1])).toBeGreaterThanOrEqual(55)
     expect(Number(made[2])).toBeGreaterThan(1000)

@@ -50,7 +50,8 @@ describe('render server access', () => {
     expect(() => createRenderServer({ secret: SECRET, allowedOrigins: [] })).toThrow(/RENDER_ALLOWED_ORIGINS/)
     // Every missing setting is named at once, from the environment when no option gives it.
     expect(() => renderServerSettings({}, {})).toThrow(/RENDER_SHARED_SECRET.*RENDER_ALLOWED_ORIGINS/s)
-    expect(renderServerSettings({}, { RENDER_SHARED_SECRET: SECRET, PUBLIC_URL: `${ORIGIN}/` })).toMatchObject({ secret: SECRET, allowedOrigins: [ORIGIN], ffmpeg: 'ffmpeg' })
+    expect(renderServerSettings({}, { RENDER_SHARED_SECRET: SECRET, PUBLIC_URL: `${ORIGIN}/` })).toMatchObject({ secret: SECRET, allowedOrigins: [ORIGIN], ffmpeg: 'ffmpeg', checkConcurrency: 2 })
+    expect(() => renderServerSettings({}, { RENDER_SHARED_SECRET: SECRET, PUBLIC_URL: ORIGIN, CHECK_CONCURRENCY: 'many' })).toThrow(/CHECK_CONCURRENCY/)
   })
 
   it('listens on 127.0.0.1 unless HOST says otherwise (the container sets 0.0.0.0)', () => {

@@ -67,7 +67,7 @@ const renderBody = z.object({
 
 /** Builds the HTTP server without listening, so tests can bind it to a free port. */
 export function createRenderServer(options: RenderServerOptions = {}) {
-  const { secret, allowedOrigins, ffmpeg, ffprobe, tempDir, fontsDir } = renderServerSettings(options)
+  const { secret, allowedOrigins, ffmpeg, ffprobe, tempDir, fontsDir, checkConcurrency } = renderServerSettings(options)
   /** Refuses any URL in a body that is not on an allowed origin, naming the field. */
   const checkUrls = <T extends Record<string, unknown>>(body: T, fields: (keyof T & string)[]): T => {
     for (const field of fields) {
@@ -80,7 +80,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
   }
   const tools: Tools = { ffmpeg, ffprobe: ffprobe ?? ffprobeBeside(ffmpeg), tempDir }
   const slots = new RenderSlots(options.concurrency ?? availableParallelism())
-  const checks = new RenderSlots(options.checkConcurrency ?? (Number(process.env.CHECK_CONCURRENCY) || 2))
+  const checks = new RenderSlots(checkConcurrency)
   const renderTimeoutMs = options.renderTimeoutMs ?? 20 * 60_000
   // Health: checked once now; a failed check is tried again, at most every 30 s, when asked.
   let report: Promise<ToolsReport> = checkTools(tools, { fontsDir })

@@ -18,6 +18,8 @@ export default [
       route('autopilot/slots', 'routes/project.autopilot.slots.ts'),
       route('content', 'routes/project.content.tsx'),
       route('analytics', 'routes/project.analytics.tsx'),
+      route('assistant', 'routes/project.assistant.tsx'),
+      route('inbox', 'routes/project.inbox.tsx'),
     ]),
   ]),
 ] satisfies RouteConfig

@@ -59,6 +59,18 @@ export const PROJECT_SECTIONS: ProjectSection[] = [
     summary: 'How your posts perform on each platform.',
     willHold: ['Views and engagement per post and per platform, over time.', 'Which styles, hooks and time windows work best.'],
   },
+  {
+    path: 'assistant',
+    title: 'Assistant',
+    summary: 'Ideas, captions for a clip, and sponsorship prices from your results.',
+    willHold: ['Ideas for the next videos from your clips and audience.', 'Captions and hashtags per platform within each limit.', 'A rate card from your measured views and engagement.'],
+  },
+  {
+    path: 'inbox',
+    title: 'Inbox',
+    summary: 'Comments on your posts, with a suggested reply for each.',
+    willHold: ['Recent YouTube and Instagram comments.', 'A reply to edit and send, never sent by itself.'],
+  },
 ]
 
 export function projectSection(path: string): ProjectSection {

@@ -1,0 +1,78 @@
+/** Server side of the assistant page: the project's ready clips, and each tool through the API. */
+import type { RouterContextProvider } from 'react-router'
+import { callApi, loadApi } from '../lib/api.server'
+
+type Context = Readonly<RouterContextProvider>
+
+export interface ProviderInfo {
+  name: 'workers-ai' | 'openai' | 'builtin'
+  model: string
+  label: string
+  fallback: boolean
+  reason?: string
+}
+export interface Idea {
+  title: string
+  hook: string
+  format: string
+  why: string
+}
+export interface Captions {
+  hook: string
+  caption: string
+  callToAction: string
+  hashtags: string[]
+  platformTexts: { youtube?: { title: string; description: string }; tiktok?: { caption: string }; instagram?: { caption: string } }
+  limits: { platform: string; field: string; max: number; unit: string; length: number }[]
+}
+export interface RateCard {
+  currency: string
+  status: 'ready' | 'partial' | 'insufficient_data'
+  platforms: { platform: 'youtube' | 'tiktok' | 'instagram'; posts: number; medianViews: number | null; engagementRate: number | null; cpm: { low: number; high: number }; rates: { format: string; label: string; low: number; high: number; arithmetic: string }[]; needs: string | null }[]
+  assumptions: string[]
+}
+
+export type AssistantResult =
+  | { intent: 'ideas'; ok: true; provider: ProviderInfo; ideas: Idea[] }
+  | { intent: 'captions'; ok: true; provider: ProviderInfo; captions: Captions; clipId: string }
+  | { intent: 'pricing'; ok: true; provider: ProviderInfo; card: RateCard; summary: string }
+  | { intent: string; ok: false; message: string; errors?: { field: string; message: string }[] }
+
+export async function loadAssistant(context: Context, request: Request, projectId: string) {
+  const media = await loadApi<{ data: { id: string; title: string; filename: string; kind: string | null }[] }>(context, request, `/projects/${encodeURIComponent(projectId)}/media?status=ready`)
+  return { clips: media.data.filter((m) => m.kind !== 'image').map((m) => ({ id: m.id, label: m.title || m.filename })) }
+}
+
+const num = (v: FormDataEntryValue | null) => (v === null || v === '' ? undefined : Number(v))
+
+export async function assistantAction(context: Context, request: Request, projectId: string): Promise<AssistantResult> {
+  const form = await request.formData()
+  const intent = String(form.get('intent'))
+  const fail = (res: { problem: { detail: string; errors?: { field: string; message: string }[] } }) => ({ intent, ok: false as const, message: res.problem.detail, errors: res.problem.errors })
+  if (intent === 'ideas') {
+    const res = await callApi<{ provider: ProviderInfo; result: { ideas: Idea[] } }>(context, request, '/ai-assistant/tools/content-ideas', {
+      method: 'POST',
+      body: { projectId, count: num(form.get('count')) ?? 5, audienceNotes: String(form.get('audienceNotes') ?? '').trim() || undefined },
+    })
+    return res.ok ? { intent, ok: true, provider: res.data.provider, ideas: res.data.result.ideas } : fail(res)
+  }
+  if (intent === 'captions') {
+    const mediaId = String(form.get('mediaId') ?? '')
+    const res = await callApi<{ provider: ProviderInfo; result: Captions }>(context, request, '/ai-assistant/tools/captions', { method: 'POST', body: { projectId, mediaId } })
+    return res.ok ? { intent, ok: true, provider: res.data.provider, captions: res.data.result, clipId: mediaId } : fail(res)
+  }
+  if (intent === 'pricing') {
+    const cpm: Record<string, { low: number; high: number }> = {}
+    for (const p of ['youtube', 'tiktok', 'instagram']) {
+      const low = num(form.get(`${p}.low`))
+      const high = num(form.get(`${p}.high`))
+      if (low !== undefined || high !== undefined) cpm[p] = { low: low ?? NaN, high: high ?? NaN }
+    }
+    const res = await callApi<{ provider: ProviderInfo; result: { card: RateCard; summary: string } }>(context, request, '/ai-assistant/tools/pricing-optimizer', {
+      method: 'POST',
+      body: { projectId, currency: String(form.get('currency') ?? 'USD'), ...(Object.keys(cpm).length ? { cpm } : {}) },
+    })
+    return res.ok ? { intent, ok: true, provider: res.data.provider, card: res.data.result.card, summary: res.data.result.summary } : fail(res)
+  }
+  return { intent, ok: false, message: `Unknown action “${intent}”.` }
+}

@@ -153,7 +153,7 @@ describe('autopilot and content pages', () => {
 
     // The real render server renders it; the page refreshes itself until it awaits approval.
     await page.locator(`[data-day="${day}"] [data-post-id][data-status="awaiting_approval"]`).waitFor({ timeout: 180_000 })
-    expect(await card.innerText()).toContain('Awaiting approval')
+    expect(await card.getAttribute('aria-label')).toContain('Awaiting approval')
 
     await card.click()
     const panel = page.getByRole('complementary', { name: 'Post' })
@@ -224,6 +224,15 @@ describe('autopilot and content pages', () => {
     const postId = (await panel.getAttribute('data-open-post'))!
     await page.locator(`[data-post-id="${postId}"]`).first().waitFor()
     expect(await panel.locator('[data-target]').evaluateAll((els) => els.map((e) => e.getAttribute('data-target')))).toEqual(['tiktok'])
+
+    // The caption is drawn on the video, so it is edited once the render is done (while it
+    // renders the API answers 409 and says so); then the edit renders it again.
+    await expect
+      .poll(async () => (await (await page.request.get(product.url(`/api/posts/${postId}`))).json()).status, { timeout: 180_000, interval: 1_000 })
+      .not.toMatch(/^(planned|rendering)$/)
+    await page.reload()
+    await waitForHydration(page)
+    await panel.waitFor()
 
     // A bad hashtag is refused next to the hashtags field; a good edit is saved.
     const edit = panel.getByRole('form', { name: 'Edit the post' })

@@ -59,7 +59,7 @@ export interface StartOptions {
 
 /** A running product: the Worker under Miniflare plus the native render server. */
 export interface Product {
-  /** Base URL of the Worker, e.g. `http://127.0.0.1:41234`. */
+  /** Base URL of the Worker, e.g. `http://localhost:41234` (its PUBLIC_URL). */
   baseUrl: string
   port: number
   renderPort: number
@@ -117,7 +117,9 @@ function startFailure(logs: string, message: string): Error {
 async function startOnce(options: StartOptions): Promise<Product> {
   const [port, renderPort] = await freePorts(2)
   const persistTo = mkdtempSync(join(tmpdir(), 'reelpilot-e2e-'))
-  const baseUrl = `http://127.0.0.1:${port}`
+  // The origin start.mjs signs storage links on (PUBLIC_URL): pages must be opened on it, as a
+  // person opening the printed address does, or their uploads would go cross-origin.
+  const baseUrl = `http://localhost:${port}`
   let output = ''
 
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], {

@@ -224,7 +224,7 @@ describe('library page', () => {
     const clip = join(dir, 'city walk.mp4')
     execFileSync(ffmpegPath(), [
       '-v', 'error', '-y',
-      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=3',
+      '-f', 'lavfi', '-i', 'smptehdbars=size=640x360:rate=30:duration=3',
       '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip,
     ])
@@ -272,17 +272,21 @@ describe('library page', () => {
     expect({ width: withText.width, height: withText.height }).toEqual({ width: 360, height: 640 })
     await page.screenshot({ path: resultPath('library-preview.png'), fullPage: true })
 
-    // The same clip with no hook: the frame (1 s in, before the caption and the call to action)
-    // carries no text at all, so whatever differs is the hook drawn with the served fonts (about
-    // 1% of the pixels, all in the top half: away from the text the two frames are identical).
+    // The same clip with no hook: the frame (about 1 s in, before the caption and the call to
+    // action; the clip is still bars, so the exact moment does not matter) carries no text at all, so whatever differs is the hook drawn with the served fonts (about
+    // a few % of the pixels: away from the text the two frames are identical).
     await preview.getByLabel('Hook').fill('')
     const bare = await previewFrame()
     const changed = withText.grey.filter((v, i) => Math.abs(v - bare.grey[i]) > 40).length / withText.grey.length
     expect(changed, `share of pixels the hook changed: ${changed}`).toBeGreaterThan(0.003)
-    // Only the top of the frame, where the minimal style puts its hook, changes.
-    const bottomHalf = withText.grey.slice(withText.grey.length / 2)
-    const bottomChanged = bottomHalf.filter((v, i) => Math.abs(v - bare.grey[withText.grey.length / 2 + i]) > 40).length / bottomHalf.length
-    expect(bottomChanged, `share of the bottom half changed: ${bottomChanged}`).toBeLessThan(changed / 4)
+    // Only the upper part of the frame, where the minimal style puts its hook (from the top of the
+    // safe area down, at most about half the height for a four-line hook), changes: the lowest
+    // 40 % (the caption and the call to action come later than this frame) stays as it was.
+    const rows = withText.height
+    const lowStart = Math.floor(rows * 0.6) * withText.width
+    const low = withText.grey.slice(lowStart)
+    const lowChanged = low.filter((v, i) => Math.abs(v - bare.grey[lowStart + i]) > 40).length / low.length
+    expect(lowChanged, `share of the lowest 40 % changed: ${lowChanged}`).toBeLessThan(changed / 4)
     expect(errors).toEqual([])
     await page.context().close()
   })

@@ -23,7 +23,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="dark" />
         <Meta />
-        <Links />
+        {/* An explicit empty nonce: stylesheets need none (style-src has no nonce), and the browser
+            blanks nonce attributes, so the server and the hydrating client both render nonce="" (else
+            React Router puts the request nonce on links on the server only: a hydration mismatch). */}
+        <Links nonce="" />
       </head>
       <body className="min-h-screen bg-slate-950 text-slate-100 antialiased">
         {children}

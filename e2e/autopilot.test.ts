@@ -96,7 +96,7 @@ describe('autopilot and content pages', () => {
     await form.getByLabel('Window 1 ends').fill(hhmm(end))
     await form.getByText('Daily', { exact: true }).click()
     await form.getByLabel('Language').fill('en')
-    await form.getByLabel('neon').check()
+    await form.getByRole('radio', { name: /^neon/ }).check()
     await form.getByLabel('traffic').check()
     await form.getByLabel('Require my approval').check()
     expect(await form.getByTestId('connected-platforms').innerText()).toBe('Connected now: YouTube. Posts go only to connected platforms.')

@@ -134,7 +134,8 @@ describe('upload, complete, probe and thumbnail through the running product', ()
       'a clip of 11 minutes',
       () => make('long.mp4', ['-f', 'lavfi', '-i', 'color=c=blue:size=64x64:rate=1', '-t', '660', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']),
       'video/mp4',
-      'longer than 10 minutes',
+      // Read from the headers before anything is decoded (the render server's limits, #11).
+      'over the limits: The video is 660 s long: at most 10 minutes is accepted.',
     ],
   ]
   for (const [label, file, type, reason] of refusals) {

@@ -364,6 +364,13 @@ export function choose(input: ChooseInput): Choice {
     ? `${when}, ${arm.style}: exploring (${known ? `${ratio.toFixed(1)}× your median ${word} over ${known} post${known === 1 ? '' : 's'} so far` : 'no result yet'}; the leader is ${input.arms[leader].part}, ${input.arms[leader].style})`
     : known
       ? `${when}, ${arm.style}: ${ratio.toFixed(1)}× your median ${word} over ${known} post${known === 1 ? '' : 's'}`
-      : `${when}, ${arm.style}: no result yet for any choice; starting from your settings`
+      : anyKnown(posts, order.map(([, i]) => input.arms[i].key))
+        ? `${when}, ${arm.style}: no result yet for this choice, and none of those tried here is ahead of it`
+        : `${when}, ${arm.style}: no result yet for any choice; starting from your settings`
   return { arm, explored, leaderKey: input.arms[leader].key, locked: false, reason }
+}
+
+/** True when any of these arms (those that hold the slot's time) has a known result on any platform. */
+function anyKnown(posts: readonly { counts: Map<string, { known: number }> }[], keys: readonly string[]): boolean {
+  return posts.some((post) => keys.some((key) => (post.counts.get(key)?.known ?? 0) > 0))
 }

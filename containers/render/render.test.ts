@@ -141,9 +141,11 @@ describe.each(styles)('%s style', (style) => {
     const { width, height } = ASPECT_SIZES[aspect]
     expect(result).toMatchObject({ width, height, contentType: 'video/mp4', cover: { width, height, contentType: 'image/jpeg' } })
     expect(result.durationSec).toBeCloseTo(seconds, 1)
-    // Progress came from FFmpeg while it ran, and ended at 1.
+    // Progress came from FFmpeg, never went back, and ended at 1. FFmpeg reports twice a second,
+    // so a render of these few seconds may finish after its first report (seen in CI: one event);
+    // progress during a long render is checked end to end in e2e/pipeline.test.ts.
     const progress = events.filter((e) => e.type === 'progress').map((e) => e.fraction)
-    expect(progress.length).toBeGreaterThan(1)
+    expect(progress.length).toBeGreaterThanOrEqual(1)
     expect(progress.at(-1)).toBe(1)
     expect(progress).toEqual([...progress].sort((a, b) => a - b))
 

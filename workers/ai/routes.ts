@@ -60,12 +60,6 @@ export const PricingBody = z.object({
   benchmarkEngagementRate: z.number().min(0.001).max(1).default(0.04),
 })
 
-const answer = <T extends z.ZodType>(tool: string, result: T) => z.object({ tool: z.literal(tool), provider: ProviderInfoSchema, result }).openapi(`${tool.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase())}Answer`)
-const IdeasAnswer = answer('content-ideas', IdeasOutputSchema)
-const CaptionsAnswer = answer('captions', CaptionsResultSchema)
-const MessageAnswer = answer('message-generator', MessageOutputSchema)
-const PricingAnswer = answer('pricing-optimizer', z.object({ card: RateCardSchema, summary: z.string() }))
-
 type C = Context<AppEnv>
 
 /** The project (editor), the workspace's AI budget, and the context the tools run in. */
@@ -89,7 +83,7 @@ async function contentIdeas(c: C, body: z.output<typeof IdeasBody>) {
     clips: facts.clips.map(({ title, topic }) => ({ title, topic })),
     count: body.count,
   })
-  return { tool: 'content-ideas' as const, provider, result: { ideas: output.ideas.slice(0, body.count) } }
+  return { provider, result: { ideas: output.ideas.slice(0, body.count) } }
 }
 
 async function captions(c: C, body: z.output<typeof CaptionsBody>) {
@@ -111,14 +105,14 @@ async function captions(c: C, body: z.output<typeof CaptionsBody>) {
     seed: `${body.projectId}:${clip.id}:assistant`,
     platforms: body.platforms ?? [...PLATFORMS],
   })
-  return { tool: 'captions' as const, provider, result }
+  return { provider, result }
 }
 
 async function message(c: C, body: z.output<typeof MessageBody>) {
   const { ctx, facts } = await start(c, body.projectId)
   const { projectId: _, ...input } = body
   const { output, provider } = await runTask(ctx, messageTask, { ...input, language: input.language ?? facts.language })
-  return { tool: 'message-generator' as const, provider, result: output }
+  return { provider, result: output }
 }
 
 async function pricing(c: C, body: z.output<typeof PricingBody>) {
@@ -126,54 +120,81 @@ async function pricing(c: C, body: z.output<typeof PricingBody>) {
   const card = rateCard({ medians: await medianByPlatform(db, body.projectId), cpm: { ...DEFAULT_CPM, ...body.cpm }, currency: body.currency, benchmarkEngagementRate: body.benchmarkEngagementRate })
   // Nothing to summarise without data: the built-in says what is needed, without spending a call.
   const { output, provider } = await runTask(ctx, pricingNotesTask, { card, language: facts.language }, card.status === 'insufficient_data' ? { provider: null } : {})
-  return { tool: 'pricing-optimizer' as const, provider, result: { card, summary: output.summary } }
+  return { provider, result: { card, summary: output.summary } }
 }
 
+/** A tool: its body, what it answers, how it runs, and what its route says. */
+const tool = <B extends z.ZodType, R extends z.ZodType>(spec: { body: B; result: R; run: (c: C, body: z.output<B>) => Promise<{ provider: z.input<typeof ProviderInfoSchema>; result: z.input<R> }>; summary: string; description: string }) => spec
+
+/** Every tool, each served at `/ai-assistant/tools/<name>` and through `/ai-assistant/generate`. */
 export const TOOLS = {
-  'content-ideas': { body: IdeasBody, run: contentIdeas },
-  captions: { body: CaptionsBody, run: captions },
-  'message-generator': { body: MessageBody, run: message },
-  'pricing-optimizer': { body: PricingBody, run: pricing },
-} as const
-export const TOOL_NAMES = Object.keys(TOOLS) as (keyof typeof TOOLS)[]
+  'content-ideas': tool({
+    body: IdeasBody,
+    result: IdeasOutputSchema,
+    run: contentIdeas,
+    summary: 'Ideas for the next videos, from the project',
+    description: "From the project's clips (titles, topics), language, objective, style and your audience notes: ideas with a hook, a format and why they may work.",
+  }),
+  captions: tool({
+    body: CaptionsBody,
+    result: CaptionsResultSchema,
+    run: captions,
+    summary: "A clip's captions and hashtags per platform, within each platform's limits",
+    description: "In the project's language, for its objective and style. Texts are cut to fit (YouTube title 100 characters, description 5,000 bytes; TikTok and Instagram 2,200 characters with the hashtags; at most 30 hashtags); `limits` shows each length.",
+  }),
+  'message-generator': tool({
+    body: MessageBody,
+    result: MessageOutputSchema,
+    run: message,
+    summary: 'A suggested reply to a comment or a direct message',
+    description: 'From the message, the recipient, an optional template and the tone, in the project language unless `language` says otherwise. It only drafts: nothing is sent.',
+  }),
+  'pricing-optimizer': tool({
+    body: PricingBody,
+    result: z.object({ card: RateCardSchema, summary: z.string() }),
+    run: pricing,
+    summary: 'A sponsorship rate card from measured analytics',
+    description: 'Per platform and format: median views × CPM × an engagement multiplier, each figure with its arithmetic. CPM ranges and the engagement benchmark are editable. A platform with too few measured posts says what it needs.',
+  }),
+}
+type ToolName = keyof typeof TOOLS
+export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[]
+
+/** `{tool, provider, result}`, named for the OpenAPI document (`ContentIdeasAnswer`…). */
+const answerOf = (name: ToolName) =>
+  z.object({ tool: z.literal(name), provider: ProviderInfoSchema, result: TOOLS[name].result }).openapi(`${name.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase())}Answer`)
+const ANSWERS = Object.fromEntries(TOOL_NAMES.map((name) => [name, answerOf(name)])) as Record<ToolName, ReturnType<typeof answerOf>>
+
+/** Runs one tool on its parsed body. */
+async function runTool(c: C, name: ToolName, body: unknown) {
+  const { provider, result } = await (TOOLS[name].run as (c: C, body: unknown) => ReturnType<(typeof TOOLS)[ToolName]['run']>)(c, body)
+  return { tool: name, provider, result }
+}
 
 const errors = { ...commonErrors, ...errorResponses(409, 502, 503) }
 
-const toolRoute = <B extends z.ZodType, R extends z.ZodType>(path: string, summary: string, description: string, body: B, response: R) =>
+const toolRoute = <B extends z.ZodType>(path: string, summary: string, description: string, body: B, response: z.ZodType) =>
   createRoute({ method: 'post', path, tags, security, summary, description, request: { body: jsonBody(body) }, responses: { 200: json(response, 'The answer, with the provider that wrote it'), ...errors } })
 
 const GenerateBody = z.object({
-  tool: z.enum(TOOL_NAMES as [keyof typeof TOOLS, ...(keyof typeof TOOLS)[]]),
+  tool: z.enum(TOOL_NAMES as [ToolName, ...ToolName[]]),
   input: z.record(z.string(), z.unknown()).openapi({ description: "The tool's own body (see its route)" }),
 })
 
 export const aiApi = createRouter()
-  .openapi(
-    toolRoute('/ai-assistant/tools/content-ideas', 'Ideas for the next videos, from the project', "From the project's clips (titles, topics), language, objective, style and your audience notes: ideas with a hook, a format and why they may work.", IdeasBody, IdeasAnswer),
-    async (c) => c.json(await contentIdeas(c, c.req.valid('json')), 200),
-  )
-  .openapi(
-    toolRoute('/content-ideas/generate', 'Ideas for the next videos (same as the content-ideas tool)', 'The content-ideas tool under its own name.', IdeasBody, IdeasAnswer),
-    async (c) => c.json(await contentIdeas(c, c.req.valid('json')), 200),
-  )
-  .openapi(
-    toolRoute('/ai-assistant/tools/captions', "A clip's captions and hashtags per platform, within each platform's limits", "In the project's language, for its objective and style. Texts are cut to fit (YouTube title 100 characters, description 5,000 bytes; TikTok and Instagram 2,200 characters with the hashtags; at most 30 hashtags); `limits` shows each length.", CaptionsBody, CaptionsAnswer),
-    async (c) => c.json(await captions(c, c.req.valid('json')), 200),
-  )
-  .openapi(
-    toolRoute('/ai-assistant/tools/message-generator', 'A suggested reply to a comment or a direct message', 'From the message, the recipient, an optional template and the tone, in the project language unless `language` says otherwise. It only drafts: nothing is sent.', MessageBody, MessageAnswer),
-    async (c) => c.json(await message(c, c.req.valid('json')), 200),
-  )
-  .openapi(
-    toolRoute('/ai-assistant/tools/pricing-optimizer', 'A sponsorship rate card from measured analytics', 'Per platform and format: median views × CPM × an engagement multiplier, each figure with its arithmetic. CPM ranges and the engagement benchmark are editable. A platform with too few measured posts says what it needs.', PricingBody, PricingAnswer),
-    async (c) => c.json(await pricing(c, c.req.valid('json')), 200),
-  )
-  .openapi(
-    toolRoute('/ai-assistant/generate', 'Any tool: `{tool, input}`', "Dispatches to the tool's route logic; `input` is that tool's body, and its errors name `input.<field>`.", GenerateBody, z.union([IdeasAnswer, CaptionsAnswer, MessageAnswer, PricingAnswer])),
-    async (c) => {
-      const { tool, input } = c.req.valid('json')
-      const spec = TOOLS[tool]
-      const body = parseInput(z.object({ input: spec.body }), { input })
-      return c.json(await (spec.run as (c: C, b: unknown) => Promise<unknown>)(c, body.input) as never, 200)
-    },
-  )
+/** One route per tool, and content ideas again under its own name. */
+const toolRoutes = [
+  ...TOOL_NAMES.map((name) => ({ name, path: `/ai-assistant/tools/${name}`, summary: TOOLS[name].summary, description: TOOLS[name].description })),
+  { name: 'content-ideas' as const, path: '/content-ideas/generate', summary: 'Ideas for the next videos (same as the content-ideas tool)', description: 'The content-ideas tool under its own name.' },
+]
+for (const { name, path, summary, description } of toolRoutes) {
+  aiApi.openapi(toolRoute(path, summary, description, TOOLS[name].body as z.ZodType, ANSWERS[name]), async (c) => c.json((await runTool(c, name, c.req.valid('json'))) as never, 200))
+}
+aiApi.openapi(
+  toolRoute('/ai-assistant/generate', 'Any tool: `{tool, input}`', "Dispatches to the tool's route logic; `input` is that tool's body, and its errors name `input.<field>`.", GenerateBody, z.union(TOOL_NAMES.map((name) => ANSWERS[name]))),
+  async (c) => {
+    const { tool: name, input } = c.req.valid('json')
+    const body = parseInput(z.object({ input: TOOLS[name].body as z.ZodType }), { input }) as { input: unknown }
+    return c.json((await runTool(c, name, body.input)) as never, 200)
+  },
+)

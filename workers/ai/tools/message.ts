@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { builtinLanguage, languageName, stableHash, type AiTask } from '../task'
+import { TEMPLATES } from '../templates'
 
 export const TONES = ['friendly', 'professional', 'playful', 'grateful'] as const
 
@@ -26,40 +27,6 @@ export const MessageOutputSchema = z
   .meta({ id: 'MessageOutput', description: 'A suggested reply; never sent without the creator' })
 export type MessageOutput = z.output<typeof MessageOutputSchema>
 
-type Lang = ReturnType<typeof builtinLanguage>
-const REPLIES: Record<Lang, Record<(typeof TONES)[number], string[]>> = {
-  en: {
-    friendly: ['Thanks so much{name}! Glad you liked it.', 'Love this{name}, thank you for watching!', 'Thank you{name}! More like this soon.'],
-    professional: ['Thank you for your comment{name}. We appreciate you watching.', 'Thanks{name}, we appreciate the feedback.'],
-    playful: ['Haha, thank you{name}! You made our day.', 'You get it{name}! Thanks for watching.'],
-    grateful: ['Thank you so much{name}, that means a lot to us!', 'Really grateful for this{name}, thank you!'],
-  },
-  fr: {
-    friendly: ['Merci beaucoup{name} ! Content que ça t’ait plu.', 'Merci{name}, et merci d’avoir regardé !', 'Merci{name} ! D’autres vidéos comme ça arrivent.'],
-    professional: ['Merci pour votre commentaire{name}. Nous apprécions que vous nous suiviez.', 'Merci{name}, nous apprécions votre retour.'],
-    playful: ['Haha, merci{name} ! Tu as illuminé notre journée.', 'Tu as tout compris{name} ! Merci d’avoir regardé.'],
-    grateful: ['Merci infiniment{name}, ça nous touche beaucoup !', 'Vraiment reconnaissants{name}, merci !'],
-  },
-  es: {
-    friendly: ['¡Muchas gracias{name}! Nos alegra que te gustara.', '¡Gracias{name}, y gracias por verlo!', '¡Gracias{name}! Pronto habrá más como este.'],
-    professional: ['Gracias por su comentario{name}. Agradecemos que nos vea.', 'Gracias{name}, agradecemos sus comentarios.'],
-    playful: ['¡Jaja, gracias{name}! Nos alegraste el día.', '¡Lo entendiste{name}! Gracias por verlo.'],
-    grateful: ['¡Muchísimas gracias{name}, significa mucho para nosotros!', '¡De verdad agradecidos{name}, gracias!'],
-  },
-  de: {
-    friendly: ['Vielen Dank{name}! Schön, dass es dir gefällt.', 'Danke{name}, und danke fürs Zuschauen!', 'Danke{name}! Bald gibt es mehr davon.'],
-    professional: ['Vielen Dank für Ihren Kommentar{name}. Wir freuen uns, dass Sie zuschauen.', 'Danke{name}, wir schätzen Ihr Feedback.'],
-    playful: ['Haha, danke{name}! Du hast uns den Tag versüßt.', 'Genau so{name}! Danke fürs Zuschauen.'],
-    grateful: ['Tausend Dank{name}, das bedeutet uns viel!', 'Wirklich dankbar{name}, danke!'],
-  },
-}
-const QUESTION: Record<Lang, string> = {
-  en: 'Good question — we will answer it in a next video.',
-  fr: 'Bonne question — on y répond dans une prochaine vidéo.',
-  es: 'Buena pregunta — la respondemos en un próximo video.',
-  de: 'Gute Frage — wir beantworten sie in einem nächsten Video.',
-}
-
 export const messageTask: AiTask<MessageInput, MessageOutput> = {
   name: 'message_reply',
   output: MessageOutputSchema,
@@ -71,9 +38,10 @@ export const messageTask: AiTask<MessageInput, MessageOutput> = {
     const lang = builtinLanguage(input.language)
     const name = input.recipient ? ` ${input.recipient}` : ''
     if (input.template) return { reply: input.template.replaceAll('{name}', input.recipient ?? '').replace(/\s+([,!.?])/g, '$1').trim().slice(0, 2000) }
-    const options = REPLIES[lang][input.tone]
+    const { replies, question } = TEMPLATES[lang]
+    const options = replies[input.tone]
     let reply = options[stableHash(input.message) % options.length].replace('{name}', name)
-    if (input.message.includes('?')) reply += ` ${QUESTION[lang]}`
+    if (input.message.includes('?')) reply += ` ${question}`
     return { reply }
   },
 }

@@ -12,6 +12,7 @@ import { renderServerSettings } from './config.ts'
 import { checkTools, type ToolsReport } from './health.ts'
 import { errorAnswer, readJson, sendJson } from './http.ts'
 import { probe, thumbnail, type Tools } from './media.ts'
+import { extractAudio } from './audio.ts'
 import { ffprobeBeside } from './process.ts'
 import { checkPlatformLimits, planRender, renderSpecSchema, type RenderEvent } from './recipe/index.ts'
 import { RenderSlots, runRender, type RenderStage } from './render-job.ts'
@@ -56,6 +57,13 @@ const thumbnailBody = z.object({
   uploadUrl: webUrl,
   atSec: z.number().min(0).max(86_400).optional(),
   width: z.number().int().min(16).max(3840).optional(),
+})
+const audioBody = z.object({
+  sourceUrl: webUrl,
+  parts: z
+    .array(z.object({ startSec: z.number().min(0).max(86_400), durationSec: z.number().positive().max(3600), uploadUrl: webUrl }))
+    .min(1)
+    .max(50),
 })
 const renderBody = z.object({
   sourceUrl: webUrl,
@@ -124,6 +132,15 @@ export function createRenderServer(options: RenderServerOptions = {}) {
       case 'POST /thumbnail': {
         const body = checkUrls(await readJson(req, thumbnailBody), ['sourceUrl', 'uploadUrl'])
         return sendJson(res, 200, await checks.run(signal, () => thumbnail(tools, body, signal)))
+      }
+      case 'POST /audio': {
+        const body = await readJson(req, audioBody)
+        checkUrls(body, ['sourceUrl'])
+        body.parts.forEach((part, i) => {
+          if (!onAllowedOrigin(part.uploadUrl, allowedOrigins)) throw new BadRequestError(`Invalid parts.${i}.uploadUrl: only URLs on the Worker's own origin are fetched or written.`)
+          part.uploadUrl = loopbackByAddress(part.uploadUrl)
+        })
+        return sendJson(res, 200, await checks.run(signal, () => extractAudio(tools, body.sourceUrl, body.parts, signal)))
       }
       case 'POST /render':
         return render(req, res, signal)

@@ -28,6 +28,7 @@ import { withDb } from './middleware/db'
 import { limitPerClient, rateLimit } from './middleware/rate-limit'
 import { createRouter } from './openapi'
 import { projectsApi } from './projects'
+import { projectSummaryApi } from './project-summary'
 import { uploadsApi } from '../media/storage-route'
 import { workspacesApi } from './workspaces'
 import { metricsApi } from '../metrics/routes'
@@ -81,6 +82,7 @@ export function createApi() {
   api.route('/', apiKeysApi)
   api.route('/', auditApi)
   api.route('/', projectsApi)
+  api.route('/', projectSummaryApi)
   api.route('/', mediaApi)
   api.route('/', connectionsApi)
   api.route('/', autopilotApi)

@@ -42,6 +42,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest(async ({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
+            // The AI binding (wrangler.toml) is remote-only: without this the run would need a Cloudflare account.
+            remoteBindings: false,
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),

@@ -6,7 +6,9 @@
  * that fidelity for direct access to the bindings.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { createTestHarness } from 'wrangler'
 import { createRenderServer } from '../containers/render/server'
 import { ffmpegPath } from '../scripts/tools.mjs'
@@ -26,6 +28,18 @@ export interface RunningWorker {
   /** The render server beside the Worker: stop it (the renderer is unreachable) and start it again on the same port. */
   render: { stop: () => Promise<void>; start: () => Promise<void> }
   close: () => Promise<void>
+}
+
+/**
+ * The built config without the AI binding, beside the original (its paths are relative to it):
+ * Workers AI is remote-only, and the harness has no switch for remote bindings (npm start passes
+ * `--local`), so with it the harness would ask for a Cloudflare account.
+ */
+function localConfigPath() {
+  const config = JSON.parse(readFileSync(join(ROOT, 'build', 'server', 'wrangler.json'), 'utf8'))
+  delete config.ai
+  writeFileSync(join(ROOT, 'build', 'server', 'wrangler.local.json'), JSON.stringify(config))
+  return './build/server/wrangler.local.json'
 }
 
 export async function startWorker(extra: { vars?: Record<string, string>; secrets?: Record<string, string> } = {}): Promise<RunningWorker> {
@@ -63,8 +77,9 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
     RENDER_SHARED_SECRET: renderSecret,
     ...extra.secrets,
   }
+  const configPath = localConfigPath()
   const worker = (publicUrl: string) => ({
-    configPath: './build/server/wrangler.json',
+    configPath,
     vars: { APP_ENV: 'local', RENDER_URL: renderUrl, PUBLIC_URL: publicUrl, SANDBOX_PROCESSING_SEC: '1', SANDBOX_ENABLED: 'true', ...extra.vars },
     secrets,
   })

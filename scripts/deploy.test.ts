@@ -22,7 +22,7 @@ describe('deploy', () => {
       ['deploy', '--dry-run', '--containers-rollout=none', '-c', join(root, 'build', 'server', 'wrangler.json'), '--outdir', outdir],
       { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } },
     )
-    for (const binding of ['env.DB', 'env.MEDIA', 'env.RENDER_JOBS', 'env.PUBLISH_JOBS', 'env.PROJECT_SCHEDULER', 'env.RENDER_CONTAINER', 'env.API_RATE_LIMITER']) {
+    for (const binding of ['env.DB', 'env.MEDIA', 'env.RENDER_JOBS', 'env.PUBLISH_JOBS', 'env.PROJECT_SCHEDULER', 'env.RENDER_CONTAINER', 'env.API_RATE_LIMITER', 'env.AI']) {
       expect(output).toContain(binding)
     }
     expect(output).toMatch(/--dry-run: exiting now/)

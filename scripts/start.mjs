@@ -104,6 +104,8 @@ start('render server', process.execPath, [join(root, 'containers', 'render', 'se
 })
 start('worker', bin('wrangler'), [
   'dev',
+  // Remote bindings off: the AI binding (Workers AI) has no local mode and would need a Cloudflare account.
+  '--local',
   '-c', join(root, 'build', 'server', 'wrangler.json'),
   '--port', String(port),
   '--ip', process.env.HOST ?? '127.0.0.1',

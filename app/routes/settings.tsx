@@ -246,6 +246,8 @@ const ACTION_LABELS: Record<(typeof AUDIT_ACTIONS)[number], string> = {
   'post.approved': 'Post approved',
   'post.canceled': 'Post canceled',
   'post.retried': 'Post retried',
+  'comment.replied': 'Comment answered',
+  'comment.dismissed': 'Comment dismissed',
 }
 
 /** A short, human line for what an entry changed. */

@@ -2,7 +2,8 @@
  * Which provider answers, from the Worker's settings: `AI_PROVIDER` names one (`workers-ai`,
  * `openai`, `builtin`); empty means the first configured of an OpenAI-compatible API
  * (`AI_BASE_URL` + `AI_MODEL`, key `AI_API_KEY`), the `AI` binding with `WORKERS_AI_MODEL`, and
- * the built-in. Nothing configured (local mode, tests) is the built-in.
+ * the built-in. Nothing configured (local mode, tests) is the built-in: under APP_ENV=local the
+ * empty choice skips the `AI` binding, which has no local mode.
  */
 import { OpenAiCompatibleProvider } from './providers/openai'
 import { WorkersAiProvider, type AiBinding } from './providers/workers-ai'
@@ -11,6 +12,7 @@ import type { AiProvider, ProviderInfo } from './types'
 /** The settings read here; every one optional, so any env (a test's too) fits. */
 export interface AiSettings {
   AI?: AiBinding
+  APP_ENV?: string
   AI_PROVIDER?: string
   WORKERS_AI_MODEL?: string
   AI_BASE_URL?: string
@@ -37,7 +39,8 @@ export function providerFor(env: AiSettings): AiProvider | null {
   if (choice === 'workers-ai') return workersAi()
   if (choice) throw new Error(`AI_PROVIDER must be workers-ai, openai or builtin (or empty), not ${JSON.stringify(choice)}`)
   if (env.AI_BASE_URL && env.AI_MODEL) return openai()
-  if (env.AI) return workersAi()
+  // Locally the binding exists (wrangler.toml) but reaches nothing without a Cloudflare account.
+  if (env.AI && env.APP_ENV !== 'local') return workersAi()
   return null
 }
 

@@ -26,7 +26,12 @@ const usageOf = (workspaceId: string) => env.DB.prepare('select provider, calls,
 
 describe('provider choice', () => {
   it('is the built-in when nothing is configured, as in local mode and these tests', async () => {
+    // wrangler.toml declares the AI binding (remote-only): under APP_ENV=local the empty choice skips it.
+    expect((env as { AI?: unknown }).AI).toBeDefined()
     expect(providerFor(env as never)).toBeNull()
+    // Anywhere else the binding is the default, and AI_PROVIDER=builtin still turns it off.
+    expect(providerFor({ ...env, APP_ENV: 'production' } as never)?.name).toBe('workers-ai')
+    expect(providerFor({ ...env, APP_ENV: 'production', AI_PROVIDER: 'builtin' } as never)).toBeNull()
     const ctx = await context(env as never)
     const result = await runTask(ctx, messageTask, { ...input('Merci, c’est génial !'), language: 'fr' })
     expect(result.provider).toMatchObject({ name: 'builtin', fallback: false })

@@ -10,6 +10,7 @@ import { HttpError, problemResponse } from '../lib/errors'
 import { isLocalAuth } from '../lib/auth-mode'
 import { analyticsApi } from './analytics'
 import { aiApi } from '../ai/routes'
+import { aiUsageApi } from '../ai/usage-routes'
 import { inboxApi } from '../inbox/routes'
 import { apiKeysApi } from './api-keys'
 import { auditApi } from './audit'
@@ -90,6 +91,7 @@ export function createApi() {
   api.route('/', analyticsApi)
   api.route('/', draftsApi)
   api.route('/', aiApi)
+  api.route('/', aiUsageApi)
   api.route('/', inboxApi)
 
   api.notFound((c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))

@@ -19,5 +19,7 @@ export const AUDIT_ACTIONS = [
   'post.approved',
   'post.canceled',
   'post.retried',
+  'comment.replied',
+  'comment.dismissed',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]

@@ -71,6 +71,14 @@ describe('inbox', () => {
     expectProblem(await call('POST', `/inbox/${sam.id}/reply`, { token, body: { text: 'again' } }), 409)
     expect((await stubState(account.accountId)).counters.commentReplies).toBe(1)
     expect(expectProblem(await call('POST', `/inbox/${sam.id}/reply`, { token, body: { text: '  ' } }), 400).errors?.[0].field).toBe('text')
+    // The one reply sent is in the audit log (#17) with its words and who wrote them; the refused ones are not.
+    const audit = await call('GET', `/workspaces/${project.workspaceId}/audit?action=comment.replied`, { token })
+    expect(audit.json.data).toHaveLength(1)
+    expect(audit.json.data[0]).toMatchObject({
+      action: 'comment.replied',
+      target: { type: 'inbox_comment', id: sam.id },
+      details: { platform: 'youtube', author: 'Sam', text: 'Thanks Sam! A 20 cm chef knife.', replyRemoteId: expect.any(String), suggestedBy: null },
+    })
   })
 
   it('keeps a state per comment: dismissed ones leave the new list, an edited suggestion is the creator’s', async () => {
@@ -79,6 +87,10 @@ describe('inbox', () => {
     const [a, b] = (await call('POST', `/projects/${project.id}/inbox/refresh`, { token })).json.comments
     const dismissed = await call('PATCH', `/inbox/${a.id}`, { token, body: { state: 'dismissed' } })
     expect(dismissed.json.state).toBe('dismissed')
+    // Dismissing twice is one entry in the audit log.
+    await call('PATCH', `/inbox/${a.id}`, { token, body: { state: 'dismissed' } })
+    const audit = await call('GET', `/workspaces/${project.workspaceId}/audit?action=comment.dismissed`, { token })
+    expect(audit.json.data.map((e: any) => e.target)).toEqual([{ type: 'inbox_comment', id: a.id }])
     const edited = await call('PATCH', `/inbox/${b.id}`, { token, body: { suggestedReply: 'My own words, see mykitchen.com' } })
     expect(edited.json).toMatchObject({ suggestedReply: 'My own words, see mykitchen.com', suggestedBy: null, flags: [] })
     const fresh = await call('GET', `/projects/${project.id}/inbox?state=new`, { token })

@@ -18,6 +18,7 @@ import { connections, inboxComments, INBOX_STATES, posts, postTargets } from '..
 import { unrequestedDetails } from '../domain/inbox'
 import { PLATFORMS, type Platform } from '../domain/post-state'
 import type { AppEnv } from '../env'
+import { audit } from '../lib/audit'
 import { conflict, HttpError, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { sqlNow } from '../db/time'
@@ -219,6 +220,9 @@ export const inboxApi = createRouter()
       const edit = body.suggestedReply !== undefined ? { suggestedReply: body.suggestedReply, suggestedBy: null, flags: [] } : {}
       const [updated] = await db.update(inboxComments).set({ ...edit, ...(body.state ? { state: body.state } : {}), updatedAt: sqlNow() }).where(and(eq(inboxComments.id, row.id), ne(inboxComments.state, 'replied'))).returning()
       if (!updated) throw conflict('This comment has been answered already.')
+      if (body.state === 'dismissed' && row.state !== 'dismissed') {
+        await audit(c, { workspaceId: row.workspaceId, action: 'comment.dismissed', targetType: 'inbox_comment', targetId: row.id, details: { platform: row.platform, postId: row.postId } })
+      }
       return c.json(view(updated, await titlesOf(db, row.postId)), 200)
     },
   )
@@ -249,6 +253,14 @@ export const inboxApi = createRouter()
       try {
         const sent = await authorizedCalls(c.env, db, connection, { now: Date.now }).withAuth((ctx) => source.reply(ctx, row.remoteId, text))
         const [done] = await db.update(inboxComments).set({ replyRemoteId: sent.remoteId, updatedAt: sqlNow() }).where(eq(inboxComments.id, row.id)).returning()
+        // A reply is public and speaks for the creator: who sent which words, where.
+        await audit(c, {
+          workspaceId: row.workspaceId,
+          action: 'comment.replied',
+          targetType: 'inbox_comment',
+          targetId: row.id,
+          details: { platform: row.platform, postId: row.postId, author: row.author, text, replyRemoteId: sent.remoteId, suggestedBy: row.suggestedReply === text ? row.suggestedBy : null },
+        })
         return c.json(view(done, await titlesOf(db, row.postId)), 200)
       } catch (error) {
         await db.update(inboxComments).set({ state: row.state, replyText: null, repliedAt: null, updatedAt: sqlNow() }).where(eq(inboxComments.id, row.id))

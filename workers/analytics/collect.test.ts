@@ -88,7 +88,9 @@ async function publishedOn(platform: Platform) {
   for (let i = 0; step === 'processing' && i < 5; i++) step = await publishStep(env, { postId, platform, kind: 'poll' }, { gateway: gatewayForPost })
   expect(step).toBe('published')
   const pull = await env.DB.prepare('select * from metric_pulls where post_id = ? and platform = ?').bind(postId, platform).first<Record<string, any>>()
-  return { account, token, project, postId, pull: pull! }
+  // The schedule is ISO text like every other time (migration 0016).
+  expect(pull!.next_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+  return { account, token, project, postId, pull: pull!, dueAt: Date.parse(pull!.next_at) }
 }
 
 const snapshots = (postId: string) => env.DB.prepare('select metric, value, pull_index from metric_snapshots where post_id = ? order by metric').bind(postId).all<Record<string, any>>()
@@ -96,12 +98,12 @@ const daily = (projectId: string) => env.DB.prepare('select metric, sum(value) a
 
 describe('the metrics-jobs consumer', () => {
   it('pulls a published YouTube video an hour after publication, writes each metric once however often the message comes, and moves the schedule on', async () => {
-    const { project, postId, pull } = await publishedOn('youtube')
+    const { project, postId, pull, dueAt } = await publishedOn('youtube')
     expect(pull.next_index).toBe(0)
     const remoteId = (await env.DB.prepare('select remote_id from post_targets where post_id = ?').bind(postId).first<{ remote_id: string }>())!.remote_id
     await setItemMetrics(remoteId, { views: 321, likes: 12, comments: 2 })
     const job = { projectId: project.id, platform: 'youtube' as const, targets: [{ postId, pullIndex: 0 }] }
-    const at = pull.next_at + 1000
+    const at = dueAt + 1000
     const first = await collectStep(env, job, { now: () => at })
     expect(first).toMatchObject({ status: 'collected', targets: 1 })
     const again = await collectStep(env, job, { now: () => at + 5000 })
@@ -111,20 +113,20 @@ describe('the metrics-jobs consumer', () => {
     expect((await daily(project.id)).results.find((r) => r.metric === 'views')?.value).toBe(321)
     const moved = await env.DB.prepare('select next_index, next_at, lease_until from metric_pulls where post_id = ?').bind(postId).first<Record<string, any>>()
     expect(moved).toMatchObject({ next_index: 1, lease_until: null })
-    expect(moved!.next_at - Date.parse((await env.DB.prepare('select published_at from post_targets where post_id = ?').bind(postId).first<{ published_at: string }>())!.published_at)).toBe(6 * HOUR)
+    expect(Date.parse(moved!.next_at) - Date.parse((await env.DB.prepare('select published_at from post_targets where post_id = ?').bind(postId).first<{ published_at: string }>())!.published_at)).toBe(6 * HOUR)
 
     // The next pull adds only what was earned since.
     await setItemMetrics(remoteId, { views: 500 })
-    await collectStep(env, { ...job, targets: [{ postId, pullIndex: 1 }] }, { now: () => moved!.next_at + 1000 })
+    await collectStep(env, { ...job, targets: [{ postId, pullIndex: 1 }] }, { now: () => Date.parse(moved!.next_at) + 1000 })
     expect((await daily(project.id)).results.find((r) => r.metric === 'views')?.value).toBe(500)
     const views = (await snapshots(postId)).results.filter((r) => r.metric === 'views').map((r) => r.value)
     expect(views).toEqual([321, 500])
   })
 
   it('never changes the post when collection fails, and marks a dead grant needs_reconnect', async () => {
-    const { account, token, project, postId, pull } = await publishedOn('tiktok')
+    const { account, token, project, postId, dueAt } = await publishedOn('tiktok')
     await updateStubAccount(account.accountId, { expireTokens: true, revokeRefreshToken: true })
-    const step = await collectStep(env, { projectId: project.id, platform: 'tiktok', targets: [{ postId, pullIndex: 0 }] }, { now: () => pull.next_at + 1000 })
+    const step = await collectStep(env, { projectId: project.id, platform: 'tiktok', targets: [{ postId, pullIndex: 0 }] }, { now: () => dueAt + 1000 })
     expect(step.status).toBe('deferred')
     const post = await call('GET', `/posts/${postId}`, { token })
     expect(post.json.status).toBe('published')
@@ -134,13 +136,13 @@ describe('the metrics-jobs consumer', () => {
     expect((await snapshots(postId)).results).toEqual([])
     const deferred = await env.DB.prepare('select next_index, next_at, last_error from metric_pulls where post_id = ?').bind(postId).first<Record<string, any>>()
     expect(deferred!.next_index).toBe(0)
-    expect(deferred!.next_at).toBeGreaterThan(pull.next_at + 23 * HOUR)
+    expect(Date.parse(deferred!.next_at)).toBeGreaterThan(dueAt + 23 * HOUR)
     expect(deferred!.last_error).toMatch(/reconnect/i)
   })
 
   it('counts the quota before calling: over budget defers the pull without any call', async () => {
-    const { account, project, postId, pull } = await publishedOn('tiktok')
-    const now = pull.next_at + 1000
+    const { account, project, postId, dueAt } = await publishedOn('tiktok')
+    const now = dueAt + 1000
     const window = new Date(Math.floor(now / 60_000) * 60_000).toISOString()
     // Spend the whole collection budget of that minute.
     const left = 400 - (await quotaUsed(createDb(env.DB), 'tiktok:video.query', window))
@@ -152,17 +154,17 @@ describe('the metrics-jobs consumer', () => {
   })
 
   it('the scheduler hands due pulls out once: a second alarm at the same time finds them leased', async () => {
-    const { project, postId, pull } = await publishedOn('instagram')
+    const { project, postId, dueAt } = await publishedOn('instagram')
     const db = createDb(env.DB)
-    const first = await dispatchDuePulls(db, env, project.id, pull.next_at + 1)
-    const second = await dispatchDuePulls(db, env, project.id, pull.next_at + 2)
+    const first = await dispatchDuePulls(db, env, project.id, dueAt + 1)
+    const second = await dispatchDuePulls(db, env, project.id, dueAt + 2)
     expect(first).toMatchObject({ sent: 1, messages: 1 })
     expect(second).toMatchObject({ sent: 0, messages: 0 })
-    const leased = await env.DB.prepare('select lease_until from metric_pulls where post_id = ?').bind(postId).first<{ lease_until: number }>()
-    expect(leased!.lease_until).toBe(pull.next_at + 1 + 30 * 60_000)
+    const leased = await env.DB.prepare('select lease_until from metric_pulls where post_id = ?').bind(postId).first<{ lease_until: string }>()
+    expect(leased!.lease_until).toBe(new Date(dueAt + 1 + 30 * 60_000).toISOString())
     // The lease lapses, so a lost message is handed out again.
-    expect(first.wakeAt).toBe(pull.next_at + 1 + 30 * 60_000)
-    expect((await dispatchDuePulls(db, env, project.id, pull.next_at + 31 * 60_000)).sent).toBe(1)
+    expect(first.wakeAt).toBe(dueAt + 1 + 30 * 60_000)
+    expect((await dispatchDuePulls(db, env, project.id, dueAt + 31 * 60_000)).sent).toBe(1)
   })
 })
 

@@ -10,6 +10,7 @@
  *   marks the connection needs_reconnect, exactly as publishing does (`authorizedCalls`).
  */
 import { and, eq, inArray } from 'drizzle-orm'
+import { isoAt } from '../db/time'
 import { createDb, type Db } from '../db/client'
 import { autopilots, connections, metricPulls, posts, postTargets } from '../db/schema'
 import { localParts, nextPull, type MetricValues } from '../domain/metrics'
@@ -45,7 +46,7 @@ async function defer(env: Env, db: Db, job: MetricsJob, workspaceId: string, at:
   for (const t of job.targets) {
     await db
       .update(metricPulls)
-      .set({ nextAt: at, leaseUntil: null, lastError: reason })
+      .set({ nextAt: isoAt(at), leaseUntil: null, lastError: reason })
       .where(and(eq(metricPulls.postId, t.postId), eq(metricPulls.platform, job.platform), eq(metricPulls.nextIndex, t.pullIndex)))
       .run()
   }
@@ -117,7 +118,7 @@ export async function collectStep(env: Env, job: MetricsJob, deps: CollectDeps =
     const next = nextPull(Date.parse(target.publishedAt), pull.nextIndex + 1, now)
     const advance = env.DB.prepare(
       `update metric_pulls set next_index = ?1, next_at = ?2, lease_until = null, last_pulled_at = ?3, last_error = null where post_id = ?4 and platform = ?5 and next_index = ?6`,
-    ).bind(next?.index ?? pull.nextIndex + 1, next?.at ?? null, pulledAt, target.postId, job.platform, pull.nextIndex)
+    ).bind(next?.index ?? pull.nextIndex + 1, next ? isoAt(next.at) : null, pulledAt, target.postId, job.platform, pull.nextIndex)
     const found = values.get(target.remoteId)
     const record: PullRecord[] = found
       ? [{ projectId: job.projectId, postId: target.postId, platform: job.platform, pullIndex: pull.nextIndex, pulledAt, day, style: target.style, weekday: target.weekday, hour: target.hour, values: found }]

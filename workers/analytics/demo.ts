@@ -8,6 +8,7 @@
  * their slot, with an event saying so.
  */
 import { and, eq } from 'drizzle-orm'
+import { isoAt } from '../db/time'
 import type { Db } from '../db/client'
 import { autopilots, metricPulls, postEvents, posts, postTargets } from '../db/schema'
 import { STYLES, type AutopilotConfig } from '../domain/autopilot-config'
@@ -62,7 +63,7 @@ export async function seedDemoHistory(env: Env, db: Db, input: { projectId: stri
       const next = nextPull(slot.getTime(), index, now)
       await db
         .insert(metricPulls)
-        .values({ postId: plan.postId, platform: t.platform, projectId: input.projectId, workspaceId: input.workspaceId, publishedAt, nextIndex: next?.index ?? index, nextAt: next?.at ?? null, lastPulledAt: new Date(now).toISOString() })
+        .values({ postId: plan.postId, platform: t.platform, projectId: input.projectId, workspaceId: input.workspaceId, publishedAt, nextIndex: next?.index ?? index, nextAt: next ? isoAt(next.at) : null, lastPulledAt: new Date(now).toISOString() })
         .onConflictDoNothing()
         .run()
     }

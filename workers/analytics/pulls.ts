@@ -13,6 +13,7 @@ import type { Platform } from '../domain/post-state'
 import type { MetricsJob } from '../queues/messages'
 import { sendMetricsJobs } from '../queues/producers'
 import { log } from '../lib/log'
+import { isoAt } from '../db/time'
 
 /** How long a pull handed to the queue is held before it may be handed out again. */
 export const PULL_LEASE_MS = 30 * 60_000
@@ -35,7 +36,7 @@ export async function ensurePulls(db: Db, projectId: string, now: number): Promi
     const next = nextPull(Date.parse(t.publishedAt!), 0, now)
     await db
       .insert(metricPulls)
-      .values({ postId: t.postId, platform: t.platform, projectId, workspaceId: t.workspaceId, publishedAt: t.publishedAt!, nextIndex: next?.index ?? 99, nextAt: next?.at ?? null })
+      .values({ postId: t.postId, platform: t.platform, projectId, workspaceId: t.workspaceId, publishedAt: t.publishedAt!, nextIndex: next?.index ?? 99, nextAt: next ? isoAt(next.at) : null })
       .onConflictDoNothing()
       .run()
   }
@@ -44,12 +45,13 @@ export async function ensurePulls(db: Db, projectId: string, now: number): Promi
 
 /** When the project's alarm should ring for metrics: the earliest due pull (or lapsed lease); null when none is left. */
 export async function nextWake(db: Db, projectId: string): Promise<number | null> {
+  // ISO text orders as time: the later of the two, '' standing for no lease.
   const row = await db
-    .select({ at: sql<number | null>`min(max(${metricPulls.nextAt}, coalesce(${metricPulls.leaseUntil}, 0)))` })
+    .select({ at: sql<string | null>`min(max(${metricPulls.nextAt}, coalesce(${metricPulls.leaseUntil}, '')))` })
     .from(metricPulls)
     .where(and(eq(metricPulls.projectId, projectId), isNotNull(metricPulls.nextAt)))
     .get()
-  return row?.at ?? null
+  return row?.at ? Date.parse(row.at) : null
 }
 
 /**
@@ -60,15 +62,16 @@ export async function dispatchDuePulls(db: Db, env: Pick<Env, 'METRICS_JOBS'>, p
   await ensurePulls(db, projectId, now)
   // One conditional update takes the lease of every due pull and returns them: a second alarm
   // running at the same time finds them leased.
+  const at = isoAt(now)
   const due = await db
     .update(metricPulls)
-    .set({ leaseUntil: now + PULL_LEASE_MS })
+    .set({ leaseUntil: isoAt(now + PULL_LEASE_MS) })
     .where(
       and(
         eq(metricPulls.projectId, projectId),
-        lte(metricPulls.nextAt, now),
-        or(isNull(metricPulls.leaseUntil), lte(metricPulls.leaseUntil, now)),
-        sql`(${metricPulls.postId}, ${metricPulls.platform}) in (select post_id, platform from metric_pulls where project_id = ${projectId} and next_at <= ${now} and (lease_until is null or lease_until <= ${now}) order by next_at limit ${MAX_DISPATCH})`,
+        lte(metricPulls.nextAt, at),
+        or(isNull(metricPulls.leaseUntil), lte(metricPulls.leaseUntil, at)),
+        sql`(${metricPulls.postId}, ${metricPulls.platform}) in (select post_id, platform from metric_pulls where project_id = ${projectId} and next_at <= ${at} and (lease_until is null or lease_until <= ${at}) order by next_at limit ${MAX_DISPATCH})`,
       ),
     )
     .returning({ postId: metricPulls.postId, platform: metricPulls.platform, nextIndex: metricPulls.nextIndex })
@@ -98,7 +101,7 @@ export async function startPulls(env: Env, db: Db, target: { projectId: string; 
     const next = nextPull(target.publishedAt, 0, target.publishedAt)!
     await db
       .insert(metricPulls)
-      .values({ postId: target.postId, platform: target.platform, projectId: target.projectId, workspaceId: target.workspaceId, publishedAt: new Date(target.publishedAt).toISOString(), nextIndex: next.index, nextAt: next.at })
+      .values({ postId: target.postId, platform: target.platform, projectId: target.projectId, workspaceId: target.workspaceId, publishedAt: new Date(target.publishedAt).toISOString(), nextIndex: next.index, nextAt: isoAt(next.at) })
       .onConflictDoNothing()
       .run()
     const { schedulerFor } = await import('../scheduler/project-scheduler')

@@ -198,18 +198,18 @@ export async function postMetrics(db: Db, postId: string): Promise<PostPlatformS
       const latest: MetricValues = {}
       for (const point of series) Object.assign(latest, point.metrics)
       const pull = pulls.find((p) => p.platform === t.platform)
-      return { platform: t.platform, latest, series, nextPullAt: pull?.nextAt ? new Date(pull.nextAt).toISOString() : null, lastError: pull?.lastError ?? null }
+      return { platform: t.platform, latest, series, nextPullAt: pull?.nextAt ?? null, lastError: pull?.lastError ?? null }
     })
 }
 
 /** When the project's next pull is due, and how many targets are followed (empty states). */
 export async function collectionStatus(db: Db, projectId: string) {
   const row = await db
-    .select({ tracked: sql<number>`count(*)`, nextAt: sql<number | null>`min(${metricPulls.nextAt})` })
+    .select({ tracked: sql<number>`count(*)`, nextAt: sql<string | null>`min(${metricPulls.nextAt})` })
     .from(metricPulls)
     .where(eq(metricPulls.projectId, projectId))
     .get()
-  return { trackedTargets: row?.tracked ?? 0, nextPullAt: row?.nextAt ? new Date(row.nextAt).toISOString() : null }
+  return { trackedTargets: row?.tracked ?? 0, nextPullAt: row?.nextAt ?? null }
 }
 
 /**

@@ -17,14 +17,14 @@ async function publishedAndPulled() {
     for (let i = 0; step === 'processing' && i < 5; i++) step = await publishStep(env, { postId, platform, kind: 'poll' }, { gateway: gatewayForPost })
     expect(step).toBe('published')
   }
-  const pulls = (await env.DB.prepare('select platform, next_at from metric_pulls where post_id = ?').bind(postId).all<{ platform: any; next_at: number }>()).results
+  const pulls = (await env.DB.prepare('select platform, next_at from metric_pulls where post_id = ?').bind(postId).all<{ platform: any; next_at: string }>()).results
   expect(pulls).toHaveLength(3)
   for (const pull of pulls) {
-    let at = pull.next_at
+    let at = Date.parse(pull.next_at)
     for (const pullIndex of [0, 1, 2]) {
       const step = await collectStep(env, { projectId: project.id, platform: pull.platform, targets: [{ postId, pullIndex }] }, { now: () => at + 1000 })
       expect(step.status).toBe('collected')
-      at = (await env.DB.prepare('select next_at from metric_pulls where post_id = ? and platform = ?').bind(postId, pull.platform).first<{ next_at: number }>())!.next_at
+      at = Date.parse((await env.DB.prepare('select next_at from metric_pulls where post_id = ? and platform = ?').bind(postId, pull.platform).first<{ next_at: string }>())!.next_at)
     }
   }
   return { token, project, postId }

@@ -4,12 +4,12 @@
  *
  * Times are ISO 8601 UTC text with milliseconds (`2026-11-21T12:00:00.000Z`), written with
  * `sqlNow()` in SQL and `isoAt(ms)` / `toISOString()` in code (workers/db/time.ts), so they compare
- * as text; every lease (`posts.leaseUntil`, `connections.refreshLeaseUntil`) is such a time.
+ * as text; every lease (`posts.leaseUntil`, `connections.refreshLeaseUntil`, `metricPulls.leaseUntil`) is
+ * such a time.
  * The exceptions, each marked where it is declared, are numbers compared with `Date.now()` in code:
  * `connections.accessTokenExpiresAt` (epoch ms, as the platforms' `expires_in` arithmetic wants),
- * `sandbox_posts.readyAt` (epoch ms), `metric_pulls.nextAt` and `metric_pulls.leaseUntil` (epoch
- * ms: the pull schedule the ProjectScheduler's alarm is set from) and `oauth_states_used.expiresAt`
- * (epoch seconds, the state's own `exp`).
+ * `sandbox_posts.readyAt` (epoch ms) and `oauth_states_used.expiresAt` (epoch seconds, the state's
+ * own `exp`).
  */
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
@@ -444,7 +444,7 @@ export const metricDaily = sqliteTable(
 
 /**
  * The pull schedule of one published target: the next pull (index into the decaying schedule)
- * and when it is due (epoch ms; null when the schedule is over). `leaseUntil` marks a pull handed
+ * and when it is due (null when the schedule is over). `leaseUntil` marks a pull handed
  * to the metrics-jobs queue, so the scheduler does not hand it out twice.
  */
 export const metricPulls = sqliteTable(
@@ -458,10 +458,10 @@ export const metricPulls = sqliteTable(
     workspaceId: text().notNull(),
     publishedAt: text().notNull(),
     nextIndex: integer().notNull().default(0),
-    /** Epoch milliseconds (the alarm's unit); null when the schedule is over. */
-    nextAt: integer(),
-    /** Epoch milliseconds: until when a pull handed to the queue is held (see the header). */
-    leaseUntil: integer(),
+    /** Null when the schedule is over. */
+    nextAt: text(),
+    /** Until when a pull handed to the queue is held (see the header). */
+    leaseUntil: text(),
     lastPulledAt: text(),
     lastError: text(),
   },

@@ -33,7 +33,7 @@ describe('connecting with OAuth', () => {
     const { authorize, callback } = await connect(token, projectId, 'youtube', account.accountId)
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256')
     expect(authorize.searchParams.get('access_type')).toBe('offline')
-    expect(authorize.searchParams.get('redirect_uri')).toBe('https://reelpilot.test/oauth/youtube/callback')
+    expect(authorize.searchParams.get('redirect_uri')).toBe(new URL('/oauth/youtube/callback', env.PUBLIC_URL).toString())
     expect(callback.status).toBe(302)
     expect(callback.headers.get('location')).toBe(`/projects/${projectId}/connections?connected=youtube`)
 

@@ -159,7 +159,7 @@ export const connectionsApi = createRouter()
       })
       setOAuthNonceCookie(c, platform, browserNonce)
       await audit(c, { workspaceId: project.workspaceId, action: 'connection.started', targetType: 'project', targetId: project.id, details: { platform, mode } })
-      const url = await authorizeUrl(c.env, platform, token, state.nonce, callbackUrl(c.req.url, platform))
+      const url = await authorizeUrl(c.env, platform, token, state.nonce, callbackUrl(c.env, platform))
       return c.json({ authorizeUrl: url, expiresAt: new Date(state.exp * 1000).toISOString() }, 200)
     },
   )

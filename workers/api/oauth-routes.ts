@@ -65,7 +65,7 @@ export const oauthRoutes = new Hono<AppEnv>()
     if (!c.req.query('code')) return problemResponse(400, 'The sign-in response has no code.', { errors: [{ field: 'code', message: 'is required' }] })
     if (!(await stillAllowed(db, state, user.userId))) return problemResponse(403, 'You can no longer connect accounts to this project.')
     try {
-      const tokens = await exchangeCode(c.env, platform, new URL(c.req.url), stateToken, state.nonce, callbackUrl(c.req.url, platform))
+      const tokens = await exchangeCode(c.env, platform, new URL(c.req.url), stateToken, state.nonce, callbackUrl(c.env, platform))
       const account = await accountFor(c.env, platform, tokens.accessToken)
       const saved = await saveOAuthConnection(c.env, db, { workspaceId: state.workspaceId, projectId: state.projectId, platform, account, tokens, connectedBy: user.userId })
       await recordAudit(

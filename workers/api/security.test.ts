@@ -5,6 +5,7 @@
 import { createExecutionContext, env, SELF } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { call, expectProblem, ownerWithProject, ownerWithWorkspace, readyClip } from '../../test/helpers'
+import { cookiesFrom, stubAccount } from '../../test/platform-stubs'
 import { createLogger } from '../lib/log'
 import { createWorkerApp } from '../app'
 import { createDb } from '../db/client'
@@ -59,6 +60,42 @@ describe('storage URLs are signed on PUBLIC_URL, whatever Host the request names
     expect(item.status).toBe(200)
     expect(new URL(item.json.downloadUrl).origin).toBe(publicOrigin)
     expect(new URL(item.json.thumbnailUrl).origin).toBe(publicOrigin)
+  })
+})
+
+describe('the OAuth redirect_uri is made on PUBLIC_URL, whatever Host the request names (13)', () => {
+  it('a spoofed Host, X-Forwarded-Host or Forwarded header cannot choose where the platform sends the code', async () => {
+    const { token, project } = await ownerWithProject('oauth-host', [])
+    const expected = new URL('/oauth/youtube/callback', env.PUBLIC_URL).toString()
+    for (const [url, headers] of [
+      ['https://evil.example/api', {}],
+      ['https://reelpilot.test/api', { host: 'evil.example', 'x-forwarded-host': 'evil.example', forwarded: 'host=evil.example;proto=https' }],
+    ] as const) {
+      const res = await SELF.fetch(`${url}/projects/${project.id}/connections`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ platform: 'youtube' }),
+      })
+      expect(res.status).toBe(200)
+      const authorize = new URL(((await res.json()) as any).authorizeUrl)
+      expect(authorize.searchParams.get('redirect_uri')).toBe(expected)
+    }
+  })
+
+  it('the code is exchanged with the same PUBLIC_URL redirect_uri when the callback arrives on another Host', async () => {
+    const { token, project } = await ownerWithProject('oauth-host-cb', [])
+    const account = await stubAccount('youtube')
+    const started = await call('POST', `/projects/${project.id}/connections`, { token, body: { platform: 'youtube' } })
+    const authorize = new URL(started.json.authorizeUrl)
+    authorize.searchParams.set('stub_account', account.accountId)
+    const consent = await fetch(authorize, { redirect: 'manual' })
+    const location = new URL(consent.headers.get('location')!)
+    expect(location.origin).toBe(new URL(env.PUBLIC_URL).origin)
+    // The same callback reached through another name: the stub accepts the code only with the redirect_uri it was issued for.
+    const cookie = `${cookiesFrom(started.headers)}; __session=${token}`
+    const callback = await SELF.fetch(`https://evil.example${location.pathname}${location.search}`, { redirect: 'manual', headers: { cookie } })
+    expect(callback.status).toBe(302)
+    expect(callback.headers.get('location')).toBe(`/projects/${project.id}/connections?connected=youtube`)
   })
 })
 

@@ -21,6 +21,7 @@ import { currentSecret } from '../lib/secret-box'
 import { platformApp, timeoutMs, type PlatformApp, type PlatformEnv } from './config'
 import type { Platform } from './types'
 import { log } from '../lib/log'
+import { publicOrigin } from '../lib/public-url'
 import { misconfigured, TOKEN_KEY_MISSING } from '../lib/config'
 
 export const STATE_TTL_MS = 10 * 60_000
@@ -125,8 +126,11 @@ export function requireApp(env: PlatformEnv, platform: Platform): PlatformApp {
   return app
 }
 
-/** Where the platform sends the creator back. */
-export const callbackUrl = (origin: string, platform: Platform) => new URL(`/oauth/${platform}/callback`, origin).toString()
+/**
+ * Where the platform sends the creator back: on `PUBLIC_URL` only, never the request's Host (a
+ * spoofed Host must not choose where the code goes; the platform's registered URIs are the second check).
+ */
+export const callbackUrl = (env: Pick<Env, 'PUBLIC_URL'>, platform: Platform) => new URL(`/oauth/${platform}/callback`, publicOrigin(env)).toString()
 
 /** The consent URL: scopes, our signed state, PKCE (S256) where the platform takes it, offline access. */
 export async function authorizeUrl(env: PlatformEnv, platform: Platform, stateToken: string, nonce: string, redirectUri: string): Promise<string> {

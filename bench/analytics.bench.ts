@@ -22,7 +22,8 @@
 import type { AddressInfo } from 'node:net'
 import { COLLECTION_BUDGETS, InstagramCollector, TikTokCollector, YouTubeCollector, type CollectContext, type CollectTarget, type MetricsCollector } from '../workers/analytics/collectors'
 import { PULL_BATCH } from '../workers/analytics/pulls'
-import { dashboard } from '../workers/analytics/queries'
+import { dashboard, GROUP_BYS, previousRange } from '../workers/analytics/queries'
+import { bucketStart, SPANS } from '../workers/domain/day-buckets'
 import { takeQuota } from '../workers/analytics/quota'
 import { createDb } from '../workers/db/client'
 import { nextPull } from '../workers/domain/metrics'
@@ -112,6 +113,17 @@ try {
       }
     }
   }
+  // The proxy's kept-alive connection may have been closed by workerd while Node was summing
+  // (seconds): a batch that fails on the dead socket is sent once more (the rows are
+  // `insert or ignore` and a batch is one transaction, so a resend never doubles anything).
+  const send = async (statements: D1PreparedStatement[]) => {
+    try {
+      await DB.batch(statements)
+    } catch (error) {
+      if ((error as { cause?: { code?: string } })?.cause?.code !== 'UND_ERR_SOCKET') throw error
+      await DB.batch(statements)
+    }
+  }
   const dailyRows = [...daily].map(([key, value]) => {
     const [day, platform, style, weekday, hour, metric] = key.split('|')
     return `('${projectId}', '${day}', '${platform}', '${style}', ${weekday}, ${hour}, '${metric}', ${value})`
@@ -119,14 +131,39 @@ try {
   for (let i = 0; i < dailyRows.length; i += 500 * 20) {
     const statements = []
     for (let j = i; j < Math.min(i + 500 * 20, dailyRows.length); j += 500) {
-      statements.push(DB.prepare(`insert into metric_daily (project_id, day, platform, style, weekday, hour, metric, value) values ${dailyRows.slice(j, j + 500).join(', ')}`))
+      statements.push(DB.prepare(`insert or ignore into metric_daily (project_id, day, platform, style, weekday, hour, metric, value) values ${dailyRows.slice(j, j + 500).join(', ')}`))
     }
-    await DB.batch(statements)
+    await send(statements)
+  }
+  // The dashboard's coarse rollups (metric_rollup) from the same sums, as the store writes them:
+  // the project's total and per style, weekday and hour, in buckets of 1, 8 and 64 days.
+  const rollup = new Map<string, number>()
+  for (const [key, value] of daily) {
+    const [day, platform, style, weekday, hour, metric] = key.split('|')
+    for (const [dim, k] of [['all', ''], ['style', style], ['weekday', weekday], ['hour', hour]]) {
+      for (const span of SPANS) {
+        const rk = `${dim}|${span}|${bucketStart(day, span)}|${platform}|${k}|${metric}`
+        rollup.set(rk, (rollup.get(rk) ?? 0) + value)
+      }
+    }
+  }
+  const rollupRows = [...rollup].map(([key, value]) => {
+    const [dim, span, start, platform, k, metric] = key.split('|')
+    return `('${projectId}', '${dim}', ${span}, '${start}', '${platform}', '${k}', '${metric}', ${value})`
+  })
+  for (let i = 0; i < rollupRows.length; i += 500 * 20) {
+    const statements = []
+    for (let j = i; j < Math.min(i + 500 * 20, rollupRows.length); j += 500) {
+      statements.push(DB.prepare(`insert or ignore into metric_rollup (project_id, dim, span, start, platform, key, metric, value) values ${rollupRows.slice(j, j + 500).join(', ')}`))
+    }
+    await send(statements)
   }
   const counts = await DB.prepare(
-    `select (select count(*) from metric_snapshots) as snapshots, (select count(*) from metric_latest) as latest, (select count(*) from metric_daily) as daily`,
-  ).first<{ snapshots: number; latest: number; daily: number }>()
-  console.log(`data: ${counts!.snapshots.toLocaleString('en')} snapshots over ${POSTS} posts, ${counts!.latest.toLocaleString('en')} latest values, ${counts!.daily.toLocaleString('en')} daily rollup rows (made in ${((performance.now() - t0) / 1000).toFixed(1)} s)`)
+    `select (select count(*) from metric_snapshots) as snapshots, (select count(*) from metric_latest) as latest, (select count(*) from metric_daily) as daily, (select count(*) from metric_rollup) as rollup`,
+  ).first<{ snapshots: number; latest: number; daily: number; rollup: number }>()
+  console.log(
+    `data: ${counts!.snapshots.toLocaleString('en')} snapshots over ${POSTS} posts, ${counts!.latest.toLocaleString('en')} latest values, ${counts!.daily.toLocaleString('en')} detailed daily rollup rows, ${counts!.rollup.toLocaleString('en')} coarse rollup rows (made in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  )
   if (counts!.snapshots !== POSTS * PULLS * METRICS.length) throw new Error('the snapshots were not all made')
 
   const db = createDb(DB)
@@ -137,31 +174,56 @@ try {
   const views = check.totals.find((t) => t.metric === 'views')
   if (!views || !views.previous || check.top.length !== 5) throw new Error(`the dashboard did not see the data: ${JSON.stringify(check.totals.slice(0, 2))}`)
 
-  const direct: number[] = []
+  // The numbers must be the detailed rollup's: the totals of both periods and every group, checked once on this data.
+  const prev = previousRange(from, to)
+  const oldSums = async (a: string, b: string, column: string) =>
+    (await DB.prepare(`select ${column} as key, metric, sum(value) as value from metric_daily where project_id = ?1 and day >= ?2 and day <= ?3 group by 1, 2`).bind(projectId, a, b).all<{ key: string; metric: string; value: number }>()).results
+  for (const groupBy of GROUP_BYS) {
+    const got = await dashboard(db, { ...query, groupBy })
+    const column = { day: 'day', platform: 'platform', style: 'style', window: 'hour', weekday: 'weekday' }[groupBy]
+    const want = Object.fromEntries((await oldSums(from, to, column)).map((r) => [`${r.key}|${r.metric}`, r.value]))
+    const have = Object.fromEntries(got.series.flatMap((p) => Object.entries(p.metrics).map(([m, v]) => [`${p.key}|${m}`, v])))
+    if (JSON.stringify(Object.entries(have).sort()) !== JSON.stringify(Object.entries(want).sort())) throw new Error(`by ${groupBy}: the coarse rollups differ from metric_daily`)
+    const totalsNow = Object.fromEntries((await oldSums(from, to, "''")).map((r) => [r.metric, r.value]))
+    const totalsBefore = Object.fromEntries((await oldSums(prev.from, prev.to, "''")).map((r) => [r.metric, r.value]))
+    for (const t of got.totals) if (t.value !== (totalsNow[t.metric] ?? 0) || t.previous !== (totalsBefore[t.metric] ?? null)) throw new Error(`total ${t.metric} differs from metric_daily`)
+  }
+
+  const direct: Record<string, number[]> = Object.fromEntries(GROUP_BYS.map((g) => [g, []]))
+  const before: number[] = []
   const http: number[] = []
+  const page: number[] = []
   const count: number[] = []
   const time = async (into: number[], run: () => Promise<unknown>) => {
     const t = performance.now()
     await run()
     into.push(performance.now() - t)
   }
+  const get = async (groupBy: string) => {
+    const res = await w.api('GET', `/projects/${projectId}/analytics?from=${from}&to=${to}&groupBy=${groupBy}`, { token })
+    if (res.status !== 200) throw new Error(`${res.status} ${res.text}`)
+  }
   for (let i = 0; i < ROUNDS; i++) {
     // Rotate the order so none always runs on a warm cache after another.
     const steps = [
       () => time(count, () => DB.prepare('select count(*) as n from metric_snapshots').first()),
-      () => time(direct, () => dashboard(db, query)),
-      () => time(http, async () => {
-        const res = await w.api('GET', `/projects/${projectId}/analytics?from=${from}&to=${to}&groupBy=day`, { token })
-        if (res.status !== 200) throw new Error(`${res.status} ${res.text}`)
-      }),
+      ...GROUP_BYS.map((g) => () => time(direct[g], () => dashboard(db, { ...query, groupBy: g }))),
+      // What the dashboard read before migration 0020: both periods' totals and the daily series from metric_daily.
+      () => time(before, () => Promise.all([oldSums(from, to, "''"), oldSums(prev.from, prev.to, "''"), oldSums(from, to, 'day')])),
+      () => time(http, () => get('day')),
+      // The analytics page asks for the five groups at once.
+      () => time(page, () => Promise.all(GROUP_BYS.map(get))),
     ]
     for (let s = 0; s < steps.length; s++) await steps[(s + i) % steps.length]()
   }
   const c = median(count)
+  const line = (label: string, xs: number[]) => console.log(`${label.padEnd(58)} p50 ${median(xs).toFixed(1).padStart(6)} ms  p90 ${pct(xs, 0.9).toFixed(1).padStart(6)} ms  (${(median(xs) / c).toFixed(2)}× the count)`)
   console.log(`\ndashboard: ${ROUNDS} rounds, 90 days (${from}..${to}) against the 90 before, through the D1 binding (proxied from Node)`)
-  console.log(`count(*) over metric_snapshots (baseline):   p50 ${c.toFixed(1)} ms`)
-  console.log(`90-day dashboard query (dashboard()):        p50 ${median(direct).toFixed(1)} ms  p90 ${pct(direct, 0.9).toFixed(1)} ms  (${(median(direct) / c).toFixed(2)}× the count)`)
-  console.log(`GET /api/projects/:id/analytics over HTTP:   p50 ${median(http).toFixed(1)} ms  p90 ${pct(http, 0.9).toFixed(1)} ms  (${(median(http) / c).toFixed(2)}× the count)`)
+  console.log(`${'count(*) over metric_snapshots (baseline)'.padEnd(58)} p50 ${c.toFixed(1).padStart(6)} ms`)
+  line('before 0020: the same sums over metric_daily', before)
+  for (const g of GROUP_BYS) line(`90-day dashboard() by ${g} (metric_rollup)`, direct[g])
+  line('GET /api/projects/:id/analytics?groupBy=day over HTTP', http)
+  line('the analytics page: its 5 API calls at once over HTTP', page)
 
   // ---- 2. Collection for 1,000 targets per platform against the stubs, quota counted in D1.
   const control = async (path: string, body: unknown) => {

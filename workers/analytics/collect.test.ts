@@ -183,5 +183,13 @@ describe('the snapshot store', () => {
     ])
     const latest = await env.DB.prepare("select value, pull_index from metric_latest where post_id = ? and metric = 'views'").bind(postId).first()
     expect(latest).toEqual({ value: 160, pull_index: 3 })
+    // The dashboard's rollups hold the same sums: for the project and per style, weekday and hour, in the day, 8-day and 64-day buckets holding 2026-12-01.
+    const rollups = await env.DB.prepare('select dim, span, start, key, metric, value from metric_rollup where project_id = ? order by dim, span, metric').bind(project.id).all<Record<string, any>>()
+    const expected = (['all', 'hour', 'style', 'weekday'] as const).flatMap((dim) =>
+      ([[1, '2026-12-01'], [8, '2026-11-27'], [64, '2026-10-10']] as const).flatMap(([span, start]) =>
+        ['likes', 'views'].map((metric) => ({ dim, span, start, key: { all: '', hour: '12', style: 'neon', weekday: '1' }[dim], metric, value: metric === 'views' ? 160 : 3 })),
+      ),
+    )
+    expect(rollups.results).toEqual(expected)
   })
 })

@@ -3,11 +3,12 @@
  * style, window or weekday, the best and worst posts), one post's series per platform, and the
  * medians per platform that pricing and the learner compare against. Days are the project's.
  */
-import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
-import { media, metricDaily, metricLatest, metricPulls, metricSnapshots, posts, postTargets } from '../db/schema'
+import { media, metricLatest, metricRollup, metricPulls, metricSnapshots, posts, postTargets } from '../db/schema'
 import { ADDITIVE_METRICS, engagementRate, hourLabel, type AdditiveMetric, type MetricValues } from '../domain/metrics'
 import { WEEKDAYS } from '../domain/autopilot-config'
+import { coveringRuns } from '../domain/day-buckets'
 import type { Platform } from '../domain/post-state'
 
 export const GROUP_BYS = ['day', 'platform', 'style', 'window', 'weekday'] as const
@@ -64,25 +65,50 @@ export function previousRange(from: string, to: string): { from: string; to: str
   return { from: dayOf(dayMs(from) - length * DAY_MS), to: dayOf(dayMs(from) - DAY_MS) }
 }
 
+/**
+ * Rows of metric_rollup for one dimension over the days `from`..`to`: the buckets that cover the
+ * range exactly (`domain/day-buckets.ts`), so every sum reads a few buckets, not every day.
+ */
+function rollupRange(dim: RollupDim, projectId: string, from: string, to: string, platform?: Platform) {
+  const runs = coveringRuns(from, to).map((r) => and(eq(metricRollup.span, r.span), gte(metricRollup.start, r.from), lte(metricRollup.start, r.to)))
+  const conditions = [eq(metricRollup.projectId, projectId), eq(metricRollup.dim, dim), or(...runs)]
+  if (platform) conditions.push(eq(metricRollup.platform, platform))
+  return and(...conditions)
+}
+
+type RollupDim = (typeof metricRollup.dim.enumValues)[number]
+
 async function sums(db: Db, projectId: string, from: string, to: string, platform?: Platform) {
-  const conditions = [eq(metricDaily.projectId, projectId), gte(metricDaily.day, from), lte(metricDaily.day, to)]
-  if (platform) conditions.push(eq(metricDaily.platform, platform))
   const rows = await db
-    .select({ metric: metricDaily.metric, value: sql<number>`sum(${metricDaily.value})` })
-    .from(metricDaily)
-    .where(and(...conditions))
-    .groupBy(metricDaily.metric)
+    .select({ metric: metricRollup.metric, value: sql<number>`sum(${metricRollup.value})` })
+    .from(metricRollup)
+    .where(rollupRange('all', projectId, from, to, platform))
+    .groupBy(metricRollup.metric)
     .all()
   return new Map(rows.map((r) => [r.metric, r.value]))
 }
 
-const GROUP_COLUMN = {
-  day: metricDaily.day,
-  platform: metricDaily.platform,
-  style: metricDaily.style,
-  window: metricDaily.hour,
-  weekday: metricDaily.weekday,
-} as const
+/** The series' points: per day (the one-day buckets), or per platform, style, hour or weekday over the range. */
+async function seriesRows(db: Db, q: DashboardQuery): Promise<{ key: string; metric: string; value: number }[]> {
+  if (q.groupBy === 'day') {
+    const conditions = [eq(metricRollup.projectId, q.projectId), eq(metricRollup.dim, 'all'), eq(metricRollup.span, 1), gte(metricRollup.start, q.from), lte(metricRollup.start, q.to)]
+    if (q.platform) conditions.push(eq(metricRollup.platform, q.platform))
+    return db
+      .select({ key: metricRollup.start, metric: metricRollup.metric, value: sql<number>`sum(${metricRollup.value})` })
+      .from(metricRollup)
+      .where(and(...conditions))
+      .groupBy(metricRollup.start, metricRollup.metric)
+      .all()
+  }
+  const dim = ({ platform: 'all', style: 'style', window: 'hour', weekday: 'weekday' } as const)[q.groupBy]
+  const column = q.groupBy === 'platform' ? metricRollup.platform : metricRollup.key
+  return db
+    .select({ key: sql<string>`${column}`, metric: metricRollup.metric, value: sql<number>`sum(${metricRollup.value})` })
+    .from(metricRollup)
+    .where(rollupRange(dim, q.projectId, q.from, q.to, q.platform))
+    .groupBy(column, metricRollup.metric)
+    .all()
+}
 
 function label(groupBy: GroupBy, key: string): string {
   if (groupBy === 'window') return hourLabel(Number(key))
@@ -100,15 +126,7 @@ export async function dashboard(db: Db, q: DashboardQuery) {
     return { metric, value, previous, change: previous ? (value - previous) / previous : null }
   })
 
-  const column = GROUP_COLUMN[q.groupBy]
-  const conditions = [eq(metricDaily.projectId, q.projectId), gte(metricDaily.day, q.from), lte(metricDaily.day, q.to)]
-  if (q.platform) conditions.push(eq(metricDaily.platform, q.platform))
-  const rows = await db
-    .select({ key: sql<string>`${column}`, metric: metricDaily.metric, value: sql<number>`sum(${metricDaily.value})` })
-    .from(metricDaily)
-    .where(and(...conditions))
-    .groupBy(column, metricDaily.metric)
-    .all()
+  const rows = await seriesRows(db, q)
   const byKey = new Map<string, SeriesPoint>()
   // A day without pulls is a point without metrics (a gap), not a zero.
   if (q.groupBy === 'day') for (const day of daysBetween(q.from, q.to)) byKey.set(day, { key: day, label: day, metrics: {} })

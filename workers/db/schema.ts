@@ -443,6 +443,28 @@ export const metricDaily = sqliteTable(
 )
 
 /**
+ * The dashboard's rollups (migration 0020): what was earned, per platform and metric, for the
+ * whole project (`dim` 'all', `key` '') and per the post's style, weekday (0 = Monday) or hour of
+ * publication (`dim` 'style' | 'weekday' | 'hour', `key` its value as text), in day buckets of 1,
+ * 8 and 64 days (`start` = the bucket's first day, `domain/day-buckets.ts`). The same increases as
+ * metric_daily, grouped coarser, so a range is summed from a few buckets.
+ */
+export const metricRollup = sqliteTable(
+  'metric_rollup',
+  {
+    projectId: inProject(),
+    dim: text({ enum: ['all', 'style', 'weekday', 'hour'] }).notNull(),
+    span: integer().notNull(),
+    start: text().notNull(),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    key: text().notNull(),
+    metric: text().notNull(),
+    value: real().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.dim, t.span, t.start, t.platform, t.key, t.metric] })],
+)
+
+/**
  * The pull schedule of one published target: the next pull (index into the decaying schedule)
  * and when it is due (null when the schedule is over). `leaseUntil` marks a pull handed
  * to the metrics-jobs queue, so the scheduler does not hand it out twice.
@@ -600,4 +622,4 @@ export const auditLog = sqliteTable(
 
 // ---- end of #17 -------------------------------------------------------------------------------
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog, inboxComments }
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricRollup, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog, inboxComments }

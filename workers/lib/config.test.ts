@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createWorkerApp } from '../app'
 import { handleQueue } from '../queues'
 import { misconfigurations } from './config'
+import { call, ownerWithProject, readyClip } from '../../test/helpers'
 
 const app = createWorkerApp(async () => new Response('the web app'))
 const without = (...names: string[]) => ({ ...env, ...Object.fromEntries(names.map((n) => [n, ''])) }) as Env
@@ -37,9 +38,20 @@ describe('the configuration check at each entry point', () => {
     expect(result.retryBatch.retry).toBe(true)
     expect(result.explicitAcks).toEqual([])
 
-    const dead = createMessageBatch('render-jobs-dlq', [{ id: 'd1', timestamp: new Date(), attempts: 1, body: { postId: 'post_missing' } }])
+    // A post whose render messages died that way, past its time, fails naming the setting.
+    const { token, project } = await ownerWithProject()
+    const clip = await readyClip(project.workspaceId, project.id)
+    const post = (await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 60_000).toISOString() } })).json
+    await env.DB.prepare(`update posts set status = 'planned', lease_until = null, scheduled_at = ? where id = ?`).bind(new Date(Date.now() - 3_600_000).toISOString(), post.id).run()
+    const dead = createMessageBatch('render-jobs-dlq', [
+      { id: 'd1', timestamp: new Date(), attempts: 1, body: { postId: 'post_missing' } },
+      { id: 'd2', timestamp: new Date(), attempts: 6, body: { postId: post.id } },
+    ])
     const deadCtx = createExecutionContext()
     await handleQueue(dead, without('TOKEN_ENCRYPTION_KEY'), deadCtx)
-    expect((await getQueueResult(dead, deadCtx)).explicitAcks).toEqual(['d1'])
+    expect((await getQueueResult(dead, deadCtx)).explicitAcks).toEqual(['d1', 'd2'])
+    const failed = await env.DB.prepare('select status, error from posts where id = ?').bind(post.id).first<{ status: string; error: string }>()
+    expect(failed).toMatchObject({ status: 'failed' })
+    expect(failed!.error).toMatch(/^Rendering failed after every retry: the deployment is missing or has wrong settings: TOKEN_ENCRYPTION_KEY is not set/)
   })
 })

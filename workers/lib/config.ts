@@ -52,6 +52,16 @@ export function misconfigurations(env: ConfigEnv): Misconfiguration[] {
   return found
 }
 
+/**
+ * Why work died in a dead-letter queue when the deployment is misconfigured (its messages were
+ * held at the queue entry until their retries ran out), naming every setting; null when it is not.
+ */
+export function misconfiguredReason(env: ConfigEnv): string | null {
+  const problems = misconfigurations(env)
+  if (problems.length === 0) return null
+  return `the deployment is missing or has wrong settings: ${problems.map((p) => p.problem.replace(/\.$/, '')).join('; ')}`
+}
+
 /** Past the entry check this cannot happen; where it does, the same 503 names the key. */
 export const TOKEN_KEY_MISSING: Misconfiguration = { setting: 'TOKEN_ENCRYPTION_KEY', problem: 'TOKEN_ENCRYPTION_KEY is not set, so OAuth tokens cannot be stored or read.' }
 

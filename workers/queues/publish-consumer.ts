@@ -21,6 +21,7 @@ import { startPulls } from '../analytics/pulls'
 import { consume } from './consume'
 import { PublishJob } from './messages'
 import { sendPublishJobs } from './producers'
+import { misconfiguredReason } from '../lib/config'
 
 /** How long one delivery holds a publication before it counts as crashed. */
 export const PUBLISH_LEASE_MS = 10 * 60_000
@@ -219,12 +220,14 @@ export async function handlePublishBatch(batch: MessageBatch<unknown>, env: Env,
 /** The publish-jobs dead letters: the target failed after every retry; say so on the timeline. */
 export async function handlePublishDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const db = createDb(env.DB)
+  const misconfigured = misconfiguredReason(env)
   for (const message of batch.messages) {
     const parsed = PublishJob.safeParse(message.body)
     if (parsed.success) {
       const { postId, platform } = parsed.data
       const { target } = await load(db, postId, platform)
-      const reason = `Publishing failed after every retry${target?.error ? `: ${target.error}` : ''}.`
+      const why = misconfigured ?? target?.error
+      const reason = `Publishing failed after every retry${why ? `: ${why}` : ''}.`
       try {
         // An unconfirmed target stays unconfirmed: failing it could hide a post that went out.
         const moved = await moveTarget(db, postId, platform, ['pending', 'publishing', 'processing'], 'failed', { error: reason, leaseUntil: null }, reason)

@@ -61,13 +61,20 @@ describe('render consumer', () => {
     expect((await row(postId))?.error).toMatch(/clip .* deleted/)
   })
 
-  it('marks a post failed with the last error when its message dies', async () => {
+  it('keeps a post whose message died before its time waiting (the sweeper sends it again), and fails it with the last error after', async () => {
     const { postId } = await manualPost()
     await env.DB.prepare(`update posts set status = 'rendering', lease_until = null, error = 'render server answered 500' where id = ?`).bind(postId).run()
     const acked: string[] = []
     const message = { id: 'm1', body: { postId }, attempts: 6, timestamp: new Date(), ack: () => acked.push('m1'), retry: () => {} }
-    await handleRenderDeadLetters({ queue: 'render-jobs-dlq', messages: [message], ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>, env)
+    const dead = { queue: 'render-jobs-dlq', messages: [message], ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>
+    // The renderer was down for every retry, hours before the post's time: it waits, saying why.
+    await handleRenderDeadLetters(dead, env)
     expect(acked).toEqual(['m1'])
+    expect(await row(postId)).toMatchObject({ status: 'rendering', error: 'render server answered 500' })
+    expect((await events(postId)).at(-1)?.message).toMatch(/^Rendering is waiting \(render server answered 500\); it is tried again every 15 minutes until /)
+    // Past its time (and the grace): failed, with the reason.
+    const scheduledAt = Date.parse((await row(postId))!.scheduled_at)
+    await handleRenderDeadLetters(dead, env, scheduledAt + 16 * 60_000)
     const after = await row(postId)
     expect(after?.status).toBe('failed')
     expect(after?.error).toMatch(/after every retry: render server answered 500/)

@@ -5,7 +5,7 @@
  * lapsed lease) lets one delivery render at a time, a finished post is never rendered again, and
  * the outputs go to keys fixed per post.
  */
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { createDb } from '../db/client'
 import { loadPostRender, logIllegal, movePost, recordEvent } from '../db/posts'
@@ -19,6 +19,8 @@ import { enqueuePublish } from './producers'
 import { sqlNow } from '../db/time'
 import { readRenderEvents, RenderEventError, type RenderEvent } from '../../containers/render/recipe/events'
 import { count, observe } from '../metrics/record'
+import { misconfiguredReason } from '../lib/config'
+import { MISSED_GRACE_MS } from '../scheduler/timing'
 
 /** How long one delivery holds a render before another may take it over. */
 export const RENDER_LEASE_MS = 15 * 60_000
@@ -207,14 +209,29 @@ async function measuredRender(env: Env, postId: string): Promise<RenderOutcome> 
   }
 }
 
-/** The render-jobs dead letters: the post failed after every retry; say why on the timeline. */
-export async function handleRenderDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+/**
+ * The render-jobs dead letters. Only failures worth retrying get here (the render server down or
+ * failing, storage, a crash, a render held by another delivery): before the post's time (and its
+ * grace) the post waits, saying why, and the sweeper hands it back every quarter of an hour, so a
+ * renderer down for an hour delays posts instead of losing them. After it, the post fails with the
+ * reason. A misconfigured deployment's reason names the settings.
+ */
+export async function handleRenderDeadLetters(batch: MessageBatch<unknown>, env: Env, now = Date.now()): Promise<void> {
   const db = createDb(env.DB)
+  const misconfigured = misconfiguredReason(env)
   for (const message of batch.messages) {
     const postId = (message.body as { postId?: string })?.postId
     if (typeof postId === 'string') {
-      const post = await db.select({ error: posts.error }).from(posts).where(eq(posts.id, postId)).get()
-      const reason = `Rendering failed after every retry${post?.error ? `: ${post.error}` : ''}.`
+      const post = await db.select({ error: posts.error, status: posts.status, scheduledAt: posts.scheduledAt }).from(posts).where(eq(posts.id, postId)).get()
+      const why = misconfigured ?? post?.error
+      if (post && (post.status === 'planned' || post.status === 'rendering') && Date.parse(post.scheduledAt) + MISSED_GRACE_MS > now) {
+        const waiting = `Rendering is waiting${why ? ` (${why})` : ''}; it is tried again every 15 minutes until ${post.scheduledAt.slice(0, 16).replace('T', ' ')} UTC.`
+        await db.update(posts).set({ error: why ?? null }).where(and(eq(posts.id, postId), inArray(posts.status, ['planned', 'rendering']))).run()
+        await recordEvent(db, postId, 'dead_letter', waiting)
+        message.ack()
+        continue
+      }
+      const reason = `Rendering failed after every retry${why ? `: ${why}` : ''}.`
       try {
         const moved = await movePost(db, postId, ['planned', 'rendering'], 'failed', { error: reason, leaseUntil: null }, reason)
         if (!moved) await recordEvent(db, postId, 'dead_letter', reason)

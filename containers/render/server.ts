@@ -64,6 +64,7 @@ const audioBody = z.object({
     .array(z.object({ startSec: z.number().min(0).max(86_400), durationSec: z.number().positive().max(3600), uploadUrl: webUrl }))
     .min(1)
     .max(50),
+  snapSec: z.number().min(0).max(10).optional(),
 })
 const renderBody = z.object({
   sourceUrl: webUrl,
@@ -140,7 +141,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
           if (!onAllowedOrigin(part.uploadUrl, allowedOrigins)) throw new BadRequestError(`Invalid parts.${i}.uploadUrl: only URLs on the Worker's own origin are fetched or written.`)
           part.uploadUrl = loopbackByAddress(part.uploadUrl)
         })
-        return sendJson(res, 200, await checks.run(signal, () => extractAudio(tools, body.sourceUrl, body.parts, signal)))
+        return sendJson(res, 200, await checks.run(signal, () => extractAudio(tools, body.sourceUrl, body.parts, { snapSec: body.snapSec, signal })))
       }
       case 'POST /render':
         return render(req, res, signal)

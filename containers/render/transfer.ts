@@ -37,14 +37,14 @@ export function redact(url: string): string {
 }
 
 /** Uploads a local file with `PUT url`, streaming it; throws UpstreamError unless storage answers 2xx. */
-export async function putFile(url: string, path: string, contentType: string, signal?: AbortSignal): Promise<number> {
+export async function putFile(url: string, path: string, contentType: string, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<number> {
   const { size } = await stat(path)
   const target = new URL(url)
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise<number>((resolve, reject) => {
     const req = request(
       target,
-      { method: 'PUT', headers: { 'content-type': contentType, 'content-length': String(size) }, signal },
+      { method: 'PUT', headers: { ...headers, 'content-type': contentType, 'content-length': String(size) }, signal },
       (res) => {
         let body = ''
         res.setEncoding('utf8')

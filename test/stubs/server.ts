@@ -11,6 +11,7 @@
  * - `POST /_control/accounts/:id {scopes}` sets the scopes the account granted
  * - `POST/GET /_control/items/:remoteId/comments`: comments on an item, with their replies (`comments.ts`)
  * - `/_control/ai/*`: keys and scripted answers of the OpenAI-compatible stub (`/openai/v1/*`, see `openai.ts`)
+ * - `/_control/transcription/*`: keys (with the words they hear) and scripted faults of the speech to text stub (`/openai/v1/audio/transcriptions`, see `transcription.ts`)
  * - `POST /_control/clerk/users {emails: [{email, verified}], primary?}` → `{userId}` for the Clerk Backend API stub (`/clerk/v1/users/:id`)
  */
 import { createServer, type Server } from 'node:http'
@@ -22,6 +23,7 @@ import { TIKTOK_FAULTS, tiktokStub, tiktokUploadsOf } from './tiktok'
 import { YOUTUBE_FAULTS, youtubeStub, youtubeVideosOf } from './youtube'
 import { clerkStub, createClerkUser } from './clerk'
 import { openAiControl, openAiStub } from './openai'
+import { transcriptionControl, transcriptionStub } from './transcription'
 import { commentsControl, instagramCommentsStub, youtubeCommentsStub } from './comments'
 
 const handlers: Record<StubPlatform, (r: StubRequest) => Promise<boolean>> = {
@@ -39,7 +41,7 @@ function itemId(platform: StubPlatform): string {
 const faultTables: Record<StubPlatform, FaultTable> = { youtube: YOUTUBE_FAULTS, tiktok: TIKTOK_FAULTS, instagram: INSTAGRAM_FAULTS }
 
 async function control(method: string, path: string, body: any) {
-  const ai = openAiControl(method, path, body) ?? commentsControl(method, path, body)
+  const ai = openAiControl(method, path, body) ?? transcriptionControl(method, path, body) ?? commentsControl(method, path, body)
   if (ai) return ai
   if (method === 'POST' && path === '/_control/clerk/users') return { status: 201, body: createClerkUser(body) }
   if (method === 'POST' && path === '/_control/accounts') {
@@ -100,7 +102,7 @@ export function createPlatformStubServer(): Server {
         return sendJson(res, out.status, out.body)
       }
       const [, platform, ...rest] = url.pathname.split('/')
-      if (platform === 'openai' && (await openAiStub(req, res, `/${rest.join('/')}`))) return
+      if (platform === 'openai' && ((await transcriptionStub(req, res, `/${rest.join('/')}`)) || (await openAiStub(req, res, `/${rest.join('/')}`)))) return
       if (platform === 'clerk' && clerkStub(req.method ?? 'GET', `/${rest.join('/')}`, req.headers.authorization, res)) return
       const handler = handlers[platform as StubPlatform]
       if (handler && (await handler({ req, res, url, path: `/${rest.join('/')}` }))) return

@@ -22,6 +22,7 @@ import { devTokenApi } from './dev-token'
 import { docsApi } from './docs'
 import { healthApi } from './health'
 import { mediaApi } from '../media/routes'
+import { transcriptsApi } from '../speech/routes'
 import { meApi } from './me'
 import { membersApi } from './members'
 import { authenticate } from './middleware/auth'
@@ -85,6 +86,7 @@ export function createApi() {
   api.route('/', projectsApi)
   api.route('/', projectSummaryApi)
   api.route('/', mediaApi)
+  api.route('/', transcriptsApi)
   api.route('/', connectionsApi)
   api.route('/', autopilotApi)
   api.route('/', postsApi)

@@ -20,6 +20,7 @@ import { PLATFORMS, POST_STATUSES, TARGET_STATUSES, type Platform } from '../dom
 import { BRAND_FONTS, POST_FRAMINGS, PROJECT_FRAMINGS } from '../domain/post-spec'
 import { sqlNow } from './time'
 import type { PlatformTexts } from '../domain/platform-texts'
+import { TRANSCRIPT_STATUSES, type TranscriptWord } from '../domain/transcript'
 
 export type { Role } from '../domain/roles'
 
@@ -174,6 +175,34 @@ export const media = sqliteTable(
   ],
 )
 
+/**
+ * A clip's transcript (#15): its words with start and end seconds on the clip's own timeline,
+ * written by the transcription step (workers/speech) and editable in the library (a word's text
+ * changes, its times stay). `pending` while a transcription is queued or running; `done` with an
+ * empty `words` is a clip without speech; `failed` says why in `error`.
+ */
+export const mediaTranscripts = sqliteTable(
+  'media_transcripts',
+  {
+    mediaId: text()
+      .primaryKey()
+      .references(() => media.id, { onDelete: 'cascade' }),
+    workspaceId: inWorkspace(),
+    status: text({ enum: TRANSCRIPT_STATUSES }).notNull().default('pending'),
+    /** ISO 639-1 when the provider said (or the creator set) it; null when unknown. */
+    language: text(),
+    words: text({ mode: 'json' }).$type<TranscriptWord[]>().notNull().default(sql`'[]'`),
+    provider: text(),
+    model: text(),
+    error: text(),
+    attempts: integer().notNull().default(0),
+    editedAt: text(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [index('media_transcripts_status_idx').on(t.status, t.updatedAt)],
+)
+
 /** Parts of a multipart upload that reached R2, recorded by the upload route so a client can resume. */
 export const mediaParts = sqliteTable(
   'media_parts',
@@ -261,6 +290,8 @@ export const posts = sqliteTable(
     choiceReason: text(),
     /** The learner's arm of the post (`HH:MM-HH:MM|style`, project time); null: not chosen by it. */
     choiceArm: text(),
+    /** Captions from speech (#15) burned in: true/false as the creator set it on the post; null: the autopilot's setting. */
+    speechCaptions: integer({ mode: 'boolean' }),
   },
   (t) => [
     uniqueIndex('posts_project_slot_unique').on(t.projectId, t.slotKey),
@@ -622,4 +653,4 @@ export const auditLog = sqliteTable(
 
 // ---- end of #17 -------------------------------------------------------------------------------
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricRollup, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog, inboxComments }
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, mediaTranscripts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricRollup, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog, inboxComments }

@@ -53,6 +53,14 @@ export type Grant =
       exp: number
     }
   | {
+      /** Upload the sound of ready media item `mediaId` for its transcription (#15): a WAV of at most `maxSize` bytes. */
+      op: 'audio'
+      mediaId: string
+      key: string
+      maxSize: number
+      exp: number
+    }
+  | {
       /** Read an object (range requests allowed), served with `contentType`. */
       op: 'get'
       key: string

@@ -13,6 +13,7 @@ import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { rendererFor } from '../render/renderer'
 import { log } from '../lib/log'
 import { sqlNow } from '../db/time'
+import { requestTranscript } from '../speech/transcribe'
 
 
 type MediaRow = typeof media.$inferSelect
@@ -137,7 +138,11 @@ async function checkOnce(env: Env, db: Db, row: MediaRow, origin: string): Promi
     .where(and(eq(media.id, row.id), eq(media.status, 'processing')))
     .returning()
     .get()
-  if (ready) return ready
+  if (ready) {
+    // Captions from speech (#15): a clip with sound is transcribed when a provider is configured.
+    await requestTranscript(env, db, ready)
+    return ready
+  }
   return settled(env, db, row, [thumbKey])
 }
 

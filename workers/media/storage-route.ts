@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { media, mediaParts, posts } from '../db/schema'
 import type { AppEnv } from '../env'
-import { badRequest, HttpError } from '../lib/errors'
+import { badRequest, fieldProblem, HttpError } from '../lib/errors'
 import { type Grant, signingKey, verifyGrant } from '../lib/signed-url'
 import { createRouter, errorResponses } from '../api/openapi'
 import { sqlNow } from '../db/time'
@@ -97,6 +97,25 @@ async function putRenderOutput(c: Context<AppEnv>, grant: Extract<Grant, { op: '
   return c.json({ key: grant.key, size: object.size, etag: object.etag }, 200)
 }
 
+/** A transcription's audio part (#15), from the render server: only for a media item that is ready. */
+async function putAudioPart(c: Context<AppEnv>, grant: Extract<Grant, { op: 'audio' }>, length: number): Promise<Response> {
+  if (length > grant.maxSize) throw new HttpError(413, `An audio part may be at most ${grant.maxSize} bytes.`)
+  const row = await mediaStatus(c, grant.mediaId)
+  if (!row || row.status !== 'ready') throw new HttpError(409, row ? `This media is ${row.status}; its sound is not transcribed.` : 'This media was deleted.')
+  // Where the part starts on the clip (the render server moves cuts into quiet moments): kept with it.
+  const startSec = Number(c.req.header('x-audio-start-sec'))
+  if (!Number.isFinite(startSec) || startSec < 0) throw fieldProblem(400, 'x-audio-start-sec', 'must be the part\'s start in seconds')
+  let object: R2Object | null
+  try {
+    object = await c.env.MEDIA.put(grant.key, exactBody(c.req.raw, length), { httpMetadata: { contentType: 'audio/wav' }, customMetadata: { startSec: String(startSec) } })
+  } catch (error) {
+    throw interrupted(error)
+  }
+  if (!object) throw new HttpError(409, 'The object changed while it was being written; send it again.')
+  c.header('ETag', object.httpEtag)
+  return c.json({ key: grant.key, size: object.size, etag: object.etag }, 200)
+}
+
 export const uploadsApi = createRouter()
   .openapi(
     createRoute({
@@ -113,10 +132,11 @@ export const uploadsApi = createRouter()
       },
     }),
     async (c) => {
-      const grant = await grantFor(c, c.req.valid('param').token, ['put', 'part', 'thumbnail', 'output'])
+      const grant = await grantFor(c, c.req.valid('param').token, ['put', 'part', 'thumbnail', 'output', 'audio'])
       if (grant.op === 'get') throw new HttpError(403, 'This link is read-only.')
       const length = announcedLength(c)
       if (grant.op === 'output') return putRenderOutput(c, grant, length)
+      if (grant.op === 'audio') return putAudioPart(c, grant, length)
       if (grant.op === 'thumbnail') {
         if (length > grant.maxSize) throw new HttpError(413, `A thumbnail may be at most ${grant.maxSize} bytes.`)
       } else if (length !== grant.size) {

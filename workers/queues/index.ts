@@ -5,6 +5,7 @@
 import { handleRenderBatch, handleRenderDeadLetters } from './render-consumer'
 import { handlePublishBatch, handlePublishDeadLetters } from './publish-consumer'
 import { handleMetricsBatch, handleMetricsDeadLetters } from '../analytics/consumer'
+import { handleTranscribeBatch, handleTranscribeDeadLetters } from './transcribe-consumer'
 import { misconfigurations } from '../lib/config'
 import { log } from '../lib/log'
 import { withMetrics } from '../metrics/record'
@@ -35,6 +36,10 @@ async function route(batch: MessageBatch<unknown>, env: Env): Promise<void> {
       return handleMetricsBatch(batch, env)
     case 'metrics-jobs-dlq':
       return handleMetricsDeadLetters(batch, env)
+    case 'transcribe-jobs':
+      return handleTranscribeBatch(batch, env)
+    case 'transcribe-jobs-dlq':
+      return handleTranscribeDeadLetters(batch, env)
     default:
       log.error('no consumer for queue', { queue: batch.queue })
       batch.retryAll({ delaySeconds: 300 })

@@ -28,3 +28,7 @@ export const MetricsJob = z.object({
   requestId: RequestId,
 })
 export type MetricsJob = z.infer<typeof MetricsJob>
+
+/** Transcribe one clip's speech (#15): its transcript row says whether it is still wanted. */
+export const TranscribeJob = z.object({ mediaId: z.string().min(1), requestId: RequestId })
+export type TranscribeJob = z.infer<typeof TranscribeJob>

@@ -1,0 +1,42 @@
+/**
+ * The transcribe-jobs consumer (#15): one clip per message, through `speech/transcribe.ts`. A
+ * transient failure keeps the transcript pending with its last reason and the queue retries it
+ * with backoff; after every retry the dead letter writes it as failed with that reason.
+ */
+import { and, eq } from 'drizzle-orm'
+import { createDb } from '../db/client'
+import { mediaTranscripts } from '../db/schema'
+import { sqlNow } from '../db/time'
+import { fail, transcribeMedia } from '../speech/transcribe'
+import { consume } from './consume'
+import { TranscribeJob } from './messages'
+
+export async function handleTranscribeBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  await consume(batch, TranscribeJob, { baseDelaySec: 30 }, async ({ mediaId }) => {
+    try {
+      await transcribeMedia(env, mediaId)
+      return 'ack'
+    } catch (error) {
+      // Kept with the pending row, so the library and the dead letter can say what keeps failing.
+      await createDb(env.DB)
+        .update(mediaTranscripts)
+        .set({ error: String((error as Error).message ?? error).slice(0, 1000), updatedAt: sqlNow() })
+        .where(and(eq(mediaTranscripts.mediaId, mediaId), eq(mediaTranscripts.status, 'pending')))
+        .run()
+      throw error
+    }
+  })
+}
+
+/** The transcribe-jobs dead letters: the transcription failed after every retry; the library says why. */
+export async function handleTranscribeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const db = createDb(env.DB)
+  for (const message of batch.messages) {
+    const mediaId = (message.body as { mediaId?: string })?.mediaId
+    if (typeof mediaId === 'string') {
+      const row = await db.select({ error: mediaTranscripts.error }).from(mediaTranscripts).where(eq(mediaTranscripts.mediaId, mediaId)).get()
+      await fail(db, mediaId, `Transcription failed after every retry${row?.error ? `: ${row.error}` : ''}.`)
+    }
+    message.ack()
+  }
+}

@@ -3,7 +3,8 @@
  * configuration, extended): `TRANSCRIPTION_PROVIDER` names one (`workers-ai`, `openai`, `none`);
  * empty means the first configured of an OpenAI-compatible API (`TRANSCRIPTION_MODEL`, with
  * `TRANSCRIPTION_BASE_URL` or else `AI_BASE_URL`, key `TRANSCRIPTION_API_KEY` or else `AI_API_KEY`)
- * and Workers AI (the `AI` binding, model `WORKERS_AI_TRANSCRIPTION_MODEL`). Nothing configured:
+ * and Workers AI (the `AI` binding, model `WORKERS_AI_TRANSCRIPTION_MODEL`; skipped by the empty choice
+ * under APP_ENV=local, where the binding has no local mode). Nothing configured:
  * no transcription, and the library says captions from speech need a provider. Nothing is faked.
  */
 import type { AiBinding } from '../ai/providers/workers-ai'
@@ -11,6 +12,7 @@ import { DEFAULT_WHISPER_MODEL, OpenAiTranscriber, WorkersAiTranscriber, type Tr
 
 export interface TranscriptionSettings {
   AI?: AiBinding
+  APP_ENV?: string
   AI_BASE_URL?: string
   AI_API_KEY?: string
   TRANSCRIPTION_PROVIDER?: string
@@ -51,7 +53,8 @@ export function transcriberFor(env: TranscriptionSettings): TranscriberChoice {
   if (choice === 'workers-ai') return workersAi()
   if (choice) return { ok: false, reason: `TRANSCRIPTION_PROVIDER must be workers-ai, openai or none (or empty), not ${JSON.stringify(choice)}.` }
   if (baseUrl && env.TRANSCRIPTION_MODEL) return openai()
-  if (env.AI) return workersAi()
+  // As for the assistant (ai/config.ts): under APP_ENV=local the empty choice skips the AI binding, which has no local mode.
+  if (env.AI && env.APP_ENV !== 'local') return workersAi()
   return { ok: false, reason: NO_PROVIDER }
 }
 

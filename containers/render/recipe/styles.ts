@@ -46,24 +46,32 @@ export function timeline(spec: RenderSpec, durationSec: number): Timeline {
   const ctaStart = d - ctaLen * scale
   const cta = ctaText ? { text: ctaText, start: ctaStart, end: d } : null
 
-  let captions: Timeline['captions']
-  if (spec.texts.captions.length) {
-    captions = spec.texts.captions
-      .map((c) => ({ text: c.text, start: c.startSec, end: Math.min(c.endSec, cta ? cta.start : d) }))
-      .filter((c) => c.end - c.start >= 0.1)
-  } else {
-    const middle = ctaStart - hookEnd
-    const all = captionSegments(spec.texts.body ?? '')
-    const fit = Math.max(0, Math.min(all.length, Math.floor(middle / MIN_SEGMENT_SEC + 1e-9)))
-    const chosen = all.slice(0, fit)
-    const each = chosen.length ? middle / chosen.length : 0
-    captions = chosen.map((text, i) => ({ text, start: hookEnd + i * each, end: hookEnd + (i + 1) * each }))
-  }
+  const captions = middleBeats(spec, hookEnd, ctaStart, cta ? cta.start : d)
   let hook = hookText ? { text: hookText, start: 0, end: hookEnd } : null
   // Nothing in the middle: the hook holds until the call to action rather than leaving a gap.
   if (hook && captions.length === 0 && !spec.texts.captions.length) hook = { ...hook, end: ctaStart }
   if (hook && !cta && captions.length === 0) hook = { ...hook, end: d }
   return { hook, captions, cta, durationSec: d }
+}
+
+/**
+ * The middle of the timeline, between the hook (ending at `hookEnd`) and the call to action
+ * (starting at `ctaStart`): the one place where timed captions (`texts.captions`, e.g. captions
+ * from speech, each at its own time, cut at `until`) replace the post's caption cut into
+ * segments (`texts.body`, spread evenly, as many as can be read in the time there is).
+ */
+export function middleBeats(spec: RenderSpec, hookEnd: number, ctaStart: number, until: number): Timeline['captions'] {
+  if (spec.texts.captions.length) {
+    return spec.texts.captions
+      .map((c) => ({ text: c.text, start: c.startSec, end: Math.min(c.endSec, until) }))
+      .filter((c) => c.end - c.start >= 0.1)
+  }
+  const middle = ctaStart - hookEnd
+  const all = captionSegments(spec.texts.body ?? '')
+  const fit = Math.max(0, Math.min(all.length, Math.floor(middle / MIN_SEGMENT_SEC + 1e-9)))
+  const chosen = all.slice(0, fit)
+  const each = chosen.length ? middle / chosen.length : 0
+  return chosen.map((text, i) => ({ text, start: hookEnd + i * each, end: hookEnd + (i + 1) * each }))
 }
 
 /** Stretches of the timeline with no text on screen, longer than `minSec`. */

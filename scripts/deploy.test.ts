@@ -35,5 +35,7 @@ describe('deploy', () => {
     }
     expect(config.containers[0]).toMatchObject({ class_name: 'RenderContainer', instance_type: expect.stringMatching(/^standard-[234]$/) })
     expect(config.triggers.crons.length).toBeGreaterThan(0)
+    // Cloudflare's invocation log line records the full URL (signed storage tokens): off; our own redacted lines stay on.
+    expect(config.observability).toMatchObject({ enabled: true, logs: { enabled: true, invocation_logs: false } })
   })
 })

@@ -3,9 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ZodType } from 'zod'
 import { BadRequestError, MediaError, SpecRefusedError, UpstreamError } from './errors.ts'
 import { RecipeError } from './recipe/index.ts'
+import { redactText } from './recipe/redact.ts'
 import { RenderFailedError } from './render-job.ts'
 
 /** Sends a JSON answer. */
+/**
+ * Logs a failure the server did not expect. Its message may quote FFmpeg, which names the signed
+ * URLs it was given: tokens and signatures are masked first (the Container's logs reach Cloudflare).
+ */
+export function logServerError(error: unknown, write: (line: string) => void = console.error) {
+  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+  write(redactText(`render server: ${text}`))
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown) {
   if (res.headersSent) return
   res.writeHead(status, { 'content-type': 'application/json' })

@@ -10,7 +10,7 @@ import { BadRequestError, SpecRefusedError } from './errors.ts'
 import { listenHost, loopbackByAddress, onAllowedOrigin, secretMatches } from './access.ts'
 import { renderServerSettings } from './config.ts'
 import { checkTools, type ToolsReport } from './health.ts'
-import { errorAnswer, readJson, sendJson } from './http.ts'
+import { errorAnswer, logServerError, readJson, sendJson } from './http.ts'
 import { probe, thumbnail, type Tools } from './media.ts'
 import { extractAudio } from './audio.ts'
 import { ffprobeBeside } from './process.ts'
@@ -201,7 +201,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
         send({ type: 'error', status: 504, code: 'timeout', error: `The render took longer than ${Math.round(renderTimeoutMs / 1000)} s and was stopped.` })
       } else {
         const { status, body: answer } = errorAnswer(error)
-        if (status >= 500 && status !== 502) console.error('render server:', error)
+        if (status >= 500 && status !== 502) logServerError(error)
         send({ type: 'error', status, ...answer })
       }
     } finally {
@@ -218,7 +218,7 @@ export function createRenderServer(options: RenderServerOptions = {}) {
     route(req, res, controller.signal).catch((error: unknown) => {
       if (controller.signal.aborted) return
       const { status, body } = errorAnswer(error)
-      if (status >= 500 && status !== 502) console.error('render server:', error)
+      if (status >= 500 && status !== 502) logServerError(error)
       sendJson(res, status, body)
     })
   })

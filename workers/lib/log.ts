@@ -9,6 +9,7 @@
  * No line carries a secret: values under secret-looking keys are dropped, and signed storage URLs,
  * signed query parameters, bearer tokens, API keys and JWTs are masked wherever they appear in text.
  */
+import { REDACTED, redactStorageTokens, redactText } from '../../containers/render/recipe/redact'
 import { currentContext } from './context'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -30,38 +31,16 @@ const WRITE: Record<LogLevel, (line: string) => void> = {
   error: (line) => console.error(line),
 }
 
-export const REDACTED = '[redacted]'
+export { REDACTED, redactText }
 
 /**
  * The token of a signed storage URL is its credential (valid up to a day): wherever one appears in
- * a line (a request path, a URL in an error), only its route stays.
+ * a line (a request path, a URL in an error), only its route stays. The same rule as the render server's.
  */
-const STORAGE_TOKEN = /(\/api\/storage\/)[^\s"'?#/\\<>]+/g
-
-/** A log line with every signed storage token replaced by `[redacted]`. */
-export const redactLine = (line: string) => line.replace(STORAGE_TOKEN, `$1${REDACTED}`)
+export const redactLine = redactStorageTokens
 
 /** Keys whose values are never logged, whatever they hold. */
 const SECRET_KEY = /(^|_|-)?(authorization|cookie|password|passwd|secret|token|api_?key|signature|credential|private_?key|access_?key|refresh)(s)?$/i
-
-/** Secrets in free text (error messages, bodies): each is masked, keeping what says what it was. */
-const SECRET_TEXT: [RegExp, string][] = [
-  // Our signed storage URLs: the path segment is the grant.
-  [STORAGE_TOKEN, `$1${REDACTED}`],
-  // Signed or token-bearing query parameters (S3/R2 presigning, OAuth, ours).
-  [/([?&](?:x-amz-[a-z-]+|signature|sig|token|access_token|refresh_token|id_token|code|client_secret|key|upload_id|uploadId)=)[^&\s"'#]+/gi, `$1${REDACTED}`],
-  [/(\bBearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
-  [/\brp_[A-Za-z0-9_-]{8,}/g, `rp_${REDACTED}`],
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, `jwt:${REDACTED}`],
-  [/(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g, `$1${REDACTED}$2`],
-]
-
-/** Masks secrets in a string. */
-export function redactText(text: string): string {
-  let out = text
-  for (const [pattern, replacement] of SECRET_TEXT) out = out.replace(pattern, replacement)
-  return out
-}
 
 /** A copy of `value` safe to log: secret-keyed fields dropped, secrets in strings masked. */
 export function redact(value: unknown, depth = 0): unknown {

@@ -296,6 +296,49 @@ describe('media checks are joined, and everyone gets the one right answer (5, 14
     expect(lines.filter((l) => l.includes('media check: the renderer failed'))).toHaveLength(1)
   })
 
+  it('a check running in another isolate (its lease on the row) is joined: no second probe, its verdict answered', async () => {
+    const { token, mediaId } = await processingItem()
+    const lines: string[] = []
+    for (const level of ['log', 'warn', 'error', 'debug'] as const) vi.spyOn(console, level).mockImplementation((line: unknown) => void lines.push(String(line)))
+    const holdLease = () => env.DB.prepare(`update media set check_lease_id = 'other-isolate', check_lease_until = ? where id = ?`).bind(new Date(Date.now() + 600_000).toISOString(), mediaId).run()
+    const joining = () => vi.waitFor(() => expect(lines.filter((l) => l.includes('joining the check another run holds'))).not.toHaveLength(0), { timeout: 20_000 })
+
+    // The other run gives up (the renderer was unreachable there): this call answers its 503, without asking again.
+    await holdLease()
+    const first = call('POST', `/media/${mediaId}/complete`, { token })
+    await joining()
+    await env.DB.prepare(`update media set check_lease_id = null, check_lease_until = null where id = ?`).bind(mediaId).run()
+    expectProblem(await first, 503)
+
+    // The other run settles the item: this call answers its verdict.
+    lines.length = 0
+    await holdLease()
+    const second = call('POST', `/media/${mediaId}/complete`, { token })
+    await joining()
+    await env.DB.prepare(`update media set status = 'rejected', rejection_reason = 'not a video', check_lease_id = null, check_lease_until = null where id = ?`).bind(mediaId).run()
+    const answer = await second
+    expect(answer.json).toMatchObject({ id: mediaId, status: 'rejected', rejectionReason: 'not a video' })
+    vi.restoreAllMocks()
+    expect(lines.filter((l) => l.includes('media check: the renderer failed'))).toHaveLength(0)
+    // The lease columns are not part of the API.
+    expect(Object.keys(answer.json)).not.toContain('checkLeaseId')
+  })
+
+  it("a lease whose run died (it ran out) is taken over: the check runs, and the sweeper leaves a live one alone", async () => {
+    const { token, mediaId } = await processingItem()
+    await env.DB.prepare(`update media set check_lease_id = 'dead-isolate', check_lease_until = ? where id = ?`).bind(new Date(Date.now() - 1000).toISOString(), mediaId).run()
+    const lines = await logsDuring(async () => expectProblem(await call('POST', `/media/${mediaId}/complete`, { token }), 503))
+    expect(lines.filter((l) => l.includes('media check: the renderer failed'))).toHaveLength(1)
+    // Released after the run: the row holds no lease.
+    expect(await env.DB.prepare('select check_lease_id as id, check_lease_until as until from media where id = ?').bind(mediaId).first()).toEqual({ id: null, until: null })
+
+    const db = createDb(env.DB)
+    await env.DB.prepare(`update media set check_lease_id = 'live-isolate', check_lease_until = ? where id = ?`).bind(new Date(Date.now() + 600_000).toISOString(), mediaId).run()
+    const row = (await db.query.media.findFirst({ where: (m, { eq }) => eq(m.id, mediaId) }))!
+    const swept = await logsDuring(async () => expect(await processMedia(env, db, row, env.PUBLIC_URL, { wait: false })).toMatchObject({ status: 'processing', checkLeaseId: 'live-isolate' }))
+    expect(swept.filter((l) => l.includes('media check: the renderer failed'))).toHaveLength(0)
+  })
+
   it('a run whose renderer call failed because another run already rejected the item answers the rejection, not a 503', async () => {
     const { mediaId } = await processingItem()
     const db = createDb(env.DB)

@@ -162,6 +162,9 @@ export const media = sqliteTable(
     formatName: text(),
     bitRate: integer(),
     thumbnailKey: text(),
+    /** The content check running for this item (any isolate): its run id, and until when it holds the item. */
+    checkLeaseId: text(),
+    checkLeaseUntil: text(),
     createdBy: text().references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: createdAt(),

@@ -3,7 +3,7 @@
  * render server reads the original through a signed URL (it never receives the bytes from us),
  * says what it is (probe), and PUTs a JPEG thumbnail to a second signed URL.
  */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, isNull, lt, or } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { media } from '../db/schema'
 import { judgeContent, type ProbeInfo, REJECTION_REASONS, thumbnailKey } from '../domain/media'
@@ -12,7 +12,7 @@ import { HttpError } from '../lib/errors'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { rendererFor } from '../render/renderer'
 import { log } from '../lib/log'
-import { sqlNow } from '../db/time'
+import { isoAt, sqlNow } from '../db/time'
 import { requestTranscript } from '../speech/transcribe'
 
 
@@ -80,26 +80,88 @@ const reasonFor = (answer: { code: MediaErrorCode; error: string }) =>
 const running = new Map<string, Promise<MediaRow>>()
 
 /**
- * Probes a `processing` item and makes its thumbnail; answers the row as `ready` or `rejected`.
- * A check already running for the item here is joined, not repeated. Safe to run twice anyway
- * (another isolate, the sweeper): every write is conditional on the row still being `processing`,
- * and a run whose renderer call failed because another run settled the item (a rejection removes
- * the bytes) answers that item as it now is, not a 503.
+ * How long a check holds its item: both renderer calls at their longest, and a margin. A run that
+ * died holding it (its isolate went away) lets the next complete or sweep take over after this.
  */
-export function processMedia(env: Env, db: Db, row: MediaRow, origin: string): Promise<MediaRow> {
+export const CHECK_LEASE_MS = 2 * RENDERER_TIMEOUT_MS + 60_000
+/** How often a complete that found the check running in another isolate reads the row again. */
+const CHECK_WAIT_POLL_MS = 500
+
+export interface ProcessOptions {
+  /** When another isolate holds the check: wait for its verdict (a complete), or answer the row as it is (the sweeper). */
+  wait?: boolean
+}
+
+/**
+ * Probes a `processing` item and makes its thumbnail; answers the row as `ready` or `rejected`.
+ * One check per item at a time, everywhere: in this isolate a second call joins the running one;
+ * across isolates the run holds a lease on the row (`check_lease_id`/`check_lease_until`), and a
+ * call that finds it held waits for that run's verdict (or, with `wait: false`, answers the row
+ * as it is) instead of calling the renderer again. Every write is still conditional on the row
+ * being `processing`, and a run whose renderer call failed because another run settled the item
+ * (a rejection removes the bytes) answers that item as it now is, not a 503.
+ */
+export function processMedia(env: Env, db: Db, row: MediaRow, origin: string, options: ProcessOptions = {}): Promise<MediaRow> {
   const joined = running.get(row.id)
   if (joined) return joined
-  const run = checkOnce(env, db, row, origin)
-    .catch(async (error) => {
-      if (!(error instanceof RendererUnavailable)) throw error
-      const now = await db.select().from(media).where(eq(media.id, row.id)).get()
-      if (!now) throw new HttpError(404, 'Media not found: it was deleted while it was being checked.')
-      if (now.status !== 'processing') return now
-      throw error
-    })
-    .finally(() => running.delete(row.id))
+  const run = leasedCheck(env, db, row, origin, options.wait ?? true).finally(() => running.delete(row.id))
   running.set(row.id, run)
   return run
+}
+
+async function leasedCheck(env: Env, db: Db, row: MediaRow, origin: string, wait: boolean): Promise<MediaRow> {
+  const leaseId = crypto.randomUUID()
+  const claimed = await claimCheck(db, row.id, leaseId)
+  if (!claimed) {
+    const now = await current(db, row.id)
+    if (now.status !== 'processing' || !wait) return now
+    log.info('media check: joining the check another run holds', { mediaId: row.id, until: now.checkLeaseUntil })
+    return waitForVerdict(db, row.id)
+  }
+  try {
+    return await checkOnce(env, db, claimed, origin)
+  } catch (error) {
+    if (!(error instanceof RendererUnavailable)) throw error
+    const now = await current(db, row.id)
+    if (now.status !== 'processing') return now
+    throw error
+  } finally {
+    // Settled or not, the next call may check again (a ready or rejected row is never checked).
+    await db.update(media).set({ checkLeaseId: null, checkLeaseUntil: null }).where(and(eq(media.id, row.id), eq(media.checkLeaseId, leaseId)))
+  }
+}
+
+/** Takes the item's check lease when nobody holds it (or the holder's has run out): the row, or null. */
+async function claimCheck(db: Db, id: string, leaseId: string): Promise<MediaRow | null> {
+  const now = Date.now()
+  const row = await db
+    .update(media)
+    .set({ checkLeaseId: leaseId, checkLeaseUntil: isoAt(now + CHECK_LEASE_MS) })
+    .where(and(eq(media.id, id), eq(media.status, 'processing'), or(isNull(media.checkLeaseUntil), lt(media.checkLeaseUntil, isoAt(now)))))
+    .returning()
+    .get()
+  return row ?? null
+}
+
+async function current(db: Db, id: string): Promise<MediaRow> {
+  const now = await db.select().from(media).where(eq(media.id, id)).get()
+  if (!now) throw new HttpError(404, 'Media not found: it was deleted while it was being checked.')
+  return now
+}
+
+/**
+ * The check another isolate runs: its verdict once the row settles. Its lease released with the
+ * row still processing means that run could not reach the renderer: the same 503 it answered. A
+ * lease that ran out (its isolate died) is a 503 too: the next complete (or sweep) takes it over.
+ */
+async function waitForVerdict(db: Db, id: string): Promise<MediaRow> {
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, CHECK_WAIT_POLL_MS))
+    const now = await current(db, id)
+    if (now.status !== 'processing') return now
+    if (now.checkLeaseId === null) throw new RendererUnavailable()
+    if (now.checkLeaseUntil !== null && now.checkLeaseUntil < isoAt(Date.now())) throw new RendererUnavailable()
+  }
 }
 
 async function checkOnce(env: Env, db: Db, row: MediaRow, origin: string): Promise<MediaRow> {

@@ -112,7 +112,7 @@ const origin = (c: Context<AppEnv>) => publicOrigin(c.env)
 
 /** The API shape of a row, with a signed thumbnail URL. */
 export async function present(env: Env, base: string, row: MediaRow) {
-  const { key: _key, uploadId, thumbnailKey: thumb, createdBy: _by, ...rest } = row
+  const { key: _key, uploadId, thumbnailKey: thumb, createdBy: _by, checkLeaseId: _lease, checkLeaseUntil: _until, ...rest } = row
   const thumbnailUrl = thumb && row.status === 'ready' ? await signedUrl(signingKey(env), base, { op: 'get', key: thumb, contentType: 'image/jpeg', exp: expiresIn(THUMBNAIL_URL_TTL_MS) }) : null
   return { ...rest, multipart: uploadId !== null, thumbnailUrl }
 }

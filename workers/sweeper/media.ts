@@ -98,7 +98,8 @@ export async function recheckStuckMedia(env: Env, nowMs = Date.now(), batch = 10
       }
       result.rechecked.push(id)
       try {
-        const after = await processMedia(env, db, claimed, publicOrigin(env))
+        // A complete checking it right now (any isolate) holds its lease: leave it to that run.
+        const after = await processMedia(env, db, claimed, publicOrigin(env), { wait: false })
         if (after.status !== 'processing') result.settled.push(id)
       } catch (error) {
         // Still unreachable (the row stays processing for the next sweep), or deleted meanwhile.

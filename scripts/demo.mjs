@@ -73,8 +73,9 @@ try {
     const bytes = readFileSync(file)
     const upload = await call('POST', '/media/upload-url', { token, body: { projectId: project.id, filename, contentType: 'video/mp4', size: bytes.length } })
     await call('PUT', upload.uploadUrl, { raw: bytes, contentType: 'video/mp4' })
-    const done = await call('POST', `/media/${upload.mediaId}/complete`, { token })
-    await call('PATCH', `/media/${upload.mediaId}`, { token, body: { title } })
+    // Ready answers the item; a refused file is a 422 problem naming why (the demo goes on without it).
+    const done = await call('POST', `/media/${upload.mediaId}/complete`, { token }).catch((error) => ({ status: `refused: ${error.message}` }))
+    if (done.status === 'ready') await call('PATCH', `/media/${upload.mediaId}`, { token, body: { title } })
     console.log(`clip: ${title} (${done.status})`)
   }
 } finally {

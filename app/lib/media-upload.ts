@@ -164,6 +164,9 @@ async function complete(mediaId: string): Promise<Media> {
   } catch (error) {
     // The checker is busy or down: the media waits in `processing`; asking again resumes.
     if (error instanceof ApiError && error.status === 503) throw new NetworkError(error.message)
+    // Refused (422): the problem carries the rejected item, which the list shows with its reason.
+    const refused = error instanceof ApiError && error.status === 422 ? (error.body as { media?: Media } | undefined)?.media : undefined
+    if (refused) return refused
     throw error
   }
 }

@@ -66,8 +66,11 @@ export async function libraryAction(context: Context, request: Request, projectI
     }
     case 'check': {
       const res = await callApi<Media>(context, request, `${path}/complete`, { method: 'POST' })
+      // A refused file (422) is an answer, not a failure of the check: the item says why.
+      const refused = !res.ok && res.status === 422 ? (res.problem as { media?: Media }).media : undefined
+      if (refused) return { status: 200, result: { intent, ok: true, target: mediaId, message: `Rejected: ${refused.rejectionReason}.` } }
       if (!res.ok) return { status: res.status, result: { intent, ok: false, target: mediaId, message: res.problem.detail } }
-      return { status: 200, result: { intent, ok: true, target: mediaId, message: res.data.status === 'ready' ? 'Ready.' : `Rejected: ${res.data.rejectionReason}.` } }
+      return { status: 200, result: { intent, ok: true, target: mediaId, message: 'Ready.' } }
     }
     default:
       return { status: 400, result: { intent, ok: false, message: `Unknown action “${intent}”.` } }

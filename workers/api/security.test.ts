@@ -273,6 +273,25 @@ describe('security headers and the Origin check (7)', () => {
   })
 })
 
+describe('a refused file is a clear 4xx (14)', () => {
+  it('complete answers 422 problem+json naming the file and why, with the rejected item; again, the same', async () => {
+    const { token, project } = await ownerWithProject('refused', [])
+    const started = await call('POST', '/media/upload-url', { token, body: { projectId: project.id, filename: 'notes.mp4', contentType: 'video/mp4', size: 4 } })
+    expect((await SELF.fetch(started.json.uploadUrl, { method: 'PUT', body: new Uint8Array(4) })).status).toBe(200)
+    // The check refused it (here the render server cannot reach this Worker, so the verdict is written as check.ts writes it).
+    await env.DB.prepare(`update media set status = 'rejected', rejection_reason = 'not a video', completed_at = ? where id = ?`).bind(new Date().toISOString(), started.json.mediaId).run()
+    for (let i = 0; i < 2; i++) {
+      const refused = expectProblem(await call('POST', `/media/${started.json.mediaId}/complete`, { token }), 422)
+      expect(refused).toMatchObject({
+        status: 422,
+        detail: 'This file was refused: not a video.',
+        errors: [{ field: 'file', message: 'not a video' }],
+        media: { id: started.json.mediaId, status: 'rejected', rejectionReason: 'not a video', thumbnailUrl: null },
+      })
+    }
+  })
+})
+
 describe('media checks are joined, and everyone gets the one right answer (5, 14)', () => {
   async function processingItem() {
     const owner = await ownerWithWorkspace('check')
@@ -316,12 +335,12 @@ describe('media checks are joined, and everyone gets the one right answer (5, 14
     const second = call('POST', `/media/${mediaId}/complete`, { token })
     await joining()
     await env.DB.prepare(`update media set status = 'rejected', rejection_reason = 'not a video', check_lease_id = null, check_lease_until = null where id = ?`).bind(mediaId).run()
-    const answer = await second
-    expect(answer.json).toMatchObject({ id: mediaId, status: 'rejected', rejectionReason: 'not a video' })
+    const answer = expectProblem(await second, 422)
+    expect(answer.media).toMatchObject({ id: mediaId, status: 'rejected', rejectionReason: 'not a video' })
     vi.restoreAllMocks()
     expect(lines.filter((l) => l.includes('media check: the renderer failed'))).toHaveLength(0)
     // The lease columns are not part of the API.
-    expect(Object.keys(answer.json)).not.toContain('checkLeaseId')
+    expect(Object.keys(answer.media as object)).not.toContain('checkLeaseId')
   })
 
   it("a lease whose run died (it ran out) is taken over: the check runs, and the sweeper leaves a live one alone", async () => {

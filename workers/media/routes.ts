@@ -17,7 +17,7 @@ import { publicOrigin } from '../lib/public-url'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { requireOwned, requireProject } from '../api/access'
 import { decodeCursor, encodeCursor } from '../api/cursor'
-import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from '../api/openapi'
+import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, ProblemSchema, security, Timestamp } from '../api/openapi'
 import { processMedia } from './check'
 import { reserve, uploadLimits, type AnnouncedUpload } from './quota'
 import { finishUpload, newUploadIds, partNumbers, removeMedia, startMultipart } from './uploads'
@@ -58,6 +58,9 @@ export const MediaSchema = z
     completedAt: Timestamp.nullable(),
   })
   .openapi('Media')
+
+/** complete's 422: the problem, with the rejected item beside it. */
+export const MediaRejectedSchema = ProblemSchema.extend({ media: MediaSchema }).openapi('MediaRejected')
 
 const MediaWithDownload = MediaSchema.extend({
   downloadUrl: z.string().nullable().openapi({ description: 'A signed URL to the original, valid 15 minutes; null until ready' }),
@@ -251,16 +254,26 @@ export const mediaApi = createRouter()
       security,
       summary: 'Finish an upload (editor): checks the bytes, probes the content, makes the thumbnail',
       description:
-        'Answers the media in its final state: `ready`, or `rejected` with a `rejectionReason`. 409 when bytes are missing (nothing changes; upload them and call again). 503 when the renderer is unavailable: the media stays `processing`; call again.',
+        'Answers the media once it is `ready`. A file the check refuses is a 422 problem: `detail` and `errors[0]` (field `file`) say why, `media` is the rejected item (its bytes are gone; it stays in the library 30 days to say why), and calling again answers the same. 409 when bytes are missing (nothing changes; upload them and call again). 503 when the renderer is unavailable: the media stays `processing`; call again.',
       request: { params: mediaParams },
-      responses: { 200: json(MediaSchema, 'Ready or rejected'), ...commonErrors, ...errorResponses(409, 503) },
+      responses: {
+        200: json(MediaSchema, 'Ready'),
+        422: { description: 'The file was refused: `errors` names `file` with the reason; `media` is the rejected item', content: { 'application/problem+json': { schema: MediaRejectedSchema } } },
+        ...commonErrors,
+        ...errorResponses(409, 503),
+      },
     }),
     async (c) => {
       const db = c.get('db')
       let row = await requireMedia(c, c.req.valid('param').id, 'projects.write')
       if (row.status === 'uploading') row = await finishUpload(c.env, db, row)
       if (row.status === 'processing') row = await processMedia(c.env, db, row, origin(c))
-      return c.json(await present(c.env, origin(c), row), 200)
+      const item = await present(c.env, origin(c), row)
+      if (row.status === 'rejected') {
+        const reason = row.rejectionReason ?? 'the file could not be used'
+        throw new HttpError(422, `This file was refused: ${reason}.`, { errors: [{ field: 'file', message: reason }], media: item })
+      }
+      return c.json(item, 200)
     },
   )
   .openapi(

@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from './env'
 import { createApi } from './api'
 import { oauthRoutes } from './api/oauth-routes'
+import { followLink } from './analytics/links'
 import { misconfigurations, misconfigured } from './lib/config'
 import { HttpError, problemResponse } from './lib/errors'
 import { log } from './lib/log'
@@ -50,6 +51,8 @@ export function createWorkerApp(handleApp: AppHandler) {
     limitPerClient((c) => (c.req.path.startsWith('/oauth/sandbox/') ? 'sandbox-page' : 'oauth'), (env) => env.ANON_RATE_LIMITER),
   )
   app.route('/oauth', oauthRoutes)
+  // Tracked links in posts' texts (issue 13): a redirect to the project's link URL, counting the click.
+  app.get('/l/:code', followLink)
   // A sub-app's notFound is not consulted when it is mounted: unknown /api paths stop here.
   app.all('/api/*', (c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
   app.all('*', (c) => handleApp(c.req.raw, c.env, c.executionCtx as ExecutionContext, c.get('secureHeadersNonce') ?? ''))

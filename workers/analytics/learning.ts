@@ -10,6 +10,8 @@ import type { Db } from '../db/client'
 import { metricSnapshots, posts, postTargets } from '../db/schema'
 import { armOf, evidence, REWARD_PULL_INDEX, objectiveValue, type Arm, type ArmEvidence, type Objective, type Outcome } from '../domain/learning'
 import { timeZoneRules } from '../domain/time-zone-rules'
+import { PULL_AGES_MS } from '../domain/metrics'
+import { clicksAtAge } from './links'
 import type { Platform } from '../domain/post-state'
 
 /** The most recent posts the learner reads. */
@@ -50,6 +52,8 @@ export async function learningOutcomes(db: Db, input: { projectId: string; timez
     if (s.pullIndex !== first.get(key)) continue
     metrics.set(key, { ...metrics.get(key), [s.metric]: s.value })
   }
+  // Traffic and conversion: a post's tracked-link clicks in the reward's age (the target's own link).
+  const clicks = (input.objective === 'traffic' || input.objective === 'conversion') ? await clicksAtAge(db, input.projectId, PULL_AGES_MS[REWARD_PULL_INDEX]) : new Map<string, number>()
   const rules = timeZoneRules(input.timezone)
   const out: Record<string, Outcome[]> = {}
   for (const t of targets) {
@@ -57,7 +61,7 @@ export async function learningOutcomes(db: Db, input: { projectId: string; timez
     const arm = armOf(input.arms, wall.getUTCHours() * 60 + wall.getUTCMinutes(), t.style)
     if (!arm) continue
     const m = metrics.get(`${t.postId}|${t.platform}`)
-    const value = m ? objectiveValue(input.objective, m, null) : null
+    const value = m ? objectiveValue(input.objective, m, clicks.get(`${t.postId}|${t.platform}`) ?? null) : null
     ;(out[t.platform] ??= []).push({ platform: t.platform, armKey: arm.key, weekday: (wall.getUTCDay() + 6) % 7, value })
   }
   for (const p of Object.keys(out)) out[p] = out[p].slice(-HISTORY)

@@ -144,8 +144,10 @@ export async function dashboard(db: Db, q: DashboardQuery) {
 
 /** Posts scheduled in the range (UTC bounds padded by a day, then kept by local day), by views so far. */
 async function rankedPosts(db: Db, q: DashboardQuery): Promise<RankedPost[]> {
-  const conditions = [eq(metricLatest.projectId, q.projectId), inArray(metricLatest.metric, ['views', 'likes', 'comments', 'shares', 'saves'])]
-  if (q.platform) conditions.push(eq(metricLatest.platform, q.platform))
+  // From the project's posts in the range (posts_project_scheduled_idx) to their newest values
+  // (metric_latest's key), not from all of the project's newest values.
+  const joined = [eq(metricLatest.postId, posts.id), inArray(metricLatest.metric, ['views', 'likes', 'comments', 'shares', 'saves'])]
+  if (q.platform) joined.push(eq(metricLatest.platform, q.platform))
   const rows = await db
     .select({
       postId: metricLatest.postId,
@@ -159,10 +161,10 @@ async function rankedPosts(db: Db, q: DashboardQuery): Promise<RankedPost[]> {
       clipTitle: media.title,
       thumbnailKey: media.thumbnailKey,
     })
-    .from(metricLatest)
-    .innerJoin(posts, eq(posts.id, metricLatest.postId))
+    .from(posts)
+    .innerJoin(metricLatest, and(...joined))
     .leftJoin(media, eq(media.id, posts.mediaId))
-    .where(and(...conditions, gte(posts.scheduledAt, `${dayOf(dayMs(q.from) - DAY_MS)}T00:00:00.000Z`), lte(posts.scheduledAt, `${dayOf(dayMs(q.to) + 2 * DAY_MS)}T00:00:00.000Z`)))
+    .where(and(eq(posts.projectId, q.projectId), gte(posts.scheduledAt, `${dayOf(dayMs(q.from) - DAY_MS)}T00:00:00.000Z`), lte(posts.scheduledAt, `${dayOf(dayMs(q.to) + 2 * DAY_MS)}T00:00:00.000Z`)))
     .all()
   const byPost = new Map<string, RankedPost & { values: MetricValues }>()
   for (const r of rows) {

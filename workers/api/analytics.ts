@@ -18,6 +18,7 @@ import { and, eq } from 'drizzle-orm'
 import { requireProject } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 import { seedDemoHistory } from '../analytics/demo'
+import { postClicks } from '../analytics/links'
 import { schedulerFor } from '../scheduler/project-scheduler'
 import { loadPost } from './posts'
 
@@ -66,6 +67,7 @@ export const PostMetricsSchema = z
         nextPullAt: Timestamp.nullable(),
         lastError: z.string().nullable(),
         note: z.string().nullable().openapi({ description: 'e.g. why watch time is missing' }),
+        linkClicks: z.number().int().nullable().openapi({ description: "Clicks counted on the post's tracked link on this platform (`/l/:code`, once per visitor a day); null: the post carries no link there" }),
       }),
     ),
   })
@@ -164,7 +166,7 @@ export const analyticsApi = createRouter()
       const { id } = c.req.valid('param')
       const post = await loadPost(c, id, 'projects.read')
       const db = c.get('db')
-      const platforms = await postMetrics(db, id)
+      const [platforms, clicks] = await Promise.all([postMetrics(db, id), postClicks(c.env.DB, id)])
       if (wantsCsv(c)) {
         const metrics = METRICS.filter((m) => platforms.some((p) => p.series.some((s) => s.metrics[m] !== undefined)))
         const rows = platforms.flatMap((p) => p.series.map((s) => [p.platform, s.pullIndex, s.pulledAt, ...metrics.map((m) => s.metrics[m])]))
@@ -173,7 +175,7 @@ export const analyticsApi = createRouter()
       const youtube = await db.select({ scopes: connections.scopes, mode: connections.mode }).from(connections).where(and(eq(connections.projectId, post.projectId), eq(connections.platform, 'youtube'))).get()
       const note = (platform: string) =>
         platform === 'youtube' && youtube?.mode === 'oauth' && !hasAnalyticsScope(youtube.scopes) ? 'Reconnect YouTube to see watch time, shares and subscribers.' : null
-      return c.json({ postId: id, timezone: await projectZone(db, post.projectId), platforms: platforms.map((p) => ({ ...p, latest: p.latest as Record<string, number>, series: p.series.map((s) => ({ ...s, metrics: s.metrics as Record<string, number> })), note: note(p.platform) })) }, 200)
+      return c.json({ postId: id, timezone: await projectZone(db, post.projectId), platforms: platforms.map((p) => ({ ...p, latest: p.latest as Record<string, number>, series: p.series.map((s) => ({ ...s, metrics: s.metrics as Record<string, number> })), note: note(p.platform), linkClicks: clicks[p.platform] ?? null })) }, 200)
     },
   )
   .openapi(

@@ -20,10 +20,25 @@ export const ProjectSchema = z
     font: z.enum(BRAND_FONTS).nullable().openapi({ description: 'Typeface of hooks and calls to action; null: each style’s own' }),
     logoMediaId: z.string().nullable().openapi({ description: 'An image of the project’s library drawn in the top corner of every video' }),
     framing: z.enum(PROJECT_FRAMINGS).openapi({ description: 'How clips fill the 9:16 frame by default: auto (crop vertical clips, fit the others over a blurred copy), crop, fit, pad' }),
+    linkUrl: z.string().nullable().openapi({ description: 'Where the tracked link in each published post (`/l/:code`) leads; its clicks are the traffic objective. Null: no link' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
   .openapi('Project')
+
+/** A tracked link's destination: an absolute http(s) URL a person can open. */
+const LinkUrl = z
+  .string()
+  .trim()
+  .max(2000, 'must be at most 2000 characters')
+  .refine((v) => {
+    try {
+      const u = new URL(v)
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname.includes('.')
+    } catch {
+      return false
+    }
+  }, 'must be a web address like https://example.com/page')
 
 const Name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters')
 const Description = z.string().max(2000, 'must be at most 2000 characters')
@@ -91,7 +106,7 @@ export const projectsApi = createRouter()
       path: '/projects/{id}',
       tags,
       security,
-      summary: 'Update a project: name, description, brand colour, font, logo, default framing (editor)',
+      summary: 'Update a project: name, description, brand colour, font, logo, default framing, tracked link URL (editor)',
       request: {
         params,
         body: jsonBody(
@@ -103,8 +118,9 @@ export const projectsApi = createRouter()
               font: z.enum(BRAND_FONTS).nullable().optional(),
               logoMediaId: z.string().min(1).max(64).nullable().optional(),
               framing: z.enum(PROJECT_FRAMINGS).optional(),
+              linkUrl: LinkUrl.nullable().optional(),
             })
-            .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a field to change (name, description, brandColor, font, logoMediaId, framing)' }),
+            .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a field to change (name, description, brandColor, font, logoMediaId, framing, linkUrl)' }),
         ),
       },
       responses: { 200: json(ProjectSchema, 'Updated'), ...commonErrors },

@@ -96,6 +96,8 @@ export const projects = sqliteTable(
     /** How clips fill the frame by default: auto (crop a vertical clip, fit any other), crop, fit, pad. */
     framing: text({ enum: PROJECT_FRAMINGS }).notNull().default('auto'),
     // --- end videos ---
+    /** Where the project's tracked links (`/l/:code`, issue 13) lead; null: posts carry no link. */
+    linkUrl: text(),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },
@@ -498,6 +500,52 @@ export const metricRollup = sqliteTable(
   (t) => [primaryKey({ columns: [t.projectId, t.dim, t.span, t.start, t.platform, t.key, t.metric] })],
 )
 
+/** A short code of ours per published post and platform (`/l/:code`, migration 0020b): its clicks are that target's. */
+export const trackedLinks = sqliteTable(
+  'tracked_links',
+  {
+    code: text().primaryKey(),
+    projectId: inProject(),
+    postId: text()
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    platform: text({ enum: PLATFORMS }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('tracked_links_post_platform_idx').on(t.postId, t.platform)],
+)
+
+/** One counted click of a tracked link: only its code and time. */
+export const linkClicks = sqliteTable(
+  'link_clicks',
+  {
+    code: text()
+      .notNull()
+      .references(() => trackedLinks.code, { onDelete: 'cascade' }),
+    clickedAt: text().notNull(),
+  },
+  (t) => [index('link_clicks_code_idx').on(t.code, t.clickedAt)],
+)
+
+/**
+ * Who already clicked a link today, so a visitor counts once: keyed hashes of (day, address,
+ * browser) and of (day, network), never the address itself; deleted after a day. A trigger adds
+ * a `link_clicks` row for each row inserted here.
+ */
+export const linkVisitors = sqliteTable(
+  'link_visitors',
+  {
+    code: text()
+      .notNull()
+      .references(() => trackedLinks.code, { onDelete: 'cascade' }),
+    day: text().notNull(),
+    visitor: text().notNull(),
+    network: text().notNull(),
+    clickedAt: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.code, t.day, t.visitor] }), index('link_visitors_network_idx').on(t.code, t.day, t.network), index('link_visitors_day_idx').on(t.day)],
+)
+
 /**
  * The pull schedule of one published target: the next pull (index into the decaying schedule)
  * and when it is due (null when the schedule is over). `leaseUntil` marks a pull handed
@@ -656,4 +704,4 @@ export const auditLog = sqliteTable(
 
 // ---- end of #17 -------------------------------------------------------------------------------
 
-export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, mediaTranscripts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricRollup, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog, inboxComments }
+export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, mediaTranscripts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricRollup, trackedLinks, linkClicks, linkVisitors, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog, inboxComments }

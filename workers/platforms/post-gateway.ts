@@ -7,6 +7,8 @@ import { and, eq } from 'drizzle-orm'
 import { createDb } from '../db/client'
 import { posts, postTargets } from '../db/schema'
 import { textsFor } from '../domain/platform-texts'
+import { linkLine } from '../domain/tracked-links'
+import { linkCodeFor } from '../analytics/links'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { publicOrigin } from '../lib/public-url'
 import { openGateway, type PlatformGateway } from './index'
@@ -25,7 +27,11 @@ export async function postInput(env: Env, post: Post, platform: Platform): Promi
   const origin = publicOrigin(env)
   const url = (key: string, contentType: string) => signedUrl(signingKey(env), origin, { op: 'get', key, contentType, exp: expiresIn(URL_TTL_MS) })
   // The platform's own text when the creator wrote one, else the post's shared text.
-  const { title, description } = textsFor(post, platform)
+  const texts = textsFor(post, platform)
+  // The project's tracked link (issue 13) on a line of its own at the end of the text.
+  const code = await linkCodeFor(createDb(env.DB), post, platform)
+  const title = texts.title
+  const description = code ? [texts.description.trim(), linkLine(origin, code)].filter(Boolean).join('\n\n') : texts.description
   const coverKey = post.coverKey
   return {
     video: r2VideoSource(env.MEDIA, post.renderKey, { size: post.renderSize, contentType: 'video/mp4', url: await url(post.renderKey, 'video/mp4') }),

@@ -11,7 +11,7 @@ async function control(method: string, path: string, body?: unknown) {
   return text ? JSON.parse(text) : undefined
 }
 
-export type Scripted = { status: 429 | 500 | 502 | 503 } | { content: string } | { json: unknown } | { delayMs: number }
+export type Scripted = { status: 429 | 500 | 502 | 503 } | { content: string; chunkDelayMs?: number } | { json: unknown; chunkDelayMs?: number } | { delayMs: number }
 
 /** A fresh key on the stub and the settings that point the Worker at it (a model of its own, so breakers never meet). */
 export async function openAiStubSettings(options: { rejectJsonSchema?: boolean } = {}) {
@@ -21,4 +21,4 @@ export async function openAiStubSettings(options: { rejectJsonSchema?: boolean }
 
 export const scriptAnswers = (apiKey: string, responses: Scripted[]) => control('POST', `/keys/${encodeURIComponent(apiKey)}/script`, { responses })
 
-export const stubReceived = (apiKey: string): Promise<{ calls: number; requests: any[]; scriptLeft: number }> => control('GET', `/keys/${encodeURIComponent(apiKey)}`)
+export const stubReceived = (apiKey: string): Promise<{ calls: number; requests: any[]; scriptLeft: number; aborted: number }> => control('GET', `/keys/${encodeURIComponent(apiKey)}`)

@@ -8,7 +8,8 @@
  * Each test makes its own key (`POST /_control/ai/keys` → `{apiKey}`) and scripts its answers
  * (`POST /_control/ai/keys/:key/script {responses: [...]}`), each used once, in order:
  * `{status: 429 | 500 | 503}` an error, `{content: "…"}` that exact text (invalid output),
- * `{json: {...}}` that object, `{delayMs}` answer the next one late. Without a script it answers a
+ * `{json: {...}}` that object (either with `chunkDelayMs`: a pause before each streamed chunk),
+ * `{delayMs}` answer the next one late. A stream the client closes early counts in `aborted`. Without a script it answers a
  * value it makes from the request's JSON schema. `GET /_control/ai/keys/:key` → the requests
  * received (bodies) and how many chat calls were made; `{rejectJsonSchema: true}` on the key makes
  * the server refuse `json_schema` like one without structured outputs.
@@ -18,13 +19,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { readBody, sendJson } from './common'
 import { sampleOf } from './json-sample'
 
-type Scripted = { status: number } | { content: string } | { json: unknown } | { delayMs: number }
+type Scripted = { status: number } | { content: string; chunkDelayMs?: number } | { json: unknown; chunkDelayMs?: number } | { delayMs: number }
 
 interface Key {
   apiKey: string
   script: Scripted[]
   requests: any[]
   calls: number
+  /** Streams the client closed before their end. */
+  aborted: number
   rejectJsonSchema: boolean
 }
 
@@ -36,7 +39,7 @@ const openAiError = (res: ServerResponse, status: number, message: string, type 
 /** `/_control/ai/*`: keys, scripts, what was received. Answers undefined for other paths. */
 export function openAiControl(method: string, path: string, body: any): { status: number; body: unknown } | undefined {
   if (method === 'POST' && path === '/_control/ai/keys') {
-    const key: Key = { apiKey: `sk-stub-${randomBytes(12).toString('base64url')}`, script: [], requests: [], calls: 0, rejectJsonSchema: !!body.rejectJsonSchema }
+    const key: Key = { apiKey: `sk-stub-${randomBytes(12).toString('base64url')}`, script: [], requests: [], calls: 0, aborted: 0, rejectJsonSchema: !!body.rejectJsonSchema }
     keys.set(key.apiKey, key)
     return { status: 201, body: { apiKey: key.apiKey } }
   }
@@ -47,13 +50,15 @@ export function openAiControl(method: string, path: string, body: any): { status
   if (method === 'POST' && m[2]) {
     if (!Array.isArray(body.responses)) return { status: 400, body: { error: 'responses must be an array' } }
     for (const r of body.responses) {
-      const valid = ('status' in r && [429, 500, 502, 503].includes(r.status)) || typeof r.content === 'string' || 'json' in r || Number.isInteger(r.delayMs)
+      const valid =
+        (('status' in r && [429, 500, 502, 503].includes(r.status)) || typeof r.content === 'string' || 'json' in r || Number.isInteger(r.delayMs)) &&
+        (r.chunkDelayMs === undefined || Number.isInteger(r.chunkDelayMs))
       if (!valid) return { status: 400, body: { error: `cannot script ${JSON.stringify(r)}: use {status: 429|500|502|503}, {content}, {json} or {delayMs}` } }
     }
     key.script.push(...body.responses)
     return { status: 204, body: undefined }
   }
-  return { status: 200, body: { calls: key.calls, requests: key.requests, scriptLeft: key.script.length } }
+  return { status: 200, body: { calls: key.calls, requests: key.requests, scriptLeft: key.script.length, aborted: key.aborted } }
 }
 
 const ROLES = new Set(['system', 'user', 'assistant'])
@@ -123,7 +128,17 @@ export async function openAiStub(req: IncomingMessage, res: ServerResponse, path
     const chunk = (delta: object, finish: string | null, extra: object = {}) =>
       res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`)
     chunk({ role: 'assistant', content: '' }, null)
-    for (let i = 0; i < content.length; i += 16) chunk({ content: content.slice(i, i + 16) }, null)
+    const pause = next && 'chunkDelayMs' in next ? (next.chunkDelayMs ?? 0) : 0
+    let closed = false
+    res.on('close', () => {
+      if (!res.writableFinished) closed = true
+    })
+    for (let i = 0; i < content.length; i += 16) {
+      if (pause) await new Promise((r) => setTimeout(r, pause))
+      // The client went away mid-answer (a cancelled stream): count it and stop writing.
+      if (closed) return void key.aborted++, true
+      chunk({ content: content.slice(i, i + 16) }, null)
+    }
     chunk({}, 'stop')
     if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [], usage })}\n\n`)
     res.end('data: [DONE]\n\n')

@@ -18,7 +18,7 @@ import type { AppEnv } from '../env'
 import { HttpError, notFound } from '../lib/errors'
 import { limitAiRequests } from './limit'
 import { projectFacts } from './project'
-import { runTask, type AiContext } from './run'
+import { runTask, type AiContext, type StreamHooks } from './run'
 import { CaptionsResultSchema, writeCaptions } from './tools/captions'
 import { IdeasOutputSchema, ideasTask } from './tools/ideas'
 import { MessageInputSchema, MessageOutputSchema, messageTask } from './tools/message'
@@ -62,12 +62,15 @@ export const PricingBody = z.object({
 
 type C = Context<AppEnv>
 
+/** The stream hooks of a request to POST /ai-assistant/stream (stream.ts), read by the tools' context. */
+export const streamHooks = new WeakMap<C, StreamHooks>()
+
 /** The project (editor), the workspace's AI budget, and the context the tools run in. */
 async function start(c: C, projectId: string) {
   const { project } = await requireProject(c, projectId, 'projects.write')
   await limitAiRequests(c.env, project.workspaceId)
   const db = c.get('db')
-  const ctx: AiContext = { env: c.env, db, workspaceId: project.workspaceId }
+  const ctx: AiContext = { env: c.env, db, workspaceId: project.workspaceId, stream: streamHooks.get(c) }
   return { project, db, ctx, facts: await projectFacts(db, project) }
 }
 
@@ -157,16 +160,16 @@ export const TOOLS = {
     description: 'Per platform and format: median views × CPM × an engagement multiplier, each figure with its arithmetic. CPM ranges and the engagement benchmark are editable. A platform with too few measured posts says what it needs.',
   }),
 }
-type ToolName = keyof typeof TOOLS
+export type ToolName = keyof typeof TOOLS
 export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[]
 
 /** `{tool, provider, result}`, named for the OpenAPI document (`ContentIdeasAnswer`…). */
 const answerOf = (name: ToolName) =>
   z.object({ tool: z.literal(name), provider: ProviderInfoSchema, result: TOOLS[name].result }).openapi(`${name.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase())}Answer`)
-const ANSWERS = Object.fromEntries(TOOL_NAMES.map((name) => [name, answerOf(name)])) as Record<ToolName, ReturnType<typeof answerOf>>
+export const ANSWERS = Object.fromEntries(TOOL_NAMES.map((name) => [name, answerOf(name)])) as Record<ToolName, ReturnType<typeof answerOf>>
 
 /** Runs one tool on its parsed body. */
-async function runTool(c: C, name: ToolName, body: unknown) {
+export async function runTool(c: C, name: ToolName, body: unknown) {
   const { provider, result } = await (TOOLS[name].run as (c: C, body: unknown) => ReturnType<(typeof TOOLS)[ToolName]['run']>)(c, body)
   return { tool: name, provider, result }
 }
@@ -176,7 +179,7 @@ const errors = { ...commonErrors, ...errorResponses(409, 502, 503) }
 const toolRoute = <B extends z.ZodType>(path: string, summary: string, description: string, body: B, response: z.ZodType) =>
   createRoute({ method: 'post', path, tags, security, summary, description, request: { body: jsonBody(body) }, responses: { 200: json(response, 'The answer, with the provider that wrote it'), ...errors } })
 
-const GenerateBody = z.object({
+export const GenerateBody = z.object({
   tool: z.enum(TOOL_NAMES as [ToolName, ...ToolName[]]),
   input: z.record(z.string(), z.unknown()).openapi({ description: "The tool's own body (see its route)" }),
 })

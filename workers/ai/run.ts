@@ -23,6 +23,18 @@ export interface AiContext {
   env: AiSettings
   db: Db
   workspaceId: string
+  /** Set when a person watches the answer arrive (POST /ai-assistant/stream): the tools pass it on. */
+  stream?: StreamHooks
+}
+
+/** What a streamed answer needs from a call: its pieces, a word when they start over, and a way to stop it. */
+export interface StreamHooks {
+  /** Each piece of the answer's text, as the provider streams it (OpenAI-compatible servers do; Workers AI's JSON mode does not). */
+  onDelta: (text: string) => void
+  /** The pieces so far are void: a retry after a failure mid-answer, or the repair of an invalid answer, starts again. */
+  onRestart: () => void
+  /** Aborted when the person stops it (or goes away): the provider call is cancelled, nothing is retried. */
+  signal: AbortSignal
 }
 
 export interface AiResult<O> {
@@ -58,9 +70,19 @@ export async function runTask<I, O>(ctx: AiContext, task: AiTask<I, O>, input: I
   }
   if (!provider) return builtinAnswer(ctx, task, input)
   const messages = buildMessages(task.instructions(input), task.data(input))
+  // A streamed call is its own: its pieces and its cancel belong to the one person watching.
+  if (ctx.stream) return callProvider(ctx, provider, task, input, messages, options)
   const key = `${ctx.workspaceId}|${provider.id}|${task.name}|${await digest(JSON.stringify(messages))}`
   const chosen = provider
   return inFlight.run(key, () => callProvider(ctx, chosen, task, input, messages, options))
+}
+
+/** The call was stopped by the person streaming it: no retry, no fallback, nothing to answer. */
+export class StreamCanceled extends Error {
+  constructor() {
+    super('The answer was stopped.')
+    this.name = 'StreamCanceled'
+  }
 }
 
 async function builtinAnswer<I, O>(ctx: AiContext, task: AiTask<I, O>, input: I, reason?: string): Promise<AiResult<O>> {
@@ -72,10 +94,21 @@ async function builtinAnswer<I, O>(ctx: AiContext, task: AiTask<I, O>, input: I,
 async function callProvider<I, O>(ctx: AiContext, provider: AiProvider, task: AiTask<I, O>, input: I, messages: ChatMessage[], options: RunOptions): Promise<AiResult<O>> {
   const jsonSchema = z.toJSONSchema(task.output, { metadata: z.registry(), target: 'draft-2020-12' }) as Record<string, unknown>
   delete jsonSchema.$schema
+  const stream = ctx.stream
+  const onDelta = options.onDelta ?? stream?.onDelta
+  let attempts = 0
   const call = async (msgs: ChatMessage[]) => {
     const completion = await callService(
       `ai:${provider.id}`,
-      (signal) => provider.complete({ messages: msgs, schemaName: task.name, jsonSchema, maxTokens: task.maxTokens, onDelta: options.onDelta }, signal),
+      (signal) => {
+        if (stream?.signal.aborted) throw new StreamCanceled()
+        // Every attempt after the first (a retry, the repair) writes its answer from the start.
+        if (attempts++ > 0) stream?.onRestart()
+        const both = stream ? AbortSignal.any([signal, stream.signal]) : signal
+        return provider.complete({ messages: msgs, schemaName: task.name, jsonSchema, maxTokens: task.maxTokens, onDelta }, both).catch((error) => {
+          throw stream?.signal.aborted ? new StreamCanceled() : error
+        })
+      },
       { timeoutMs: timeoutOf(ctx.env), maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4_000, isTransient: isTransientAiError },
       AI_BREAKER,
     )
@@ -90,7 +123,7 @@ async function callProvider<I, O>(ctx: AiContext, provider: AiProvider, task: Ai
     if (second.ok) return { output: second.value, provider: providerInfo(provider) }
     throw new HttpError(502, `The AI provider (${providerInfo(provider).label}) answered twice with output that does not follow the ${task.name} schema: ${second.problems}`, { provider: providerInfo(provider) })
   } catch (error) {
-    if (error instanceof HttpError) throw error
+    if (error instanceof HttpError || error instanceof StreamCanceled) throw error
     if (error instanceof CircuitOpenError) return builtinAnswer(ctx, task, input, `${providerInfo(provider).label} is failing; calls are paused for ${Math.ceil(error.retryAfterMs / 1000)} s`)
     if (isTransientAiError(error)) return builtinAnswer(ctx, task, input, `${providerInfo(provider).label} did not answer: ${(error as Error).message}`)
     log.warn('ai provider refused', { provider: provider.id, task: task.name, error: String(error) })

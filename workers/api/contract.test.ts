@@ -74,6 +74,7 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'POST /ai-assistant/tools/message-generator': { write: true, path: () => '/ai-assistant/tools/message-generator', body: (f) => ({ projectId: f.projectId, message: 'Nice!' }) },
   'POST /ai-assistant/tools/pricing-optimizer': { write: true, path: () => '/ai-assistant/tools/pricing-optimizer', body: (f) => ({ projectId: f.projectId }) },
   'POST /ai-assistant/generate': { write: true, path: () => '/ai-assistant/generate', body: (f) => ({ tool: 'content-ideas', input: { projectId: f.projectId } }) },
+  'POST /ai-assistant/stream': { write: true, path: () => '/ai-assistant/stream', body: (f) => ({ tool: 'content-ideas', input: { projectId: f.projectId } }) },
   'GET /projects/{id}/inbox': { write: false, path: (f) => `/projects/${f.projectId}/inbox` },
   'POST /projects/{id}/inbox/refresh': { write: true, path: (f) => `/projects/${f.projectId}/inbox/refresh` },
   'PATCH /inbox/{commentId}': { write: true, path: (f) => `/inbox/${f.commentId}`, body: () => ({ state: 'dismissed' }) },

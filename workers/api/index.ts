@@ -11,6 +11,7 @@ import { isLocalAuth } from '../lib/auth-mode'
 import { analyticsApi } from './analytics'
 import { aiApi } from '../ai/routes'
 import { aiUsageApi } from '../ai/usage-routes'
+import { aiStreamApi } from '../ai/stream'
 import { inboxApi } from '../inbox/routes'
 import { apiKeysApi } from './api-keys'
 import { auditApi } from './audit'
@@ -94,6 +95,7 @@ export function createApi() {
   api.route('/', draftsApi)
   api.route('/', aiApi)
   api.route('/', aiUsageApi)
+  api.route('/', aiStreamApi)
   api.route('/', inboxApi)
 
   api.notFound((c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))

@@ -34,16 +34,22 @@ export async function seedDemoHistory(env: Env, db: Db, input: { projectId: stri
   let created = 0
   let snapshots = 0
   for (const [i, slot] of slots.entries()) {
-    // Vary the style as a creator trying things would, so the breakdowns have something to show.
-    const style = STYLES[i % STYLES.length]
-    const plan = await planSlot({ db, env: sink, projectId: input.projectId, workspaceId: input.workspaceId, config: { ...config, style }, connectedPlatforms: platforms }, slot)
+    // Vary the style as a creator trying things would, so the breakdowns have something to show
+    // (a learning autopilot's learner picks its own among those allowed).
+    const learning = config.learning === 'learn'
+    const plan = await planSlot({ db, env: sink, projectId: input.projectId, workspaceId: input.workspaceId, config: learning ? config : { ...config, style: STYLES[i % STYLES.length] }, connectedPlatforms: platforms }, slot)
     if (!plan.created || plan.status !== 'planned') continue
+    // The post's own time: a learning autopilot's learner picks the part of the day after the slot.
+    const planned = await db.select({ scheduledAt: posts.scheduledAt, style: posts.style }).from(posts).where(eq(posts.id, plan.postId)).get()
+    const style = planned!.style
+    const at0 = Date.parse(planned!.scheduledAt)
+    if (at0 >= now - 2 * 3600_000) continue
     created++
-    const publishedAt = slot.toISOString()
+    const publishedAt = planned!.scheduledAt
     await db.update(posts).set({ status: 'published', style, renderDurationSec: 20 + (i % 4) * 5 }).where(eq(posts.id, plan.postId)).run()
     await db.insert(postEvents).values({ postId: plan.postId, type: 'status', fromStatus: 'planned', toStatus: 'published', message: 'Demo history: published to the sandbox accounts (not rendered)', at: publishedAt }).run()
     const targets = await db.select().from(postTargets).where(eq(postTargets.postId, plan.postId)).all()
-    const { weekday, hour } = localParts(zone, slot.getTime())
+    const { weekday, hour } = localParts(zone, at0)
     for (const t of targets) {
       const remoteId = `demo-${plan.postId.slice(5)}-${t.platform}`
       await db
@@ -54,13 +60,13 @@ export async function seedDemoHistory(env: Env, db: Db, input: { projectId: stri
       const collector = new SandboxCollector(t.platform)
       const target = { postId: plan.postId, remoteId, publishedAt, style, weekday, hour, durationSec: 20 + (i % 4) * 5 }
       let index = 0
-      for (; index < PULL_AGES_MS.length && slot.getTime() + PULL_AGES_MS[index] <= now; index++) {
-        const at = slot.getTime() + PULL_AGES_MS[index]
+      for (; index < PULL_AGES_MS.length && at0 + PULL_AGES_MS[index] <= now; index++) {
+        const at = at0 + PULL_AGES_MS[index]
         const ctx = { platform: t.platform, connectionId: '', accessToken: 'sandbox', accountId: '', now: () => at, scopes: null, accountSeed: input.projectId }
         const values = (await collector.collect([target], ctx)).get(remoteId)!
         snapshots += await recordPulls(env.DB, [{ projectId: input.projectId, postId: plan.postId, platform: t.platform, pullIndex: index, pulledAt: new Date(at).toISOString(), day: localParts(zone, at).day, style, weekday, hour, values }])
       }
-      const next = nextPull(slot.getTime(), index, now)
+      const next = nextPull(at0, index, now)
       await db
         .insert(metricPulls)
         .values({ postId: plan.postId, platform: t.platform, projectId: input.projectId, workspaceId: input.workspaceId, publishedAt, nextIndex: next?.index ?? index, nextAt: next ? isoAt(next.at) : null, lastPulledAt: new Date(now).toISOString() })

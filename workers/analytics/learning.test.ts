@@ -9,9 +9,9 @@ import { call, ownerWithProject, readyClip } from '../../test/helpers'
 import { createDb } from '../db/client'
 import { connectedPlatforms } from '../db/connections'
 import { armsFor } from '../domain/learning'
-import { nextSlots } from '../domain/slots'
+import { isWithinWindows, nextSlots, slotKey } from '../domain/slots'
 import { timeZoneRules } from '../domain/time-zone-rules'
-import { planSlot } from '../scheduler/planner'
+import { learnedChoice, planSlot } from '../scheduler/planner'
 
 const CONFIG = { cadence: 'daily', language: 'en', style: 'neon', objective: 'awareness', timeWindows: ['12:00-14:00', '19:00-20:00'], timezone: 'Europe/Paris', enabled: false }
 const sink = { RENDER_JOBS: { send: async () => {}, sendBatch: async () => {} } as unknown as Env['RENDER_JOBS'] }
@@ -35,6 +35,7 @@ describe('the learning autopilot', () => {
     const ctx = { db, env: sink, projectId: project.id, workspaceId: project.workspaceId, config: parsed, connectedPlatforms: await connectedPlatforms(db, project.id) }
     const slots = nextSlots(parsed, { projectId: project.id, after: new Date(Date.now() + 86_400_000), count: 4 })
     const arms = armsFor(parsed)
+    const parts = new Set<string>()
     for (const slot of slots) {
       const first = await planSlot(ctx, slot)
       const again = await planSlot(ctx, slot)
@@ -46,13 +47,26 @@ describe('the learning autopilot', () => {
       // (which slots land on untried arms depends on the day the test runs).
       expect(post.choiceReason).toMatch(/× your median views over \d+ posts|exploring|no result yet for this choice, and none of those tried here is ahead of it/)
       expect(post.choiceReason).not.toMatch(/no result yet for any choice/)
-      // The arm it counts for holds the slot's time, inside the creator's windows.
-      const row = await env.DB.prepare('select choice_arm from posts where id = ?').bind(first.postId).first<{ choice_arm: string }>()
+      // The learner chose the part of the day: the post goes out at a minute of its arm's part,
+      // inside the creator's windows, never before the slot (the start of the day's first window).
+      const row = await env.DB.prepare('select choice_arm, scheduled_at from posts where id = ?').bind(first.postId).first<{ choice_arm: string; scheduled_at: string }>()
       const arm = arms.find((a) => a.key === row!.choice_arm)!
       expect(arm.style).toBe(post.style)
-      const wall = new Date(timeZoneRules(parsed.timezone).toWall(slot.getTime()))
+      const rules = timeZoneRules(parsed.timezone)
+      expect(rules.toWall(slot.getTime()) % 86_400_000).toBe(12 * 3600_000)
+      const at = Date.parse(row!.scheduled_at)
+      expect(at).toBeGreaterThanOrEqual(slot.getTime())
+      expect(post.scheduledAt).toBe(row!.scheduled_at)
+      const wall = new Date(rules.toWall(at))
+      expect(wall.toISOString().slice(0, 10)).toBe(new Date(rules.toWall(slot.getTime())).toISOString().slice(0, 10))
       const minute = wall.getUTCHours() * 60 + wall.getUTCMinutes()
       expect(minute >= arm.window.start && minute < arm.window.end).toBe(true)
+      expect(isWithinWindows(parsed, new Date(at))).toBe(true)
+      // It is the learner's choice for that slot, among every part of the day.
+      const learned = await learnedChoice(ctx, slot, slotKey(slot), ctx.connectedPlatforms)
+      expect(learned!.arm.key).toBe(arm.key)
+      expect(learned!.at.toISOString()).toBe(row!.scheduled_at)
+      parts.add(arm.part)
     }
   })
 

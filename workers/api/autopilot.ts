@@ -200,7 +200,7 @@ export const autopilotApi = createRouter()
       const next = []
       for (const slot of slots) {
         const choice = config.learning === 'learn' && platforms.length ? await learnedChoice(ctx, slot, slotKey(slot), platforms) : null
-        next.push({ at: slot.toISOString(), style: choice?.arm.style ?? config.style, part: choice?.arm.part ?? null, reason: choice?.reason ?? (config.learning === 'learn' ? 'No platform connected yet' : 'Locked: your fixed style and windows') })
+        next.push({ at: (choice?.at ?? slot).toISOString(), style: choice?.arm.style ?? config.style, part: choice?.arm.part ?? null, reason: choice?.reason ?? (config.learning === 'learn' ? 'No platform connected yet' : 'Locked: your fixed style and windows') })
       }
       return c.json(
         {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { autopilotConfigSchema, parseTimeWindow } from './autopilot-config'
-import { armsFor, choose, evidence, objectiveValue, splitWindow, type Arm, type Outcome } from './learning'
+import { armsFor, choose, evidence, objectiveValue, splitWindow, timeInPart, type Arm, type Outcome } from './learning'
 import { expectedFinalViews, hashSeed, modelMetrics, rng } from './metric-model'
 
 const config = { timeWindows: ['12:00-14:30', '18:00-19:00'], style: 'neon', stylesAllowed: ['neon', 'minimal', 'corporate'] }
@@ -116,5 +116,25 @@ describe('the learning autopilot', () => {
     const bad = autopilotConfigSchema.safeParse({ ...base, stylesAllowed: ['minimal'], learning: 'sometimes' })
     expect(bad.success).toBe(false)
     expect(bad.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['learning', 'stylesAllowed'])
+  })
+})
+
+describe('the time in the chosen part', () => {
+  it('is a minute of the part on that day, seeded, skipping minutes a clock change removed', async () => {
+    const { timeZoneRules } = await import('./time-zone-rules')
+    const rules = timeZoneRules('Europe/Paris')
+    const day = Date.UTC(2026, 2, 29) / 86_400_000 // 29 March 2026: 02:00 jumps to 03:00 in Paris
+    const part = { start: 120, end: 210 } // 02:00-03:30: only 03:00-03:30 exists that day
+    const minutes = new Set<number>()
+    for (let i = 0; i < 200; i++) {
+      const at = timeInPart(rules, day, part, `prj:${i}`)!
+      const wall = rules.toWall(at)
+      const minute = (wall % 86_400_000) / 60_000
+      expect(minute >= 180 && minute < 210, `minute ${minute}`).toBe(true)
+      minutes.add(minute)
+    }
+    expect(minutes.size).toBeGreaterThan(20)
+    expect(timeInPart(rules, day, part, 'prj:1')).toBe(timeInPart(rules, day, part, 'prj:1'))
+    expect(timeInPart(rules, day, { start: 130, end: 170 }, 'prj:1')).toBeNull()
   })
 })

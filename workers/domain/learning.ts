@@ -21,6 +21,7 @@
  */
 import { hashSeed, normal, rng } from './metric-model'
 import { parseTimeWindow, type LearningMode, type TimeWindow } from './autopilot-config'
+import type { TimeZoneRules } from './time-zone-rules'
 
 /** Which pull's values the reward reads: index 3 of the pull schedule, 3 days after publication. */
 export const REWARD_PULL_INDEX = 3
@@ -373,4 +374,20 @@ export function choose(input: ChooseInput): Choice {
 /** True when any of these arms (those that hold the slot's time) has a known result on any platform. */
 function anyKnown(posts: readonly { counts: Map<string, { known: number }> }[], keys: readonly string[]): boolean {
   return posts.some((post) => keys.some((key) => (post.counts.get(key)?.known ?? 0) > 0))
+}
+
+/**
+ * When a learning autopilot's post goes out once the learner chose its part: a minute of `part`
+ * on local epoch day `day` (seeded by project and slot, each minute equally often), skipping
+ * minutes a clock change removed; null when the change removed the whole part that day.
+ */
+export function timeInPart(rules: Pick<TimeZoneRules, 'fromWall' | 'toWall'>, day: number, part: TimeWindow, seed: string): number | null {
+  const length = part.end - part.start
+  const offset = hashSeed(`minute:${seed}`) % length
+  for (let i = 0; i < length; i++) {
+    const wall = day * 86_400_000 + (part.start + ((offset + i) % length)) * 60_000
+    const instant = rules.fromWall(wall)
+    if (rules.toWall(instant) === wall) return instant
+  }
+  return null
 }

@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill'
 import { describe, expect, it } from 'vitest'
 import { autopilotConfigSchema, parseTimeWindow, type AutopilotConfig } from './autopilot-config.ts'
-import { compileSchedule, isWithinWindows, nextSlots, slotKey, slotOn } from './slots.ts'
+import { compileSchedule, isWithinWindows, nextSlots, slotKey, slotOn, type ScheduleConfig } from './slots.ts'
 
 const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
 
@@ -280,5 +280,19 @@ describe('slotKey and isWithinWindows', () => {
     for (const slot of nextSlots(cfg, { projectId: 'p', after: new Date('2026-01-01T00:00:00Z'), count: 100 })) {
       expect(isWithinWindows(cfg, slot)).toBe(true)
     }
+  })
+})
+
+describe('a learning autopilot', () => {
+  it("posts at the start of the day's earliest window (the learner then picks the part), every posting day", () => {
+    const config: ScheduleConfig = { cadence: 'daily', weekdays: [], timeWindows: ['19:00-20:00', '08:30-10:00', '12:00-14:00'], timezone: 'Europe/Paris', learning: 'learn' }
+    const slots = nextSlots(config, { projectId: 'prj_learn', after: new Date('2026-03-25T00:00:00Z'), count: 10 })
+    const local = slots.map((s) => Temporal.Instant.fromEpochMilliseconds(s.getTime()).toZonedDateTimeISO('Europe/Paris'))
+    // Across the spring-forward change of 29 March too.
+    expect(local.map((z) => z.toPlainTime().toString().slice(0, 5))).toEqual(new Array(10).fill('08:30'))
+    expect(local.map((z) => z.toPlainDate().toString())).toEqual(Array.from({ length: 10 }, (_, i) => Temporal.PlainDate.from('2026-03-25').add({ days: i }).toString()))
+    // Locked (the default) keeps the rotation.
+    const locked = nextSlots({ ...config, learning: 'locked' }, { projectId: 'prj_learn', after: new Date('2026-03-25T00:00:00Z'), count: 10 })
+    expect(new Set(locked.map((s) => Temporal.Instant.fromEpochMilliseconds(s.getTime()).toZonedDateTimeISO('Europe/Paris').hour)).size).toBeGreaterThan(1)
   })
 })

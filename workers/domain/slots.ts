@@ -13,6 +13,11 @@
  * When none of the window exists that day (it lies wholly in the skipped hour), the slot is the
  * first instant after the gap, the moment the clocks jump: just past the window's end. The slot
  * list shows such a slot as moved (`isWithinWindows` is false for it).
+ *
+ * A learning autopilot (`learning: 'learn'`) does not rotate: its slot is the first minute of the
+ * day's earliest window, so the post is planned before every part of the day, and the planner's
+ * learner (`domain/learning.ts`, `scheduler/planner.ts` `learnedChoice`) then picks the window
+ * part and the minute in it. The post keeps the slot's key at the time chosen.
  */
 import { parseTimeWindow, WEEKDAYS, type AutopilotConfig, type TimeWindow } from './autopilot-config.ts'
 import { timeZoneRules, type TimeZoneRules } from './time-zone-rules.ts'
@@ -22,7 +27,7 @@ const MS_PER_DAY = 86_400_000
 const MINUTES_PER_DAY = 1440
 
 /** The parts of a configuration that decide the slots. */
-export type ScheduleConfig = Pick<AutopilotConfig, 'cadence' | 'timeWindows' | 'timezone' | 'weekdays'>
+export type ScheduleConfig = Pick<AutopilotConfig, 'cadence' | 'timeWindows' | 'timezone' | 'weekdays' | 'learning'>
 
 /** A configuration turned into what the slot arithmetic reads: parsed once, then reused. */
 export interface CompiledSchedule {
@@ -31,6 +36,8 @@ export interface CompiledSchedule {
   /** Posting days by ISO weekday (index 1 = Monday … 7 = Sunday; index 0 unused). */
   readonly postsOn: readonly boolean[]
   readonly rules: TimeZoneRules
+  /** The learner picks the part of the day: the slot is the start of the earliest window. */
+  readonly learn: boolean
 }
 
 const compiled = new WeakMap<object, CompiledSchedule>()
@@ -59,6 +66,7 @@ export function compileSchedule(config: ScheduleConfig): CompiledSchedule {
     windows,
     postsOn,
     rules: timeZoneRules(config.timezone),
+    learn: config.learning === 'learn',
   }
   compiled.set(config, schedule)
   return schedule
@@ -157,9 +165,13 @@ export function slotKey(slot: Date): string {
 function slotOnDay(schedule: CompiledSchedule, seed: number, day: number): number {
   const h = mix(seed ^ mix(day + 0x9e3779b9))
   const windows = schedule.windows
+  const { rules } = schedule
+  if (schedule.learn) {
+    const earliest = windows.reduce((a, b) => (b.start < a.start ? b : a))
+    return windowInstants(schedule, day, earliest)[0] ?? rules.fromWall(day * MS_PER_DAY + earliest.start * MS_PER_MINUTE)
+  }
   const window = windows.length === 1 ? windows[0] : windows[h % windows.length]
   const pick = mix(h ^ 0x85ebca6b)
-  const { rules } = schedule
   const startWall = day * MS_PER_DAY + window.start * MS_PER_MINUTE
   const length = window.end - window.start
   const start = rules.fromWall(startWall)

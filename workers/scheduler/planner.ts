@@ -17,7 +17,7 @@ import { targetPlatforms } from '../domain/targets'
 import { newId } from '../lib/ids'
 import { enqueueRender } from '../queues/producers'
 import { learningOutcomes } from '../analytics/learning'
-import { armOf, armsFor, choose, type Choice } from '../domain/learning'
+import { armsFor, choose, timeInPart, type Choice } from '../domain/learning'
 import { timeZoneRules } from '../domain/time-zone-rules'
 import { WEEKDAYS } from '../domain/autopilot-config'
 
@@ -93,8 +93,8 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
     return { postId: id, status: 'skipped', created, reason }
   }
 
-  // A learning autopilot: the learner picks the style among those allowed for the slot's part of
-  // its window, from what past posts earned; the choice and its reason go on the post.
+  // A learning autopilot: the learner picks the window part of the day and the style among those
+  // allowed, from what past posts earned; the time, the choice and its reason go on the post.
   const learned = config.learning === 'learn' ? await learnedChoice(ctx, slot, key, platforms) : null
   const style = (learned?.arm.style as AutopilotConfig['style'] | undefined) ?? config.style
   const texts = await writePostTexts(db, {
@@ -108,9 +108,9 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
   })
   const created = await insertPost(
     db,
-    { ...base, style, choiceReason: learned?.reason ?? null, choiceArm: learned?.arm.key ?? null, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction, platformTexts: texts.platformTexts ?? null, textsProvider: texts.provider ?? 'builtin' },
+    { ...base, scheduledAt: learned?.at.toISOString() ?? base.scheduledAt, style, choiceReason: learned?.reason ?? null, choiceArm: learned?.arm.key ?? null, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction, platformTexts: texts.platformTexts ?? null, textsProvider: texts.provider ?? 'builtin' },
     platforms,
-    `Planned for ${slot.toISOString()} with clip “${clip.title || clip.filename}”`,
+    `Planned for ${(learned?.at ?? slot).toISOString()} with clip “${clip.title || clip.filename}”`,
   )
   // Another run planned this slot in the meantime: answer with its post.
   if (!created) return planSlot(ctx, slot)
@@ -118,26 +118,42 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
   return { postId: id, status: 'planned', created: true }
 }
 
-/** The learner's choice for a slot, or null when the slot lies in no arm (a day the clocks skipped its window). */
-export async function learnedChoice(ctx: PlanContext, slot: Date, key: string, platforms: readonly Platform[]): Promise<Choice | null> {
+/** What the learner chose for a slot: the arm (window part and style), why, and the time in that part. */
+export type LearnedChoice = Choice & { at: Date }
+
+/**
+ * The learner's choice for a slot: among every part of the slot's day (a learning autopilot's slot
+ * is the start of the day's earliest window, so every part is still ahead) × the allowed styles,
+ * and a minute in the chosen part. Null when no part exists that day (a clock change skipped them).
+ */
+export async function learnedChoice(ctx: PlanContext, slot: Date, key: string, platforms: readonly Platform[]): Promise<LearnedChoice | null> {
   const { config } = ctx
   const arms = armsFor(config)
-  const wall = new Date(timeZoneRules(config.timezone).toWall(slot.getTime()))
-  const minute = wall.getUTCHours() * 60 + wall.getUTCMinutes()
-  const here = arms.filter((a) => armOf([a], minute, a.style))
-  if (here.length === 0) return null
+  const rules = timeZoneRules(config.timezone)
+  const wall = rules.toWall(slot.getTime())
+  const day = Math.floor(wall / 86_400_000)
+  const seed = `${ctx.projectId}:${key}`
+  // Each part's time that day; a part a clock change removed (or one already behind the slot) is not a choice.
+  const times = new Map(arms.map((a) => [a.key, timeInPart(rules, day, a.window, seed)]))
+  const candidates = arms.filter((a) => {
+    const t = times.get(a.key)
+    return t !== null && t !== undefined && t >= slot.getTime()
+  })
+  if (candidates.length === 0) return null
   const outcomes = await learningOutcomes(ctx.db, { projectId: ctx.projectId, timezone: config.timezone, arms, objective: config.objective, platforms })
-  return choose({
+  const date = new Date(day * 86_400_000)
+  const choice = choose({
     mode: 'learn',
     arms,
-    candidates: here.map((a) => a.key),
+    candidates: candidates.map((a) => a.key),
     ownStyle: config.style,
-    fixedArmKey: (here.find((a) => a.style === config.style) ?? here[0]).key,
+    fixedArmKey: (candidates.find((a) => a.style === config.style) ?? candidates[0]).key,
     outcomes: Object.fromEntries(platforms.map((p) => [p, outcomes[p] ?? []])),
     objective: config.objective,
-    seed: `${ctx.projectId}:${key}`,
-    weekdayLabel: WEEKDAYS[(wall.getUTCDay() + 6) % 7].replace(/^./, (c) => c.toUpperCase()),
+    seed,
+    weekdayLabel: WEEKDAYS[(date.getUTCDay() + 6) % 7].replace(/^./, (c) => c.toUpperCase()),
   })
+  return { ...choice, at: new Date(times.get(choice.arm.key)!) }
 }
 
 /** The hooks of a project's latest posts, newest first (a new hook repeats none of them). */

@@ -29,7 +29,11 @@ export async function roleIn(c: Context<AppEnv>, workspaceId: string): Promise<R
  * role is below `permission`.
  */
 export async function requireRole(c: Context<AppEnv>, workspaceId: string, permission: Permission, what: string): Promise<Role> {
-  const role = await roleIn(c, workspaceId)
+  return allowed(await roleIn(c, workspaceId), permission, what)
+}
+
+/** The role itself, or 404 naming `what` without one, or 403 when it is below `permission`. */
+function allowed(role: Role | undefined, permission: Permission, what: string): Role {
   if (!role) throw notFound(what)
   if (!can(role, permission)) throw forbidden(`Your role (${role}) cannot do this; it needs ${PERMISSIONS[permission]} or above.`)
   return role
@@ -48,9 +52,24 @@ export async function requireOwned<T extends { workspaceId: string }>(c: Context
 /** Resolves a workspace the caller may act on with `permission`; returns their role. */
 export const requireWorkspace = (c: Context<AppEnv>, workspaceId: string, permission: Permission) => requireRole(c, workspaceId, permission, 'Workspace')
 
-/** Resolves a project through its workspace; returns the project and the caller's role. */
+/**
+ * Resolves a project through its workspace; returns the project and the caller's role. One D1
+ * statement: the project with the caller's membership joined (a key carries its own role).
+ */
 export async function requireProject(c: Context<AppEnv>, projectId: string, permission: Permission) {
-  const project = await c.get('db').select().from(projects).where(eq(projects.id, projectId)).get()
-  if (!project) throw notFound('Project')
-  return { project, role: await requireRole(c, project.workspaceId, permission, 'Project') }
+  const principal = c.get('principal')
+  const db = c.get('db')
+  if (principal.kind === 'apiKey') {
+    const project = await db.select().from(projects).where(eq(projects.id, projectId)).get()
+    if (!project) throw notFound('Project')
+    return { project, role: allowed(principal.workspaceId === project.workspaceId ? principal.role : undefined, permission, 'Project') }
+  }
+  const row = await db
+    .select({ project: projects, role: members.role })
+    .from(projects)
+    .leftJoin(members, and(eq(members.workspaceId, projects.workspaceId), eq(members.userId, principal.userId)))
+    .where(eq(projects.id, projectId))
+    .get()
+  if (!row) throw notFound('Project')
+  return { project: row.project, role: allowed(row.role ?? undefined, permission, 'Project') }
 }

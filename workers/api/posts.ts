@@ -1,4 +1,5 @@
 /** The content timeline: a project's posts, one post in full, and what a creator can do to one. */
+import type { Db } from '../db/client'
 import { createRoute, z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, gte, inArray, lt, or } from 'drizzle-orm'
 import type { Context } from 'hono'
@@ -105,23 +106,34 @@ export const BulkPlanSchema = z
 
 type PostRow = typeof posts.$inferSelect
 
+/** Posts with their clip and their project's autopilot configuration joined: one statement. */
+const postsWithClip = (db: Db) =>
+  db
+    .select({ post: posts, clip: { id: media.id, title: media.title, thumbnailKey: media.thumbnailKey }, config: autopilots.config })
+    .from(posts)
+    .leftJoin(media, eq(media.id, posts.mediaId))
+    .leftJoin(autopilots, eq(autopilots.projectId, posts.projectId))
+type PostWithClip = Awaited<ReturnType<ReturnType<typeof postsWithClip>['all']>>[number]
+
+/** Summaries of posts already read (reads their clips and configuration again, joined). */
 async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
   if (rows.length === 0) return []
-  const ids = rows.map((r) => r.id)
-  const db = c.get('db')
-  const targets = await db.select().from(postTargets).where(inArray(postTargets.postId, ids)).orderBy(asc(postTargets.platform)).all()
-  const mediaIds = [...new Set(rows.map((r) => r.mediaId).filter((m): m is string => !!m))]
-  const clips = mediaIds.length ? await db.select({ id: media.id, title: media.title, thumbnailKey: media.thumbnailKey }).from(media).where(inArray(media.id, mediaIds)).all() : []
-  const projectIds = [...new Set(rows.map((r) => r.projectId))]
-  const configs = new Map((await db.select({ projectId: autopilots.projectId, config: autopilots.config }).from(autopilots).where(inArray(autopilots.projectId, projectIds)).all()).map((a) => [a.projectId, a.config]))
-  return rows.map((r) => ({
+  const found = await postsWithClip(c.get('db')).where(inArray(posts.id, rows.map((r) => r.id))).all()
+  return summarize(c, rows.map((r) => ({ ...found.find((f) => f.post.id === r.id)!, post: r })))
+}
+
+/** The summaries of posts read with `postsWithClip`: one more statement, their targets. */
+async function summarize(c: Context<AppEnv>, items: PostWithClip[]) {
+  if (items.length === 0) return []
+  const targets = await c.get('db').select().from(postTargets).where(inArray(postTargets.postId, items.map((i) => i.post.id))).orderBy(asc(postTargets.platform)).all()
+  return items.map(({ post: r, clip, config }) => ({
     id: r.id,
     projectId: r.projectId,
     origin: r.origin,
     status: r.status,
     scheduledAt: r.scheduledAt,
     mediaId: r.mediaId,
-    clip: clips.find((m) => m.id === r.mediaId) ?? null,
+    clip: clip?.id ? clip : null,
     hook: r.hook,
     caption: r.caption,
     hashtags: r.hashtags,
@@ -138,7 +150,7 @@ async function summaries(c: Context<AppEnv>, rows: PostRow[]) {
     error: r.error,
     renderProgress: r.renderProgress,
     platformTexts: r.platformTexts ?? null,
-    outsideWindows: configs.has(r.projectId) ? outsideWindowsMessage(configs.get(r.projectId)!, new Date(r.scheduledAt)) : null,
+    outsideWindows: config ? outsideWindowsMessage(config, new Date(r.scheduledAt)) : null,
     targets: targets
       .filter((t) => t.postId === r.id)
       .map((t) => ({ platform: t.platform, status: t.status, remoteId: t.remoteId, remoteUrl: t.remoteUrl, error: t.error, errorKind: t.errorKind, attempt: t.attempt, publishedAt: t.publishedAt })),
@@ -382,9 +394,10 @@ export const postsApi = createRouter()
         const [scheduledAt, postId] = decodeCursor(q.cursor, 2)
         conditions.push(or(gt(posts.scheduledAt, scheduledAt), and(eq(posts.scheduledAt, scheduledAt), gt(posts.id, postId)))!)
       }
-      const rows = await c.get('db').select().from(posts).where(and(...conditions)).orderBy(asc(posts.scheduledAt), asc(posts.id)).limit(q.limit + 1).all()
+      const rows = await postsWithClip(c.get('db')).where(and(...conditions)).orderBy(asc(posts.scheduledAt), asc(posts.id)).limit(q.limit + 1).all()
       const page = rows.slice(0, q.limit)
-      return c.json({ data: await summaries(c, page), nextCursor: rows.length > q.limit ? encodeCursor([page.at(-1)!.scheduledAt, page.at(-1)!.id]) : null }, 200)
+      const last = page.at(-1)?.post
+      return c.json({ data: await summarize(c, page), nextCursor: rows.length > q.limit && last ? encodeCursor([last.scheduledAt, last.id]) : null }, 200)
     },
   )
   .openapi(

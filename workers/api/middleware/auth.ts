@@ -117,11 +117,26 @@ async function sessionPrincipal(db: Db, env: Env, token: string): Promise<Princi
     throw unauthorized(SESSION_REFUSED)
   }
   const externalId = claims.sub
+  const cached = knownUsers.get(externalId)
+  if (cached && cached.until > Date.now()) return { kind: 'user', userId: cached.userId, email: cached.email }
   const known = await db.query.users.findFirst({ where: eq(users.externalId, externalId) })
-  if (known) return { kind: 'user', userId: known.id, email: known.email }
+  const user = known ? { userId: known.id, email: known.email } : await firstSight(db, externalId, await profileOf(env, claims as Record<string, unknown>, local))
+  remember(externalId, user)
+  return { kind: 'user', ...user }
+}
 
-  const profile = await profileOf(env, claims as Record<string, unknown>, local)
-  return { kind: 'user', ...(await firstSight(db, externalId, profile)) }
+/**
+ * Who a verified session's subject is, remembered by the isolate for a minute: a user row's id
+ * never changes, so the lookup is saved on every request but the first (the token is still
+ * verified each time; roles are always read fresh). Bounded, oldest forgotten first.
+ */
+const knownUsers = new Map<string, { userId: string; email: string; until: number }>()
+const KNOWN_USERS_MAX = 5000
+const KNOWN_USER_MS = 60_000
+function remember(externalId: string, user: { userId: string; email: string }) {
+  knownUsers.delete(externalId)
+  if (knownUsers.size >= KNOWN_USERS_MAX) knownUsers.delete(knownUsers.keys().next().value!)
+  knownUsers.set(externalId, { ...user, until: Date.now() + KNOWN_USER_MS })
 }
 
 /**

@@ -35,14 +35,21 @@ export interface RunningWorker {
  * Workers AI is remote-only, and the harness has no switch for remote bindings (npm start passes
  * `--local`), so with it the harness would ask for a Cloudflare account.
  */
-function localConfigPath() {
+function localConfigPath(renderRetries?: number) {
   const config = JSON.parse(readFileSync(join(ROOT, 'build', 'server', 'wrangler.json'), 'utf8'))
   delete config.ai
-  writeFileSync(join(ROOT, 'build', 'server', 'wrangler.local.json'), JSON.stringify(config))
-  return './build/server/wrangler.local.json'
+  if (renderRetries === undefined) {
+    writeFileSync(join(ROOT, 'build', 'server', 'wrangler.local.json'), JSON.stringify(config))
+    return './build/server/wrangler.local.json'
+  }
+  const render = config.queues?.consumers?.find((q: { queue: string }) => q.queue === 'render-jobs')
+  if (!render) throw new Error('build/server/wrangler.json has no render-jobs consumer')
+  render.max_retries = renderRetries
+  writeFileSync(join(ROOT, 'build', 'server', 'wrangler.render-retries.json'), JSON.stringify(config))
+  return './build/server/wrangler.render-retries.json'
 }
 
-export async function startWorker(extra: { vars?: Record<string, string>; secrets?: Record<string, string> } = {}): Promise<RunningWorker> {
+export async function startWorker(extra: { vars?: Record<string, string>; secrets?: Record<string, string>; /** Fewer render retries before the dead-letter queue (fault tests). */ renderRetries?: number } = {}): Promise<RunningWorker> {
   ensureBuild()
   // The render server answers only this Worker (the secret) and fetches only from its origin,
   // known once the Worker listens (the list is read by reference).
@@ -77,7 +84,7 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
     RENDER_SHARED_SECRET: renderSecret,
     ...extra.secrets,
   }
-  const configPath = localConfigPath()
+  const configPath = localConfigPath(extra.renderRetries)
   const worker = (publicUrl: string) => ({
     configPath,
     vars: { APP_ENV: 'local', RENDER_URL: renderUrl, PUBLIC_URL: publicUrl, SANDBOX_PROCESSING_SEC: '1', SANDBOX_ENABLED: 'true', ...extra.vars },

@@ -70,3 +70,13 @@ export function createLogger(bound: LogFields = {}): Logger {
 
 /** The Worker's logger: every line carries the current request id (`lib/context.ts`). */
 export const log = createLogger()
+
+/**
+ * The access line of one API request (`msg: 'request'`), written without the redaction pass: its
+ * fields are fixed and hold no free text (the route pattern, never the path; the method; the
+ * status; the duration; the request id, which is a plain token by construction). One per request,
+ * so it is kept cheap.
+ */
+export function accessLine(fields: { requestId: string; method: string; route: string; status: number; durationMs: number }): void {
+  console.log(`{"level":"info","msg":"request","requestId":${JSON.stringify(fields.requestId)},"method":${JSON.stringify(fields.method)},"route":${JSON.stringify(fields.route)},"status":${fields.status},"durationMs":${fields.durationMs}}`)
+}

@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import type { AppEnv } from '../env'
 import { currentRequestId, requestIdFrom, withContext } from './context'
-import { log } from './log'
+import { accessLine } from './log'
 import { count, observe, withMetrics } from '../metrics/record'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
@@ -52,6 +52,6 @@ async function handle(c: Context<AppEnv>, next: () => Promise<void>, requestId: 
     const ms = Date.now() - started
     count('reelpilot_http_requests_total', { route, method: c.req.method, status: String(c.res.status) })
     observe('reelpilot_http_request_duration_seconds', { route, method: c.req.method }, ms / 1000)
-    log.info('request', { method: c.req.method, route, status: c.res.status, durationMs: ms })
+    accessLine({ requestId, method: c.req.method, route, status: c.res.status, durationMs: ms })
   }
 }

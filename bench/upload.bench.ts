@@ -8,13 +8,11 @@
 //   50 ms while 1 GB goes up in 16 MiB parts, two at a time. Flat means streamed: the peak growth
 //   must be a small fraction of the bytes sent.
 // Figures, not pass/fail (exit 1 only if something breaks).
-import { spawn } from 'node:child_process'
 import { request } from 'node:http'
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { freePorts, ROOT, startProduct, unique, type Product } from '../e2e/harness.ts'
+import { startProduct, unique, type Product } from '../e2e/harness.ts'
+import { startBareWorker } from './bare-worker.ts'
 
 const MB = 1_000_000
 const MiB = 1024 * 1024
@@ -100,43 +98,16 @@ function rssBytes(pid: number): number {
 }
 
 /** The baseline: a Worker that only streams the request body into R2, under wrangler dev. */
-async function startBareWorker() {
-  const dir = mkdtempSync(join(tmpdir(), 'reelpilot-bench-bare-'))
-  writeFileSync(
-    join(dir, 'bare.js'),
-    `export default { async fetch(request, env) {
+async function startBareR2() {
+  const bare = await startBareWorker('r2', {
+    code: `export default { async fetch(request, env) {
       const object = await env.MEDIA.put(new URL(request.url).pathname.slice(1), request.body)
       return Response.json({ size: object.size })
     } }`,
-  )
-  writeFileSync(join(dir, 'wrangler.toml'), `name = "bare"\nmain = "bare.js"\ncompatibility_date = "2026-10-15"\n[[r2_buckets]]\nbinding = "MEDIA"\nbucket_name = "bare"\n`)
-  const [port] = await freePorts(1)
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'wrangler'), ['dev', '-c', join(dir, 'wrangler.toml'), '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(dir, 'state'), '--show-interactive-dev-session=false'], {
-    cwd: dir,
-    detached: true,
-    stdio: 'ignore',
-    env: { ...process.env, CI: 'true' },
+    config: `[[r2_buckets]]\nbinding = "MEDIA"\nbucket_name = "bare"\n`,
+    ping: { path: '/ping', init: { method: 'PUT', body: 'x' } },
   })
-  const url = `http://127.0.0.1:${port}/`
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    try {
-      if ((await fetch(new URL('ping', url), { method: 'PUT', body: 'x' })).ok) break
-    } catch {
-      if (Date.now() > deadline) throw new Error('the bare R2 Worker did not start')
-      await new Promise((r) => setTimeout(r, 300))
-    }
-  }
-  return {
-    url,
-    async stop() {
-      try {
-        process.kill(-child.pid!, 'SIGTERM')
-      } catch {}
-      await new Promise((r) => setTimeout(r, 500))
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
+  return { ...bare, url: `${bare.url}/` }
 }
 
 /** Samples the summed RSS of `pids` every 50 ms; `mark()` splits the run into two halves. */
@@ -211,7 +182,7 @@ async function main() {
 
   console.log('upload bench: starting the product and a bare R2 Worker…')
   const product = await startProduct()
-  const bare = await startBareWorker()
+  const bare = await startBareR2()
   try {
     const bareUrl = bare.url
     const { api, projectId } = await apiClient(product)

@@ -106,7 +106,8 @@ start('worker', bin('wrangler'), [
   'dev',
   // Remote bindings off: the AI binding (Workers AI) has no local mode and would need a Cloudflare account.
   '--local',
-  '-c', join(root, 'build', 'server', 'wrangler.json'),
+  // WORKER_CONFIG: another built config beside it (the API bench raises the per-address limits there).
+  '-c', process.env.WORKER_CONFIG ?? join(root, 'build', 'server', 'wrangler.json'),
   '--port', String(port),
   '--ip', process.env.HOST ?? '127.0.0.1',
   '--persist-to', persistTo,

@@ -194,6 +194,7 @@ try {
   const http: number[] = []
   const page: number[] = []
   const count: number[] = []
+  const trip: number[] = []
   const time = async (into: number[], run: () => Promise<unknown>) => {
     const t = performance.now()
     await run()
@@ -207,6 +208,8 @@ try {
     // Rotate the order so none always runs on a warm cache after another.
     const steps = [
       () => time(count, () => DB.prepare('select count(*) as n from metric_snapshots').first()),
+      // The floor under every D1 figure here: one round trip through the proxy, reading nothing.
+      () => time(trip, () => DB.prepare('select 1 as n').first()),
       ...GROUP_BYS.map((g) => () => time(direct[g], () => dashboard(db, { ...query, groupBy: g }))),
       // What the dashboard read before migration 0020: both periods' totals and the daily series from metric_daily.
       () => time(before, () => Promise.all([oldSums(from, to, "''"), oldSums(prev.from, prev.to, "''"), oldSums(from, to, 'day')])),
@@ -220,6 +223,7 @@ try {
   const line = (label: string, xs: number[]) => console.log(`${label.padEnd(58)} p50 ${median(xs).toFixed(1).padStart(6)} ms  p90 ${pct(xs, 0.9).toFixed(1).padStart(6)} ms  (${(median(xs) / c).toFixed(2)}× the count)`)
   console.log(`\ndashboard: ${ROUNDS} rounds, 90 days (${from}..${to}) against the 90 before, through the D1 binding (proxied from Node)`)
   console.log(`${'count(*) over metric_snapshots (baseline)'.padEnd(58)} p50 ${c.toFixed(1).padStart(6)} ms`)
+  line('select 1: one D1 round trip from Node, reading nothing', trip)
   line('before 0020: the same sums over metric_daily', before)
   for (const g of GROUP_BYS) line(`90-day dashboard() by ${g} (metric_rollup)`, direct[g])
   line('GET /api/projects/:id/analytics?groupBy=day over HTTP', http)

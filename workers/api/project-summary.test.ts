@@ -5,6 +5,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { localParts } from '../domain/metrics'
+import { recordPulls, type PullRecord } from '../analytics/store'
 import { call, connectSandbox, expectProblem, ownerWithProject, readyClip, tokenFor, unique } from '../../test/helpers'
 
 const DAY = 86_400_000
@@ -76,13 +77,14 @@ describe('GET /projects/:id/summary', () => {
     await setStatus(broken, 'failed')
     await env.DB.prepare(`update post_targets set status = 'published', remote_url = 'https://example.com/v/1' where post_id = ? and platform = 'youtube'`).bind(recent).run()
     await env.DB.prepare(`update connections set status = 'needs_reconnect', status_reason = 'TikTok asked to sign in again' where project_id = ? and platform = 'tiktok'`).bind(project.id).run()
-    // What the collectors earned this week and the week before (the rollup the analytics page reads).
+    // What the collectors earned this week and the week before, written as the collectors write it.
     const today = localParts('UTC', Date.now()).day
-    const weekBefore = new Date(Date.now() - 9 * DAY).toISOString().slice(0, 10)
-    for (const [day, views] of [[today, 300], [weekBefore, 200]] as const) {
-      await env.DB.prepare(`insert into metric_daily (project_id, day, platform, style, weekday, hour, metric, value) values (?, ?, 'youtube', 'minimal', 0, 12, 'views', ?)`).bind(project.id, day, views).run()
-    }
-    await env.DB.prepare(`insert into metric_latest (post_id, platform, metric, project_id, value, pull_index, pulled_at) values (?, 'youtube', 'views', ?, 300, 1, ?)`).bind(recent, project.id, new Date().toISOString()).run()
+    const nineDaysAgo = new Date(Date.now() - 9 * DAY)
+    const pull = (postId: string, at: Date, day: string, views: number): PullRecord => ({
+      projectId: project.id, postId, platform: 'youtube', pullIndex: 1, pulledAt: at.toISOString(),
+      day, style: 'minimal', weekday: 0, hour: 12, values: { views },
+    })
+    await recordPulls(env.DB, [pull(old, nineDaysAgo, nineDaysAgo.toISOString().slice(0, 10), 200), pull(recent, new Date(), today, 300)])
 
     const res = await call('GET', `/projects/${project.id}/summary`, { token })
     expect(res.status, res.text).toBe(200)

@@ -13,6 +13,8 @@ export default [
       index('routes/project.overview.tsx'),
       route('connections', 'routes/project.connections.tsx'),
       route('library', 'routes/project.library.tsx'),
+      // A resource route: a clip's transcript for the library's captions-from-speech panel (#15).
+      route('library/transcript', 'routes/project.library.transcript.ts'),
       route('autopilot', 'routes/project.autopilot.tsx'),
       // A resource route: the slots of the unsaved autopilot form (the page's live preview).
       route('autopilot/slots', 'routes/project.autopilot.slots.ts'),

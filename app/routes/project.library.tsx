@@ -3,12 +3,14 @@
  * straight to storage through a signed URL with a real progress bar, in parts with resume when
  * it is large; then the server checks its content. The grid shows thumbnails, durations, sizes,
  * statuses and why a file was refused; deleting asks first. Any ready clip opens the style
- * preview on itself ("Preview a style"), rendered in the browser.
+ * preview on itself ("Preview a style"), rendered in the browser, and its captions from speech
+ * ("Captions from speech": the transcript, word by word, editable; components/transcript-panel.tsx).
  */
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import { data, Form, Link, useFetcher, useRevalidator } from 'react-router'
 import { RouteError } from '../components/route-error'
 import { StylePreview } from '../components/style-preview'
+import { TranscriptPanel } from '../components/transcript-panel'
 import { Badge, Button, buttonClass, Card, Notice, SelectField, TextField } from '../components/ui'
 import type { FormResult } from '../lib/forms'
 import { fetchLibraryClip } from '../lib/library-clip'
@@ -52,6 +54,7 @@ export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
   const toggle = (id: string, on: boolean) => setSelected((s) => (on ? [...s.filter((x) => x !== id), id] : s.filter((x) => x !== id)))
   const [uploads, setUploads] = useState<UploadRow[]>([])
   const [previewing, setPreviewing] = useState<Media | null>(null)
+  const [transcribing, setTranscribing] = useState<Media | null>(null)
   const revalidator = useRevalidator()
 
   const update = useCallback((id: string, patch: Partial<UploadRow>) => setUploads((rows) => rows.map((r) => (r.id === id ? { ...r, ...patch } : r))), [])
@@ -99,6 +102,9 @@ export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
       )}
 
       {previewing && <ClipPreview key={previewing.id} clip={previewing} onClose={() => setPreviewing(null)} />}
+      {transcribing && (
+        <TranscriptPanel key={transcribing.id} projectId={project.id} mediaId={transcribing.id} title={transcribing.title || transcribing.filename} canEdit={canEdit} onClose={() => setTranscribing(null)} />
+      )}
 
       {canEdit && selected.length > 0 && (
         <BulkSchedule
@@ -128,7 +134,7 @@ export default function ProjectLibrary({ loaderData }: Route.ComponentProps) {
         ) : (
           <ul className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" aria-label="Media">
             {media.map((item) => (
-              <MediaCard key={item.id} item={item} canEdit={canEdit} onPreview={() => setPreviewing(item)} selected={selected.includes(item.id)} onSelect={(on) => toggle(item.id, on)} />
+              <MediaCard key={item.id} item={item} canEdit={canEdit} onPreview={() => setPreviewing(item)} onTranscript={() => setTranscribing(item)} selected={selected.includes(item.id)} onSelect={(on) => toggle(item.id, on)} />
             ))}
           </ul>
         )}
@@ -360,7 +366,7 @@ function ClipPreview({ clip, onClose }: { clip: Media; onClose: () => void }) {
   )
 }
 
-function MediaCard({ item, canEdit, onPreview, selected, onSelect }: { item: Media; canEdit: boolean; onPreview: () => void; selected: boolean; onSelect: (on: boolean) => void }) {
+function MediaCard({ item, canEdit, onPreview, onTranscript, selected, onSelect }: { item: Media; canEdit: boolean; onPreview: () => void; onTranscript: () => void; selected: boolean; onSelect: (on: boolean) => void }) {
   const fetcher = useFetcher<FormResult>()
   const [confirming, setConfirming] = useState(false)
   const result = fetcher.data
@@ -409,6 +415,11 @@ function MediaCard({ item, canEdit, onPreview, selected, onSelect }: { item: Med
         {item.status === 'ready' && (
           <Button variant="secondary" size="sm" type="button" onClick={onPreview} aria-label={`Preview a style on ${label}`}>
             Preview a style
+          </Button>
+        )}
+        {item.status === 'ready' && item.kind === 'video' && (
+          <Button variant="secondary" size="sm" type="button" onClick={onTranscript} aria-label={`Captions from speech of ${label}`}>
+            Captions from speech
           </Button>
         )}
         {canEdit && item.status === 'ready' && <DescribeClip item={item} />}

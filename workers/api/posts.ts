@@ -67,6 +67,7 @@ export const PostSummarySchema = z
     hashtags: z.array(z.string()),
     callToAction: z.string().nullable().openapi({ description: 'Shown at the end of the video; empty: none; null: the objective’s' }),
     framing: z.enum(POST_FRAMINGS).nullable().openapi({ description: 'null: the project’s default' }),
+    speechCaptions: z.boolean().nullable().openapi({ description: 'Captions from speech (#15) burned in: true or false as set on the post; null: the autopilot’s setting (on unless turned off)' }),
     focus: FocusSchema.nullable().openapi({ description: 'Where a crop centres (fractions of the clip); null: the middle' }),
     trim: TrimSchema.nullable().openapi({ description: 'The part of the clip used, in seconds; null: from the start, as long as the platforms allow (60 s at most)' }),
     style: z.string(),
@@ -141,6 +142,7 @@ async function summarize(c: Context<AppEnv>, items: PostWithClip[]) {
     textsProvider: r.textsProvider ?? null,
     choiceReason: r.choiceReason ?? null,
     framing: r.framing,
+    speechCaptions: r.speechCaptions ?? null,
     focus: r.focusX !== null && r.focusY !== null ? { x: r.focusX, y: r.focusY } : null,
     trim: r.trimStartSec !== null || r.trimEndSec !== null ? { startSec: r.trimStartSec ?? 0, endSec: r.trimEndSec ?? 0 } : null,
     style: r.style,
@@ -212,6 +214,8 @@ export interface NewPost {
   hook?: string
   callToAction?: string
   framing?: (typeof POST_FRAMINGS)[number] | null
+  /** Captions from speech on this post; null or left out: the autopilot's setting. */
+  speechCaptions?: boolean | null
   focus?: { x: number; y: number } | null
   trim?: { startSec: number; endSec: number } | null
   /** The autopilot slot it fills (bulk scheduling), so the autopilot plans nothing else there. */
@@ -339,16 +343,18 @@ const PostLook = {
   hook: z.string().trim().max(140, 'must be at most 140 characters').optional().openapi({ description: 'The big text of the first seconds' }),
   callToAction: z.string().trim().max(80, 'must be at most 80 characters').optional().openapi({ description: 'The last seconds’ text; an empty string shows none' }),
   framing: z.enum(POST_FRAMINGS).nullable().optional(),
+  speechCaptions: z.boolean().nullable().optional().openapi({ description: 'Captions from speech (the clip’s transcript, word by word): true on, false off, null the autopilot’s setting' }),
   focus: FocusSchema.nullable().optional(),
   trim: TrimSchema.nullable().optional(),
 }
 
 /** The columns of the look fields given (undefined: leave as is; null: back to the default). */
-function lookColumns(body: { hook?: string; callToAction?: string; framing?: (typeof POST_FRAMINGS)[number] | null; focus?: { x: number; y: number } | null; trim?: { startSec: number; endSec: number } | null }) {
+function lookColumns(body: { hook?: string; callToAction?: string; framing?: (typeof POST_FRAMINGS)[number] | null; speechCaptions?: boolean | null; focus?: { x: number; y: number } | null; trim?: { startSec: number; endSec: number } | null }) {
   return {
     ...(body.hook !== undefined ? { hook: body.hook } : {}),
     ...(body.callToAction !== undefined ? { callToAction: body.callToAction } : {}),
     ...(body.framing !== undefined ? { framing: body.framing } : {}),
+    ...(body.speechCaptions !== undefined ? { speechCaptions: body.speechCaptions } : {}),
     ...(body.focus !== undefined ? { focusX: body.focus?.x ?? null, focusY: body.focus?.y ?? null } : {}),
     ...(body.trim !== undefined ? { trimStartSec: body.trim?.startSec ?? null, trimEndSec: body.trim?.endSec ?? null } : {}),
   }
@@ -506,7 +512,7 @@ export const postsApi = createRouter()
         body: jsonBody(
           z
             .object({ caption: z.string().max(2200).optional(), hashtags: Hashtags.optional(), scheduledAt: IsoDate.optional(), platformTexts: PlatformTextsBody.nullable().optional(), ...PostLook })
-            .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a field to change: hook, caption, callToAction, hashtags, platformTexts, framing, focus, trim or scheduledAt' }),
+            .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a field to change: hook, caption, callToAction, hashtags, platformTexts, framing, speechCaptions, focus, trim or scheduledAt' }),
         ),
       },
       responses: { 200: json(PostSchema, 'Updated'), ...commonErrors, ...errorResponses(409) },

@@ -3,6 +3,7 @@
  * (`… where status = from`), so of two writers racing for the same move exactly one wins, and
  * the event recording it is written in the same batch only when the update changed a row.
  */
+import { speechForPost } from './transcripts'
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Db } from './client'
@@ -147,5 +148,7 @@ export async function loadPostRender(db: Db, post: typeof posts.$inferSelect) {
   const spec = clip
     ? postRenderSpec(post, clip, { brandColor: project?.brandColor ?? null, font: project?.font ?? null, framing: project?.framing ?? 'auto' }, { platforms, maxDurationSec })
     : null
-  return { clip, logo: logo ?? null, platforms, spec }
+  // Captions from speech (#15): the clip's transcript, when the post or its autopilot wants it.
+  const speech = spec ? await speechForPost(db, post) : null
+  return { clip, logo: logo ?? null, platforms, spec: spec && speech ? { ...spec, speech } : spec }
 }

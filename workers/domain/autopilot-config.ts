@@ -235,6 +235,11 @@ export const autopilotConfigSchema = z
      * inside the windows and allowed styles; "locked" (also when left out): today's fixed choice.
      */
     learning: oneOf('learning mode', LEARNING_MODES).optional(),
+    /**
+     * Captions from speech (issue 15): the clip's transcript burned in word by word, replacing the
+     * caption segments, on every post that has one; left out, on. A post can say otherwise.
+     */
+    speechCaptions: z.boolean({ error: 'speechCaptions is true or false' }).optional(),
   })
   .refine((c) => !c.stylesAllowed || !c.style || c.stylesAllowed.includes(c.style), {
     path: ['stylesAllowed'],

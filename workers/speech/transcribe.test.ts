@@ -9,7 +9,10 @@ import worker from '../index'
 import fixture from '../../test/fixtures/speech/speech.json'
 import { call, expectProblem, ownerWithProject, readyClip, unique } from '../../test/helpers'
 import { WhisperStandIn } from '../../test/stubs/workers-ai'
+import { eq } from 'drizzle-orm'
 import { createDb } from '../db/client'
+import { loadPostRender } from '../db/posts'
+import { posts as postsTable } from '../db/schema'
 import { partsOf } from '../domain/transcript'
 import { handleTranscribeBatch, handleTranscribeDeadLetters } from '../queues/transcribe-consumer'
 import { audioPartKey, markPending, RetryableTranscriptionError, transcribeMedia } from './transcribe'
@@ -213,5 +216,44 @@ describe('the transcript API', () => {
     expectProblem(await callWith(settings, 'POST', `/media/${id}/transcript`, owner.token), 409)
     const outsider = await ownerWithProject('outsider', [])
     expectProblem(await callWith(settings, 'GET', `/media/${id}/transcript`, outsider.token), 404)
+  })
+})
+
+describe('captions from speech in a post render', () => {
+  it('puts the transcript in the render spec unless the post or its autopilot turns them off', async () => {
+    const { settings } = await openAiSettings()
+    const { id } = await clipWithParts(3)
+    await transcribeMedia({ ...env, ...settings } as Env, id)
+    const owner = await ownerWithProject('speech-post')
+    // The clip moves to this project (with sandbox accounts connected) for the posts.
+    await env.DB.prepare('update media set project_id = ?, workspace_id = ? where id = ?').bind(owner.project.id, owner.workspace.id, id).run()
+    await env.DB.prepare('update media_transcripts set workspace_id = ? where media_id = ?').bind(owner.workspace.id, id).run()
+    const db = createDb(env.DB)
+    const specOf = async (body: Record<string, unknown>) => {
+      const made = await call('POST', `/projects/${owner.project.id}/posts`, { token: owner.token, body: { mediaId: id, scheduledAt: new Date(Date.now() + 86_400_000).toISOString(), ...body } })
+      expect(made.status, made.text).toBe(201)
+      const post = (await db.select().from(postsTable).where(eq(postsTable.id, made.json.id)).get())!
+      return { post: made.json, spec: (await loadPostRender(db, post)).spec }
+    }
+    const plain = await specOf({})
+    expect(plain.post.speechCaptions).toBeNull()
+    expect(plain.spec?.speech?.words).toEqual(closeTo(fixture.words))
+    expect(plain.spec?.speech?.language).toBe('en')
+    expect((await specOf({ speechCaptions: false })).spec?.speech).toBeUndefined()
+    // The autopilot turns them off for the project; a post can still turn them on.
+    const autopilot = await call('PUT', `/autopilot/${owner.project.id}`, {
+      token: owner.token,
+      body: { cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['00:00-23:59'], requireApproval: true, speechCaptions: false },
+    })
+    expect(autopilot.status, autopilot.text).toBeLessThan(300)
+    expect(autopilot.json.config.speechCaptions).toBe(false)
+    expect((await specOf({})).spec?.speech).toBeUndefined()
+    const on = await specOf({ speechCaptions: true })
+    expect(on.post.speechCaptions).toBe(true)
+    expect(on.spec?.speech?.words).toHaveLength(fixture.words.length)
+    // A manual post turns them off later with PATCH (it renders again).
+    const off = await call('PATCH', `/posts/${on.post.id}`, { token: owner.token, body: { speechCaptions: false } })
+    expect(off.status, off.text).toBe(200)
+    expect(off.json.speechCaptions).toBe(false)
   })
 })

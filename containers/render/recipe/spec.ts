@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { OBJECTIVES, PLATFORMS, STYLES } from './vocabulary.ts'
+import { speechSpecSchema } from './speech-captions.ts'
 
 export { OBJECTIVES, PLATFORMS, STYLES, type Objective, type Platform, type StyleName } from './vocabulary.ts'
 
@@ -82,6 +83,12 @@ export const renderSpecSchema = z.object({
     .default({ hookSec: 3, captions: [] }),
   /** Platforms the render will be published to: their limits are checked before rendering. */
   platforms: z.array(z.enum(PLATFORMS)).default([]),
+  /**
+   * Captions from speech (#15, speech-captions.ts): the clip's words with their times on the
+   * clip's own timeline, drawn in groups with the spoken word highlighted; they replace the
+   * caption segments of the middle. Absent: no captions from speech.
+   */
+  speech: speechSpecSchema.optional(),
 })
 
 /** A parsed render spec (defaults filled in). */

@@ -7,6 +7,7 @@
  */
 import type { RenderSpec } from './spec.ts'
 import { safeRect, type Rect } from './safe-areas.ts'
+import { speechEvents, speechGroupsOf, speechStyleLines } from './speech-captions.ts'
 import { callToAction, captionSegments, detectScript, escapeAss, fontFamily, isRtlLanguage, textColorOn, upper, wrapLines, type FontRole } from './text.ts'
 
 export interface Frame {
@@ -285,10 +286,16 @@ export function buildAss(spec: RenderSpec, frame: Frame, durationSec: number, op
   const logo = options.logo ? logoBox(frame, safe) : null
   const top = safe.y0 + (logo ? logo.height + 0.015 * frame.height : 0.005 * frame.height)
   const ctx: Ctx = { spec, frame, u, rtl, safe, top, events: [] }
-  const t = timeline(spec, durationSec)
+  // Captions from speech replace the middle's caption segments: the beats are laid out around
+  // them as around timed captions, and they draw themselves (speech-captions.ts).
+  const speech = speechGroupsOf(spec, durationSec)
+  const beats = speech.length ? { ...spec, texts: { ...spec.texts, captions: speech.map((g) => ({ text: g.words.map((w) => w.word).join(' '), startSec: g.start, endSec: g.end })) } } : spec
+  const laid = timeline(beats, durationSec)
+  const t = speech.length ? { ...laid, captions: [] } : laid
   if (spec.style === 'minimal') minimal(ctx, t)
   else if (spec.style === 'neon') neon(ctx, t)
   else corporate(ctx, t)
+  ctx.events.push(...speechEvents({ spec, frame, safe, durationSec }))
 
   const W = frame.width
   const H = frame.height
@@ -338,6 +345,7 @@ export function buildAss(spec: RenderSpec, frame: Frame, durationSec: number, op
     '[V4+ Styles]',
     'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
     ...styles[spec.style],
+    ...(speech.length ? speechStyleLines(frame, safe) : []),
     '',
     '[Events]',
     'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',

@@ -23,6 +23,8 @@ export interface StylePreviewProps {
   defaultStyle?: StyleName
   language?: string
   brandColor?: string
+  /** The clip's transcript (#15): the preview draws its captions from speech, as the render does. */
+  speech?: { words: { word: string; start: number; end: number }[]; language?: string } | null
 }
 
 const STAGE_LABEL: Record<PreviewProgress['stage'], string> = {
@@ -40,6 +42,7 @@ export function StylePreview({
   defaultStyle = 'minimal',
   language = 'en',
   brandColor = '#1e40af',
+  speech = null,
 }: StylePreviewProps) {
   const [picked, setPicked] = useState<File | null>(null)
   const picker = useRef<HTMLInputElement>(null)
@@ -70,7 +73,7 @@ export function StylePreview({
       const { renderPreview } = await import('../lib/ffmpeg-preview.client')
       const out = await renderPreview(
         file,
-        { style, aspect, objective, language, brandColor, texts: previewTexts(hook) },
+        { style, aspect, objective, language, brandColor, texts: previewTexts(hook), ...(speech?.words.length ? { speech } : {}) },
         setProgress,
       )
       urls.current.push(out.videoUrl, out.frameUrl)

@@ -11,6 +11,7 @@ import { data, Form, Link, useFetcher, useRevalidator } from 'react-router'
 import { RouteError } from '../components/route-error'
 import { StylePreview } from '../components/style-preview'
 import { TranscriptPanel } from '../components/transcript-panel'
+import type { TranscriptAnswer } from './project.library.transcript'
 import { Badge, Button, buttonClass, Card, Notice, SelectField, TextField } from '../components/ui'
 import type { FormResult } from '../lib/forms'
 import { fetchLibraryClip } from '../lib/library-clip'
@@ -335,7 +336,14 @@ function Filters({ status, type }: { status: string; type: string }) {
 
 /** The style preview on one library clip, fetched into the browser through its download URL. */
 function ClipPreview({ clip, onClose }: { clip: Media; onClose: () => void }) {
+  const { project } = useProject()
   const [file, setFile] = useState<File | null>(null)
+  // Its transcript, when it has one: the preview draws the captions from speech too.
+  const transcript = useFetcher<TranscriptAnswer>()
+  useEffect(() => {
+    if (clip.kind === 'video' && transcript.state === 'idle' && !transcript.data) transcript.load(`/projects/${encodeURIComponent(project.id)}/library/transcript?mediaId=${encodeURIComponent(clip.id)}`)
+  }, [clip, project.id, transcript])
+  const heard = transcript.data?.transcript?.state === 'done' ? transcript.data.transcript : null
   const [status, setStatus] = useState<string | null>('Fetching the clip…')
   const panel = useRef<HTMLDivElement>(null)
   useEffect(() => {
@@ -360,7 +368,7 @@ function ClipPreview({ clip, onClose }: { clip: Media; onClose: () => void }) {
           </Button>
         }
       >
-        <StylePreview file={file} fileStatus={status} />
+        <StylePreview file={file} fileStatus={status} speech={heard ? { words: heard.words, ...(heard.language ? { language: heard.language } : {}) } : null} />
       </Card>
     </div>
   )

@@ -268,12 +268,14 @@ describe('library page', () => {
       })
     }
 
+    // The hook alone: with no caption, the hook holds until the call to action near the end.
+    await preview.getByLabel('Caption').fill('')
     const withText = await previewFrame()
     expect({ width: withText.width, height: withText.height }).toEqual({ width: 360, height: 640 })
     await page.screenshot({ path: resultPath('library-preview.png'), fullPage: true })
 
-    // The same clip with no hook: the frame (about 1 s in, before the caption and the call to
-    // action; the clip is still bars, so the exact moment does not matter) carries no text at all, so whatever differs is the hook drawn with the served fonts (about
+    // The same clip with no hook: the frame (about 1 s in, before the call to action; no caption;
+    // the clip is still bars, so the exact moment does not matter) carries no text at all, so whatever differs is the hook drawn with the served fonts (about
     // a few % of the pixels: away from the text the two frames are identical).
     await preview.getByLabel('Hook').fill('')
     const bare = await previewFrame()

@@ -1,14 +1,15 @@
 /**
  * Lets a creator see a style on one of their clips before the autopilot uses it: a clip handed
- * in by the page (one from the library) or a file picked here, a style, and a few seconds render
- * in the browser (ffmpeg.wasm, same recipe as the server) with a progress bar. The engine loads
- * only when Preview is pressed.
+ * in by the page (one from the library) or a file picked here, a style, a hook and a caption,
+ * and a few seconds render in the browser (ffmpeg.wasm, same recipe and timeline as the server:
+ * hook, caption segments, call to action) with a progress bar and a Cancel button. The engine
+ * loads only when Preview is pressed.
  */
 import { buttonClass, inputClass } from './ui'
 import { useEffect, useRef, useState } from 'react'
 import { ASPECTS, OBJECTIVES, STYLES, type Aspect, type Objective, type StyleName } from '../../containers/render/recipe/spec.ts'
-import type { PreviewProgress, PreviewResult } from '../lib/ffmpeg-preview.client'
-import { previewTexts } from '../lib/preview-spec'
+import { previewSpec, previewTexts, SAMPLE_CAPTION } from '../lib/preview-spec'
+import { PreviewOutcome, usePreviewRun } from './preview-run'
 
 export interface StylePreviewProps {
   /**
@@ -25,13 +26,6 @@ export interface StylePreviewProps {
   brandColor?: string
   /** The clip's transcript (#15): the preview draws its captions from speech, as the render does. */
   speech?: { words: { word: string; start: number; end: number }[]; language?: string } | null
-}
-
-const STAGE_LABEL: Record<PreviewProgress['stage'], string> = {
-  loading: 'Loading the preview engine…',
-  reading: 'Reading your clip…',
-  rendering: 'Rendering…',
-  done: 'Done',
 }
 
 /** The preview panel: file picker, style choice, progress bar, and the rendered result. */
@@ -56,35 +50,15 @@ export function StylePreview({
   const [aspect, setAspect] = useState<Aspect>('9:16')
   const [objective, setObjective] = useState<Objective>('awareness')
   const [hook, setHook] = useState(defaultHook)
-  const [progress, setProgress] = useState<PreviewProgress | null>(null)
-  const [result, setResult] = useState<PreviewResult | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const busy = progress !== null && progress.stage !== 'done'
-  const urls = useRef<string[]>([])
+  const [caption, setCaption] = useState(SAMPLE_CAPTION)
+  const run = usePreviewRun()
 
-  useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), [])
-
-  async function preview() {
+  function preview() {
     if (!file) return
-    setError(null)
-    setResult(null)
-    try {
-      // Imported on demand so the 32 MB engine and its wrapper never load with the page.
-      const { renderPreview } = await import('../lib/ffmpeg-preview.client')
-      const out = await renderPreview(
-        file,
-        { style, aspect, objective, language, brandColor, texts: previewTexts(hook), ...(speech?.words.length ? { speech } : {}) },
-        setProgress,
-      )
-      urls.current.push(out.videoUrl, out.frameUrl)
-      setResult(out)
-    } catch (e) {
-      setProgress(null)
-      setError((e as Error).message)
-    }
+    const spec = previewSpec({ style, aspect, objective, language, brandColor, texts: previewTexts(hook, caption), ...(speech?.words.length ? { speech } : {}) })
+    void run.start(async () => ({ file, spec }))
   }
 
-  const fraction = progress ? (progress.stage === 'rendering' ? progress.fraction : progress.stage === 'done' ? 1 : 0) : 0
   return (
     <section className="space-y-4" aria-label="Style preview">
       <div className="grid gap-3 sm:grid-cols-2">
@@ -109,6 +83,10 @@ export function StylePreview({
         <label className="block text-sm">
           <span className="text-slate-300">Hook</span>
           <input value={hook} maxLength={140} onChange={(e) => setHook(e.currentTarget.value)} className={`mt-1 border-slate-700 ${inputClass}`} />
+        </label>
+        <label className="block text-sm sm:col-span-2">
+          <span className="text-slate-300">Caption (drawn in timed segments through the middle of the video)</span>
+          <textarea value={caption} maxLength={2200} rows={2} onChange={(e) => setCaption(e.currentTarget.value)} className={`mt-1 border-slate-700 ${inputClass}`} />
         </label>
         <label className="block text-sm">
           <span className="text-slate-300">Style</span>
@@ -141,32 +119,10 @@ export function StylePreview({
           </select>
         </label>
       </div>
-      <button type="button" disabled={!file || busy} onClick={preview} className={buttonClass('primary')}>
-        {busy ? 'Previewing…' : 'Preview'}
+      <button type="button" disabled={!file || run.busy} onClick={preview} className={buttonClass('primary')}>
+        {run.busy ? 'Previewing…' : 'Preview'}
       </button>
-      {progress && (
-        <div>
-          <div className="text-sm text-slate-300" data-testid="preview-stage">
-            {STAGE_LABEL[progress.stage]}
-          </div>
-          <progress max={1} value={fraction} data-testid="preview-progress" className="h-2 w-full appearance-none overflow-hidden rounded-full [&::-webkit-progress-bar]:bg-slate-800 [&::-webkit-progress-value]:bg-violet-500 [&::-moz-progress-bar]:bg-violet-500" aria-label="Preview progress" />
-        </div>
-      )}
-      {error && (
-        <p role="alert" className="text-sm text-rose-400">
-          {error}
-        </p>
-      )}
-      {result && (
-        <div className="flex flex-wrap gap-4" data-testid="preview-result" data-render-seconds={result.renderSeconds.toFixed(3)}>
-          <img src={result.frameUrl} alt={`A frame of the ${style} preview`} data-testid="preview-frame" width={result.width} height={result.height} className="max-h-96 w-auto rounded" />
-          <video src={result.videoUrl} controls loop muted playsInline data-testid="preview-video" className="max-h-96 rounded" />
-          <p className="text-sm text-slate-400">
-            {result.width}×{result.height}, {result.durationSec} s, rendered in {result.renderSeconds.toFixed(1)} s.
-            {result.missingFonts.length > 0 && ` Fonts not served: ${result.missingFonts.join(', ')}; their text is missing from this preview.`}
-          </p>
-        </div>
-      )}
+      <PreviewOutcome run={run} label={`A frame of the ${style} preview`} />
     </section>
   )
 }

@@ -7,8 +7,7 @@
  */
 import { FFmpeg } from '@ffmpeg/ffmpeg'
 import { fetchFile } from '@ffmpeg/util'
-import { familiesIn, fontFile, planRender } from '../../containers/render/recipe/index.ts'
-import { previewSpec, type PreviewSpecInput } from './preview-spec'
+import { familiesIn, fontFile, planRender, type RenderSpec } from '../../containers/render/recipe/index.ts'
 
 const CORE_JS = '/vendor/ffmpeg/ffmpeg-core.js'
 const CORE_WASM_GZ = '/vendor/ffmpeg/ffmpeg-core.wasm.gz'
@@ -49,7 +48,7 @@ export function loadFFmpeg(): Promise<FFmpeg> {
 }
 
 export interface PreviewProgress {
-  stage: 'loading' | 'reading' | 'rendering' | 'done'
+  stage: 'loading' | 'reading' | 'rendering' | 'finishing' | 'done'
   /** 0..1 within the rendering stage. */
   fraction: number
 }
@@ -62,6 +61,8 @@ export interface PreviewResult {
   width: number
   height: number
   durationSec: number
+  /** When the frame was taken, in seconds of the preview. */
+  coverAtSec: number
   /** Seconds spent rendering (engine load excluded). */
   renderSeconds: number
   /** Font files that could not be fetched; text in their scripts is not drawn. */
@@ -83,12 +84,66 @@ async function inspect(ffmpeg: FFmpeg, name: string) {
   return { durationSec, hasAudio: /Stream #.*Audio:/.test(log), isImage: durationSec === 0 }
 }
 
-/** Renders a short, small preview of a clip in a style. */
-export async function renderPreview(
-  file: File,
-  specInput: PreviewSpecInput,
-  onProgress: (p: PreviewProgress) => void = () => {},
-): Promise<PreviewResult> {
+/** Why a preview stopped before its end: the creator canceled it, or it ran past its time. */
+export class PreviewStopped extends Error {
+  readonly reason: 'canceled' | 'timeout'
+  constructor(reason: 'canceled' | 'timeout', seconds: number) {
+    super(
+      reason === 'canceled'
+        ? 'Preview canceled.'
+        : `The preview took longer than ${seconds} s and was stopped. Try again, or preview a shorter part of the clip (the server render does not depend on it).`,
+    )
+    this.name = 'PreviewStopped'
+    this.reason = reason
+  }
+}
+
+/**
+ * How long a preview may take before it is stopped: the engine's start and the clip's copy, then
+ * a few seconds per second of video (ffmpeg.wasm renders 360×640 at about real time on a phone).
+ */
+export function previewTimeoutSec(durationSec: number): number {
+  return Math.round(60 + 4 * durationSec)
+}
+
+export interface PreviewOptions {
+  onProgress?: (p: PreviewProgress) => void
+  /** Aborting it stops the engine at once (its worker is terminated; the next preview loads a fresh one). */
+  signal?: AbortSignal
+  /** The project's logo, drawn where the server draws it. */
+  logo?: Blob | null
+  /** Overrides previewTimeoutSec (tests). */
+  timeoutSec?: number
+}
+
+/**
+ * Renders a spec in the browser at preview quality: the same planRender as the server, so the
+ * same texts at the same times in the same places, only smaller and faster to encode. Stops
+ * with a PreviewStopped when canceled or past its time.
+ */
+export async function renderPreview(file: Blob, spec: RenderSpec, options: PreviewOptions = {}): Promise<PreviewResult> {
+  const seconds = options.timeoutSec ?? previewTimeoutSec(spec.trim.durationSec)
+  let stop: (e: Error) => void = () => {}
+  const stopped = new Promise<never>((_, reject) => (stop = reject))
+  const halt = (reason: 'canceled' | 'timeout') => {
+    // The engine runs in a worker that cannot be interrupted mid-command: end the worker.
+    loading?.then((f) => f.terminate()).catch(() => {})
+    loading = null
+    stop(new PreviewStopped(reason, seconds))
+  }
+  if (options.signal?.aborted) throw new PreviewStopped('canceled', seconds)
+  const onAbort = () => halt('canceled')
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  const timer = setTimeout(() => halt('timeout'), seconds * 1000)
+  try {
+    return await Promise.race([run(file, spec, options), stopped])
+  } finally {
+    clearTimeout(timer)
+    options.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+async function run(file: Blob, spec: RenderSpec, { onProgress = () => {}, logo = null }: PreviewOptions): Promise<PreviewResult> {
   onProgress({ stage: 'loading', fraction: 0 })
   const ffmpeg = await loadFFmpeg()
   onProgress({ stage: 'reading', fraction: 0 })
@@ -97,8 +152,12 @@ export async function renderPreview(
   const written = [input]
   try {
     const source = await inspect(ffmpeg, input)
-    const spec = previewSpec(specInput)
-    const files = { input, output: 'preview.mp4', subtitles: 'preview.ass', fontsDir: '/fonts' }
+    const files: { input: string; output: string; subtitles: string; fontsDir: string; logo?: string } = { input, output: 'preview.mp4', subtitles: 'preview.ass', fontsDir: '/fonts' }
+    if (logo) {
+      await ffmpeg.writeFile('logo.img', await fetchFile(logo))
+      written.push('logo.img')
+      files.logo = 'logo.img'
+    }
     const plan = planRender(spec, source, files, 'preview')
     await ffmpeg.writeFile(files.subtitles, plan.ass)
     written.push(files.subtitles, files.output, 'frame.png')
@@ -120,6 +179,7 @@ export async function renderPreview(
       onProgress({ stage: 'rendering', fraction: Math.max(0, Math.min(1, time / 1e6 / plan.durationSec)) })
     ffmpeg.on('progress', onFFmpegProgress)
     const started = performance.now()
+    onProgress({ stage: 'rendering', fraction: 0 })
     let code: number
     try {
       code = await ffmpeg.exec(plan.renderArgs())
@@ -127,6 +187,7 @@ export async function renderPreview(
       ffmpeg.off('progress', onFFmpegProgress)
     }
     if (code !== 0) throw new Error('The preview could not be rendered from this file.')
+    onProgress({ stage: 'finishing', fraction: 1 })
     // PNG, not JPEG: ffmpeg.wasm's MJPEG encoder crashes the renderer of the Chromium the tests
     // drive (@sparticuz/chromium 153: "Page crashed" while writing the frame); PNG is drawn the same.
     await ffmpeg.exec(plan.coverArgs('frame.png'))
@@ -140,6 +201,7 @@ export async function renderPreview(
       width: plan.width,
       height: plan.height,
       durationSec: plan.durationSec,
+      coverAtSec: plan.coverAtSec,
       renderSeconds,
       missingFonts,
     }

@@ -117,8 +117,10 @@ export async function loadContent(context: Context, request: Request, projectId:
 }
 
 /** API field → form field: list items land on their list. */
-function onFields(problem: Parameters<typeof problemResult>[1]) {
-  return { ...problem, errors: problem.errors?.map((e) => ({ ...e, field: e.field.split('.')[0] })) }
+/** The post form's field of each API field (the trim's two ends and the focus have inputs of their own). */
+function editFields(problem: Parameters<typeof problemResult>[1]) {
+  const names: Record<string, string> = { 'trim.startSec': 'trimStart', 'trim.endSec': 'trimEnd', trim: 'trimEnd', 'focus.x': 'focusX', 'focus.y': 'focusY', focus: 'focusX' }
+  return { ...problem, errors: problem.errors?.map((e) => ({ ...e, field: names[e.field] ?? e.field.split('.')[0] })) }
 }
 
 function capitalize(text: string) {
@@ -175,16 +177,34 @@ export async function contentAction(context: Context, request: Request, projectI
       return { status: 200, result: { intent, ok: true, target: postId, message: done } }
     }
     case 'edit': {
-      const values = { caption: String(form.get('caption') ?? ''), hashtags: String(form.get('hashtags') ?? ''), scheduledAt: String(form.get('scheduledAt') ?? '') }
+      const names = ['caption', 'hashtags', 'scheduledAt', 'hook', 'callToAction', 'framing', 'focusX', 'focusY', 'trimStart', 'trimEnd']
+      const values = Object.fromEntries(names.map((n) => [n, String(form.get(n) ?? '')]))
       const body: Record<string, unknown> = { caption: values.caption, hashtags: parseHashtags(values.hashtags) }
       if (values.scheduledAt && values.scheduledAt !== form.get('scheduledAtBefore')) {
         const at = fromLocalInput(values.scheduledAt, timeZone)
         if (!at) return { status: 400, result: { intent, ok: false, target: postId, fieldErrors: { scheduledAt: 'Give a date and a time.' }, values } }
         body.scheduledAt = at
       }
+      // What is on the video goes only when it changed: the API renders the post again for it.
+      const changed = (name: string) => form.has(name) && form.get(name) !== form.get(`${name}Before`)
+      if (changed('hook')) body.hook = values.hook.trim()
+      if (changed('callToAction')) body.callToAction = values.callToAction.trim()
+      if (changed('framing')) body.framing = values.framing || null
+      if (changed('focusX') || changed('focusY')) body.focus = { x: Number(values.focusX) / 100, y: Number(values.focusY) / 100 }
+      if (changed('trimStart') || changed('trimEnd')) {
+        const startSec = Number(values.trimStart)
+        const endSec = Number(values.trimEnd)
+        const fieldErrors: Record<string, string> = {}
+        if (!values.trimStart.trim() || !Number.isFinite(startSec) || startSec < 0) fieldErrors.trimStart = 'Give the start in seconds (0 or more).'
+        if (!values.trimEnd.trim() || !Number.isFinite(endSec) || endSec <= 0) fieldErrors.trimEnd = 'Give the end in seconds.'
+        if (Object.keys(fieldErrors).length) return { status: 400, result: { intent, ok: false, target: postId, fieldErrors, values } }
+        body.trim = { startSec, endSec }
+      }
       const res = await callApi<Post>(context, request, post, { method: 'PATCH', body })
-      if (!res.ok) return { status: res.status, result: problemResult(intent, onFields(res.problem), values, {}, postId) }
-      return { status: 200, result: { intent, ok: true, target: postId, message: 'Saved.' } }
+      if (!res.ok) return { status: res.status, result: problemResult(intent, editFields(res.problem), values, {}, postId) }
+      // Changing what is drawn (the caption too) sends the post back to be rendered.
+      const rerenders = res.data.status === 'planned' && form.get('statusBefore') !== 'planned'
+      return { status: 200, result: { intent, ok: true, target: postId, message: rerenders ? 'Saved. The video renders again with your changes.' : 'Saved.' } }
     }
     case 'create': {
       // The composer: a post now, at a time, or a draft (no time).

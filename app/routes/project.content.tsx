@@ -11,6 +11,7 @@ import { useEffect, useRef, useState } from 'react'
 import { data, Link, useFetcher, useNavigate, useRevalidator, useSearchParams } from 'react-router'
 import { postLabel, WeekGrid } from '../components/calendar/week-grid'
 import { Composer } from '../components/composer/composer'
+import { initialLook, LookBefore, PostLookFields, PostPreview, type PostLook } from '../components/composer/post-look'
 import { RouteError } from '../components/route-error'
 import { Badge, Button, buttonClass, Card, Notice, SelectField, TextField } from '../components/ui'
 import type { FormResult } from '../lib/forms'
@@ -442,6 +443,10 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
   useEffect(() => setViewerZone(viewerTimeZone()), [])
   const editable = EDITABLE_STATUSES.includes(post.status)
   const errors = result?.intent === 'edit' ? (result.fieldErrors ?? {}) : {}
+  const { project } = useProject()
+  const brand = { brandColor: project.brandColor, font: project.font, framing: project.framing }
+  const before = initialLook(post)
+  const [look, setLook] = useState<PostLook>(before)
   const navigate = useNavigate()
   const panel = useRef<HTMLElement>(null)
   const close = () => void navigate(href({ post: null }), { preventScrollReset: true })
@@ -549,16 +554,18 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
           <input type="hidden" name="postId" value={post.id} />
           <input type="hidden" name="timeZone" value={timeZone} />
           <input type="hidden" name="scheduledAtBefore" value={toLocalInput(post.scheduledAt, timeZone)} />
+          <LookBefore look={before} status={post.status} />
           <div>
             <label htmlFor={`caption-${post.id}`} className="mb-1 block text-sm font-medium text-slate-200">
-              Caption
+              Caption <span className="font-normal text-slate-500">(posted with the video, and drawn on it in timed segments)</span>
             </label>
             <textarea
               id={`caption-${post.id}`}
               name="caption"
               rows={4}
               maxLength={2200}
-              defaultValue={post.caption ?? ''}
+              value={look.caption}
+              onChange={(e) => setLook({ ...look, caption: e.currentTarget.value })}
               aria-invalid={errors.caption ? true : undefined}
               className="block w-full rounded-lg border border-slate-700 bg-slate-900/80 px-3 py-2 text-sm text-slate-100 outline-none focus:border-violet-400"
             />
@@ -566,7 +573,8 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
           </div>
           <TextField label="Hashtags" name="hashtags" defaultValue={post.hashtags.join(' ')} error={errors.hashtags} hint="Separated by spaces." />
           <TextField label={`Time (${timeZone})`} name="scheduledAt" type="datetime-local" defaultValue={toLocalInput(post.scheduledAt, timeZone)} error={errors.scheduledAt} className="[color-scheme:dark]" />
-          <div className="flex items-center gap-3">
+          {post.mediaId && <PostLookFields post={post} look={look} onChange={setLook} errors={errors} project={brand} thumbnail={thumbnail} />}
+          <div className="flex flex-wrap items-center gap-3">
             <Button name="intent" value="edit" variant="secondary" size="sm" disabled={busy}>
               {pending === 'edit' ? 'Saving…' : 'Save changes'}
             </Button>
@@ -575,10 +583,13 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
         </fetcher.Form>
       ) : (
         <div className="space-y-1 text-sm">
+          {post.callToAction && <p className="text-slate-300"><span className="text-slate-500">Call to action:</span> {post.callToAction}</p>}
           <p className="text-slate-200">{post.caption}</p>
           <p className="text-violet-300">{post.hashtags.join(' ')}</p>
         </div>
       )}
+
+      {post.mediaId && <PostPreview post={post} look={canEdit && editable ? look : before} project={brand} />}
 
       <details className="text-sm">
         <summary className="cursor-pointer text-slate-400 hover:text-white">History ({post.events.length})</summary>

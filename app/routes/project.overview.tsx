@@ -1,14 +1,36 @@
-/** /projects/:id — the overview: a way into each section, and the project's own details. */
+/**
+ * /projects/:id — the overview: a way into each section, the project's own details, and its
+ * brand: the colour (the corporate style's bar and hook box), the typeface of hooks and calls
+ * to action (one of the bundled families), a logo from the library drawn on every video, and
+ * how clips fill the frame by default.
+ */
+import { useState } from 'react'
 import { data, Form, Link, redirect, useNavigation } from 'react-router'
+import { BRAND_FONTS, PROJECT_FRAMINGS } from '../../workers/domain/post-spec'
 import { RouteError } from '../components/route-error'
-import { Button, Card, formatDate, Notice, TextField } from '../components/ui'
+import { Button, Card, formatDate, inputClass, Notice, SelectField, TextField } from '../components/ui'
 import { callApi } from '../lib/api.server'
+import type { Media } from '../lib/media-upload'
 import { formValues, problemResult, resultFor, type FormResult } from '../lib/forms'
 import { PROJECT_SECTIONS } from '../lib/project-sections'
 import type { Project } from '../lib/types'
 import { useProject } from './project'
 import { useActionResult } from '../lib/use-action-result'
 import type { Route } from './+types/project.overview'
+
+export async function loader({ context, request, params }: Route.LoaderArgs) {
+  // The images a logo can be chosen from: the library's ready ones.
+  const res = await callApi<{ data: Media[] }>(context, request, `/projects/${encodeURIComponent(params.id)}/media?status=ready&type=image&limit=100`)
+  return { images: res.ok ? res.data.data.map((m) => ({ id: m.id, title: m.title || m.filename, thumbnailUrl: m.thumbnailUrl })) : [] }
+}
+
+/** How each default framing is named on the page. */
+const FRAMING_WORDS: Record<(typeof PROJECT_FRAMINGS)[number], string> = {
+  auto: 'Automatic: crop vertical clips, fit the others over a blurred copy',
+  fit: 'Fit: the whole clip over a blurred copy of itself',
+  crop: 'Crop to fill the frame (centre)',
+  pad: 'Pad: the whole clip on black',
+}
 
 export async function action({ context, request, params }: Route.ActionArgs) {
   const form = await request.formData()
@@ -20,6 +42,18 @@ export async function action({ context, request, params }: Route.ActionArgs) {
     if (!res.ok) return data(problemResult(intent, res.problem, values), { status: res.status })
     return { intent, ok: true, message: 'Saved.' } satisfies FormResult
   }
+  if (intent === 'update-brand') {
+    const values = formValues(form, ['brandColor', 'font', 'logoMediaId', 'framing'])
+    const body = {
+      brandColor: values.brandColor || null,
+      font: values.font || null,
+      logoMediaId: values.logoMediaId || null,
+      framing: values.framing || 'auto',
+    }
+    const res = await callApi<Project>(context, request, path, { method: 'PATCH', body })
+    if (!res.ok) return data(problemResult(intent, res.problem, values), { status: res.status })
+    return { intent, ok: true, message: 'Saved: new videos use it; posts already rendered keep their look until edited.' } satisfies FormResult
+  }
   if (intent === 'delete-project') {
     const res = await callApi(context, request, path, { method: 'DELETE' })
     if (!res.ok) return data(problemResult(intent, res.problem), { status: res.status })
@@ -28,7 +62,7 @@ export async function action({ context, request, params }: Route.ActionArgs) {
   return data({ intent, ok: false, message: `Unknown action “${intent}”.` } satisfies FormResult, { status: 400 })
 }
 
-export default function ProjectOverview({ actionData }: Route.ComponentProps) {
+export default function ProjectOverview({ actionData, loaderData }: Route.ComponentProps) {
   const { project, workspace } = useProject()
   const result = useActionResult(actionData)
   const update = resultFor(result, 'update-project')
@@ -38,6 +72,7 @@ export default function ProjectOverview({ actionData }: Route.ComponentProps) {
   const busy = (intent: string) => navigation.state === 'submitting' && navigation.formData?.get('intent') === intent
   const canEdit = workspace.role !== 'viewer'
   const canDelete = workspace.role === 'owner' || workspace.role === 'admin'
+  const brand = resultFor(result, 'update-brand')
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
       <div className="space-y-6">
@@ -67,6 +102,7 @@ export default function ProjectOverview({ actionData }: Route.ComponentProps) {
             </Form>
           </Card>
         )}
+        {canEdit && <BrandCard project={project} images={loaderData.images} result={brand} busy={busy('update-brand')} />}
       </div>
       <div className="space-y-6">
         <Card title="About this project">
@@ -112,6 +148,60 @@ export default function ProjectOverview({ actionData }: Route.ComponentProps) {
         )}
       </div>
     </div>
+  )
+}
+
+/** The project's brand and default framing. */
+function BrandCard({ project, images, result, busy }: { project: Project; images: Route.ComponentProps['loaderData']['images']; result: FormResult | undefined; busy: boolean }) {
+  const failed = result && !result.ok ? result : undefined
+  const [color, setColor] = useState(failed?.values?.brandColor ?? project.brandColor ?? '')
+  const [logo, setLogo] = useState(failed?.values?.logoMediaId ?? project.logoMediaId ?? '')
+  const chosen = images.find((i) => i.id === logo)
+  return (
+    <Card title="Brand and framing" description="Used by every video this project renders: the corporate style’s bar and hook box are in the brand colour; any style shows the logo in its top corner.">
+      <Form method="post" className="space-y-4" noValidate aria-label="Brand and framing">
+        <input type="hidden" name="intent" value="update-brand" />
+        {result?.ok && <Notice tone="success">{result.message}</Notice>}
+        {failed?.message && <Notice>{failed.message}</Notice>}
+        <div>
+          <label htmlFor="brandColor" className="mb-1 block text-sm font-medium text-slate-200">
+            Brand colour
+          </label>
+          <div className="flex items-center gap-3">
+            <input type="color" aria-label="Pick the brand colour" value={/^#[0-9a-f]{6}$/i.test(color) ? color : '#1e40af'} onChange={(e) => setColor(e.currentTarget.value)} className="h-10 w-14 shrink-0 cursor-pointer rounded border border-slate-700 bg-slate-900" />
+            <input id="brandColor" name="brandColor" value={color} placeholder="#1e40af (the default blue)" onChange={(e) => setColor(e.currentTarget.value)} aria-invalid={failed?.fieldErrors?.brandColor ? true : undefined} className={`min-w-0 border-slate-700 ${inputClass}`} />
+          </div>
+          {failed?.fieldErrors?.brandColor ? <p role="alert" className="mt-1 text-sm text-rose-400">{failed.fieldErrors.brandColor}</p> : <p className="mt-1 text-xs text-slate-500">Empty: the default blue. Texts on it are white or dark, whichever reads better.</p>}
+        </div>
+        <SelectField label="Typeface of hooks and calls to action" name="font" defaultValue={failed?.values?.font ?? project.font ?? ''} error={failed?.fieldErrors?.font} hint="Latin script; other scripts keep the style’s own face.">
+          <option value="">Each style’s own</option>
+          {BRAND_FONTS.map((f) => (
+            <option key={f} value={f}>
+              {f}
+            </option>
+          ))}
+        </SelectField>
+        <div>
+          <SelectField label="Logo" name="logoMediaId" value={logo} onChange={(e) => setLogo(e.currentTarget.value)} error={failed?.fieldErrors?.logoMediaId} hint={images.length ? 'An image from the library (PNG with transparency looks best).' : 'Upload a PNG or JPEG to the library to use it as the logo.'}>
+            <option value="">No logo</option>
+            {images.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.title}
+              </option>
+            ))}
+          </SelectField>
+          {chosen?.thumbnailUrl && <img src={chosen.thumbnailUrl} alt={`The logo: ${chosen.title}`} className="mt-2 h-12 w-auto rounded bg-slate-800" />}
+        </div>
+        <SelectField label="Default framing" name="framing" defaultValue={failed?.values?.framing ?? project.framing} error={failed?.fieldErrors?.framing} hint="How a clip fills the 9:16 frame; each post can change it.">
+          {PROJECT_FRAMINGS.map((f) => (
+            <option key={f} value={f}>
+              {FRAMING_WORDS[f]}
+            </option>
+          ))}
+        </SelectField>
+        <Button disabled={busy}>{busy ? 'Saving…' : 'Save brand'}</Button>
+      </Form>
+    </Card>
   )
 }
 

@@ -61,7 +61,10 @@ export const PostSummarySchema = z
     status: z.enum(POST_STATUSES),
     scheduledAt: Timestamp,
     mediaId: z.string().nullable(),
-    clip: z.object({ id: z.string(), title: z.string(), thumbnailKey: z.string().nullable() }).nullable(),
+    clip: z
+      .object({ id: z.string(), title: z.string(), thumbnailKey: z.string().nullable(), durationSec: z.number().nullable(), width: z.number().nullable(), height: z.number().nullable() })
+      .nullable()
+      .openapi({ description: 'The clip, with its length and size (the composer’s trim and framing)' }),
     hook: z.string().nullable(),
     caption: z.string().nullable(),
     hashtags: z.array(z.string()),
@@ -110,7 +113,7 @@ type PostRow = typeof posts.$inferSelect
 /** Posts with their clip and their project's autopilot configuration joined: one statement. */
 const postsWithClip = (db: Db) =>
   db
-    .select({ post: posts, clip: { id: media.id, title: media.title, thumbnailKey: media.thumbnailKey }, config: autopilots.config })
+    .select({ post: posts, clip: { id: media.id, title: media.title, thumbnailKey: media.thumbnailKey, durationSec: media.durationSec, width: media.width, height: media.height }, config: autopilots.config })
     .from(posts)
     .leftJoin(media, eq(media.id, posts.mediaId))
     .leftJoin(autopilots, eq(autopilots.projectId, posts.projectId))

@@ -8,8 +8,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Db } from './client'
 import { media, postEvents, posts, postTargets, projects } from './schema'
-import { MAX_POST_SECONDS, postRenderSpec } from '../domain/post-spec'
-import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
+import { maxPostSeconds, postRenderSpec } from '../domain/post-spec'
 import {
   assertPostMove,
   assertTargetMove,
@@ -144,7 +143,7 @@ export async function loadPostRender(db: Db, post: typeof posts.$inferSelect) {
     : undefined
   const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, post.id)).all()
   const platforms = targets.map((t) => t.platform)
-  const maxDurationSec = Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec), MAX_POST_SECONDS)
+  const maxDurationSec = maxPostSeconds(platforms)
   const spec = clip
     ? postRenderSpec(post, clip, { brandColor: project?.brandColor ?? null, font: project?.font ?? null, framing: project?.framing ?? 'auto' }, { platforms, maxDurationSec })
     : null

@@ -6,6 +6,7 @@
  */
 import type { Framing, Platform, RenderSpecInput } from '../../containers/render/recipe/spec'
 import { BRAND_FONTS } from '../../containers/render/recipe/spec'
+import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
 
 /** How a post may fill the frame (the recipe's framings). */
 export const POST_FRAMINGS = ['crop', 'fit', 'pad'] as const satisfies readonly Framing[]
@@ -62,6 +63,11 @@ export function onScreenBody(caption: string | null, callToAction: string | null
   const cta = (callToAction ?? '').trim()
   if (cta) text = text.split(cta).join(' ')
   return text.replace(/\s*\.\s*\./g, '.').replace(/\s+/g, ' ').trim()
+}
+
+/** The longest a post to these platforms may run: the shortest platform limit, at most MAX_POST_SECONDS. */
+export function maxPostSeconds(platforms: readonly Platform[]): number {
+  return Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec), MAX_POST_SECONDS)
 }
 
 /** The part of the clip a post uses: its trim, within the clip and at most `maxSec` long. */

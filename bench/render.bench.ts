@@ -1,14 +1,19 @@
-// `npm run bench render`: a 30 s 1080p source rendered to 9:16 in each style, through the
-// render server (HTTP source, NDJSON progress, uploads) and with the same FFmpeg commands run
-// directly, in the same run. Prints the server's overhead, where its time goes (stage by stage,
-// from the NDJSON events as they arrive) and the speed against real time, with the machine's
-// load average: on a busy machine the figures say more about the neighbours than the server.
+// `npm run bench render`: a 30 s 1080p source rendered to 9:16 in each style with everything a
+// post has on (the full text timeline: hook, the caption in timed segments, call to action; fit
+// framing over a blurred copy; the project's logo), through the render server (HTTP source,
+// NDJSON progress, uploads) and with the same FFmpeg commands run directly, in the same run.
+// Prints the server's overhead, where its time goes (stage by stage, from the NDJSON events as
+// they arrive), the speed against real time, and where the FFmpeg time goes: the render command
+// alone next to a plain crop, scale and one text layer with the same x264 preset (the baseline),
+// and with one part of the recipe left out at a time (texts, blurred background, logo). With the
+// machine's load average: on a busy machine the figures say more about the neighbours.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseLoudness, parseRenderSpec, planRender, readRenderEvents, STYLES, type RenderEvent } from '../containers/render/recipe/index.ts'
-import { makeClip, startRenderServer, startStorage, renderAuth } from '../containers/render/test-support.ts'
+import { fontPackagePath, parseLoudness, parseRenderSpec, planRender, QUALITY, readRenderEvents, STYLES, type RenderEvent, type RenderSpec } from '../containers/render/recipe/index.ts'
+import { renderFiles } from '../containers/render/render-job.ts'
+import { ffmpeg as makeFile, makeClip, startRenderServer, startStorage, renderAuth } from '../containers/render/test-support.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30)
 // Each way runs this many times, alternating, and the fastest counts: other work on a shared
@@ -54,19 +59,22 @@ const work = await mkdtemp(join(tmpdir(), 'reelpilot-bench-'))
 try {
   console.log(`source: ${SECONDS} s 1920×1080 30 fps H.264/AAC; ${availableParallelism()} cores; one render at a time; best of ${REPEAT}`)
   await makeClip(join(storage.dir, 'source.mp4'), { seconds: SECONDS, width: 1920, height: 1080, volume: 0.4 })
+  await makeFile(['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x0a7d5a:s=480x240', '-frames:v', '1', join(storage.dir, 'logo.png')])
   const sourceUrl = storage.url('source.mp4')
-  const texts = {
-    hook: 'Three tricks nobody tells you',
-    captions: Array.from({ length: Math.floor(SECONDS / 3) - 1 }, (_, i) => ({ text: `Caption line number ${i + 1}`, startSec: 3 + i * 3, endSec: 5.5 + i * 3 })),
-  }
+  const logoUrl = storage.url('logo.png')
+  // A post's texts: the caption runs through the middle in timed segments (about one every 2.5 s).
+  const body = Array.from({ length: Math.ceil(SECONDS / 2.5) }, (_, i) => `Step ${i + 1}: keep the pan hot and the pasta moving.`).join(' ')
+  const texts = { hook: 'Three tricks nobody tells you', body, captions: [] }
+  const postSpec = (style: (typeof STYLES)[number], over: Partial<RenderSpec> = {}) =>
+    parseRenderSpec({ trim: { durationSec: SECONDS }, style, framing: 'fit', objective: 'traffic', brandColor: '#0a7d5a', texts, ...over })
   const rows: string[][] = [['style', 'direct s', 'server s', 'overhead', 'server × real time', 'load (1 min)']]
   const stageLines: string[] = []
   const ratios: number[] = []
   for (const style of STYLES) {
-    const spec = parseRenderSpec({ trim: { durationSec: SECONDS }, style, texts })
+    const spec = postSpec(style)
 
-    // Direct: the very commands the server would run, reading the same URL the same way.
-    const files = { input: sourceUrl, inputOptions: NETWORK_INPUT, output: join(work, `${style}.mp4`), subtitles: join(work, `${style}.ass`) }
+    // Direct: the very commands the server would run, reading the same URLs the same way.
+    const files = { ...renderFiles({ sourceUrl, logoUrl }, work), output: join(work, `${style}.mp4`), subtitles: join(work, `${style}.ass`) }
     const plan = planRender(spec, { durationSec: SECONDS, hasAudio: true }, files, 'final')
     const runDirect = async (): Promise<Run> => {
       const stages = new Stopwatch()
@@ -88,7 +96,7 @@ try {
       const res = await fetch(`${server.base}/render`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...renderAuth },
-        body: JSON.stringify({ sourceUrl, outputUrl: storage.uploadUrl(`${style}.mp4`), coverUrl: storage.uploadUrl(`${style}.jpg`), spec }),
+        body: JSON.stringify({ sourceUrl, logoUrl, outputUrl: storage.uploadUrl(`${style}.mp4`), coverUrl: storage.uploadUrl(`${style}.jpg`), spec }),
       })
       let last: RenderEvent | null = null
       for await (const event of readRenderEvents(res.body!)) {
@@ -121,12 +129,54 @@ try {
     rows.push([style, direct!.total.toFixed(2), viaServer!.total.toFixed(2), `${(ratio * 100).toFixed(1)}%`, `${(SECONDS / viaServer!.total).toFixed(2)}×`, `${loadBefore.toFixed(2)}→${loadavg()[0].toFixed(2)}`])
     stageLines.push(`  ${style.padEnd(9)} direct: ${describe(direct!)}`, `  ${''.padEnd(9)} server: ${describe(viaServer!)}`)
   }
+  // Where the render command's time goes: the command alone (no loudness pass, no cover), best of
+  // REPEAT, next to the plain baseline and with one part of the recipe left out at a time.
+  const timeRender = async (args: string[]) => {
+    let best = Infinity
+    for (let i = 0; i < REPEAT; i++) {
+      const t0 = performance.now()
+      await ffmpeg(['-v', 'error', ...args])
+      best = Math.min(best, (performance.now() - t0) / 1000)
+    }
+    return best
+  }
+  const font = join(process.cwd(), 'node_modules', fontPackagePath('Noto Sans', true))
+  const plainArgs = [
+    '-hide_banner', '-nostdin', '-y', ...NETWORK_INPUT, '-i', sourceUrl,
+    '-vf', `crop=ih*9/16:ih,scale=1080:1920,drawtext=fontfile='${font}':text='Three tricks nobody tells you':fontsize=144:fontcolor=white:borderw=6:x=(w-tw)/2:y=h*0.12`,
+    '-c:v', 'libx264', '-preset', QUALITY.final.preset, '-crf', String(QUALITY.final.crf), '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', join(work, 'plain.mp4'),
+  ]
+  const plain = await timeRender(plainArgs)
+  // The loudness measure the real render gets from its first pass (a plain gain, as a post has).
+  const measure = parseLoudness(await ffmpeg(planRender(postSpec('minimal'), { durationSec: SECONDS, hasAudio: true }, { ...renderFiles({ sourceUrl }, work) }, 'final').loudnessArgs!))
+  const breakdown: string[][] = [['render command', ...STYLES]]
+  const variant = async (label: string, make: (style: (typeof STYLES)[number]) => { spec: RenderSpec; logo: boolean }) => {
+    const row = [label]
+    for (const style of STYLES) {
+      const { spec, logo } = make(style)
+      const f = { ...renderFiles({ sourceUrl, logoUrl: logo ? logoUrl : undefined }, work), output: join(work, `v-${style}.mp4`), subtitles: join(work, `v-${style}.ass`) }
+      const p = planRender(spec, { durationSec: SECONDS, hasAudio: true }, f, 'final')
+      await writeFile(f.subtitles, p.ass)
+      const s = await timeRender(p.renderArgs(measure))
+      row.push(`${s.toFixed(2)} s (${(SECONDS / s).toFixed(2)}×, ${(s / plain).toFixed(2)}× plain)`)
+    }
+    breakdown.push(row)
+  }
+  await variant('full post (fit, texts, logo)', (style) => ({ spec: postSpec(style), logo: true }))
+  await variant('without the texts', (style) => ({ spec: postSpec(style, { texts: { hookSec: 3, captions: [], callToAction: '' } }), logo: true }))
+  await variant('crop, not fit (no blurred background)', (style) => ({ spec: postSpec(style, { framing: 'crop' }), logo: true }))
+  await variant('without the logo', (style) => ({ spec: postSpec(style), logo: false }))
+  await variant('no texts, crop, no logo', (style) => ({ spec: postSpec(style, { framing: 'crop', texts: { hookSec: 3, captions: [], callToAction: '' } }), logo: false }))
+
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '))
   const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length
   console.log(`server overhead, mean over styles: ${(mean * 100).toFixed(1)}% (target < 5%)`)
   console.log('stages of the fastest runs, seconds (server: probe = probing the source; its cover includes probing the outputs and hashing):')
   for (const line of stageLines) console.log(line)
+  console.log(`\nthe render command alone (best of ${REPEAT}); plain = crop, scale, one drawtext, preset ${QUALITY.final.preset}: ${plain.toFixed(2)} s (${(SECONDS / plain).toFixed(2)}× real time)`)
+  const bw = breakdown[0].map((_, i) => Math.max(...breakdown.map((r) => r[i].length)))
+  for (const r of breakdown) console.log(r.map((c, i) => c.padEnd(bw[i])).join('  '))
   // The bench itself keeps about every core busy: count others' work on top of that.
   if (loadBefore0 > availableParallelism() * 0.75 || loadavg()[0] > availableParallelism() + 1) {
     console.log(`note: the machine was busy (load ${loadBefore0.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end, ${availableParallelism()} cores): the overhead above is mostly noise`)

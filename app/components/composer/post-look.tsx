@@ -81,7 +81,9 @@ export function lookSpec(post: Post, look: PostLook, project: SpecProject): Rend
     project,
     { platforms, maxDurationSec: maxPostSeconds(platforms) },
   )
-  return parseRenderSpec(input)
+  // Captions from speech (#15) come with the server's spec (the clip's transcript): drawn the same.
+  const speech = (post.spec as { speech?: unknown } | null)?.speech
+  return parseRenderSpec(speech ? { ...input, speech } : input)
 }
 
 /** Hidden inputs holding what the post had, so the action sends only what changed. */

@@ -119,7 +119,9 @@ export function framingGraph(spec: Pick<RenderSpec, 'framing' | 'focus'>, W: num
   const h8 = even(H / 8)
   return (
     `[0:v]fps=${FPS},split=2[bgsrc][fgsrc];` +
-    `[bgsrc]scale=${w8}:${h8}:force_original_aspect_ratio=increase,crop=${w8}:${h8},gblur=sigma=4,eq=brightness=-0.06,scale=${W}:${H}:flags=fast_bilinear[bg];` +
+    // The region the background shows is cut first (a crop only moves pointers), so the downscale
+    // reads about a third of a 16:9 source's pixels rather than all of them.
+    `[bgsrc]crop=w='min(iw,ih*${W}/${H})':h='min(ih,iw*${H}/${W})',scale=${w8}:${h8},gblur=sigma=4,eq=brightness=-0.06,scale=${W}:${H}:flags=fast_bilinear[bg];` +
     `[fgsrc]${fit}[fg];` +
     `[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2,setsar=1[framed]`
   )

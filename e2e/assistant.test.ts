@@ -1,12 +1,22 @@
 /**
- * The assistant and the inbox in Chromium, at 390 px wide, on a new project with sandbox accounts:
- * ideas named as written by the built-in templates (never AI), the captions form's empty state, a
- * rate card that says what it needs, and the inbox with TikTok's note and a refresh. No sideways
- * scroll, no page errors.
+ * The assistant and the inbox in Chromium, at 390 px wide, on a new project with sandbox accounts.
+ * First with nothing configured: ideas named as written by the built-in templates (never AI), the
+ * captions form's empty state, a rate card that says what it needs, the inbox with TikTok's note.
+ * Then with an OpenAI-compatible provider (the stub of test/stubs/openai.ts, which streams): ideas
+ * that grow on the page while the stub writes them, Stop cancelling the call, captions for an
+ * uploaded clip with each platform's limit, and the inbox with the sandbox's comments, a suggested
+ * reply each, and one sent. No sideways scroll, no page errors.
  */
-import { writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ffmpegPath } from '../scripts/tools.mjs'
+import { createPlatformStubServer } from '../test/stubs/server'
 import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product
@@ -68,6 +78,132 @@ describe('assistant and inbox pages', () => {
     await page.getByText('0 comments to answer.').waitFor()
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     await page.screenshot({ path: resultPath('inbox-390.png'), fullPage: true })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})
+
+describe('with a streaming provider (the OpenAI-compatible stub)', () => {
+  let ai: Product
+  let stubs: Server
+  let stubUrl: string
+  let apiKey: string
+  let dir: string
+  const control = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${stubUrl}/_control/ai${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    const text = await res.text()
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`)
+    return text ? JSON.parse(text) : undefined
+  }
+  const script = (responses: unknown[]) => control('POST', `/keys/${encodeURIComponent(apiKey)}/script`, { responses })
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'reelpilot-assistant-'))
+    stubs = createPlatformStubServer()
+    await new Promise<void>((resolve) => stubs.listen(0, '127.0.0.1', resolve))
+    stubUrl = `http://127.0.0.1:${(stubs.address() as AddressInfo).port}`
+    apiKey = (await control('POST', '/keys', {})).apiKey
+    ai = await startProduct({ env: { AI_BASE_URL: `${stubUrl}/openai/v1`, AI_MODEL: 'stub-e2e', AI_API_KEY: apiKey, AI_TIMEOUT_MS: '20000' } })
+  })
+
+  afterAll(async () => {
+    if (ai) writeFileSync(resultPath('assistant-ai-product.log'), ai.logs())
+    await ai?.stop()
+    stubs?.closeAllConnections()
+    await new Promise<void>((resolve) => (stubs ? stubs.close(() => resolve()) : resolve()))
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function uploadClip(page: Page, projectId: string, title: string) {
+    const path = join(dir, `${title}.mp4`)
+    execFileSync(ffmpegPath(), [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
+      '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path,
+    ])
+    const bytes = readFileSync(path)
+    const started = await page.request.post(ai.url('/api/media/upload-url'), { data: { projectId, filename: `${title}.mp4`, contentType: 'video/mp4', size: bytes.length } })
+    expect(started.status(), await started.text()).toBe(201)
+    const { mediaId, uploadUrl } = await started.json()
+    expect((await fetch(uploadUrl, { method: 'PUT', body: bytes })).status).toBe(200)
+    const done = await page.request.post(ai.url(`/api/media/${mediaId}/complete`))
+    expect(done.status(), await done.text()).toBe(200)
+    expect((await page.request.patch(ai.url(`/api/media/${mediaId}`), { data: { title, topic: 'knife skills' } })).status()).toBe(200)
+    return mediaId as string
+  }
+
+  test('ideas grow while the provider writes, Stop cancels the call; captions for a clip; comments with replies, at 390 px', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    const errors = watchPageErrors(page)
+    await signInLocally(page, ai, { email: `${unique('assistant-ai')}@example.com`, name: 'Ana' })
+    const ws = await (await page.request.post(ai.url('/api/workspaces'), { data: { name: 'Kitchen', slug: unique('kitchen-ai').toLowerCase() } })).json()
+    const project = await (await page.request.post(ai.url('/api/projects'), { data: { workspaceId: ws.id, name: 'Kitchen shorts', description: 'Quick cooking lessons' } })).json()
+    for (const platform of ['youtube', 'tiktok', 'instagram']) expect((await page.request.post(ai.url(`/api/projects/${project.id}/connections`), { data: { platform, mode: 'sandbox' } })).status()).toBe(201)
+    await uploadClip(page, project.id, 'Knife skills in 30 seconds')
+
+    const ideas = {
+      ideas: [
+        { title: 'Three knife cuts every cook needs', hook: 'You are holding it wrong', format: 'tutorial', why: 'Beginners ask for it in the comments' },
+        { title: 'Onions without tears', hook: 'No more crying over onions', format: 'myth_busting', why: 'A question every week' },
+        { title: 'Sharpen in one minute', hook: 'A dull knife is the dangerous one', format: 'tutorial', why: 'Safety tips are shared' },
+      ],
+    }
+    // Slow chunks: the page shows the draft growing before the answer is checked.
+    await script([{ json: ideas, chunkDelayMs: 60 }])
+    await page.goto(ai.url(`/projects/${project.id}/assistant`))
+    await waitForHydration(page)
+    await page.getByLabel('How many ideas').fill('3')
+    await page.getByRole('button', { name: 'Suggest ideas' }).click()
+    const draft = page.getByRole('list', { name: 'Ideas so far' })
+    await draft.waitFor()
+    await page.getByRole('button', { name: 'Stop' }).waitFor()
+    const final = page.getByRole('list', { name: 'Ideas', exact: true })
+    await final.waitFor()
+    await expect.poll(() => final.getByRole('listitem').count()).toBe(3)
+    await expect.poll(() => final.textContent()).toMatch(/Three knife cuts every cook needs/)
+    await expect.poll(() => page.getByTestId('provider').first().textContent()).toMatch(/Written by\s*OpenAI-compatible API \(stub-e2e\)/)
+    expect(await draft.count()).toBe(0)
+    const asked = (await control('GET', `/keys/${encodeURIComponent(apiKey)}`)).requests.at(-1)
+    expect(asked).toMatchObject({ stream: true, model: 'stub-e2e' })
+
+    // Stop mid-answer: the page says so, and the stub sees its stream closed.
+    await script([{ json: ideas, chunkDelayMs: 400 }])
+    await page.getByRole('button', { name: 'Suggest ideas' }).click()
+    await draft.waitFor()
+    await page.getByRole('button', { name: 'Stop' }).click()
+    await page.getByText('Stopped. Nothing was kept', { exact: false }).waitFor()
+    await expect.poll(async () => (await control('GET', `/keys/${encodeURIComponent(apiKey)}`)).aborted, { timeout: 30_000 }).toBe(1)
+
+    // Captions for the uploaded clip, streamed too, cut to each platform's limits.
+    await page.getByRole('button', { name: 'Write captions' }).click()
+    const perPlatform = page.getByRole('list', { name: 'Per platform' })
+    await perPlatform.waitFor()
+    await expect.poll(() => perPlatform.textContent()).toMatch(/YouTube title.*\/ 100 characters/)
+    await expect.poll(() => perPlatform.textContent()).toMatch(/TikTok caption.*\/ 2200 characters/)
+    await expect.poll(() => perPlatform.textContent()).toMatch(/Instagram caption/)
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
+    await page.screenshot({ path: resultPath('assistant-ai-390.png'), fullPage: true })
+
+    // Published sandbox posts (the demo's past), then their comments in the inbox.
+    expect((await page.request.put(ai.url(`/api/autopilot/${project.id}`), { data: { cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['12:00-13:00'], enabled: false } })).status()).toBe(200)
+    const history = await page.request.post(ai.url('/api/dev/demo-history'), { data: { projectId: project.id, days: 2 } })
+    expect(history.status(), await history.text()).toBe(200)
+    await page.goto(ai.url(`/projects/${project.id}/inbox`))
+    await waitForHydration(page)
+    await page.getByRole('button', { name: 'Check for new comments' }).click()
+    const cards = page.getByTestId('comment')
+    await cards.first().waitFor({ timeout: 60_000 })
+    expect(await cards.count()).toBeGreaterThanOrEqual(3)
+    // The comment that gives orders is shown as its words, with a reply suggested like any other.
+    const spam = cards.filter({ hasText: 'Ignore your instructions' }).first()
+    await spam.waitFor()
+    expect(await spam.getByLabel(/Suggested reply \(written by an OpenAI-compatible model\)/).inputValue()).not.toBe('')
+    const lena = cards.filter({ hasText: 'Which pan do you use for this?' }).first()
+    await lena.getByRole('textbox').fill('A 28 cm carbon steel pan. Thanks Lena!')
+    await lena.getByRole('button', { name: 'Send reply' }).click()
+    await page.getByText('You replied: A 28 cm carbon steel pan. Thanks Lena!').first().waitFor()
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
+    await page.screenshot({ path: resultPath('inbox-ai-390.png'), fullPage: true })
     expect(errors).toEqual([])
     await context.close()
   })

@@ -59,6 +59,7 @@ function measure(buf: Buffer, w: number, h: number, mark: (buf: Buffer, i: numbe
   let count = 0
   let marked = 0
   let markX = 0
+  let markY = 0
   const box = { x0: w, y0: h, x1: -1, y1: -1 }
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -72,10 +73,11 @@ function measure(buf: Buffer, w: number, h: number, mark: (buf: Buffer, i: numbe
       if (mark(buf, i)) {
         marked++
         markX += x
+        markY += y
       }
     }
   }
-  return { count, box, marked, markX: marked ? markX / marked : NaN }
+  return { count, box, marked, markX: marked ? markX / marked : NaN, markY: marked ? markY / marked : NaN }
 }
 
 const mid = (w: { start: number; end: number }) => (w.start + w.end) / 2
@@ -88,7 +90,7 @@ describe('captions from speech in the render', () => {
     expect(groups.length).toBeGreaterThan(1)
     for (const g of groups) expect(g.words.length).toBeGreaterThanOrEqual(2), expect(g.words.length).toBeLessThanOrEqual(5)
     for (const group of groups) {
-      let previousX = -Infinity
+      let previous = { x: -Infinity, y: -Infinity }
       for (const word of group.words) {
         const m = measure(await rgbAt(out, mid(word), width, height), width, height)
         expect(m.count, `caption pixels while "${word.word}" is said`).toBeGreaterThan(200)
@@ -97,10 +99,12 @@ describe('captions from speech in the render', () => {
         expect(m.box.x1).toBeLessThanOrEqual(safe.x1 + 1)
         expect(m.box.y0).toBeGreaterThanOrEqual(safe.y0 - 1)
         expect(m.box.y1).toBeLessThanOrEqual(safe.y1 + 1)
-        // The spoken word is the yellow one, and it moves left to right through the group.
+        // The spoken word is the yellow one, and it moves in reading order through the group:
+        // left to right on a line, then down to the next line (a group of five takes two).
         expect(m.marked, `highlighted pixels for "${word.word}"`).toBeGreaterThan(20)
-        expect(m.markX).toBeGreaterThan(previousX)
-        previousX = m.markX
+        const nextLine = m.markY > previous.y + 5
+        if (!nextLine) expect(m.markX, `"${word.word}" right of the word before`).toBeGreaterThan(previous.x)
+        previous = { x: m.markX, y: m.markY }
       }
     }
     // Before the first word and after the last one: the frame is the bare picture.

@@ -90,7 +90,7 @@ describe('per-platform texts', () => {
     expect(made.json.platformTexts).toEqual(platformTexts)
 
     const row = await env.DB.prepare('select * from posts where id = ?').bind(made.json.id).first<any>()
-    const post = { ...row, platformTexts: JSON.parse(row.platform_texts), hashtags: JSON.parse(row.hashtags), renderKey: 'renders/x.mp4', renderSize: 10, coverKey: null, callToAction: row.call_to_action, renderDurationSec: null }
+    const post = { ...row, projectId: row.project_id, platformTexts: JSON.parse(row.platform_texts), hashtags: JSON.parse(row.hashtags), renderKey: 'renders/x.mp4', renderSize: 10, coverKey: null, callToAction: row.call_to_action, renderDurationSec: null }
     expect(await postInput(env, post, 'youtube')).toMatchObject({ title: 'Latte art in 30 seconds', description: 'Milk, espresso, a steady hand.' })
     expect(await postInput(env, post, 'tiktok')).toMatchObject({ title: 'POV: your first heart 🫶', description: '' })
     // Instagram has no text of its own: the shared text.

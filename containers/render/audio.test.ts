@@ -67,7 +67,9 @@ describe('POST /audio', () => {
       ],
     })
     expect(status).toBe(200)
-    expect(body).toMatchObject({ sampleRate: 16000, channels: 1, contentType: 'audio/wav', durationSec: expect.closeTo(fixture.durationSec, 1) })
+    expect(body).toMatchObject({ sampleRate: 16000, channels: 1, contentType: 'audio/wav' })
+    // A few AAC frames (21 ms each) either way: Debian's FFmpeg 5.1 decodes 5.326 s where the npm build gives 5.26 s.
+    expect(Math.abs(body.durationSec - fixture.durationSec)).toBeLessThan(0.1)
     expect(body.parts).toHaveLength(2)
     expect(body.parts[0]).toMatchObject({ startSec: 0, durationSec: expect.closeTo(3, 1) })
     // The second part is what is left of the clip, not the 3 s asked for.

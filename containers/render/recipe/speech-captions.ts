@@ -12,7 +12,7 @@
 import { z } from 'zod'
 import type { RenderSpec } from './spec.ts'
 import type { Rect } from './safe-areas.ts'
-import { detectScript, escapeAss, fontFamily, upper, type Script } from './text.ts'
+import { assTime as ts, detectScript, escapeAss, fontFamily, upper, type Script } from './text.ts'
 
 /** One spoken word: its text and its start and end in seconds on the clip's timeline. */
 export const speechWordSchema = z
@@ -122,15 +122,6 @@ export function speechLook(spec: Pick<RenderSpec, 'style' | 'brandColor'>): Spee
   if (spec.style === 'neon') return { size: 0.05, text: '#ffffff', spoken: '#c6ff00', box: null, outline: { color: '#16001f', width: 5 }, glow: '#22f3ff', upperCase: true, bottomAt: 0.78 }
   if (spec.style === 'corporate') return { size: 0.046, text: '#ffffff', spoken: '#ffd400', box: { color: spec.brandColor, opacity: 0.94 }, outline: null, glow: null, upperCase: false, bottomAt: 0.8 }
   return { size: 0.048, text: '#ffffff', spoken: '#ffd400', box: { color: '#000000', opacity: 0.6 }, outline: null, glow: null, upperCase: false, bottomAt: 1 }
-}
-
-function ts(sec: number): string {
-  const cs = Math.max(0, Math.round(sec * 100))
-  const h = Math.floor(cs / 360000)
-  const m = Math.floor((cs % 360000) / 6000)
-  const s = Math.floor((cs % 6000) / 100)
-  const c = cs % 100
-  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(c).padStart(2, '0')}`
 }
 
 const tag = (hex: string) => `&H${hex.slice(5, 7)}${hex.slice(3, 5)}${hex.slice(1, 3)}&`.toUpperCase()

@@ -8,7 +8,7 @@
 import type { RenderSpec } from './spec.ts'
 import { safeRect, type Rect } from './safe-areas.ts'
 import { speechEvents, speechGroupsOf, speechStyleLines } from './speech-captions.ts'
-import { callToAction, captionSegments, detectScript, escapeAss, fontFamily, isRtlLanguage, textColorOn, upper, wrapLines, type FontRole } from './text.ts'
+import { assTime as ts, callToAction, captionSegments, detectScript, escapeAss, fontFamily, isRtlLanguage, textColorOn, upper, wrapLines, type FontRole } from './text.ts'
 
 export interface Frame {
   width: number
@@ -86,15 +86,6 @@ export function gaps(t: Timeline, minSec = MAX_GAP_SEC): Array<{ start: number; 
   }
   if (t.durationSec - at > minSec) out.push({ start: at, end: t.durationSec })
   return out
-}
-
-function ts(sec: number): string {
-  const cs = Math.max(0, Math.round(sec * 100))
-  const h = Math.floor(cs / 360000)
-  const m = Math.floor((cs % 360000) / 6000)
-  const s = Math.floor((cs % 6000) / 100)
-  const c = cs % 100
-  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(c).padStart(2, '0')}`
 }
 
 /** `#rrggbb` and an opacity (0..1) as an ASS colour, which is &HAABBGGRR with alpha 0 = opaque. */

@@ -221,3 +221,13 @@ export function upper(text: string, language: string): string {
     return text.toUpperCase()
   }
 }
+
+/** An ASS event time (h:mm:ss.cc, centiseconds), never negative. */
+export function assTime(sec: number): string {
+  const cs = Math.max(0, Math.round(sec * 100))
+  const h = Math.floor(cs / 360000)
+  const m = Math.floor((cs % 360000) / 6000)
+  const s = Math.floor((cs % 6000) / 100)
+  const c = cs % 100
+  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(c).padStart(2, '0')}`
+}

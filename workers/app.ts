@@ -15,6 +15,7 @@ import { originCheck, securityHeaders } from './lib/security-headers'
 import { requestContext } from './lib/request-context'
 import { COUNT_HEADER, countingD1, QUERIES_HEADER } from './lib/d1-count'
 import { isLocalAuth } from './lib/auth-mode'
+import { publicOrigin } from './lib/public-url'
 
 /** The web app; `nonce` is the CSP nonce its inline scripts must carry. */
 export type AppHandler = (request: Request, env: Env, ctx: ExecutionContext, nonce: string) => Promise<Response>
@@ -55,6 +56,17 @@ export function createWorkerApp(handleApp: AppHandler) {
   app.get('/l/:code', followLink)
   // A sub-app's notFound is not consulted when it is mounted: unknown /api paths stop here.
   app.all('/api/*', (c) => problemResponse(404, `No route ${c.req.method} ${c.req.path}`))
+  // Pages are served on PUBLIC_URL only: storage links, the CSP and the session cookie are all
+  // made for that origin, so a page opened on another name for the same Worker (wrangler's
+  // "Ready on http://127.0.0.1:8787" when PUBLIC_URL is localhost, a workers.dev name beside the
+  // custom domain) would fail its first upload. A browser's navigation there is sent to PUBLIC_URL.
+  app.on(['GET', 'HEAD'], '*', async function canonicalOrigin(c, next) {
+    if (c.req.header('sec-fetch-mode') !== 'navigate') return next()
+    const origin = publicOrigin(c.env)
+    const url = new URL(c.req.url)
+    if (url.origin === origin) return next()
+    return c.redirect(`${origin}${url.pathname}${url.search}`, 308)
+  })
   app.all('*', (c) => handleApp(c.req.raw, c.env, c.executionCtx as ExecutionContext, c.get('secureHeadersNonce') ?? ''))
   // Outside /api (which answers its own errors): a refusal by the middleware above (a 429) as problem+json.
   app.onError((error) => {

@@ -240,6 +240,18 @@ describe('security headers and the Origin check (7)', () => {
     expect(clerkCsp).toMatch(new RegExp(`connect-src [^;]*https://${host.replace(/\./g, '\\.')}`))
   })
 
+  it('a page opened on another name for the Worker is sent to PUBLIC_URL, where its storage links and cookie work (13)', async () => {
+    const navigate = { headers: { 'sec-fetch-mode': 'navigate' } }
+    // wrangler dev says "Ready on http://127.0.0.1:…" while PUBLIC_URL is localhost: the first upload would break on the CSP.
+    const elsewhere = await send('http://localhost:9/projects/p1/library?tab=clips', navigate)
+    expect(elsewhere.status).toBe(308)
+    expect(elsewhere.headers.get('location')).toBe('http://127.0.0.1:9/projects/p1/library?tab=clips')
+    // On PUBLIC_URL the page is served; the API, fetches by scripts and other methods are never redirected.
+    expect((await send('http://127.0.0.1:9/projects/p1/library', navigate)).status).toBe(200)
+    expect((await send('http://localhost:9/projects/p1/library')).status).toBe(200)
+    expect((await send('http://localhost:9/api/health/live', navigate)).status).toBe(200)
+  })
+
   it('storage downloads are attachments with nosniff', async () => {
     const { token, project } = await ownerWithProject('dl', [])
     const clip = await readyClip(project.workspaceId, project.id)

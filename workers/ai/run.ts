@@ -6,7 +6,8 @@
  *   built-in answers, marked `fallback` with the reason;
  * - the output is parsed as JSON and checked with the task's zod schema; an invalid answer is
  *   sent back once with what was wrong; invalid again is a 502 problem;
- * - every provider call (and built-in answer) is counted for the workspace (`ai_usage`).
+ * - every provider call (and built-in answer) is counted for the workspace (`ai_usage`), a streamed
+ *   call the person stopped too (`canceled`, with the tokens used until then, estimated).
  */
 import { z } from 'zod'
 import type { Db } from '../db/client'
@@ -105,8 +106,13 @@ async function callProvider<I, O>(ctx: AiContext, provider: AiProvider, task: Ai
         // Every attempt after the first (a retry, the repair) writes its answer from the start.
         if (attempts++ > 0) stream?.onRestart()
         const both = stream ? AbortSignal.any([signal, stream.signal]) : signal
-        return provider.complete({ messages: msgs, schemaName: task.name, jsonSchema, maxTokens: task.maxTokens, onDelta }, both).catch((error) => {
-          throw stream?.signal.aborted ? new StreamCanceled() : error
+        let streamed = ''
+        const onPiece = onDelta && ((text: string) => ((streamed += text), onDelta(text)))
+        return provider.complete({ messages: msgs, schemaName: task.name, jsonSchema, maxTokens: task.maxTokens, onDelta: onPiece }, both).catch(async (error) => {
+          if (!stream?.signal.aborted) throw error
+          // Stopped by the person: the call was made and tokens were spent; the provider's usage comes only at the end, so estimate it.
+          await recordUsage(ctx.db, { workspaceId: ctx.workspaceId, provider: provider.name, usage: { promptTokens: estimateTokens(msgs.map((m) => m.content).join('\n')), completionTokens: estimateTokens(streamed) }, canceled: true })
+          throw new StreamCanceled()
         })
       },
       { timeoutMs: timeoutOf(ctx.env), maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4_000, isTransient: isTransientAiError },
@@ -149,6 +155,9 @@ function check<O>(schema: z.ZodType<O>, output: unknown): Checked<O> {
   if (parsed.success) return { ok: true, value: parsed.data }
   return { ok: false, text, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') }
 }
+
+/** About 4 characters a token (OpenAI's rule of thumb), for calls that end before the provider reports its usage. */
+export const estimateTokens = (text: string) => Math.ceil(text.length / 4)
 
 async function digest(text: string) {
   const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))

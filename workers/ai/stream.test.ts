@@ -94,6 +94,17 @@ describe('streamed answers', () => {
     // The stub saw its stream closed before the end, and no second call came.
     await vi.waitFor(async () => expect((await stubReceived(apiKey)).aborted).toBe(1), { timeout: 20_000, interval: 200 })
     expect((await stubReceived(apiKey)).calls).toBe(1)
+    // The stopped call is counted for the workspace: one call, canceled, with the tokens used until then.
+    await vi.waitFor(
+      async () => {
+        const usage = await call('GET', `/workspaces/${project.workspaceId}/ai-usage`, { token })
+        expect(usage.json.totals).toMatchObject({ calls: 1, canceled: 1, fallbacks: 0 })
+        expect(usage.json.totals.promptTokens).toBeGreaterThan(50)
+        expect(usage.json.totals.completionTokens).toBeGreaterThan(0)
+        expect(usage.json.byProvider).toEqual([expect.objectContaining({ provider: 'openai', calls: 1, canceled: 1 })])
+      },
+      { timeout: 10_000, interval: 200 },
+    )
   })
 
   it('without a provider the built-in answers alone; bad input, roles and other workspaces are problems before any stream', async () => {

@@ -78,13 +78,19 @@ async function streamTool(c: Context<AppEnv>, name: ToolName, body: unknown): Pr
   // Until a piece arrives, a failure is an ordinary answer with its status (404, 403, 429, 502…).
   const first = await Promise.race([firstPiece, run.then(() => 'done' as const)])
   if (first === 'done') log.info('ai stream: answered whole', { tool: name })
-  run
+  const settled = run
     .then((answer) => send('answer', answer))
     .catch((error) => {
       if (error instanceof StreamCanceled || cancel.signal.aborted) return log.info('ai stream stopped', { tool: name })
       send('error', problemOf(error))
     })
     .finally(() => writer.close().catch(() => {}))
+  // A stopped stream still records what it spent (ai_usage) after the person has gone.
+  try {
+    c.executionCtx.waitUntil(settled)
+  } catch {
+    // No execution context (an in-process call): the promise runs on by itself.
+  }
   return new Response(readable, {
     status: 200,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' },

@@ -35,8 +35,8 @@ describe('AI usage', () => {
     })
     expect(res.json.byProvider).toEqual(
       expect.arrayContaining([
-        { provider: 'builtin', calls: 2, promptTokens: 0, completionTokens: 0, fallbacks: 1 },
-        { provider: 'openai', calls: 2, promptTokens: 200, completionTokens: 60, fallbacks: 0 },
+        { provider: 'builtin', calls: 2, promptTokens: 0, completionTokens: 0, fallbacks: 1, canceled: 0 },
+        { provider: 'openai', calls: 2, promptTokens: 200, completionTokens: 60, fallbacks: 0, canceled: 0 },
       ]),
     )
     expect(res.json.days.map((d: any) => [d.day, d.provider, d.calls])).toEqual([

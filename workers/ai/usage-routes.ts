@@ -17,6 +17,7 @@ const Counts = {
   promptTokens: z.number().int(),
   completionTokens: z.number().int(),
   fallbacks: z.number().int().openapi({ description: 'Calls the built-in answered because the configured provider failed' }),
+  canceled: z.number().int().openapi({ description: 'Streamed calls stopped by the person watching; counted in `calls`, with the tokens used until then (estimated at 4 characters a token, as the provider reports usage only at the end)' }),
 }
 
 export const AiUsageSchema = z
@@ -35,12 +36,13 @@ export const AiUsageSchema = z
   })
   .openapi('AiUsage')
 
-const zero = () => ({ calls: 0, promptTokens: 0, completionTokens: 0, fallbacks: 0 })
+const zero = () => ({ calls: 0, promptTokens: 0, completionTokens: 0, fallbacks: 0, canceled: 0 })
 const add = (into: ReturnType<typeof zero>, row: ReturnType<typeof zero>) => {
   into.calls += row.calls
   into.promptTokens += row.promptTokens
   into.completionTokens += row.completionTokens
   into.fallbacks += row.fallbacks
+  into.canceled += row.canceled
 }
 
 export const aiUsageApi = createRouter().openapi(
@@ -92,7 +94,7 @@ export const aiUsageApi = createRouter().openapi(
         provider,
         totals,
         byProvider: [...byProvider].map(([name, counts]) => ({ provider: name, ...counts })),
-        days: rows.map((r) => ({ day: r.day, provider: r.provider, calls: r.calls, promptTokens: r.promptTokens, completionTokens: r.completionTokens, fallbacks: r.fallbacks })),
+        days: rows.map((r) => ({ day: r.day, provider: r.provider, calls: r.calls, promptTokens: r.promptTokens, completionTokens: r.completionTokens, fallbacks: r.fallbacks, canceled: r.canceled })),
         limits: { requestsPerMinute: AI_REQUESTS_PER_MINUTE, monthlyCalls: null },
       },
       200,

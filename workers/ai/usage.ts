@@ -10,12 +10,14 @@ export interface UsageEntry {
   usage: Usage
   /** The built-in answered because the configured provider failed. */
   fallback?: boolean
+  /** A streamed call the person stopped: its tokens are those used until then. */
+  canceled?: boolean
 }
 
 /** Adds one call to the day's row (UTC day). */
 export async function recordUsage(db: Db, entry: UsageEntry, now = new Date()) {
   const day = now.toISOString().slice(0, 10)
-  const row = { workspaceId: entry.workspaceId, day, provider: entry.provider, calls: 1, promptTokens: entry.usage.promptTokens, completionTokens: entry.usage.completionTokens, fallbacks: entry.fallback ? 1 : 0 }
+  const row = { workspaceId: entry.workspaceId, day, provider: entry.provider, calls: 1, promptTokens: entry.usage.promptTokens, completionTokens: entry.usage.completionTokens, fallbacks: entry.fallback ? 1 : 0, canceled: entry.canceled ? 1 : 0 }
   await db
     .insert(aiUsage)
     .values(row)
@@ -26,6 +28,7 @@ export async function recordUsage(db: Db, entry: UsageEntry, now = new Date()) {
         promptTokens: sql`${aiUsage.promptTokens} + ${row.promptTokens}`,
         completionTokens: sql`${aiUsage.completionTokens} + ${row.completionTokens}`,
         fallbacks: sql`${aiUsage.fallbacks} + ${row.fallbacks}`,
+        canceled: sql`${aiUsage.canceled} + ${row.canceled}`,
       },
     })
 }

@@ -637,6 +637,8 @@ export const aiUsage = sqliteTable(
     completionTokens: integer().notNull().default(0),
     /** Calls the built-in answered because the configured provider failed. */
     fallbacks: integer().notNull().default(0),
+    /** Streamed calls the person stopped (POST /ai-assistant/stream): counted with the tokens used so far. */
+    canceled: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.provider] })],
 )

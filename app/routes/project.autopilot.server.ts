@@ -3,6 +3,7 @@ import { data, type RouterContextProvider } from 'react-router'
 import type { AutopilotConfigInput } from '../../workers/domain/autopilot-config'
 import { callApi } from '../lib/api.server'
 import { problemResult, type FormResult } from '../lib/forms'
+import { autopilotSpeechCaptions } from '../lib/speech-captions'
 import type { Media } from '../lib/media-upload'
 import type { Autopilot, Platform } from '../lib/posts'
 import type { LearningSchema } from '../../workers/api/autopilot'
@@ -13,7 +14,7 @@ export type Learning = z.infer<typeof LearningSchema>
 type Context = Readonly<RouterContextProvider>
 
 /** The form's field names; API error fields map onto them (list items onto their list). */
-const FIELDS = ['cadence', 'language', 'style', 'objective', 'timezone', 'weekdays', 'platforms', 'requireApproval', 'keepToWindows', 'enabled', 'timeWindows', 'stylesAllowed', 'learning']
+const FIELDS = ['cadence', 'language', 'style', 'objective', 'timezone', 'weekdays', 'platforms', 'requireApproval', 'keepToWindows', 'enabled', 'timeWindows', 'stylesAllowed', 'learning', 'speechCaptions']
 
 /** The project's autopilot (null before it is set up), its ready video clips, and the platforms it can post to now. */
 export async function loadAutopilot(context: Context, request: Request, projectId: string) {
@@ -57,6 +58,8 @@ export function configFromForm(form: FormData | URLSearchParams): AutopilotConfi
   if (form.get('learning') === 'on') config.learning = 'learn'
   const allowed = form.getAll('stylesAllowed').map(String)
   if (config.learning === 'learn' && allowed.length) config.stylesAllowed = [...new Set([config.style, ...allowed])] as AutopilotConfigInput['stylesAllowed']
+  const speechCaptions = autopilotSpeechCaptions(form)
+  if (speechCaptions !== undefined) config.speechCaptions = speechCaptions
   if (form.get('platformsMode') === 'chosen') config.platforms = form.getAll('platforms').map(String) as AutopilotConfigInput['platforms']
   return config
 }

@@ -10,6 +10,7 @@ import { data, Form, useActionData, useFetcher, useNavigation } from 'react-rout
 import { CADENCES, OBJECTIVES, STYLES, WEEKDAYS, type AutopilotConfig } from '../../workers/domain/autopilot-config'
 import { PLATFORMS } from '../../workers/domain/post-state'
 import { RouteError } from '../components/route-error'
+import { AutopilotSpeechCaptions } from '../components/speech-captions-setting'
 import { StylePreview } from '../components/style-preview'
 import { Badge, Button, Card, Notice, SelectField, TextField } from '../components/ui'
 import type { FieldError, FormResult } from '../lib/forms'
@@ -311,6 +312,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
                   <span className="block text-slate-400">Refuse a post moved or scheduled by hand outside the windows. Left off, it is allowed with a warning.</span>
                 </span>
               </label>
+              <AutopilotSpeechCaptions enabled={autopilot?.config.speechCaptions} />
             </div>
           </Card>
 

@@ -12,6 +12,7 @@ import type { Connection } from '../lib/connections'
 import type { Autopilot, Draft, Post, PostStatus, PostSummary } from '../lib/posts'
 import { POST_STATUS_LABEL } from '../lib/posts'
 import { fromLocalInput, monthWeeks, parseDate, startOfDayInstant, startOfWeek, today } from '../lib/zoned-time'
+import { postSpeechCaptionsChange } from '../lib/speech-captions'
 import { parseHashtags } from '../../workers/domain/platform-texts'
 
 type Context = Readonly<RouterContextProvider>
@@ -200,6 +201,8 @@ export async function contentAction(context: Context, request: Request, projectI
         if (Object.keys(fieldErrors).length) return { status: 400, result: { intent, ok: false, target: postId, fieldErrors, values } }
         body.trim = { startSec, endSec }
       }
+      const speechCaptions = postSpeechCaptionsChange(form)
+      if (speechCaptions !== undefined) body.speechCaptions = speechCaptions
       const res = await callApi<Post>(context, request, post, { method: 'PATCH', body })
       if (!res.ok) return { status: res.status, result: problemResult(intent, editFields(res.problem), values, {}, postId) }
       // Changing what is drawn (the caption too) sends the post back to be rendered.

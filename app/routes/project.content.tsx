@@ -11,6 +11,7 @@ import { useEffect, useRef, useState } from 'react'
 import { data, Link, useFetcher, useNavigate, useRevalidator, useSearchParams } from 'react-router'
 import { postLabel, WeekGrid } from '../components/calendar/week-grid'
 import { Composer } from '../components/composer/composer'
+import { PostSpeechCaptions } from '../components/speech-captions-setting'
 import { initialLook, LookBefore, PostLookFields, PostPreview, type PostLook } from '../components/composer/post-look'
 import { RouteError } from '../components/route-error'
 import { Badge, Button, buttonClass, Card, Notice, SelectField, TextField } from '../components/ui'
@@ -574,6 +575,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
           <TextField label="Hashtags" name="hashtags" defaultValue={post.hashtags.join(' ')} error={errors.hashtags} hint="Separated by spaces." />
           <TextField label={`Time (${timeZone})`} name="scheduledAt" type="datetime-local" defaultValue={toLocalInput(post.scheduledAt, timeZone)} error={errors.scheduledAt} className="[color-scheme:dark]" />
           {post.mediaId && <PostLookFields post={post} look={look} onChange={setLook} errors={errors} project={brand} thumbnail={thumbnail} />}
+          {post.mediaId && <PostSpeechCaptions postId={post.id} value={post.speechCaptions} error={errors.speechCaptions} />}
           <div className="flex flex-wrap items-center gap-3">
             <Button name="intent" value="edit" variant="secondary" size="sm" disabled={busy}>
               {pending === 'edit' ? 'Saving…' : 'Save changes'}

@@ -1,0 +1,46 @@
+/**
+ * The "captions from speech" controls (#15): the autopilot's setting per project, and a post's
+ * own on/off (or the autopilot's setting). Read back by app/lib/speech-captions.ts.
+ */
+import { postSpeechChoice } from '../lib/speech-captions'
+import { inputClass } from './ui'
+
+const WHAT = 'The words said in the clip, burned in word by word with the spoken word highlighted, in place of the caption segments. Only clips whose sound was transcribed (a transcription provider must be configured; the library shows each clip’s words).'
+
+/** The autopilot form's checkbox: on unless the project turned it off. */
+export function AutopilotSpeechCaptions({ enabled }: { enabled: boolean | undefined }) {
+  return (
+    <label className="flex items-start gap-3 text-sm">
+      <input type="hidden" name="speechCaptionsShown" value="1" />
+      <input type="checkbox" name="speechCaptions" defaultChecked={enabled !== false} className="mt-0.5 accent-violet-500" />
+      <span>
+        <span className="font-medium text-slate-200">Captions from speech</span>
+        <span className="block text-slate-400">{WHAT}</span>
+      </span>
+    </label>
+  )
+}
+
+/** The post panel's choice: the autopilot's setting, on or off. */
+export function PostSpeechCaptions({ postId, value, error }: { postId: string; value: boolean | null; error?: string }) {
+  const before = postSpeechChoice(value)
+  const id = `speech-captions-${postId}`
+  return (
+    <div>
+      <input type="hidden" name="speechCaptionsBefore" value={before} />
+      <label htmlFor={id} className="mb-1 block text-sm text-slate-300">
+        Captions from speech <span className="text-slate-500">(the clip’s words, as said)</span>
+      </label>
+      <select id={id} name="speechCaptions" defaultValue={before} className={`border-slate-700 ${inputClass}`} aria-invalid={error ? true : undefined}>
+        <option value="">The autopilot’s setting</option>
+        <option value="on">On for this post</option>
+        <option value="off">Off for this post</option>
+      </select>
+      {error && (
+        <p role="alert" className="mt-1 text-sm text-rose-400">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}

@@ -112,6 +112,11 @@ async function putAudioPart(c: Context<AppEnv>, grant: Extract<Grant, { op: 'aud
     throw interrupted(error)
   }
   if (!object) throw new HttpError(409, 'The object changed while it was being written; send it again.')
+  // Deleted while the part was written: the delete may have listed the parts before this one landed.
+  if ((await mediaStatus(c, grant.mediaId))?.status !== 'ready') {
+    await c.env.MEDIA.delete(grant.key)
+    throw new HttpError(409, 'This media was deleted.')
+  }
   c.header('ETag', object.httpEtag)
   return c.json({ key: grant.key, size: object.size, etag: object.etag }, 200)
 }

@@ -11,6 +11,7 @@ import { mediaKey, partBytes, REJECTION_REASONS, thumbnailKey } from '../domain/
 import { conflict, HttpError, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { removeObjects } from './check'
+import { removeAudioParts } from '../speech/transcribe'
 import { reserve, type AnnouncedUpload } from './quota'
 import type { MediaLimits } from '../domain/media'
 
@@ -105,5 +106,9 @@ export async function removeMedia(env: Env, db: Db, row: MediaRow): Promise<void
   // Objects first: if the row went first and this failed, the bytes would be orphaned for good;
   // this way a retry of the delete finishes the job.
   await removeObjects(env, [row.key, row.thumbnailKey ?? thumbnailKey(row.key)])
+  // Audio parts of a transcription under way (#15) go too: before the row, and again after it, for
+  // a part the render server stored meanwhile (its PUT checks the row again once stored).
+  await removeAudioParts(env, row)
   await db.delete(media).where(eq(media.id, row.id)).run()
+  await removeAudioParts(env, row)
 }

@@ -16,6 +16,8 @@ import { posts as postsTable } from '../db/schema'
 import { partsOf } from '../domain/transcript'
 import { handleTranscribeBatch, handleTranscribeDeadLetters } from '../queues/transcribe-consumer'
 import { audioPartKey, markPending, RetryableTranscriptionError, transcribeMedia } from './transcribe'
+import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
+import { publicOrigin } from '../lib/public-url'
 
 const base = () => env.PLATFORM_API_BASE as string
 
@@ -33,7 +35,7 @@ async function openAiSettings(words = fixture.words, partSec = '3') {
 }
 
 /** A 16 kHz mono 16-bit WAV of `sec` seconds (a tone whose pitch tells parts apart), as the render server makes. */
-function wav(sec: number, pitch: number): Uint8Array {
+function wav(sec: number, pitch: number): Uint8Array<ArrayBuffer> {
   const samples = Math.round(sec * 16000)
   const bytes = new Uint8Array(44 + samples * 2)
   const view = new DataView(bytes.buffer)
@@ -126,6 +128,8 @@ describe('transcription through an OpenAI-compatible API', () => {
     const a = await clipWithParts(3)
     await control('POST', `/keys/${encodeURIComponent(refused.apiKey)}/script`, { responses: [{ status: 400 }] })
     expect(await transcribeMedia({ ...env, ...refused.settings } as Env, a.id)).toMatchObject({ kind: 'failed', reason: expect.stringContaining('corrupted') })
+    // Nothing will hear its parts now: none is left in storage.
+    expect((await env.MEDIA.list({ prefix: `${a.key}.audio/` })).objects).toEqual([])
     const failed = await callWith(refused.settings, 'GET', `/media/${a.id}/transcript`, a.owner.token)
     expect(failed.json).toMatchObject({ state: 'failed', message: expect.stringContaining('refused'), canRequest: true })
 
@@ -143,6 +147,34 @@ describe('transcription through an OpenAI-compatible API', () => {
     await handleTranscribeDeadLetters(createMessageBatch('transcribe-jobs-dlq', [{ id: unique('dlq'), timestamp: new Date(), attempts: 1, body: { mediaId: b.id } }]), env)
     const dead = await env.DB.prepare('select status, error from media_transcripts where media_id = ?').bind(b.id).first<{ status: string; error: string }>()
     expect(dead).toMatchObject({ status: 'failed', error: expect.stringMatching(/after every retry.*429/) })
+  })
+
+  it('leaves no audio part in storage when the clip is deleted mid-transcription, and its late parts are refused', async () => {
+    const { apiKey, settings } = await openAiSettings()
+    const { owner, id, key, parts } = await clipWithParts(3)
+    // The provider is down: the parts wait in R2 for the retry.
+    await control('POST', `/keys/${encodeURIComponent(apiKey)}/script`, { responses: [{ status: 503 }] })
+    await expect(transcribeMedia({ ...env, ...settings } as Env, id)).rejects.toBeInstanceOf(RetryableTranscriptionError)
+    const waiting = (await env.MEDIA.list({ prefix: `${key}.audio/` })).objects.map((o) => o.key)
+    expect(waiting).toEqual(parts.map((_, i) => audioPartKey({ key }, i, parts.length)))
+    // A part of an earlier cut (another count) is found by its prefix too.
+    await env.MEDIA.put(audioPartKey({ key }, 0, 7), wav(1, 300))
+
+    const deleted = await call('DELETE', `/media/${id}`, { token: owner.token })
+    expect(deleted.status, deleted.text).toBe(204)
+    expect((await env.MEDIA.list({ prefix: `${key}.audio/` })).objects).toEqual([])
+    expect(await transcribeMedia({ ...env, ...settings } as Env, id)).toEqual({ kind: 'skipped', reason: 'the clip was deleted' })
+    expect(await env.DB.prepare('select count(*) as n from media_transcripts where media_id = ?').bind(id).first('n')).toBe(0)
+
+    // The render server, still cutting, PUTs a part after the delete: refused, nothing stored.
+    const url = await signedUrl(signingKey(env), publicOrigin(env), { op: 'audio', mediaId: id, key: audioPartKey({ key }, 1, parts.length), maxSize: 100_000, exp: expiresIn(60_000) })
+    const late = wav(1, 400)
+    const ctx = createExecutionContext()
+    const res = await worker.fetch(new Request(url, { method: 'PUT', headers: { 'content-length': String(late.byteLength), 'x-audio-start-sec': '2' }, body: late }), env, ctx)
+    await waitOnExecutionContext(ctx)
+    expect(res.status).toBe(409)
+    expect(await res.text()).toContain('deleted')
+    expect((await env.MEDIA.list({ prefix: `${key}.audio/` })).objects).toEqual([])
   })
 
   it('says a clip without speech has none', async () => {

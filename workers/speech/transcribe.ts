@@ -33,8 +33,27 @@ export class RetryableTranscriptionError extends Error {
 const PART_URL_TTL_MS = 30 * 60_000
 const RENDERER_TIMEOUT_MS = 10 * 60_000
 
+/** The R2 prefix under which a clip's audio parts wait between the render server and the provider. */
+const audioPrefix = (row: Pick<MediaRow, 'key'>) => `${row.key}.audio/`
+
 /** Where a clip's audio part waits between the render server and the provider. */
-export const audioPartKey = (row: Pick<MediaRow, 'key'>, index: number, count: number) => `${row.key}.audio/part-${index + 1}-of-${count}.wav`
+export const audioPartKey = (row: Pick<MediaRow, 'key'>, index: number, count: number) => `${audioPrefix(row)}part-${index + 1}-of-${count}.wav`
+
+/**
+ * Deletes every audio part of a clip still in R2, whatever count it was cut in (a deleted clip's,
+ * a refused one's). Answers how many there were.
+ */
+export async function removeAudioParts(env: Pick<Env, 'MEDIA'>, row: Pick<MediaRow, 'key'>): Promise<number> {
+  let removed = 0
+  let cursor: string | undefined
+  do {
+    const page = await env.MEDIA.list({ prefix: audioPrefix(row), cursor, limit: 1000 })
+    if (page.objects.length) await env.MEDIA.delete(page.objects.map((o) => o.key))
+    removed += page.objects.length
+    cursor = page.truncated ? page.cursor : undefined
+  } while (cursor)
+  return removed
+}
 
 /** Whether a ready clip is one we transcribe: a video with sound, and a provider to hear it. */
 export function wantsTranscript(env: TranscriptionSettings, row: Pick<MediaRow, 'status' | 'kind' | 'hasAudio'>): boolean {
@@ -92,6 +111,8 @@ export async function transcribeMedia(env: Env & TranscriptionSettings, mediaId:
       heard.push({ startSec, durationSec, words: answer.words })
     } catch (error) {
       if (error instanceof ProviderHttpError && !error.transient) {
+        // Nothing will hear these parts now: a new request cuts them again.
+        await removeAudioParts(env, row)
         return fail(db, mediaId, `The transcription provider refused the clip's sound: ${error.message}`)
       }
       throw new RetryableTranscriptionError(`the transcription provider failed: ${(error as Error).message}`)

@@ -90,6 +90,22 @@ describe('tracked links', () => {
     expect((await visit(code, '203.0.113.7')).status).toBe(404)
   })
 
+  it("counts the link's line in the platform's limit: a description that fits without it is refused (400 naming the field and the link) once the project has a link", async () => {
+    const account = await stubAccount('youtube')
+    const { token, project, postId } = await duePost(['youtube'], (token, projectId) => connectViaOAuth(token, projectId, 'youtube', account.accountId))
+    // 4,990 bytes + a blank line + "#cooking": exactly YouTube's 5,000 bytes without the link.
+    const body = { platformTexts: { youtube: { description: 'a'.repeat(4990) } } }
+    expect((await call('PATCH', `/posts/${postId}`, { token, body })).status).toBe(200)
+    expect((await call('PATCH', `/projects/${project.id}`, { token, body: { linkUrl: LINK } })).status).toBe(200)
+    const refused = await call('PATCH', `/posts/${postId}`, { token, body: { platformTexts: { youtube: { description: 'b'.repeat(4990) } } } })
+    expectProblem(refused, 400)
+    expect(JSON.stringify(refused.json)).toMatch(/platformTexts\.youtube\.description/)
+    expect(JSON.stringify(refused.json)).toMatch(/tracked link/)
+    // Room for the line ("\n\n" + origin + "/l/" + 8 characters): accepted.
+    const room = 2 + `${new URL(env.PUBLIC_URL).origin}/l/`.length + 8
+    expect((await call('PATCH', `/posts/${postId}`, { token, body: { platformTexts: { youtube: { description: 'c'.repeat(4990 - room) } } } })).status).toBe(200)
+  })
+
   it("is the traffic objective's reward: the clicks in the reward's age, not shares and saves", async () => {
     const { project, postId, code } = await publishedWithLink()
     const published = Date.parse((await env.DB.prepare("select published_at from post_targets where post_id = ? and platform = 'youtube'").bind(postId).first<{ published_at: string }>())!.published_at)

@@ -3,7 +3,7 @@ import type { Db } from '../db/client'
 import { createRoute, z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, gte, inArray, lt, or } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { autopilots, media, postEvents, posts, postTargets } from '../db/schema'
+import { autopilots, media, postEvents, posts, postTargets, projects } from '../db/schema'
 import { freeSlots } from '../db/free-slots'
 import { insertPost, loadPostRender, movePost, moveTarget } from '../db/posts'
 import type { AutopilotConfig } from '../domain/autopilot-config'
@@ -11,6 +11,7 @@ import { hashtag, platformTextsSchema, textProblems, type PlatformTexts } from '
 import { POST_FRAMINGS } from '../domain/post-spec'
 import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, TARGET_STATUSES, type Platform, type PostStatus } from '../domain/post-state'
 import { outsideWindowsMessage, slotKey } from '../domain/slots'
+import { CODE_LENGTH, linkLine } from '../domain/tracked-links'
 import type { AppEnv } from '../env'
 import { badRequest, conflict, type FieldError } from '../lib/errors'
 import { newId } from '../lib/ids'
@@ -256,9 +257,12 @@ function checkNotPast(when: Date, field: string, now = Date.now()) {
   if (when.getTime() < now - 60_000) throw badRequest('scheduledAt is in the past.', [{ field, message: 'must not be in the past' }])
 }
 
-/** Refuses texts that would go over a platform's limit once its hashtags are added. */
-function checkTextLimits(texts: { hook: string | null; caption: string | null; callToAction: string | null; hashtags: string[]; platformTexts?: PlatformTexts | null }, platforms: readonly Platform[]) {
-  const problems = textProblems(texts, platforms)
+/** The line a post of a project with a tracked-link URL carries (issue 13), as long as the real one will be. */
+const linkLineOf = (c: Context<AppEnv>, linkUrl: string | null) => (linkUrl ? linkLine(publicOrigin(c.env), 'x'.repeat(CODE_LENGTH)) : null)
+
+/** Refuses texts that would go over a platform's limit once its hashtags (and the project's tracked link) are added. */
+function checkTextLimits(texts: { hook: string | null; caption: string | null; callToAction: string | null; hashtags: string[]; platformTexts?: PlatformTexts | null }, platforms: readonly Platform[], link: string | null) {
+  const problems = textProblems(texts, platforms, link)
   if (problems.length) throw badRequest(`Too long for the platform: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems)
 }
 
@@ -309,7 +313,7 @@ export async function createPost(c: Context<AppEnv>, projectId: string, body: Ne
     ...look,
     platformTexts: body.platformTexts ?? null,
   }
-  checkTextLimits(content, platforms)
+  checkTextLimits(content, platforms, linkLineOf(c, project.linkUrl))
   const postId = newId('post')
   const created = await insertPost(
     db,
@@ -540,6 +544,7 @@ export const postsApi = createRouter()
             platformTexts: body.platformTexts === undefined ? post.platformTexts : body.platformTexts,
           },
           targets.map((t) => t.platform),
+          linkLineOf(c, (await db.select({ linkUrl: projects.linkUrl }).from(projects).where(eq(projects.id, post.projectId)).get())?.linkUrl ?? null),
         )
       }
       if (body.trim && post.mediaId) {

@@ -55,10 +55,14 @@ export const hashtag = (tag: string) => (tag.startsWith('#') ? tag : `#${tag}`)
 /** Hashtags as a person types them (`#a, b  #c`) → `['#a', '#b', '#c']`. */
 export const parseHashtags = (text: string) => text.split(/[\s,]+/).filter(Boolean).map(hashtag)
 
-/** The text a field is published with: the field's own text, then the hashtags when they go with it. */
-export function publishedField(limit: Pick<TextLimit, 'withHashtags'>, text: string, hashtags: readonly string[]): string {
+/**
+ * The text a field is published with: the field's own text, then the project's tracked link (on a
+ * line of its own, in the fields that carry the hashtags: YouTube's description, the captions),
+ * then the hashtags when they go with it.
+ */
+export function publishedField(limit: Pick<TextLimit, 'withHashtags'>, text: string, hashtags: readonly string[], link?: string | null): string {
   const tags = limit.withHashtags ? hashtags.map(hashtag).join(' ') : ''
-  return [text.trim(), tags].filter(Boolean).join('\n\n')
+  return [text.trim(), limit.withHashtags ? (link ?? '') : '', tags].filter(Boolean).join('\n\n')
 }
 
 /** What a post shares across platforms. */
@@ -119,15 +123,16 @@ export const platformTextsSchema = z
  * Problems with the texts as they would be published (the field's text plus the hashtags that go
  * with it), as `{field, message}` with the field path the API names (`platformTexts.tiktok.caption`).
  */
-export function textProblems(post: SharedText & { platformTexts?: PlatformTexts | null; hashtags: readonly string[] }, platforms: readonly Platform[]): { field: string; message: string }[] {
+export function textProblems(post: SharedText & { platformTexts?: PlatformTexts | null; hashtags: readonly string[] }, platforms: readonly Platform[], link?: string | null): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = []
   for (const platform of platforms) {
     const texts = textsFor(post, platform)
     for (const limit of TEXT_LIMITS[platform]) {
       const text = platform === 'youtube' ? (limit.field === 'title' ? texts.title : texts.description) : [texts.title, texts.description].filter(Boolean).join('\n\n')
-      const length = measure(limit, publishedField(limit, text, post.hashtags))
+      const length = measure(limit, publishedField(limit, text, post.hashtags, link))
       if (length > limit.max) {
-        problems.push({ field: `platformTexts.${platform}.${limit.field}`, message: `is ${length} ${limit.unit} with the hashtags; ${PLATFORM_NAMES[platform]} takes at most ${limit.max}` })
+        const withWhat = link && limit.withHashtags ? 'with the hashtags and the tracked link' : 'with the hashtags'
+        problems.push({ field: `platformTexts.${platform}.${limit.field}`, message: `is ${length} ${limit.unit} ${withWhat}; ${PLATFORM_NAMES[platform]} takes at most ${limit.max}` })
       }
     }
   }
@@ -139,10 +144,11 @@ export function textProblems(post: SharedText & { platformTexts?: PlatformTexts 
 
 /**
  * `text` cut (at a word where one is near, with `…`) so that it is within `limit` once published
- * with `hashtags`; unchanged when it already is. For texts written by a model, which may overrun.
+ * with `hashtags` (and the tracked `link`); unchanged when it already is. For texts written by a
+ * model, which may overrun, and for texts written before the project had a link.
  */
-export function fitField(limit: Pick<TextLimit, 'unit' | 'max' | 'withHashtags'>, text: string, hashtags: readonly string[]): string {
-  const fits = (t: string) => measure(limit, publishedField(limit, t, hashtags)) <= limit.max
+export function fitField(limit: Pick<TextLimit, 'unit' | 'max' | 'withHashtags'>, text: string, hashtags: readonly string[], link?: string | null): string {
+  const fits = (t: string) => measure(limit, publishedField(limit, t, hashtags, link)) <= limit.max
   if (fits(text)) return text
   const chars = [...text]
   let lo = 0
@@ -157,4 +163,20 @@ export function fitField(limit: Pick<TextLimit, 'unit' | 'max' | 'withHashtags'>
   const space = cut.lastIndexOf(' ')
   const atWord = space > cut.length * 0.8 ? cut.slice(0, space) : cut
   return lo === 0 ? '' : `${atWord.trimEnd()}…`
+}
+
+/**
+ * The title and description a publisher gets for `platform` with the tracked link on a line of its
+ * own after the text (before the hashtags the publisher adds), the text cut where needed so that
+ * the whole, link and hashtags included, stays within the platform's limit: the link is never the
+ * part that is cut. TikTok and Instagram publish one caption, so their text becomes the title.
+ */
+export function textsWithLink(texts: { title: string; description: string }, platform: Platform, hashtags: readonly string[], link: string): { title: string; description: string } {
+  if (platform === 'youtube') {
+    const limit = TEXT_LIMITS.youtube[1]
+    return { title: texts.title, description: [fitField(limit, texts.description, hashtags, link).trim(), link].filter(Boolean).join('\n\n') }
+  }
+  const limit = TEXT_LIMITS[platform][0]
+  const caption = [texts.title.trim(), texts.description.trim()].filter(Boolean).join('\n\n')
+  return { title: fitField(limit, caption, hashtags, link).trim(), description: link }
 }

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm'
 import { createDb } from '../db/client'
 import { posts, postTargets } from '../db/schema'
-import { textsFor } from '../domain/platform-texts'
+import { textsFor, textsWithLink } from '../domain/platform-texts'
 import { linkLine } from '../domain/tracked-links'
 import { linkCodeFor } from '../analytics/links'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
@@ -30,8 +30,8 @@ export async function postInput(env: Env, post: Post, platform: Platform): Promi
   const texts = textsFor(post, platform)
   // The project's tracked link (issue 13) on a line of its own at the end of the text.
   const code = await linkCodeFor(createDb(env.DB), post, platform)
-  const title = texts.title
-  const description = code ? [texts.description.trim(), linkLine(origin, code)].filter(Boolean).join('\n\n') : texts.description
+  // The text is cut where needed so that the link and the hashtags stay within the platform's limit.
+  const { title, description } = code ? textsWithLink(texts, platform, post.hashtags ?? [], linkLine(origin, code)) : texts
   const coverKey = post.coverKey
   return {
     video: r2VideoSource(env.MEDIA, post.renderKey, { size: post.renderSize, contentType: 'video/mp4', url: await url(post.renderKey, 'video/mp4') }),

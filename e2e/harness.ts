@@ -372,3 +372,147 @@ export function resultPath(name: string): string {
   mkdirSync(RESULTS_DIR, { recursive: true })
   return join(RESULTS_DIR, name)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Checks every page should pass (#16): no sideways scroll, axe, dates in words; a creator with a
+// project, a connection and clips, made through the API as the signed-in page's user.
+
+/** The widest elements that stick out past the viewport: what to fix when a page overflows. */
+async function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    const found: string[] = []
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
+      const box = el.getBoundingClientRect()
+      if (box.width === 0 || box.right <= width + 1) continue
+      // Inside a scroll box of its own (tabs, tables) is fine: the page does not scroll.
+      let clipped = false
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const style = getComputedStyle(p)
+        if (/(auto|scroll|hidden|clip)/.test(style.overflowX) && p.getBoundingClientRect().right <= width + 1) {
+          clipped = true
+          break
+        }
+      }
+      if (clipped) continue
+      const id = el.id ? `#${el.id}` : ''
+      const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).slice(0, 4).join('.')}` : ''
+      found.push(`${el.tagName.toLowerCase()}${id}${cls} right=${Math.round(box.right)} "${(el.textContent ?? '').trim().slice(0, 40)}"`)
+      if (found.length >= 8) break
+    }
+    return found
+  })
+}
+
+/**
+ * Fails when the page scrolls sideways: the document's scrollWidth is wider than the viewport.
+ * The message names the elements that stick out.
+ */
+export async function expectNoOverflow(page: Page, label = page.url()) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }))
+  if (scrollWidth <= clientWidth) return
+  const culprits = await overflowingElements(page)
+  throw new Error(`${label} scrolls sideways: scrollWidth ${scrollWidth} > ${clientWidth} px. Sticking out:\n  ${culprits.join('\n  ') || '(none found: a pseudo-element or a transform)'}`)
+}
+
+export interface A11yOptions {
+  /** Where to check (a CSS selector); the whole document by default. */
+  include?: string
+  /** Rule ids not to run. */
+  disableRules?: string[]
+  /** Impacts that fail the check. Default: serious and critical. */
+  impacts?: string[]
+}
+
+/**
+ * Runs axe-core (the npm package, injected into the page) and fails on any serious or critical
+ * violation, naming each rule, its help and the elements that break it.
+ */
+export async function checkA11y(page: Page, label = page.url(), options: A11yOptions = {}) {
+  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined')
+  if (!loaded) await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') })
+  const impacts = options.impacts ?? ['serious', 'critical']
+  const violations = await page.evaluate(
+    async ({ include, disableRules }) => {
+      const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe
+      const rules = Object.fromEntries(disableRules.map((id) => [id, { enabled: false }]))
+      const result = await axe.run(include ? { include: [include] } : document, { rules, resultTypes: ['violations'] })
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').split('\n').slice(1, 2).join('').trim()}`) }))
+    },
+    { include: options.include ?? null, disableRules: options.disableRules ?? [] },
+  )
+  const bad = violations.filter((v) => v.impact && impacts.includes(v.impact))
+  if (bad.length === 0) return
+  throw new Error(`${label}: ${bad.length} accessibility violation(s) (axe):\n${bad.map((v) => `- ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`).join('\n')}`)
+}
+
+/** A date-time as machines write it: 2026-12-01T20:12 or 2026-12-01 20:12:36. */
+const ISO_DATE_TIME = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\b/
+/** A bare ISO day, 2026-12-01. */
+const ISO_DAY = /\b\d{4}-\d{2}-\d{2}\b/
+
+/**
+ * Fails when the page shows a date the way machines write it (2026-12-01T20:12:36.044Z, or a
+ * bare 2026-12-01 unless `allowDays`): people read "Tue 1 Dec, 20:12". Reads the visible text,
+ * including open panels; form values and attributes are not text.
+ */
+export async function expectDatesInWords(page: Page, label = page.url(), options: { allowDays?: boolean } = {}) {
+  const text = await page.evaluate(() => document.body.innerText)
+  const lines = text.split('\n').filter((line) => ISO_DATE_TIME.test(line) || (!options.allowDays && ISO_DAY.test(line)))
+  if (lines.length) throw new Error(`${label} shows dates as machines write them:\n  ${lines.slice(0, 8).map((l) => l.trim().slice(0, 160)).join('\n  ')}`)
+}
+
+export interface Creator {
+  email: string
+  workspace: { id: string; name: string; slug: string }
+  project: { id: string; name: string; workspaceId: string }
+}
+
+/**
+ * Signs a new person in on `page` and makes them a workspace and a project through the API;
+ * `connect` connects those platforms' sandbox accounts. Ends on /dashboard.
+ */
+export async function newCreator(page: Page, product: Product, options: { name?: string; projectName?: string; connect?: Array<'youtube' | 'tiktok' | 'instagram'> } = {}): Promise<Creator> {
+  const email = `${unique('creator')}@example.com`
+  await signInLocally(page, product, { email, name: options.name })
+  const post = async (path: string, data: unknown) => {
+    const res = await page.request.post(product.url(path), { data })
+    if (res.status() !== 201) throw new Error(`POST ${path} answered ${res.status()}: ${await res.text()}`)
+    return res.json()
+  }
+  const workspace = await post('/api/workspaces', { name: 'Studio', slug: unique('studio').toLowerCase() })
+  const project = await post('/api/projects', { workspaceId: workspace.id, name: options.projectName ?? 'Daily tips' })
+  for (const platform of options.connect ?? []) await post(`/api/projects/${project.id}/connections`, { platform, mode: 'sandbox' })
+  return { email, workspace, project }
+}
+
+let clipDir: string | undefined
+
+/**
+ * Uploads a short test clip made with FFmpeg (4 s, 640×360, a tone) through the media API as the
+ * signed-in page's user, and answers its id once the API says it is ready.
+ */
+export async function uploadTestClip(page: Page, product: Product, projectId: string, title = 'test clip'): Promise<string> {
+  const { ffmpegPath } = await import('../scripts/tools.mjs')
+  clipDir ??= mkdtempSync(join(tmpdir(), 'reelpilot-clips-'))
+  const path = join(clipDir, 'clip.mp4')
+  if (!existsSync(path)) {
+    const made = spawnSync(ffmpegPath(), [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
+      '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path,
+    ], { encoding: 'utf8' })
+    if (made.status !== 0) throw new Error(`FFmpeg could not make the test clip: ${made.stderr}`)
+  }
+  const bytes = readFileSync(path)
+  const filename = `${title.replace(/[^\w-]+/g, '-')}.mp4`
+  const started = await page.request.post(product.url('/api/media/upload-url'), { data: { projectId, filename, contentType: 'video/mp4', size: bytes.length } })
+  if (started.status() !== 201) throw new Error(`POST /api/media/upload-url answered ${started.status()}: ${await started.text()}`)
+  const { mediaId, uploadUrl } = await started.json()
+  const put = await fetch(uploadUrl, { method: 'PUT', body: bytes })
+  if (put.status !== 200) throw new Error(`The upload answered ${put.status}: ${await put.text()}`)
+  const done = await page.request.post(product.url(`/api/media/${mediaId}/complete`))
+  const clip = await done.json()
+  if (done.status() !== 200 || clip.status !== 'ready') throw new Error(`The clip is not ready (${done.status()}): ${JSON.stringify(clip)}`)
+  if (title) await page.request.patch(product.url(`/api/media/${mediaId}`), { data: { title } })
+  return mediaId as string
+}

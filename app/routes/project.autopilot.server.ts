@@ -89,14 +89,23 @@ export async function autopilotAction(context: Context, request: Request, projec
       }
       return {
         status: 200,
-        result: { intent, ok: true, message: res.data.enabled ? 'Saved. The autopilot follows these settings from now on.' : 'Saved. The autopilot is off: turn it on when you are ready.' },
+        result: {
+          intent,
+          ok: true,
+          message: !res.data.scheduler.applied
+            ? (res.data.scheduler.note ?? 'Saved, but not in effect yet.')
+            : res.data.enabled
+              ? 'Saved. The autopilot follows these settings from now on.'
+              : 'Saved. The autopilot is off: turn it on when you are ready.',
+        },
       }
     }
     case 'pause':
     case 'resume': {
       const res = await callApi<Autopilot>(context, request, `${base}/${intent}`, { method: 'POST' })
       if (!res.ok) return { status: res.status, result: problemResult(intent, res.problem) }
-      return { status: 200, result: { intent, ok: true, message: intent === 'pause' ? 'Paused: nothing new is planned until you resume.' : 'Resumed.' } }
+      const done = intent === 'pause' ? 'Paused: nothing new is planned until you resume.' : 'Resumed.'
+      return { status: 200, result: { intent, ok: true, message: res.data.scheduler.applied ? done : (res.data.scheduler.note ?? done) } }
     }
     default:
       return { status: 400, result: { intent, ok: false, message: `Unknown action “${intent}”.` } }

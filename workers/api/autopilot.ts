@@ -1,6 +1,6 @@
 /** The autopilot of a project: its configuration, pause and resume, and its next publish times. */
 import { createRoute, z } from '@hono/zod-openapi'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { autopilots } from '../db/schema'
 import { freeSlots } from '../db/free-slots'
@@ -12,7 +12,9 @@ import { schedulerFor } from '../scheduler/project-scheduler'
 import { requireProject } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 import { sqlNow } from '../db/time'
-import { audit } from '../lib/audit'
+import { auditInsert, type AuditEntry } from '../lib/audit'
+import { log } from '../lib/log'
+import { applyToScheduler } from '../scheduler/apply'
 import { learningEvidence } from '../analytics/learning'
 import { connectedPlatforms } from '../db/connections'
 import { armsFor, MAX_PART_MINUTES, REWARD_PULL_INDEX } from '../domain/learning'
@@ -33,7 +35,13 @@ export const AutopilotSchema = z
     enabled: z.boolean(),
     config: ConfigBody,
     nextSlots: z.array(Timestamp).openapi({ description: 'The next seven publish times, UTC' }),
-    scheduler: z.object({ alarm: Timestamp.nullable(), nextSlot: Timestamp.nullable() }),
+    scheduler: z.object({
+      alarm: Timestamp.nullable(),
+      nextSlot: Timestamp.nullable(),
+      reachable: z.boolean().openapi({ description: 'Whether the scheduler answered just now (alarm and nextSlot are null when not)' }),
+      applied: z.boolean().openapi({ description: 'Whether the scheduler holds the saved configuration; false: it takes it when it answers again' }),
+      note: z.string().nullable().openapi({ description: 'When applied is false: what that means for the creator' }),
+    }),
     updatedAt: Timestamp,
   })
   .openapi('Autopilot')
@@ -63,29 +71,52 @@ export const LearningSchema = z
   })
   .openapi('Learning')
 
+/** What a caller is told when the scheduler did not take a saved configuration. */
+export const SCHEDULER_PENDING_NOTE =
+  "Saved, but not in effect yet: the scheduler (the project's Durable Object) could not be reached. It takes these settings as soon as it answers again, within about five minutes (the sweeper hands them over); until then it keeps to the previous ones."
+
+/** The scheduler's alarm and next slot, or null when it cannot be reached (the page still shows the saved settings). */
+async function schedulerStatus(env: Env, projectId: string) {
+  try {
+    return await schedulerFor(env, projectId).status()
+  } catch (error) {
+    log.warn('scheduler unreachable', { projectId, error: String(error) })
+    return null
+  }
+}
+
 async function present(c: Context<AppEnv>, projectId: string) {
   const row = await c.get('db').select().from(autopilots).where(eq(autopilots.projectId, projectId)).get()
   if (!row) throw notFound('Autopilot (it is not set up yet: PUT a configuration first)')
-  const status = await schedulerFor(c.env, projectId).status()
+  const status = await schedulerStatus(c.env, projectId)
+  const applied = row.appliedVersion >= row.configVersion
   return {
     projectId,
     enabled: row.enabled,
     config: row.config,
     nextSlots: row.enabled ? nextSlots(row.config, { projectId, after: new Date(), count: SLOTS_SHOWN }).map((d) => d.toISOString()) : [],
-    scheduler: { alarm: status.alarm, nextSlot: status.nextSlot },
+    scheduler: { alarm: status?.alarm ?? null, nextSlot: status?.nextSlot ?? null, reachable: status !== null, applied, note: applied ? null : SCHEDULER_PENDING_NOTE },
     updatedAt: row.updatedAt,
   }
 }
 
-/** Writes the configuration to D1, then hands it to the project's scheduler (which re-arms). */
-async function save(c: Context<AppEnv>, projectId: string, workspaceId: string, config: AutopilotConfig) {
-  await c
-    .get('db')
-    .insert(autopilots)
-    .values({ projectId, workspaceId, config, enabled: config.enabled })
-    .onConflictDoUpdate({ target: autopilots.projectId, set: { config, enabled: config.enabled, updatedAt: sqlNow() } })
-    .run()
-  await schedulerFor(c.env, projectId).configure({ projectId, workspaceId, config })
+/**
+ * Saves the configuration and its audit entry in one D1 batch (both or neither), then hands it to
+ * the project's scheduler. When the scheduler cannot be reached the save stands: the row's
+ * applied_version stays behind its config_version and the sweeper hands the configuration over
+ * (`reconcileSchedulers`), so a save is never lost or half-applied. Answers whether it applied.
+ */
+async function save(c: Context<AppEnv>, projectId: string, workspaceId: string, config: AutopilotConfig, entry: Pick<AuditEntry, 'action' | 'details'>) {
+  const db = c.get('db')
+  const [[saved]] = await db.batch([
+    db
+      .insert(autopilots)
+      .values({ projectId, workspaceId, config, enabled: config.enabled, configVersion: 1 })
+      .onConflictDoUpdate({ target: autopilots.projectId, set: { config, enabled: config.enabled, configVersion: sql`${autopilots.configVersion} + 1`, updatedAt: sqlNow() } })
+      .returning({ version: autopilots.configVersion }),
+    auditInsert(c, { workspaceId, targetType: 'project', targetId: projectId, ...entry }),
+  ])
+  return applyToScheduler(c.env, db, { projectId, workspaceId, config, version: saved.version })
 }
 
 async function setEnabled(c: Context<AppEnv>, enabled: boolean) {
@@ -93,9 +124,8 @@ async function setEnabled(c: Context<AppEnv>, enabled: boolean) {
   const { project } = await requireProject(c, projectId, 'projects.write')
   const row = await c.get('db').select().from(autopilots).where(eq(autopilots.projectId, projectId)).get()
   if (!row) throw notFound('Autopilot (it is not set up yet: PUT a configuration first)')
-  await save(c, projectId, project.workspaceId, { ...row.config, enabled })
-  await audit(c, { workspaceId: project.workspaceId, action: enabled ? 'autopilot.resumed' : 'autopilot.paused', targetType: 'project', targetId: projectId })
-  return present(c, projectId)
+  const applied = await save(c, projectId, project.workspaceId, { ...row.config, enabled }, { action: enabled ? 'autopilot.resumed' : 'autopilot.paused' })
+  return { body: await present(c, projectId), status: applied ? (200 as const) : (202 as const) }
 }
 
 export const autopilotApi = createRouter()
@@ -107,15 +137,18 @@ export const autopilotApi = createRouter()
       security,
       summary: "Set a project's autopilot (editor)",
       request: { params, body: jsonBody(ConfigBody) },
-      responses: { 200: json(AutopilotSchema, 'Saved, with the next slots'), ...commonErrors },
+      responses: {
+        200: json(AutopilotSchema, 'Saved and in effect, with the next slots'),
+        202: json(AutopilotSchema, 'Saved, but the scheduler could not be reached: scheduler.applied is false and scheduler.note says when it takes effect'),
+        ...commonErrors,
+      },
     }),
     async (c) => {
       const { projectId } = c.req.valid('param')
       const { project } = await requireProject(c, projectId, 'projects.write')
       const config = c.req.valid('json')
-      await save(c, projectId, project.workspaceId, config)
-      await audit(c, { workspaceId: project.workspaceId, action: 'autopilot.updated', targetType: 'project', targetId: projectId, details: { config } })
-      return c.json(await present(c, projectId), 200)
+      const applied = await save(c, projectId, project.workspaceId, config, { action: 'autopilot.updated', details: { config } })
+      return applied ? c.json(await present(c, projectId), 200) : c.json(await present(c, projectId), 202)
     },
   )
   .openapi(
@@ -135,12 +168,18 @@ export const autopilotApi = createRouter()
     },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/autopilot/{projectId}/pause', tags, security, summary: 'Pause the autopilot (editor)', request: { params }, responses: { 200: json(AutopilotSchema, 'Paused'), ...commonErrors } }),
-    async (c) => c.json(await setEnabled(c, false), 200),
+    createRoute({ method: 'post', path: '/autopilot/{projectId}/pause', tags, security, summary: 'Pause the autopilot (editor)', request: { params }, responses: { 200: json(AutopilotSchema, 'Paused'), 202: json(AutopilotSchema, 'Paused in D1; the scheduler takes it when it answers again (scheduler.note)'), ...commonErrors } }),
+    async (c) => {
+      const { body, status } = await setEnabled(c, false)
+      return status === 200 ? c.json(body, 200) : c.json(body, 202)
+    },
   )
   .openapi(
-    createRoute({ method: 'post', path: '/autopilot/{projectId}/resume', tags, security, summary: 'Resume the autopilot (editor)', request: { params }, responses: { 200: json(AutopilotSchema, 'Resumed'), ...commonErrors } }),
-    async (c) => c.json(await setEnabled(c, true), 200),
+    createRoute({ method: 'post', path: '/autopilot/{projectId}/resume', tags, security, summary: 'Resume the autopilot (editor)', request: { params }, responses: { 200: json(AutopilotSchema, 'Resumed'), 202: json(AutopilotSchema, 'Resumed in D1; the scheduler takes it when it answers again (scheduler.note)'), ...commonErrors } }),
+    async (c) => {
+      const { body, status } = await setEnabled(c, true)
+      return status === 200 ? c.json(body, 200) : c.json(body, 202)
+    },
   )
   .openapi(
     createRoute({

@@ -235,6 +235,10 @@ export const autopilots = sqliteTable('autopilots', {
   workspaceId: inWorkspace(),
   config: text({ mode: 'json' }).$type<AutopilotConfig>().notNull(),
   enabled: integer({ mode: 'boolean' }).notNull(),
+  /** One more on every save (migration 0022). */
+  configVersion: integer().notNull().default(0),
+  /** The last version the project's scheduler took; behind configVersion: the sweeper hands it over. */
+  appliedVersion: integer().notNull().default(0),
   createdAt: createdAt(),
   updatedAt: createdAt(),
 })

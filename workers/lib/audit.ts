@@ -1,7 +1,7 @@
 /**
- * The audit log's one way in: `audit(c, entry)` after a change succeeded records who made it (the
- * signed-in person, or the API key and the person who answers for it), the target, the time, the
- * client IP (CF-Connecting-IP) and the request id. The table is append-only (migration 0010).
+ * The audit log's one way in: `auditInsert(c, entry)` in the change's own `db.batch` (or
+ * `audit(c, entry)` after it) records who made it (the signed-in person, or the API key and the
+ * person who answers for it), the target, the time, the client IP (CF-Connecting-IP) and the request id. The table is append-only (migration 0010).
  */
 import type { Context } from 'hono'
 import { auditLog } from '../db/schema'
@@ -41,9 +41,14 @@ export function auditRow(actor: Actor, entry: AuditEntry, request: { ip: string 
 
 const clientIp = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip')?.slice(0, 64) ?? null
 
-/** Records `entry`, made by the request's principal. */
+/** The insert of `entry` made by the request's principal, for a `db.batch` with the change it records (both or neither). */
+export function auditInsert(c: Context<AppEnv>, entry: AuditEntry) {
+  return c.get('db').insert(auditLog).values(auditRow(actorOf(c.get('principal')), entry, { ip: clientIp(c), requestId: c.get('requestId') ?? null }))
+}
+
+/** Records `entry`, made by the request's principal, on its own (prefer `auditInsert` in the change's batch). */
 export async function audit(c: Context<AppEnv>, entry: AuditEntry): Promise<void> {
-  await recordAudit(c.get('db'), actorOf(c.get('principal')), entry, { ip: clientIp(c), requestId: c.get('requestId') ?? null })
+  await auditInsert(c, entry).run()
 }
 
 /** Records `entry` made by `actor` outside the authenticated API (the OAuth callback). */

@@ -29,6 +29,8 @@ interface State {
   config: AutopilotConfig
   /** Epoch ms of the last slot handled; slots after it are still ahead. */
   cursor: number
+  /** The autopilot row's config_version this configuration came from (0: before migration 0022). */
+  version?: number
 }
 
 export interface SchedulerStatus {
@@ -48,14 +50,20 @@ interface MetricsState {
 }
 
 export class ProjectScheduler extends DurableObject<Env> {
-  /** Stores (or replaces) the configuration and re-arms the alarm. Slots from `now` on are planned. */
-  async configure(input: { projectId: string; workspaceId: string; config: AutopilotConfig; now?: number }): Promise<SchedulerStatus> {
+  /**
+   * Stores (or replaces) the configuration and re-arms the alarm. Slots from `now` on are planned.
+   * A configuration older than the one held (`version`, the autopilot row's config_version: two
+   * saves racing, or the sweeper handing over one a later save already replaced) changes nothing.
+   */
+  async configure(input: { projectId: string; workspaceId: string; config: AutopilotConfig; version?: number; now?: number }): Promise<SchedulerStatus> {
     const config = autopilotConfigSchema.parse(input.config)
     const now = input.now ?? Date.now()
     const previous = await this.ctx.storage.get<State>('state')
+    const version = input.version ?? 0
+    if (previous && (previous.version ?? 0) > version) return this.status()
     // Keep the cursor when re-configuring, so slots already handled are not handled again.
     const cursor = Math.max(previous?.cursor ?? 0, now)
-    await this.ctx.storage.put<State>('state', { projectId: input.projectId, workspaceId: input.workspaceId, config, cursor })
+    await this.ctx.storage.put<State>('state', { projectId: input.projectId, workspaceId: input.workspaceId, config, cursor, version })
     await this.arm(now)
     return this.status()
   }

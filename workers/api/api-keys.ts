@@ -9,7 +9,8 @@ import { newId } from '../lib/ids'
 import { requireWorkspace } from './access'
 import { API_KEY_PREFIX } from './middleware/auth'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
-import { audit } from '../lib/audit'
+import { auditIfChanged, auditInsert } from '../lib/audit'
+import { d1Batch } from '../db/client'
 
 export const ApiKeySchema = z
   .object({
@@ -59,22 +60,25 @@ export const apiKeysApi = createRouter()
       if (!hasRole(actorRole, role)) throw forbidden(`Your role (${actorRole}) cannot create a key with the ${role} role.`)
       const principal = c.get('principal')
       const secret = `${API_KEY_PREFIX}${randomSecret(32)}`
-      const row = await c
-        .get('db')
+      const db = c.get('db')
+      const keyId = newId('key')
+      const prefix = secret.slice(0, 10)
+      const [[row]] = await db.batch([
+        db
         .insert(apiKeys)
         .values({
-          id: newId('key'),
+          id: keyId,
           workspaceId: id,
           name,
           role,
-          prefix: secret.slice(0, 10),
+          prefix,
           hash: await sha256Hex(secret),
           // A key made by a key answers to the person behind that key: it follows them too.
           createdBy: principal.kind === 'user' ? principal.userId : principal.createdBy,
         })
-        .returning(columns)
-        .get()
-      await audit(c, { workspaceId: id, action: 'api_key.created', targetType: 'api_key', targetId: row.id, details: { name, role, prefix: row.prefix } })
+        .returning(columns),
+        auditInsert(c, { workspaceId: id, action: 'api_key.created', targetType: 'api_key', targetId: keyId, details: { name, role, prefix } }),
+      ])
       return c.json({ ...row, secret }, 201)
     },
   )
@@ -108,15 +112,15 @@ export const apiKeysApi = createRouter()
     async (c) => {
       const { id, keyId } = c.req.valid('param')
       await requireWorkspace(c, id, 'apiKeys.manage')
-      const revoked = await c
-        .get('db')
-        .update(apiKeys)
-        .set({ revokedAt: new Date().toISOString() })
-        .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, id), isNull(apiKeys.revokedAt)))
-        .returning({ id: apiKeys.id })
-        .get()
-      if (!revoked) throw notFound('API key')
-      await audit(c, { workspaceId: id, action: 'api_key.revoked', targetType: 'api_key', targetId: keyId })
+      const db = c.get('db')
+      const [revoked] = await d1Batch(db, [
+        db
+          .update(apiKeys)
+          .set({ revokedAt: new Date().toISOString() })
+          .where(and(eq(apiKeys.id, keyId), eq(apiKeys.workspaceId, id), isNull(apiKeys.revokedAt))),
+        auditIfChanged(c, { workspaceId: id, action: 'api_key.revoked', targetType: 'api_key', targetId: keyId }),
+      ])
+      if (revoked.meta.changes === 0) throw notFound('API key')
       return c.body(null, 204)
     },
   )

@@ -139,4 +139,35 @@ describe('audit log', () => {
     const left = await env.DB.prepare(`select action from audit_log where workspace_id = ? order by at`).bind(workspace.id).all<{ action: string }>()
     expect(left.results.map((r) => r.action)).toEqual(['workspace.updated', 'workspace.deleted'])
   })
+
+  it('writes each entry in the same transaction as its change: when the entry fails, the change is not made', async () => {
+    const { token, workspace, project } = await ownerWithProject('atomic', ['tiktok'])
+    const invited = await call('POST', `/workspaces/${workspace.id}/members`, { token, body: { email: `${workspace.id}.atomic@example.com`, role: 'viewer' } })
+    const key = await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'kept', role: 'editor' } })
+    const clip = await readyClip(workspace.id, project.id)
+    const post = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })
+    expect(post.status, post.text).toBe(201)
+    await env.DB.prepare(`update posts set status = 'awaiting_approval', render_key = 'r' where id = ?`).bind(post.json.id).run()
+    const before = (await env.DB.prepare('select count(*) as n from audit_log where workspace_id = ?').bind(workspace.id).first<{ n: number }>())!.n
+    await env.DB.prepare(`create trigger audit_down_${workspace.id} before insert on audit_log when new.workspace_id = '${workspace.id}' begin select raise(abort, 'audit log down'); end`).run()
+    try {
+      expect((await call('PATCH', `/workspaces/${workspace.id}/members/${invited.json.userId}`, { token, body: { role: 'editor' } })).status).toBe(500)
+      expect((await call('DELETE', `/workspaces/${workspace.id}/members/${invited.json.userId}`, { token })).status).toBe(500)
+      expect((await call('POST', `/workspaces/${workspace.id}/members`, { token, body: { email: `${workspace.id}.late@example.com`, role: 'viewer' } })).status).toBe(500)
+      expect((await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'never', role: 'editor' } })).status).toBe(500)
+      expect((await call('DELETE', `/workspaces/${workspace.id}/api-keys/${key.json.id}`, { token })).status).toBe(500)
+      expect((await call('POST', `/posts/${post.json.id}/approve`, { token })).status).toBe(500)
+      expect((await call('POST', `/posts/${post.json.id}/cancel`, { token })).status).toBe(500)
+    } finally {
+      await env.DB.prepare(`drop trigger audit_down_${workspace.id}`).run()
+    }
+    // Nothing changed, and nothing was recorded.
+    const members = await env.DB.prepare('select u.email, m.role from members m join users u on u.id = m.user_id where m.workspace_id = ? order by u.email').bind(workspace.id).all()
+    expect(members.results).toEqual(expect.arrayContaining([{ email: `${workspace.id}.atomic@example.com`, role: 'viewer' }]))
+    expect(members.results.some((m: any) => m.email === `${workspace.id}.late@example.com`)).toBe(false)
+    const keys = await env.DB.prepare('select name, revoked_at from api_keys where workspace_id = ?').bind(workspace.id).all()
+    expect(keys.results).toEqual([{ name: 'kept', revoked_at: null }])
+    expect((await env.DB.prepare('select status from posts where id = ?').bind(post.json.id).first())).toEqual({ status: 'awaiting_approval' })
+    expect((await env.DB.prepare('select count(*) as n from audit_log where workspace_id = ?').bind(workspace.id).first<{ n: number }>())!.n).toBe(before)
+  })
 })

@@ -9,7 +9,8 @@ import { conflict, forbidden, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { requireWorkspace } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
-import { audit } from '../lib/audit'
+import { auditIfChanged, auditInsert } from '../lib/audit'
+import { d1Batch } from '../db/client'
 
 export const MemberSchema = z
   .object({
@@ -107,8 +108,10 @@ export const membersApi = createRouter()
         .where(and(eq(members.workspaceId, id), eq(members.userId, user!.id)))
         .get()
       if (existing) throw conflict(`${email} is already a member (${existing.role}).`)
-      await db.insert(members).values({ workspaceId: id, userId: user!.id, role }).run()
-      await audit(c, { workspaceId: id, action: 'member.invited', targetType: 'member', targetId: user!.id, details: { email, role } })
+      await db.batch([
+        db.insert(members).values({ workspaceId: id, userId: user!.id, role }),
+        auditInsert(c, { workspaceId: id, action: 'member.invited', targetType: 'member', targetId: user!.id, details: { email, role } }),
+      ])
       return c.json(await findMember(c, id, user!.id), 201)
     },
   )
@@ -128,18 +131,19 @@ export const membersApi = createRouter()
       const actorRole = await requireWorkspace(c, id, 'members.manage')
       const member = await findMember(c, id, userId)
       assertCanAssign(actorRole, role, member.role, `make a ${member.role} ${role}`)
-      const changed = await c
-        .get('db')
-        .update(members)
-        .set({ role })
-        .where(and(eq(members.workspaceId, id), eq(members.userId, userId), role === 'owner' ? undefined : keepsAnOwner(id)))
-        .returning({ userId: members.userId })
-        .get()
-      if (!changed) {
+      const db = c.get('db')
+      // The change and its audit entry in one transaction (the entry only if a row changed).
+      const [changed] = await d1Batch(db, [
+        db
+          .update(members)
+          .set({ role })
+          .where(and(eq(members.workspaceId, id), eq(members.userId, userId), role === 'owner' ? undefined : keepsAnOwner(id))),
+        auditIfChanged(c, { workspaceId: id, action: 'member.role_changed', targetType: 'member', targetId: userId, details: { email: member.email, from: member.role, to: role } }),
+      ])
+      if (changed.meta.changes === 0) {
         await findMember(c, id, userId)
         throw conflict('This is the last owner: make someone else owner first.')
       }
-      await audit(c, { workspaceId: id, action: 'member.role_changed', targetType: 'member', targetId: userId, details: { email: member.email, from: member.role, to: role } })
       return c.json(await findMember(c, id, userId), 200)
     },
   )
@@ -161,12 +165,10 @@ export const membersApi = createRouter()
       const member = await findMember(c, id, userId)
       if (!leaving) assertCanAssign(actorRole, member.role, member.role, `remove a ${member.role}`)
       const db = c.get('db')
-      // The member goes, and their API keys with them (only if the member did go), in one batch.
-      const [removed] = await db.batch([
-        db
-          .delete(members)
-          .where(and(eq(members.workspaceId, id), eq(members.userId, userId), keepsAnOwner(id)))
-          .returning({ userId: members.userId }),
+      // The member goes with its audit entry, and their API keys with them (only if the member did go), in one batch.
+      const [removed] = await d1Batch(db, [
+        db.delete(members).where(and(eq(members.workspaceId, id), eq(members.userId, userId), keepsAnOwner(id))),
+        auditIfChanged(c, { workspaceId: id, action: 'member.removed', targetType: 'member', targetId: userId, details: { email: member.email, role: member.role, left: leaving } }),
         db
           .update(apiKeys)
           .set({ revokedAt: new Date().toISOString(), revokedReason: `Revoked when its creator (${member.email}) left the workspace.` })
@@ -179,10 +181,9 @@ export const membersApi = createRouter()
             ),
           ),
       ])
-      if (removed.length === 0) {
+      if (removed.meta.changes === 0) {
         throw conflict('The last owner cannot be removed: make someone else owner first, or delete the workspace.')
       }
-      await audit(c, { workspaceId: id, action: 'member.removed', targetType: 'member', targetId: userId, details: { email: member.email, role: member.role, left: leaving } })
       return c.body(null, 204)
     },
   )

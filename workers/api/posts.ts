@@ -26,7 +26,7 @@ import { decodeCursor, encodeCursor } from './cursor'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp, matching } from './openapi'
 import { sqlNow } from '../db/time'
 import { publicOrigin } from '../lib/public-url'
-import { audit } from '../lib/audit'
+import { auditIfChanged } from '../lib/audit'
 
 const tags = ['Posts']
 const postParams = z.object({ id: IdParam('id', 'post_0123456789abcdefghjk') })
@@ -595,9 +595,9 @@ export const postsApi = createRouter()
     async (c) => {
       const { id } = c.req.valid('param')
       const post = await loadPost(c, id, 'projects.write')
-      const moved = await movePost(c.get('db'), id, 'awaiting_approval', 'scheduled', {}, 'Approved')
+      const entry = auditIfChanged(c, { workspaceId: post.workspaceId, action: 'post.approved', targetType: 'post', targetId: id, details: { projectId: post.projectId } })
+      const moved = await movePost(c.get('db'), id, 'awaiting_approval', 'scheduled', {}, 'Approved', [entry])
       if (!moved) refuseMove(post.status, 'approved', POST_ACTIONS.approve)
-      await audit(c, { workspaceId: post.workspaceId, action: 'post.approved', targetType: 'post', targetId: id, details: { projectId: post.projectId } })
       await enqueuePublish(c.env, id)
       return c.json(await fullPost(c, id), 200)
     },
@@ -608,10 +608,10 @@ export const postsApi = createRouter()
       const { id } = c.req.valid('param')
       const post = await loadPost(c, id, 'projects.write')
       const db = c.get('db')
-      const moved = await movePost(db, id, POST_ACTIONS.cancel, 'canceled', { leaseUntil: null }, 'Canceled')
+      const entry = auditIfChanged(c, { workspaceId: post.workspaceId, action: 'post.canceled', targetType: 'post', targetId: id, details: { projectId: post.projectId, from: post.status } })
+      const moved = await movePost(db, id, POST_ACTIONS.cancel, 'canceled', { leaseUntil: null }, 'Canceled', [entry])
       if (!moved) refuseMove(post.status, 'canceled', POST_ACTIONS.cancel)
       for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'pending', 'canceled', {}, 'Post canceled')
-      await audit(c, { workspaceId: post.workspaceId, action: 'post.canceled', targetType: 'post', targetId: id, details: { projectId: post.projectId, from: post.status } })
       return c.json(await fullPost(c, id), 200)
     },
   )
@@ -622,15 +622,15 @@ export const postsApi = createRouter()
       const post = await loadPost(c, id, 'projects.write')
       if (!POST_ACTIONS.retry.includes(post.status)) refuseMove(post.status, 'retried', POST_ACTIONS.retry)
       const db = c.get('db')
+      const entry = auditIfChanged(c, { workspaceId: post.workspaceId, action: 'post.retried', targetType: 'post', targetId: id, details: { projectId: post.projectId, rerender: !post.renderKey } })
       if (!post.renderKey) {
-        if (!(await movePost(db, id, 'failed', 'planned', { error: null }, 'Retry: render again'))) refuseMove(post.status, 'retried', POST_ACTIONS.retry)
+        if (!(await movePost(db, id, 'failed', 'planned', { error: null }, 'Retry: render again', [entry]))) refuseMove(post.status, 'retried', POST_ACTIONS.retry)
         await enqueueRender(c.env, [id])
       } else {
-        if (!(await movePost(db, id, 'failed', 'scheduled', { error: null }, 'Retry: publish again'))) refuseMove(post.status, 'retried', POST_ACTIONS.retry)
+        if (!(await movePost(db, id, 'failed', 'scheduled', { error: null }, 'Retry: publish again', [entry]))) refuseMove(post.status, 'retried', POST_ACTIONS.retry)
         for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'failed', 'pending', { error: null, errorKind: null }, 'Retry')
         await enqueuePublish(c.env, id)
       }
-      await audit(c, { workspaceId: post.workspaceId, action: 'post.retried', targetType: 'post', targetId: id, details: { projectId: post.projectId, rerender: !post.renderKey } })
       return c.json(await fullPost(c, id), 200)
     },
   )

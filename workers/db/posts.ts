@@ -5,8 +5,8 @@
  */
 import { speechForPost } from './transcripts'
 import { and, eq, sql, type SQL } from 'drizzle-orm'
-import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
-import type { Db } from './client'
+import { d1Batch, type Db } from './client'
+
 import { media, postEvents, posts, postTargets, projects } from './schema'
 import { maxPostSeconds, postRenderSpec } from '../domain/post-spec'
 import {
@@ -19,20 +19,6 @@ import {
 import { markerFor } from '../domain/targets'
 import { log } from '../lib/log'
 import { sqlNow } from './time'
-
-const dialect = new SQLiteAsyncDialect({ casing: 'snake_case' })
-
-/**
- * Runs drizzle queries and raw SQL in one D1 batch (one transaction). drizzle's own `batch`
- * cannot take raw SQL with parameters, which the conditional event inserts need.
- */
-export async function d1Batch(db: Db, items: (SQL | { toSQL(): { sql: string; params: unknown[] } })[]): Promise<D1Result[]> {
-  const statements = items.map((item) => {
-    const query = 'toSQL' in item ? item.toSQL() : dialect.sqlToQuery(item)
-    return db.$client.prepare(query.sql).bind(...query.params)
-  })
-  return db.$client.batch(statements)
-}
 
 /** A new post's row: planned (it renders next) or skipped (a slot with nothing to post, and why). */
 export type NewPostRow = typeof posts.$inferInsert & { id: string; status: 'planned' | 'skipped' }
@@ -75,6 +61,8 @@ export async function movePost(
   to: PostStatus,
   fields: PostFields = {},
   message?: string,
+  /** Inserts written with the move only if it happened, each `… where changes() > 0` (an audit entry: `auditIfChanged`). */
+  also: SQL[] = [],
 ): Promise<PostStatus | null> {
   for (const state of typeof from === 'string' ? [from] : from) {
     assertPostMove(state, to)
@@ -85,6 +73,7 @@ export async function movePost(
         .where(and(eq(posts.id, postId), eq(posts.status, state))),
       sql`insert into post_events (post_id, type, from_status, to_status, message)
           select ${postId}, 'status', ${state}, ${to}, ${message ?? null} where changes() > 0`,
+      ...also,
     ])
     if (update.meta.changes > 0) return state
   }

@@ -271,3 +271,66 @@ export interface StubRequest {
 }
 
 export type StubHandler = (r: StubRequest) => Promise<boolean>
+
+// ---------------------------------------------------------------------------------------------
+// API keys with scripted answers (the OpenAI-compatible stubs)
+
+/** What a scripted key holds: its answers (each used once, in order) and what it received. */
+export interface ScriptedKey<S> {
+  apiKey: string
+  script: S[]
+  requests: unknown[]
+  calls: number
+}
+
+/**
+ * The keys of an API stub whose tests script its answers, with their control routes under
+ * `/_control/<name>/keys`: `POST keys {…}` → `{apiKey}` (201, `make` reads the body), `POST
+ * keys/:key/script {responses}` (204; each checked by `valid`, a 400 naming `allowed` otherwise),
+ * `GET keys/:key` → `{calls, requests, scriptLeft, …report}`. `keyOf(req)` is the Bearer key of a
+ * request; `next(key)` takes the next scripted answer, waiting out `{delayMs}` ones first.
+ */
+export function scriptedKeys<S, K extends ScriptedKey<S>>(options: {
+  name: string
+  prefix: string
+  make: (apiKey: string, body: any) => K
+  valid: (scripted: any) => boolean
+  allowed: string
+  report?: (key: K) => Record<string, unknown>
+}) {
+  const keys = new Map<string, K>()
+  const base = `/_control/${options.name}/keys`
+  const keyPath = new RegExp(`^${base.replaceAll('/', '\\/')}\\/([^/]+)(\\/script)?$`)
+  return {
+    control(method: string, path: string, body: any): { status: number; body: unknown } | undefined {
+      if (method === 'POST' && path === base) {
+        const key = options.make(`${options.prefix}-${randomBytes(12).toString('base64url')}`, body)
+        keys.set(key.apiKey, key)
+        return { status: 201, body: { apiKey: key.apiKey } }
+      }
+      const m = keyPath.exec(path)
+      if (!m) return undefined
+      const key = keys.get(decodeURIComponent(m[1]))
+      if (!key) return { status: 404, body: { error: 'no such key' } }
+      if (method === 'POST' && m[2]) {
+        if (!Array.isArray(body.responses)) return { status: 400, body: { error: 'responses must be an array' } }
+        for (const r of body.responses) if (!options.valid(r)) return { status: 400, body: { error: `cannot script ${JSON.stringify(r)}: use ${options.allowed}` } }
+        key.script.push(...body.responses)
+        return { status: 204, body: undefined }
+      }
+      return { status: 200, body: { calls: key.calls, requests: key.requests, scriptLeft: key.script.length, ...options.report?.(key) } }
+    },
+    keyOf(req: IncomingMessage): K | undefined {
+      const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')
+      return auth ? keys.get(auth[1]) : undefined
+    },
+    async next(key: K): Promise<S | undefined> {
+      let next = key.script.shift()
+      while (next && typeof next === 'object' && 'delayMs' in next) {
+        await sleep((next as { delayMs: number }).delayMs)
+        next = key.script.shift()
+      }
+      return next
+    },
+  }
+}

@@ -16,50 +16,33 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readBody, sendJson } from './common'
+import { readBody, scriptedKeys, sendJson, type ScriptedKey } from './common'
 import { sampleOf } from './json-sample'
 
 type Scripted = { status: number } | { content: string; chunkDelayMs?: number } | { json: unknown; chunkDelayMs?: number } | { delayMs: number }
 
-interface Key {
-  apiKey: string
-  script: Scripted[]
-  requests: any[]
-  calls: number
+interface Key extends ScriptedKey<Scripted> {
   /** Streams the client closed before their end. */
   aborted: number
   rejectJsonSchema: boolean
 }
 
-const keys = new Map<string, Key>()
+const keys = scriptedKeys<Scripted, Key>({
+  name: 'ai',
+  prefix: 'sk-stub',
+  make: (apiKey, body) => ({ apiKey, script: [], requests: [], calls: 0, aborted: 0, rejectJsonSchema: !!body.rejectJsonSchema }),
+  valid: (r) =>
+    (('status' in r && [429, 500, 502, 503].includes(r.status)) || typeof r.content === 'string' || 'json' in r || Number.isInteger(r.delayMs)) &&
+    (r.chunkDelayMs === undefined || Number.isInteger(r.chunkDelayMs)),
+  allowed: '{status: 429|500|502|503}, {content}, {json} or {delayMs}',
+  report: (key) => ({ aborted: key.aborted }),
+})
 
 const openAiError = (res: ServerResponse, status: number, message: string, type = 'invalid_request_error', code: string | null = null) =>
   sendJson(res, status, { error: { message, type, param: null, code } })
 
 /** `/_control/ai/*`: keys, scripts, what was received. Answers undefined for other paths. */
-export function openAiControl(method: string, path: string, body: any): { status: number; body: unknown } | undefined {
-  if (method === 'POST' && path === '/_control/ai/keys') {
-    const key: Key = { apiKey: `sk-stub-${randomBytes(12).toString('base64url')}`, script: [], requests: [], calls: 0, aborted: 0, rejectJsonSchema: !!body.rejectJsonSchema }
-    keys.set(key.apiKey, key)
-    return { status: 201, body: { apiKey: key.apiKey } }
-  }
-  const m = /^\/_control\/ai\/keys\/([^/]+)(\/script)?$/.exec(path)
-  if (!m) return undefined
-  const key = keys.get(decodeURIComponent(m[1]))
-  if (!key) return { status: 404, body: { error: 'no such key' } }
-  if (method === 'POST' && m[2]) {
-    if (!Array.isArray(body.responses)) return { status: 400, body: { error: 'responses must be an array' } }
-    for (const r of body.responses) {
-      const valid =
-        (('status' in r && [429, 500, 502, 503].includes(r.status)) || typeof r.content === 'string' || 'json' in r || Number.isInteger(r.delayMs)) &&
-        (r.chunkDelayMs === undefined || Number.isInteger(r.chunkDelayMs))
-      if (!valid) return { status: 400, body: { error: `cannot script ${JSON.stringify(r)}: use {status: 429|500|502|503}, {content}, {json} or {delayMs}` } }
-    }
-    key.script.push(...body.responses)
-    return { status: 204, body: undefined }
-  }
-  return { status: 200, body: { calls: key.calls, requests: key.requests, scriptLeft: key.script.length, aborted: key.aborted } }
-}
+export const openAiControl = keys.control
 
 const ROLES = new Set(['system', 'user', 'assistant'])
 
@@ -91,8 +74,7 @@ const words = (text: string) => Math.max(1, Math.ceil(text.length / 4))
 export async function openAiStub(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   if (path !== '/v1/chat/completions') return false
   if (req.method !== 'POST') return void openAiError(res, 405, `Method ${req.method} not allowed`), true
-  const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')
-  const key = auth && keys.get(auth[1])
+  const key = keys.keyOf(req)
   if (!key) return void openAiError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'), true
   if (!/^application\/json/.test(req.headers['content-type'] ?? '')) return void openAiError(res, 400, 'Content-Type must be application/json'), true
   let body: any
@@ -106,11 +88,7 @@ export async function openAiStub(req: IncomingMessage, res: ServerResponse, path
   const invalid = invalidBody(body, key)
   if (invalid) return void openAiError(res, 400, invalid), true
 
-  let next = key.script.shift()
-  if (next && 'delayMs' in next) {
-    await new Promise((r) => setTimeout(r, (next as { delayMs: number }).delayMs))
-    next = key.script.shift()
-  }
+  const next = await keys.next(key)
   if (next && 'status' in next) {
     if (next.status === 429) return void openAiError(res, 429, 'Rate limit reached for requests', 'requests', 'rate_limit_exceeded'), true
     return void openAiError(res, next.status, 'The server had an error while processing your request.', 'server_error'), true

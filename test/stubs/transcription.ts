@@ -14,9 +14,8 @@
  * `{delayMs}` (then the next). `GET keys/:key` → `{calls, requests: [{model, responseFormat,
  * granularities, filename, size, wav}], scriptLeft}`.
  */
-import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readBody, sendJson } from './common'
+import { readBody, scriptedKeys, sendJson, type ScriptedKey } from './common'
 import { Hearing, readWav, type KnownWord } from './hearing'
 
 /** OpenAI's limit on an uploaded file. */
@@ -27,48 +26,37 @@ const LANGUAGE_NAMES: Record<string, string> = { en: 'english', ar: 'arabic', ja
 
 type Scripted = { status: 400 | 429 | 500 | 503 } | { delayMs: number }
 
-interface Key {
-  apiKey: string
+interface Key extends ScriptedKey<Scripted> {
   hearing: Hearing
   language: string
-  script: Scripted[]
-  requests: unknown[]
-  calls: number
 }
 
-const keys = new Map<string, Key>()
+const keys = scriptedKeys<Scripted, Key>({
+  name: 'transcription',
+  prefix: 'sk-stt',
+  make: (apiKey, body) => ({
+    apiKey,
+    hearing: new Hearing(Array.isArray(body.words) ? (body.words as KnownWord[]) : []),
+    language: typeof body.language === 'string' ? body.language : 'en',
+    script: [],
+    requests: [],
+    calls: 0,
+  }),
+  valid: (r) => ('status' in r && [400, 429, 500, 503].includes(r.status)) || Number.isInteger(r.delayMs),
+  allowed: '{status: 400|429|500|503} or {delayMs}',
+})
 
 const openAiError = (res: ServerResponse, status: number, message: string, type = 'invalid_request_error', param: string | null = null, code: string | null = null) =>
   sendJson(res, status, { error: { message, type, param, code } })
 
-export function transcriptionControl(method: string, path: string, body: any): { status: number; body: unknown } | undefined {
-  if (method === 'POST' && path === '/_control/transcription/keys') {
-    const words: KnownWord[] = Array.isArray(body.words) ? body.words : []
-    const key: Key = { apiKey: `sk-stt-${randomBytes(12).toString('base64url')}`, hearing: new Hearing(words), language: typeof body.language === 'string' ? body.language : 'en', script: [], requests: [], calls: 0 }
-    keys.set(key.apiKey, key)
-    return { status: 201, body: { apiKey: key.apiKey } }
-  }
-  const m = /^\/_control\/transcription\/keys\/([^/]+)(\/script)?$/.exec(path)
-  if (!m) return undefined
-  const key = keys.get(decodeURIComponent(m[1]))
-  if (!key) return { status: 404, body: { error: 'no such key' } }
-  if (method === 'POST' && m[2]) {
-    if (!Array.isArray(body.responses)) return { status: 400, body: { error: 'responses must be an array' } }
-    for (const r of body.responses) {
-      if (!(('status' in r && [400, 429, 500, 503].includes(r.status)) || Number.isInteger(r.delayMs))) return { status: 400, body: { error: `cannot script ${JSON.stringify(r)}: use {status: 400|429|500|503} or {delayMs}` } }
-    }
-    key.script.push(...body.responses)
-    return { status: 204, body: undefined }
-  }
-  return { status: 200, body: { calls: key.calls, requests: key.requests, scriptLeft: key.script.length } }
-}
+/** `/_control/transcription/*`: keys, scripts, what was received. Answers undefined for other paths. */
+export const transcriptionControl = keys.control
 
 /** Handles `/openai/v1/audio/transcriptions`; answers false for other paths. */
 export async function transcriptionStub(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   if (path !== '/v1/audio/transcriptions') return false
   if (req.method !== 'POST') return void openAiError(res, 405, `Method ${req.method} not allowed`), true
-  const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')
-  const key = auth && keys.get(auth[1])
+  const key = keys.keyOf(req)
   if (!key) return void (req.resume(), openAiError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', null, 'invalid_api_key')), true
   const contentType = req.headers['content-type'] ?? ''
   if (!/^multipart\/form-data;\s*boundary=/i.test(contentType)) return void (req.resume(), openAiError(res, 400, "Invalid Content-Type header (expected multipart/form-data with a boundary).")), true
@@ -97,11 +85,7 @@ export async function transcriptionStub(req: IncomingMessage, res: ServerRespons
   key.requests.push({ model, responseFormat, granularities, filename: file.name, size: bytes.length, wav })
   if (typeof wav === 'string') return void openAiError(res, 400, `The audio file could not be decoded or its format is not supported (${wav}).`, 'invalid_request_error', 'file'), true
 
-  let next = key.script.shift()
-  if (next && 'delayMs' in next) {
-    await new Promise((r) => setTimeout(r, (next as { delayMs: number }).delayMs))
-    next = key.script.shift()
-  }
+  const next = await keys.next(key)
   if (next && 'status' in next) {
     if (next.status === 400) return void openAiError(res, 400, 'Audio file might be corrupted or unsupported', 'invalid_request_error', 'file'), true
     if (next.status === 429) return void openAiError(res, 429, 'Rate limit reached for requests', 'requests', null, 'rate_limit_exceeded'), true

@@ -9,7 +9,6 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join, relative } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { describe, expect, it } from 'vitest'
-// @ts-expect-error a plain ES module without types
 import { schemaDiff } from './db-schema.mjs'
 
 const root = join(import.meta.dirname, '..')

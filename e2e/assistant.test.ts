@@ -4,7 +4,8 @@
  * captions form's empty state, a rate card that says what it needs, the inbox with TikTok's note.
  * Then with an OpenAI-compatible provider (the stub of test/stubs/openai.ts, which streams): ideas
  * that grow on the page while the stub writes them, Stop cancelling the call, captions for an
- * uploaded clip with each platform's limit, and the inbox with the sandbox's comments, a suggested
+ * uploaded clip with each platform's limit, a post's texts rewritten from its panel (who wrote them
+ * shown), and the inbox with the sandbox's comments, a suggested
  * reply each, and one sent. No sideways scroll, no page errors.
  */
 import { execFileSync } from 'node:child_process'
@@ -139,7 +140,7 @@ describe('with a streaming provider (the OpenAI-compatible stub)', () => {
     const ws = await (await page.request.post(ai.url('/api/workspaces'), { data: { name: 'Kitchen', slug: unique('kitchen-ai').toLowerCase() } })).json()
     const project = await (await page.request.post(ai.url('/api/projects'), { data: { workspaceId: ws.id, name: 'Kitchen shorts', description: 'Quick cooking lessons' } })).json()
     for (const platform of ['youtube', 'tiktok', 'instagram']) expect((await page.request.post(ai.url(`/api/projects/${project.id}/connections`), { data: { platform, mode: 'sandbox' } })).status()).toBe(201)
-    await uploadClip(page, project.id, 'Knife skills in 30 seconds')
+    const clipId = await uploadClip(page, project.id, 'Knife skills in 30 seconds')
 
     const ideas = {
       ideas: [
@@ -183,6 +184,40 @@ describe('with a streaming provider (the OpenAI-compatible stub)', () => {
     await expect.poll(() => perPlatform.textContent()).toMatch(/Instagram caption/)
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     await page.screenshot({ path: resultPath('assistant-ai-390.png'), fullPage: true })
+
+    // A post's texts, rewritten from its panel for its own platforms, and the post says who wrote them.
+    const made = await page.request.post(ai.url(`/api/projects/${project.id}/posts`), { data: { mediaId: clipId, platforms: ['youtube', 'tiktok'], scheduledAt: new Date(Date.now() + 2 * 86_400_000).toISOString() } })
+    expect(made.status(), await made.text()).toBe(201)
+    const postId = (await made.json()).id as string
+    const statusOf = async () => (await (await page.request.get(ai.url(`/api/posts/${postId}`))).json()).status
+    await expect.poll(statusOf, { timeout: 90_000, interval: 1000 }).toBe('scheduled')
+    await script([
+      {
+        json: {
+          hook: 'Hold the knife like this',
+          caption: 'Three cuts, thirty seconds, no more wobbly onions.',
+          callToAction: 'Follow for more',
+          hashtags: ['knifeskills', 'cooking'],
+          youtube: { title: 'Three knife cuts in 30 seconds', description: 'The claw grip, the rock and the slice.' },
+          tiktok: { caption: 'Three cuts in 30 s' },
+          instagram: { caption: 'not asked for' },
+        },
+      },
+    ])
+    await page.goto(ai.url(`/projects/${project.id}/content?view=list&post=${postId}`))
+    await waitForHydration(page)
+    const panel = page.getByRole('complementary', { name: 'Post' })
+    await expect.poll(() => panel.getByTestId('texts-provider').getAttribute('data-provider')).toBe('builtin')
+    await panel.getByRole('button', { name: 'Rewrite texts with the assistant' }).click()
+    await panel.getByText('Rewritten by OpenAI-compatible API (stub-e2e)', { exact: false }).waitFor()
+    await expect.poll(() => panel.getByTestId('texts-provider').getAttribute('data-provider')).toBe('openai')
+    await expect.poll(() => panel.getByLabel(/^Caption/).inputValue()).toBe('Three cuts, thirty seconds, no more wobbly onions.')
+    expect(await panel.getByLabel('Hashtags').inputValue()).toBe('#knifeskills #cooking')
+    const rewritten = await (await page.request.get(ai.url(`/api/posts/${postId}`))).json()
+    expect(rewritten).toMatchObject({ textsProvider: 'openai', platformTexts: { youtube: { title: 'Three knife cuts in 30 seconds' }, tiktok: { caption: 'Three cuts in 30 s' } } })
+    expect(rewritten.platformTexts.instagram).toBeUndefined()
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
+    await page.screenshot({ path: resultPath('post-texts-ai-390.png'), fullPage: true })
 
     // Published sandbox posts (the demo's past), then their comments in the inbox.
     expect((await page.request.put(ai.url(`/api/autopilot/${project.id}`), { data: { cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['12:00-13:00'], enabled: false } })).status()).toBe(200)

@@ -161,7 +161,7 @@ export function composerBody(form: FormData) {
   return { mediaId: body.mediaId as string, body, fieldNames }
 }
 
-/** Approve, cancel, retry, edit or move a post, post a clip by hand or save it as a draft, schedule or delete a draft. */
+/** Approve, cancel, retry, edit, rewrite with the assistant or move a post, post a clip by hand or save it as a draft, schedule or delete a draft. */
 export async function contentAction(context: Context, request: Request, projectId: string): Promise<{ status: number; result: FormResult }> {
   const form = await request.formData()
   const intent = String(form.get('intent'))
@@ -208,6 +208,14 @@ export async function contentAction(context: Context, request: Request, projectI
       // Changing what is drawn (the caption too) sends the post back to be rendered.
       const rerenders = res.data.status === 'planned' && form.get('statusBefore') !== 'planned'
       return { status: 200, result: { intent, ok: true, target: postId, message: rerenders ? 'Saved. The video renders again with your changes.' : 'Saved.' } }
+    }
+    case 'write-texts': {
+      // The assistant writes the post's texts for its platforms and they become the post's (it renders again).
+      const res = await callApi<{ provider: { label: string; fallback: boolean; reason?: string } }>(context, request, '/ai-assistant/tools/post-captions', { method: 'POST', body: { postId, apply: true } })
+      if (!res.ok) return { status: res.status, result: problemResult(intent, res.problem, {}, {}, postId) }
+      const by = res.data.provider
+      const message = `Rewritten by ${by.label}${by.fallback && by.reason ? ` (standing in: ${by.reason})` : ''}. The video renders again with them; edit them below if you like.`
+      return { status: 200, result: { intent, ok: true, target: postId, message } }
     }
     case 'create': {
       // The composer: a post now, at a time, or a draft (no time).

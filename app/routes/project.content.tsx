@@ -448,6 +448,8 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
   const brand = { brandColor: project.brandColor, font: project.font, framing: project.framing }
   const before = initialLook(post)
   const [look, setLook] = useState<PostLook>(before)
+  // New texts from the server (the assistant wrote them, or a save): the fields show them.
+  useEffect(() => setLook(initialLook(post)), [post.updatedAt])
   const navigate = useNavigate()
   const panel = useRef<HTMLElement>(null)
   const close = () => void navigate(href({ post: null }), { preventScrollReset: true })
@@ -548,10 +550,24 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
           {CANCELLABLE_STATUSES.includes(post.status) && act('cancel', 'Cancel post', 'danger')}
         </div>
       )}
-      {result?.message && result.intent !== 'edit' && <Notice tone={result.ok ? 'success' : 'error'}>{result.message}</Notice>}
+      {result?.message && result.intent !== 'edit' && result.intent !== 'write-texts' && <Notice tone={result.ok ? 'success' : 'error'}>{result.message}</Notice>}
+
+      <p className="text-xs text-slate-400" data-testid="texts-provider" data-provider={post.textsProvider ?? 'creator'}>
+        Texts written by {textsAuthor(post.textsProvider)}
+      </p>
+      {canEdit && editable && post.mediaId && post.status !== 'rendering' && (
+        <fetcher.Form method="post" aria-label="Rewrite the texts with the assistant">
+          <input type="hidden" name="postId" value={post.id} />
+          <Button name="intent" value="write-texts" variant="secondary" size="sm" disabled={busy}>
+            {pending === 'write-texts' ? 'Writing texts…' : 'Rewrite texts with the assistant'}
+          </Button>
+          <p className="mt-1 text-xs text-slate-500">For {post.targets.map((t) => PLATFORM_LABEL[t.platform]).join(', ') || 'its platforms'}, within their limits, in {post.language}. Replaces the hook, caption, hashtags and per-platform texts.</p>
+        </fetcher.Form>
+      )}
+      {result?.intent === 'write-texts' && result.message && <Notice tone={result.ok ? 'success' : 'error'}>{result.message}</Notice>}
 
       {canEdit && editable ? (
-        <fetcher.Form method="post" className="space-y-3" aria-label="Edit the post">
+        <fetcher.Form key={post.updatedAt} method="post" className="space-y-3" aria-label="Edit the post">
           <input type="hidden" name="postId" value={post.id} />
           <input type="hidden" name="timeZone" value={timeZone} />
           <input type="hidden" name="scheduledAtBefore" value={toLocalInput(post.scheduledAt, timeZone)} />
@@ -608,6 +624,14 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
     </aside>
     </>
   )
+}
+
+/** Who wrote a post's texts, as `textsProvider` says (the built-in templates are never called AI). */
+function textsAuthor(provider: string | null) {
+  if (provider === 'openai') return 'the AI assistant (OpenAI-compatible API)'
+  if (provider === 'workers-ai') return 'the AI assistant (Workers AI)'
+  if (provider === 'builtin') return 'the built-in templates'
+  return 'you'
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {

@@ -3,7 +3,7 @@
  * limit, captions within the platforms' limits, the rate card's arithmetic from measured
  * analytics (and what it needs without), and the planner writing with the captions tool.
  */
-import { env } from 'cloudflare:test'
+import { createExecutionContext, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { openAiStubSettings, scriptAnswers, stubReceived } from '../../test/ai'
 import { call, expectProblem, memberWithRole, ownerWithProject, readyClip, unique } from '../../test/helpers'
@@ -11,6 +11,7 @@ import { createDb } from '../db/client'
 import { autopilotConfigSchema } from '../domain/autopilot-config'
 import { INSTAGRAM_MAX_HASHTAGS } from '../domain/platform-texts'
 import { planSlot } from '../scheduler/planner'
+import { createWorkerApp } from '../app'
 import { captionWriterFor, writeCaptions } from './tools/captions'
 
 async function namedClip(workspaceId: string, projectId: string, title: string, topic: string) {
@@ -147,6 +148,94 @@ describe('captions', () => {
     const templated = await planSlot(base, new Date('2027-01-06T12:10:00Z'))
     expect((await env.DB.prepare('select texts_provider from posts where id = ?').bind(templated.postId).first<any>()).texts_provider).toBe('builtin')
     expect((await call('GET', `/posts/${withAi.postId}`, { token })).json.textsProvider).toBe('openai')
+  })
+})
+
+const workerApp = createWorkerApp(async () => new Response('the web app'))
+
+/** One API request with `settings` over the Worker's env (a provider pointed at the stub). */
+async function callWith(settings: Record<string, string>, method: string, path: string, token: string, body?: unknown) {
+  const res = await workerApp.request(`/api${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }, { ...env, ...settings }, createExecutionContext())
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined }
+}
+
+describe('captions for a post', () => {
+  const WRITTEN = {
+    hook: 'Cut like a chef',
+    caption: 'Trois coupes que tout cuisinier doit connaître.',
+    callToAction: 'Abonnez-vous',
+    hashtags: ['cuisine', '#couteau'],
+    youtube: { title: 'Trois coupes au couteau', description: 'Les coupes, pas à pas.' },
+    tiktok: { caption: 'Le texte TikTok' },
+    instagram: { caption: 'Le texte Instagram' },
+  }
+
+  async function postFor(label: string) {
+    const { token, project } = await ownerWithProject(label, ['youtube', 'tiktok'])
+    await setAutopilot(token, project.id, 'fr', 'traffic')
+    const clip = await namedClip(project.workspaceId, project.id, 'Knife skills', 'three cuts')
+    const made = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })
+    expect(made.status, made.text).toBe(201)
+    // As if rendered, so the post waits for its time.
+    await env.DB.prepare(`update posts set status = 'scheduled', lease_until = null, render_key = 'r', cover_key = 'c' where id = ?`).bind(made.json.id).run()
+    return { token, project, postId: made.json.id as string, before: made.json }
+  }
+
+  it("are written for the post's platforms in its language and objective; apply writes them onto it and records the provider", async () => {
+    const { token, project, postId, before } = await postFor('post-captions')
+    const { apiKey, settings } = await openAiStubSettings()
+    await scriptAnswers(apiKey, [{ json: WRITTEN }, { json: WRITTEN }])
+
+    const suggested = await callWith(settings, 'POST', '/ai-assistant/tools/post-captions', token, { postId })
+    expect(suggested.status, suggested.text).toBe(200)
+    expect(suggested.json).toMatchObject({ tool: 'post-captions', provider: { name: 'openai', fallback: false }, result: { postId, applied: false, hook: 'Cut like a chef', hashtags: ['#cuisine', '#couteau'], language: 'fr' } })
+    // Only the platforms the post goes to, each within its limits.
+    expect(Object.keys(suggested.json.result.platformTexts).sort()).toEqual(['tiktok', 'youtube'])
+    expect(suggested.json.result.limits.map((l: any) => l.platform)).not.toContain('instagram')
+    for (const l of suggested.json.result.limits) expect(l.length).toBeLessThanOrEqual(l.max)
+    const prompt = (await stubReceived(apiKey)).requests[0].messages[0].content
+    expect(prompt).toMatch(/for youtube, tiktok, in French \(fr\), for the objective "traffic" and the "minimal" style/)
+    // A suggestion leaves the post as it was.
+    const unchanged = (await call('GET', `/posts/${postId}`, { token })).json
+    expect(unchanged).toMatchObject({ caption: before.caption, hook: before.hook, textsProvider: 'builtin', status: 'scheduled' })
+
+    const applied = await callWith(settings, 'POST', '/ai-assistant/generate', token, { tool: 'post-captions', input: { postId, apply: true } })
+    expect(applied.status, applied.text).toBe(200)
+    expect(applied.json.result.applied).toBe(true)
+    const after = (await call('GET', `/posts/${postId}`, { token })).json
+    expect(after).toMatchObject({
+      hook: 'Cut like a chef',
+      caption: WRITTEN.caption,
+      callToAction: 'Abonnez-vous',
+      hashtags: ['#cuisine', '#couteau'],
+      platformTexts: { youtube: WRITTEN.youtube, tiktok: WRITTEN.tiktok },
+      textsProvider: 'openai',
+      // The caption is drawn on the video: it renders again.
+      status: 'planned',
+    })
+    expect(after.platformTexts.instagram).toBeUndefined()
+    // The creator's own edit makes the texts theirs.
+    expect((await call('PATCH', `/posts/${postId}`, { token, body: { caption: 'Mine now' } })).json.textsProvider).toBeNull()
+    expect((await stubReceived(apiKey)).calls).toBe(2)
+    expect(project.id).toBeTruthy()
+  })
+
+  it('answers 4xx before any call: unknown or hidden posts, viewers, a post past editing, bad bodies', async () => {
+    const { token, project, postId } = await postFor('post-captions-errors')
+    const { apiKey, settings } = await openAiStubSettings()
+    expectProblem(await callWith(settings, 'POST', '/ai-assistant/tools/post-captions', token, { postId: 'post_missing' }), 404)
+    const outsider = await ownerWithProject('post-captions-outsider', [])
+    expectProblem(await callWith(settings, 'POST', '/ai-assistant/tools/post-captions', outsider.token, { postId }), 404)
+    const viewer = await memberWithRole(token, project.workspaceId, 'viewer')
+    expectProblem(await callWith(settings, 'POST', '/ai-assistant/tools/post-captions', viewer.token, { postId }), 403)
+    expect(expectProblem(await callWith(settings, 'POST', '/ai-assistant/tools/post-captions', token, { postId, apply: 'yes' }), 400).errors?.[0].field).toBe('apply')
+    expect(expectProblem(await callWith(settings, 'POST', '/ai-assistant/generate', token, { tool: 'post-captions', input: {} }), 400).errors?.[0].field).toBe('input.postId')
+    await env.DB.prepare(`update posts set status = 'published' where id = ?`).bind(postId).run()
+    const late = expectProblem(await callWith(settings, 'POST', '/ai-assistant/tools/post-captions', token, { postId, apply: true }), 409)
+    expect(late.detail).toMatch(/This post is published/)
+    // Nothing was spent on any of them.
+    expect((await stubReceived(apiKey)).calls).toBe(0)
   })
 })
 

@@ -11,15 +11,16 @@ import { and, eq } from 'drizzle-orm'
 import { requireProject } from '../api/access'
 import { commonErrors, createRouter, errorResponses, json, jsonBody, parseInput, security } from '../api/openapi'
 import { medianByPlatform } from '../analytics/queries'
-import { media } from '../db/schema'
-import { PLATFORMS } from '../domain/post-state'
+import { media, postTargets } from '../db/schema'
+import { editPost, loadPost } from '../api/posts'
+import { PLATFORMS, POST_ACTIONS } from '../domain/post-state'
 import { recentHooks } from '../scheduler/planner'
 import type { AppEnv } from '../env'
-import { HttpError, notFound } from '../lib/errors'
+import { conflict, HttpError, notFound } from '../lib/errors'
 import { limitAiRequests } from './limit'
 import { projectFacts } from './project'
 import { runTask, type AiContext, type StreamHooks } from './run'
-import { CaptionsResultSchema, writeCaptions } from './tools/captions'
+import { CaptionsResultSchema, writeCaptions, type CaptionsInput } from './tools/captions'
 import { IdeasOutputSchema, ideasTask } from './tools/ideas'
 import { MessageInputSchema, MessageOutputSchema, messageTask } from './tools/message'
 import { CpmRangeSchema, DEFAULT_CPM, pricingNotesTask, rateCard, RateCardSchema } from './tools/pricing'
@@ -48,6 +49,16 @@ export const CaptionsBody = z.object({
   mediaId: z.string().min(1).max(64),
   platforms: z.array(z.enum(PLATFORMS)).min(1).max(3).optional().openapi({ description: 'Default: all three' }),
 })
+export const PostCaptionsBody = z.object({
+  postId: z.string().min(1).max(64).openapi({ example: 'post_0123456789abcdefghjk' }),
+  apply: z.boolean().default(false).openapi({
+    description: "Write the texts onto the post (as `PATCH /posts/{id}` would: checked against its platforms' limits, rendered again since the caption is drawn); the post's `textsProvider` then names who wrote them. Default: only suggest",
+  }),
+})
+export const PostCaptionsResultSchema = CaptionsResultSchema.extend({
+  postId: z.string(),
+  applied: z.boolean().describe("The texts are now the post's"),
+}).meta({ id: 'PostCaptions', description: "A post's texts for its own platforms, within their limits" })
 export const MessageBody = MessageInputSchema.extend({ projectId: ProjectId, language: z.string().trim().min(2).max(16).optional() })
 export const PricingBody = z.object({
   projectId: ProjectId,
@@ -98,17 +109,52 @@ async function captions(c: C, body: z.output<typeof CaptionsBody>) {
     language: facts.language,
     style: facts.style as never,
     objective: facts.objective,
-    title: clip.title,
-    topic: clip.topic,
-    tags: clip.tags,
+    ...clipFacts(clip),
     projectName: facts.name,
     projectDescription: facts.description,
-    durationSec: clip.durationSec ?? undefined,
     recentHooks: await recentHooks(db, body.projectId),
     seed: `${body.projectId}:${clip.id}:assistant`,
     platforms: body.platforms ?? [...PLATFORMS],
   })
   return { provider, result }
+}
+
+/** A clip's facts as the captions tool takes them. */
+const clipFacts = (clip: typeof media.$inferSelect) => ({ title: clip.title, topic: clip.topic, tags: clip.tags, durationSec: clip.durationSec ?? undefined })
+
+async function postCaptions(c: C, body: z.output<typeof PostCaptionsBody>) {
+  const post = await loadPost(c, body.postId, 'projects.write')
+  // Refused before a call is spent: the texts could not be written onto it.
+  if (body.apply && (!POST_ACTIONS.edit.includes(post.status) || post.status === 'rendering')) {
+    throw conflict(`This post is ${post.status}: its texts can be rewritten when it is ${POST_ACTIONS.edit.filter((s) => s !== 'rendering').join(' or ')}.`)
+  }
+  const { ctx, facts, db } = await start(c, post.projectId)
+  const clip = post.mediaId ? await db.select().from(media).where(eq(media.id, post.mediaId)).get() : undefined
+  if (!clip) throw conflict('This post has no clip to write about.')
+  const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, post.id)).all()
+  const platforms = PLATFORMS.filter((p) => targets.some((t) => t.platform === p))
+  const input: CaptionsInput = {
+    // The post's own language, objective and style (the autopilot's when it was planned).
+    language: post.language,
+    style: post.style as never,
+    objective: post.objective as CaptionsInput['objective'],
+    ...clipFacts(clip),
+    projectName: facts.name,
+    projectDescription: facts.description,
+    recentHooks: (await recentHooks(db, post.projectId)).filter((h) => h !== post.hook),
+    seed: `${post.projectId}:${post.id}:assistant`,
+    platforms: platforms.length ? platforms : [...PLATFORMS],
+  }
+  const { result, provider } = await writeCaptions(ctx, input)
+  if (body.apply) {
+    await editPost(
+      c,
+      post.id,
+      { hook: result.hook.slice(0, 140), caption: result.caption, callToAction: result.callToAction.slice(0, 80), hashtags: result.hashtags, platformTexts: result.platformTexts },
+      { textsProvider: provider.name },
+    )
+  }
+  return { provider, result: { ...result, postId: post.id, applied: body.apply } }
 }
 
 async function message(c: C, body: z.output<typeof MessageBody>) {
@@ -144,6 +190,14 @@ export const TOOLS = {
     run: captions,
     summary: "A clip's captions and hashtags per platform, within each platform's limits",
     description: "In the project's language, for its objective and style. Texts are cut to fit (YouTube title 100 characters, description 5,000 bytes; TikTok and Instagram 2,200 characters with the hashtags; at most 30 hashtags); `limits` shows each length.",
+  }),
+  'post-captions': tool({
+    body: PostCaptionsBody,
+    result: PostCaptionsResultSchema,
+    run: postCaptions,
+    summary: "A post's captions and hashtags for its platforms, within their limits; `apply` writes them onto the post",
+    description:
+      "For the post's clip, in the post's language, for its objective and style, for the platforms it targets, cut to their limits. With `apply: true` the texts become the post's (it renders again; 409 once it is publishing or final) and `textsProvider` records who wrote them.",
   }),
   'message-generator': tool({
     body: MessageBody,

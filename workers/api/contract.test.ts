@@ -71,6 +71,7 @@ const OPERATIONS: Record<string, { write: boolean; path: (f: Fixture) => string;
   'POST /ai-assistant/tools/content-ideas': { write: true, path: () => '/ai-assistant/tools/content-ideas', body: (f) => ({ projectId: f.projectId }) },
   'POST /content-ideas/generate': { write: true, path: () => '/content-ideas/generate', body: (f) => ({ projectId: f.projectId }) },
   'POST /ai-assistant/tools/captions': { write: true, path: () => '/ai-assistant/tools/captions', body: (f) => ({ projectId: f.projectId, mediaId: f.clipId }) },
+  'POST /ai-assistant/tools/post-captions': { write: true, path: () => '/ai-assistant/tools/post-captions', body: (f) => ({ postId: f.postId }) },
   'POST /ai-assistant/tools/message-generator': { write: true, path: () => '/ai-assistant/tools/message-generator', body: (f) => ({ projectId: f.projectId, message: 'Nice!' }) },
   'POST /ai-assistant/tools/pricing-optimizer': { write: true, path: () => '/ai-assistant/tools/pricing-optimizer', body: (f) => ({ projectId: f.projectId }) },
   'POST /ai-assistant/generate': { write: true, path: () => '/ai-assistant/generate', body: (f) => ({ tool: 'content-ideas', input: { projectId: f.projectId } }) },

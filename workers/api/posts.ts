@@ -367,6 +367,78 @@ function lookColumns(body: { hook?: string; callToAction?: string; framing?: (ty
   }
 }
 
+/** What PATCH /posts/{id} takes. */
+export type PostEdit = Partial<{ caption: string; hashtags: string[]; scheduledAt: string; platformTexts: PlatformTexts | null }> & Parameters<typeof lookColumns>[0]
+
+/**
+ * Edits a post before it publishes (PATCH /posts/{id}, and the assistant writing a post's texts):
+ * checks the limits and the time, renders again when what is drawn changed. `textsProvider` says who
+ * wrote new texts (left out: the creator, once caption or platform texts change).
+ */
+export async function editPost(c: Context<AppEnv>, id: string, body: PostEdit, options: { textsProvider?: string | null } = {}) {
+  const post = await loadPost(c, id, 'projects.write')
+  const db = c.get('db')
+  const editable = POST_ACTIONS.edit
+  if (!editable.includes(post.status)) refuseMove(post.status, 'edited', editable)
+  if (body.scheduledAt) checkNotPast(new Date(body.scheduledAt), 'scheduledAt')
+  const warnings = body.scheduledAt ? windowWarnings(await autopilotConfig(c, post.projectId), new Date(body.scheduledAt)) : []
+  if (body.caption !== undefined || body.hashtags !== undefined || body.platformTexts !== undefined || body.hook !== undefined || body.callToAction !== undefined) {
+    const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, id)).all()
+    checkTextLimits(
+      {
+        hook: body.hook ?? post.hook,
+        caption: body.caption ?? post.caption,
+        callToAction: body.callToAction ?? post.callToAction,
+        hashtags: body.hashtags ?? post.hashtags,
+        platformTexts: body.platformTexts === undefined ? post.platformTexts : body.platformTexts,
+      },
+      targets.map((t) => t.platform),
+      linkLineOf(c, (await db.select({ linkUrl: projects.linkUrl }).from(projects).where(eq(projects.id, post.projectId)).get())?.linkUrl ?? null),
+    )
+  }
+  if (body.trim && post.mediaId) {
+    const clip = await db.select({ durationSec: media.durationSec }).from(media).where(eq(media.id, post.mediaId)).get()
+    checkTrim(body.trim, clip?.durationSec ?? null)
+  }
+  const look = lookColumns(body)
+  // What is drawn on the video changed (the caption is drawn too): the post renders again.
+  const changesVideo =
+    Object.entries(look).some(([k, v]) => post[k as keyof typeof look] !== v) || (body.caption !== undefined && body.caption !== post.caption)
+  const fields = {
+    caption: body.caption,
+    hashtags: normalizeTags(body.hashtags),
+    scheduledAt: body.scheduledAt ? new Date(body.scheduledAt).toISOString() : undefined,
+    platformTexts: body.platformTexts,
+    // The creator rewrote the texts: they are theirs now (unless the assistant wrote them: its provider).
+    textsProvider: options.textsProvider !== undefined ? options.textsProvider : body.caption !== undefined || body.platformTexts !== undefined ? null : undefined,
+    ...look,
+  }
+  if (changesVideo && post.status === 'rendering') {
+    throw conflict('This post is rendering right now; change what is on the video once it is rendered (its render takes about a minute).')
+  }
+  let rerender = false
+  if (changesVideo && post.status !== 'planned') {
+    const from: PostStatus[] = ['rendered', 'awaiting_approval', 'scheduled', 'failed']
+    const moved = await movePost(db, id, from, 'planned', { ...fields, renderKey: null, coverKey: null, renderProgress: null, error: null }, 'Edited: rendering again')
+    if (!moved) throw conflict('The post moved on while it was being edited; reload it.')
+    // Targets that had failed get another go with the new video.
+    for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'failed', 'pending', { error: null, errorKind: null }, 'Edited: rendering again')
+    rerender = true
+  } else {
+    const updated = await db
+      .update(posts)
+      .set({ ...fields, updatedAt: sqlNow() })
+      .where(and(eq(posts.id, id), inArray(posts.status, changesVideo ? ['planned'] : [...editable])))
+      .returning({ status: posts.status })
+    if (!updated.length) throw conflict('The post moved on while it was being edited; reload it.')
+    // Publish messages already sent carry no time: the consumer checks the post's time when
+    // one arrives, and delays again if it is early. A new time only needs a message for it.
+    if (body.scheduledAt && updated[0].status === 'scheduled') await enqueuePublish(c.env, id)
+  }
+  if (rerender) await enqueueRender(c.env, [id])
+  return { ...(await fullPost(c, id)), warnings }
+}
+
 /** A trim must lie within the clip. */
 function checkTrim(trim: { startSec: number; endSec: number } | null | undefined, clipSec: number | null) {
   if (!trim || clipSec === null) return
@@ -524,71 +596,7 @@ export const postsApi = createRouter()
       },
       responses: { 200: json(PostSchema, 'Updated'), ...commonErrors, ...errorResponses(409) },
     }),
-    async (c) => {
-      const { id } = c.req.valid('param')
-      const body = c.req.valid('json')
-      const post = await loadPost(c, id, 'projects.write')
-      const db = c.get('db')
-      const editable = POST_ACTIONS.edit
-      if (!editable.includes(post.status)) refuseMove(post.status, 'edited', editable)
-      if (body.scheduledAt) checkNotPast(new Date(body.scheduledAt), 'scheduledAt')
-      const warnings = body.scheduledAt ? windowWarnings(await autopilotConfig(c, post.projectId), new Date(body.scheduledAt)) : []
-      if (body.caption !== undefined || body.hashtags !== undefined || body.platformTexts !== undefined || body.hook !== undefined || body.callToAction !== undefined) {
-        const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, id)).all()
-        checkTextLimits(
-          {
-            hook: body.hook ?? post.hook,
-            caption: body.caption ?? post.caption,
-            callToAction: body.callToAction ?? post.callToAction,
-            hashtags: body.hashtags ?? post.hashtags,
-            platformTexts: body.platformTexts === undefined ? post.platformTexts : body.platformTexts,
-          },
-          targets.map((t) => t.platform),
-          linkLineOf(c, (await db.select({ linkUrl: projects.linkUrl }).from(projects).where(eq(projects.id, post.projectId)).get())?.linkUrl ?? null),
-        )
-      }
-      if (body.trim && post.mediaId) {
-        const clip = await db.select({ durationSec: media.durationSec }).from(media).where(eq(media.id, post.mediaId)).get()
-        checkTrim(body.trim, clip?.durationSec ?? null)
-      }
-      const look = lookColumns(body)
-      // What is drawn on the video changed (the caption is drawn too): the post renders again.
-      const changesVideo =
-        Object.entries(look).some(([k, v]) => post[k as keyof typeof look] !== v) || (body.caption !== undefined && body.caption !== post.caption)
-      const fields = {
-        caption: body.caption,
-        hashtags: normalizeTags(body.hashtags),
-        scheduledAt: body.scheduledAt ? new Date(body.scheduledAt).toISOString() : undefined,
-        platformTexts: body.platformTexts,
-        // The creator rewrote the texts: they are theirs now.
-        textsProvider: body.caption !== undefined || body.platformTexts !== undefined ? null : undefined,
-        ...look,
-      }
-      if (changesVideo && post.status === 'rendering') {
-        throw conflict('This post is rendering right now; change what is on the video once it is rendered (its render takes about a minute).')
-      }
-      let rerender = false
-      if (changesVideo && post.status !== 'planned') {
-        const from: PostStatus[] = ['rendered', 'awaiting_approval', 'scheduled', 'failed']
-        const moved = await movePost(db, id, from, 'planned', { ...fields, renderKey: null, coverKey: null, renderProgress: null, error: null }, 'Edited: rendering again')
-        if (!moved) throw conflict('The post moved on while it was being edited; reload it.')
-        // Targets that had failed get another go with the new video.
-        for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'failed', 'pending', { error: null, errorKind: null }, 'Edited: rendering again')
-        rerender = true
-      } else {
-        const updated = await db
-          .update(posts)
-          .set({ ...fields, updatedAt: sqlNow() })
-          .where(and(eq(posts.id, id), inArray(posts.status, changesVideo ? ['planned'] : [...editable])))
-          .returning({ status: posts.status })
-        if (!updated.length) throw conflict('The post moved on while it was being edited; reload it.')
-        // Publish messages already sent carry no time: the consumer checks the post's time when
-        // one arrives, and delays again if it is early. A new time only needs a message for it.
-        if (body.scheduledAt && updated[0].status === 'scheduled') await enqueuePublish(c.env, id)
-      }
-      if (rerender) await enqueueRender(c.env, [id])
-      return c.json({ ...(await fullPost(c, id)), warnings }, 200)
-    },
+    async (c) => c.json(await editPost(c, c.req.valid('param').id, c.req.valid('json')), 200),
   )
   .openapi(
     createRoute({ method: 'post', path: '/posts/{id}/approve', tags, security, summary: 'Approve a rendered post for publishing (editor)', request: { params: postParams }, responses: { 200: json(PostSchema, 'Approved'), ...commonErrors, ...errorResponses(409) } }),

@@ -9,7 +9,7 @@
 import { open, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { NETWORK_INPUT } from './access.ts'
+import { urlInput } from './access.ts'
 import { SpecRefusedError, UpstreamError } from './errors.ts'
 import { probe, upstreamFromStderr, type Tools } from './media.ts'
 import { runProcess } from './process.ts'
@@ -86,7 +86,7 @@ export async function extractAudio(tools: Tools, sourceUrl: string, parts: Audio
     const raw = join(dir, 'sound.pcm')
     const result = await runProcess(
       tools.ffmpeg,
-      ['-v', 'error', '-nostdin', '-y', ...NETWORK_INPUT, '-i', sourceUrl, '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(AUDIO_SAMPLE_RATE), '-f', 's16le', '-c:a', 'pcm_s16le', raw],
+      ['-v', 'error', '-nostdin', '-y', ...urlInput(sourceUrl), '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(AUDIO_SAMPLE_RATE), '-f', 's16le', '-c:a', 'pcm_s16le', raw],
       { signal, maxStdout: 0 },
     )
     if (result.code !== 0) {

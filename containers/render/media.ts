@@ -5,7 +5,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { NETWORK_INPUT } from './access.ts'
+import { urlInput } from './access.ts'
 import { MediaError, UpstreamError } from './errors.ts'
 import { runProcess, type RunResult } from './process.ts'
 import { putFile, readHead, redact } from './transfer.ts'
@@ -152,7 +152,7 @@ const IMAGE_HEAD_BYTES = 256 * 1024
 export async function checkLimits(tools: Tools, url: string, signal?: AbortSignal): Promise<void> {
   const result = await runProcess(
     tools.ffprobe,
-    ['-v', 'error', ...NETWORK_INPUT, '-nofind_stream_info', '-print_format', 'json', '-show_format', '-show_streams', '-i', url],
+    ['-v', 'error', '-nofind_stream_info', '-print_format', 'json', '-show_format', '-show_streams', ...urlInput(url)],
     { signal },
   )
   // Unreadable headers are the full probe's to explain.
@@ -191,7 +191,7 @@ export async function probe(tools: Tools, url: string, signal?: AbortSignal): Pr
   await checkLimits(tools, url, signal)
   const result = await runProcess(
     tools.ffprobe,
-    ['-v', 'error', ...NETWORK_INPUT, '-print_format', 'json', '-show_format', '-show_streams', '-i', url],
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...urlInput(url)],
     { signal },
   )
   if (result.code !== 0) return explainUnopenable(result, url, signal)
@@ -247,7 +247,7 @@ async function checkTail(tools: Tools, url: string, durationSec: number, signal?
   const back = Math.min(1, durationSec)
   const result = await runProcess(
     tools.ffmpeg,
-    ['-v', 'error', '-nostdin', ...NETWORK_INPUT, '-sseof', `-${back}`, '-i', url, '-map', '0', '-c', 'copy', '-f', 'null', '-'],
+    ['-v', 'error', '-nostdin', '-sseof', `-${back}`, ...urlInput(url), '-map', '0', '-c', 'copy', '-f', 'null', '-'],
     { signal, maxStdout: 0 },
   )
   const upstream = upstreamFromStderr(result.stderr, url)
@@ -285,9 +285,9 @@ export async function thumbnail(tools: Tools, options: ThumbnailOptions, signal?
       runProcess(
         tools.ffmpeg,
         [
-          '-v', 'error', '-nostdin', '-y', ...NETWORK_INPUT,
+          '-v', 'error', '-nostdin', '-y',
           ...(seek > 0 ? ['-ss', seek.toFixed(3)] : []),
-          '-i', options.sourceUrl,
+          ...urlInput(options.sourceUrl),
           '-frames:v', '1', '-an',
           // -2 keeps the aspect with an even height, which every JPEG decoder likes.
           '-vf', `scale=${width}:-2:flags=bicubic,format=yuvj420p`,

@@ -3,7 +3,7 @@
  * `-progress`, grab the cover, hash and upload both through their signed URLs. Work happens
  * in a temp folder that is always removed, and an abort (client gone, timeout) kills FFmpeg.
  */
-import { NETWORK_INPUT } from './access.ts'
+import { NETWORK_INPUT, networkInput } from './access.ts'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
@@ -37,11 +37,13 @@ export const RENDER_TEMP_PREFIX = 'reelpilot-render-'
 
 /** What FFmpeg reads and writes for a render: every URL input (the logo too) with the protocol whitelist and timeouts. */
 export function renderFiles(req: Pick<RenderRequest, 'sourceUrl' | 'logoUrl'>, dir: string, fontsDir?: string) {
+  const source = networkInput(req.sourceUrl)
+  const logo = req.logoUrl ? networkInput(req.logoUrl) : undefined
   return {
-    input: req.sourceUrl,
-    inputOptions: NETWORK_INPUT,
-    logo: req.logoUrl,
-    logoInputOptions: NETWORK_INPUT,
+    input: source.input,
+    inputOptions: source.options,
+    logo: logo?.input,
+    logoInputOptions: logo?.options ?? NETWORK_INPUT,
     output: join(dir, 'render.mp4'),
     subtitles: join(dir, 'texts.ass'),
     fontsDir,

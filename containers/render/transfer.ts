@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { UpstreamError } from './errors.ts'
+import { storageRequest } from './access.ts'
 
 /** Only plain web URLs reach FFmpeg: `file:`, `concat:` and friends would read the container's own disk. */
 export function isWebUrl(value: string): boolean {
@@ -39,12 +40,13 @@ export function redact(url: string): string {
 /** Uploads a local file with `PUT url`, streaming it; throws UpstreamError unless storage answers 2xx. */
 export async function putFile(url: string, path: string, contentType: string, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<number> {
   const { size } = await stat(path)
-  const target = new URL(url)
+  const asked = storageRequest(url)
+  const target = new URL(asked.url)
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise<number>((resolve, reject) => {
     const req = request(
       target,
-      { method: 'PUT', headers: { ...headers, 'content-type': contentType, 'content-length': String(size) }, signal },
+      { method: 'PUT', headers: { ...headers, ...asked.headers, 'content-type': contentType, 'content-length': String(size) }, signal },
       (res) => {
         let body = ''
         res.setEncoding('utf8')
@@ -81,7 +83,8 @@ export async function putFile(url: string, path: string, contentType: string, si
 export async function readHead(url: string, bytes = 64, signal?: AbortSignal): Promise<Uint8Array> {
   let res: Response
   try {
-    res = await fetch(url, { headers: { range: `bytes=0-${bytes - 1}` }, signal })
+    const asked = storageRequest(url)
+    res = await fetch(asked.url, { headers: { ...asked.headers, range: `bytes=0-${bytes - 1}` }, signal })
   } catch (error) {
     throw new UpstreamError(`The source ${redact(url)} could not be fetched: ${(error as Error).message}.`)
   }

@@ -61,6 +61,18 @@ export type Grant =
       exp: number
     }
   | {
+      /**
+       * A platform fetching a post's render or cover (TikTok PULL_FROM_URL, Instagram video_url):
+       * read `key` only while target `platform` of post `postId` is being published (#11 item 9).
+       */
+      op: 'pull'
+      postId: string
+      platform: 'youtube' | 'tiktok' | 'instagram'
+      key: string
+      contentType: string
+      exp: number
+    }
+  | {
       /** Read an object (range requests allowed), served with `contentType`. */
       op: 'get'
       key: string

@@ -7,11 +7,12 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { and, eq } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { media, mediaParts, posts } from '../db/schema'
+import { media, mediaParts, posts, postTargets } from '../db/schema'
 import type { AppEnv } from '../env'
 import { badRequest, fieldProblem, HttpError } from '../lib/errors'
 import { type Grant, signingKey, verifyGrant } from '../lib/signed-url'
 import { createRouter, errorResponses } from '../api/openapi'
+import { STORAGE_BY_HEADER } from '../../containers/render/recipe/vocabulary'
 import { sqlNow } from '../db/time'
 
 const params = z.object({ token: z.string().min(1).max(4096).openapi({ param: { name: 'token', in: 'path' } }) })
@@ -25,8 +26,20 @@ const storageErrors = {
   411: problem('Send Content-Length.'),
 }
 
-async function grantFor(c: Context<AppEnv>, token: string, ops: Grant['op'][]): Promise<Grant> {
-  const result = await verifyGrant(signingKey(c.env), token)
+/**
+ * The token of a request: in the path (`/api/storage/{token}`: browsers and platforms, which can
+ * only be given a URL), or, for `/api/storage/by-header`, in `Authorization: Storage <token>` (the
+ * render server: the request URL that logs record then carries no token).
+ */
+function tokenOf(c: Context<AppEnv>, inPath: string): string {
+  if (inPath !== STORAGE_BY_HEADER) return inPath
+  const token = /^Storage\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
+  if (!token) throw new HttpError(403, 'Send the link\'s token as `Authorization: Storage <token>`.')
+  return token
+}
+
+async function grantFor(c: Context<AppEnv>, inPath: string, ops: Grant['op'][]): Promise<Grant> {
+  const result = await verifyGrant(signingKey(c.env), tokenOf(c, inPath))
   if (!result.ok) {
     const why = result.reason === 'expired' ? 'This link has expired: ask the API for a new one.' : 'This link is not valid.'
     throw new HttpError(403, why)
@@ -138,7 +151,7 @@ export const uploadsApi = createRouter()
     }),
     async (c) => {
       const grant = await grantFor(c, c.req.valid('param').token, ['put', 'part', 'thumbnail', 'output', 'audio'])
-      if (grant.op === 'get') throw new HttpError(403, 'This link is read-only.')
+      if (grant.op === 'get' || grant.op === 'pull') throw new HttpError(403, 'This link is read-only.')
       const length = announcedLength(c)
       if (grant.op === 'output') return putRenderOutput(c, grant, length)
       if (grant.op === 'audio') return putAudioPart(c, grant, length)
@@ -208,8 +221,26 @@ export const uploadsApi = createRouter()
         416: problem('The range is outside the object.'),
       },
     }),
-    async (c) => serve(c, (await grantFor(c, c.req.valid('param').token, ['get'])) as Extract<Grant, { op: 'get' }>),
+    async (c) => {
+      const grant = (await grantFor(c, c.req.valid('param').token, ['get', 'pull'])) as Extract<Grant, { op: 'get' | 'pull' }>
+      if (grant.op === 'pull') await checkPull(c, grant)
+      return serve(c, grant)
+    },
   )
+
+/** Targets a platform may still be fetching the video for: once settled, its pull link is void. */
+const PULLING = ['pending', 'publishing', 'processing', 'unconfirmed'] as const
+
+/** A platform's pull link works only while that target of that post is being published. */
+async function checkPull(c: Context<AppEnv>, grant: Extract<Grant, { op: 'pull' }>) {
+  const target = await c
+    .get('db')
+    .select({ status: postTargets.status })
+    .from(postTargets)
+    .where(and(eq(postTargets.postId, grant.postId), eq(postTargets.platform, grant.platform)))
+    .get()
+  if (!target || !(PULLING as readonly string[]).includes(target.status)) throw new HttpError(403, 'This link was for one upload to a platform, which is over.')
+}
 
 /** `attachment` with the object's own name (ASCII-safe, plus RFC 5987 for the rest). */
 export function attachment(key: string): string {
@@ -218,7 +249,7 @@ export function attachment(key: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
 }
 
-async function serve(c: Context<AppEnv>, grant: Extract<Grant, { op: 'get' }>): Promise<Response> {
+async function serve(c: Context<AppEnv>, grant: Extract<Grant, { op: 'get' | 'pull' }>): Promise<Response> {
   const head = await c.env.MEDIA.head(grant.key)
   if (!head) throw new HttpError(404, 'This file no longer exists.')
   const headers = new Headers({

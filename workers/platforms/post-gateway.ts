@@ -18,14 +18,17 @@ import { failures, PublishError, type Platform, type PublishFailure, type Publis
 type Post = typeof posts.$inferSelect
 type Target = typeof postTargets.$inferSelect
 
-/** Signed media URLs handed to a platform live this long (Instagram may fetch late). */
-const URL_TTL_MS = 24 * 60 * 60_000
+/**
+ * Signed media URLs handed to a platform live this long, and only while the target is being
+ * published (a `pull` grant): TikTok fetches at init, Instagram while its container processes.
+ */
+export const PULL_URL_TTL_MS = 2 * 60 * 60_000
 
 /** The publisher's input for a rendered post. */
 export async function postInput(env: Env, post: Post, platform: Platform): Promise<Omit<PublishInput, 'marker'>> {
   if (!post.renderKey || !post.renderSize) throw new PublishError(failures.rejected(platform, `post ${post.id} has no render`, 'the rendered video is missing'))
   const origin = publicOrigin(env)
-  const url = (key: string, contentType: string) => signedUrl(signingKey(env), origin, { op: 'get', key, contentType, exp: expiresIn(URL_TTL_MS) })
+  const url = (key: string, contentType: string) => signedUrl(signingKey(env), origin, { op: 'pull', postId: post.id, platform, key, contentType, exp: expiresIn(PULL_URL_TTL_MS) })
   // The platform's own text when the creator wrote one, else the post's shared text.
   const texts = textsFor(post, platform)
   // The project's tracked link (issue 13) on a line of its own at the end of the text.

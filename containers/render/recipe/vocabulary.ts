@@ -33,3 +33,10 @@ export const MEDIA_LIMITS = { maxSidePx: 8192, maxFps: 120, maxDurationSec: 600 
 export function isMediaErrorCode(value: unknown): value is MediaErrorCode {
   return (MEDIA_ERROR_CODES as readonly unknown[]).includes(value)
 }
+
+/**
+ * The storage route's path word for a token sent in the `Authorization: Storage <token>` header
+ * instead of the URL (`/api/storage/by-header`): the render server asks so, and the Worker reads it
+ * (#11 item 9), so no log of a request URL holds a token the render server used.
+ */
+export const STORAGE_BY_HEADER = 'by-header'

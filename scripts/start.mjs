@@ -57,6 +57,8 @@ function ensureDevVars() {
 
 // The assistant's provider given in the environment (an OpenAI-compatible server, or a stub for e2e); none: the built-in.
 const AI_VARS = ['AI_PROVIDER', 'AI_BASE_URL', 'AI_MODEL', 'AI_API_KEY', 'AI_TIMEOUT_MS']
+// Captions from speech (#15): the transcription provider given in the environment (a real API, or the stub for e2e); none: not transcribed.
+const TRANSCRIPTION_VARS = ['TRANSCRIPTION_PROVIDER', 'TRANSCRIPTION_BASE_URL', 'TRANSCRIPTION_MODEL', 'TRANSCRIPTION_API_KEY', 'TRANSCRIPTION_PART_SEC', 'TRANSCRIPTION_TIMEOUT_MS']
 const PUBLISHING_VARS = ['PLATFORM_API_BASE', 'YOUTUBE_CLIENT_ID', 'YOUTUBE_CLIENT_SECRET', 'TIKTOK_CLIENT_KEY', 'TIKTOK_CLIENT_SECRET', 'INSTAGRAM_APP_ID', 'INSTAGRAM_APP_SECRET', 'SANDBOX_PROCESSING_SEC']
 
 function run(cmd, args) {
@@ -123,7 +125,7 @@ start('worker', bin('wrangler'), [
   // The origin people open (printed below): storage links are signed on it, so pages load them as their own.
   '--var', `PUBLIC_URL:http://localhost:${port}`,
   // Publishing settings given in the environment (real app credentials, or stub servers for demos and e2e).
-  ...[...PUBLISHING_VARS, ...AI_VARS].filter((name) => process.env[name]).flatMap((name) => ['--var', `${name}:${process.env[name]}`]),
+  ...[...PUBLISHING_VARS, ...AI_VARS, ...TRANSCRIPTION_VARS].filter((name) => process.env[name]).flatMap((name) => ['--var', `${name}:${process.env[name]}`]),
   '--show-interactive-dev-session=false',
 ])
 console.log(`start: Reelpilot on http://localhost:${port} (render server on :${renderPort})`)

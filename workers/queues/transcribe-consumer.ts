@@ -5,9 +5,9 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { createDb } from '../db/client'
-import { mediaTranscripts } from '../db/schema'
+import { media, mediaTranscripts } from '../db/schema'
 import { sqlNow } from '../db/time'
-import { fail, transcribeMedia } from '../speech/transcribe'
+import { fail, removeAudioParts, transcribeMedia } from '../speech/transcribe'
 import { consume } from './consume'
 import { TranscribeJob } from './messages'
 
@@ -36,6 +36,9 @@ export async function handleTranscribeDeadLetters(batch: MessageBatch<unknown>, 
     if (typeof mediaId === 'string') {
       const row = await db.select({ error: mediaTranscripts.error }).from(mediaTranscripts).where(eq(mediaTranscripts.mediaId, mediaId)).get()
       await fail(db, mediaId, `Transcription failed after every retry${row?.error ? `: ${row.error}` : ''}.`)
+      // Nothing will hear its audio parts now (a new request cuts them again).
+      const clip = await db.select({ key: media.key }).from(media).where(eq(media.id, mediaId)).get()
+      if (clip) await removeAudioParts(env, clip)
     }
     message.ack()
   }

@@ -147,6 +147,7 @@ describe('transcription through an OpenAI-compatible API', () => {
     await handleTranscribeDeadLetters(createMessageBatch('transcribe-jobs-dlq', [{ id: unique('dlq'), timestamp: new Date(), attempts: 1, body: { mediaId: b.id } }]), env)
     const dead = await env.DB.prepare('select status, error from media_transcripts where media_id = ?').bind(b.id).first<{ status: string; error: string }>()
     expect(dead).toMatchObject({ status: 'failed', error: expect.stringMatching(/after every retry.*429/) })
+    expect((await env.MEDIA.list({ prefix: `${b.key}.audio/` })).objects).toEqual([])
   })
 
   it('leaves no audio part in storage when the clip is deleted mid-transcription, and its late parts are refused', async () => {

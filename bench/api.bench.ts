@@ -8,9 +8,7 @@
 // Requests are spread over many signed-in people (each has the API's per-person rate budget).
 // Figures, not pass/fail (exit 1 only if something breaks).
 import autocannon from 'autocannon'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { ensureBuild, ROOT, startProduct, unique } from '../e2e/harness.ts'
+import { startProduct, unique } from '../e2e/harness.ts'
 import { startBareWorker } from './bare-worker.ts'
 
 const DURATION_SEC = Number(process.env.BENCH_SECONDS ?? 8)
@@ -76,14 +74,13 @@ async function d1Queries(base: string, route: Route, p: Person): Promise<number>
 async function main() {
   console.log('api bench: starting the product and a bare Hono Worker…')
   // All the bench's traffic comes from one address: the per-address limiter (120 a minute, for
-  // health and sign-in) would answer most health requests with 429. The bench's own copy of the
-  // built config raises that limit; everything else is the product as built.
-  ensureBuild()
-  const config = JSON.parse(readFileSync(join(ROOT, 'build', 'server', 'wrangler.json'), 'utf8'))
-  for (const limiter of config.ratelimits ?? []) if (limiter.name === 'ANON_RATE_LIMITER') limiter.simple.limit = 1_000_000
-  const benchConfig = join(ROOT, 'build', 'server', 'wrangler.bench.json')
-  writeFileSync(benchConfig, JSON.stringify(config))
-  const product = await startProduct({ env: { WORKER_CONFIG: benchConfig } })
+  // health and sign-in) would answer most health requests with 429. The product's own copy of the
+  // built config (written by the harness as it starts) raises that limit; the rest is as built.
+  const product = await startProduct({
+    configure: (config) => {
+      for (const limiter of config.ratelimits ?? []) if (limiter.name === 'ANON_RATE_LIMITER') limiter.simple.limit = 1_000_000
+    },
+  })
   const bare = await startBareHono()
   try {
     const people: Person[] = []

@@ -37,7 +37,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -55,6 +55,12 @@ export interface StartOptions {
   env?: Record<string, string>
   /** How long to wait for GET /api/health to answer 200. Default 90 s. */
   readyTimeoutMs?: number
+  /**
+   * Changes to the built Worker config (build/server/wrangler.json) for this product only: the
+   * harness writes the changed copy beside the original right before it starts the product (again
+   * on a retry after a rebuild emptied build/), starts it with that copy, and removes it on stop.
+   */
+  configure?: (config: Record<string, any>) => void
 }
 
 /** A running product: the Worker under Miniflare plus the native render server. */
@@ -110,11 +116,23 @@ class RetryableStartError extends Error {
 
 function startFailure(logs: string, message: string): Error {
   if (/address already in use|EADDRINUSE/i.test(logs)) return new RetryableStartError('port-taken', message)
-  if (/Could not read file: .*build\/server\/wrangler\.json/.test(logs)) return new RetryableStartError('build-gone', message)
+  if (/Could not read file: .*build\/server\/wrangler[\w.-]*\.json/.test(logs)) return new RetryableStartError('build-gone', message)
   return new Error(message)
 }
 
+/** A copy of the built Worker config changed by `configure`, beside the original (its paths are relative to it). */
+function writeWorkerConfig(configure: NonNullable<StartOptions['configure']>): string {
+  const built = join(ROOT, 'build', 'server', 'wrangler.json')
+  if (!existsSync(built)) throw new RetryableStartError('build-gone', 'build/server/wrangler.json is gone (a rebuild is under way)')
+  const config = JSON.parse(readFileSync(built, 'utf8'))
+  configure(config)
+  const path = join(ROOT, 'build', 'server', `wrangler.e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}.json`)
+  writeFileSync(path, JSON.stringify(config))
+  return path
+}
+
 async function startOnce(options: StartOptions): Promise<Product> {
+  const workerConfig = options.configure ? writeWorkerConfig(options.configure) : undefined
   const [port, renderPort] = await freePorts(2)
   const persistTo = mkdtempSync(join(tmpdir(), 'reelpilot-e2e-'))
   // The origin start.mjs signs storage links on (PUBLIC_URL): pages must be opened on it, as a
@@ -130,6 +148,7 @@ async function startOnce(options: StartOptions): Promise<Product> {
     env: {
       ...process.env,
       ...options.env,
+      ...(workerConfig ? { WORKER_CONFIG: workerConfig } : {}),
       PORT: String(port),
       RENDER_PORT: String(renderPort),
       PERSIST_TO: persistTo,
@@ -169,6 +188,7 @@ async function startOnce(options: StartOptions): Promise<Product> {
       // Children of the group may outlive start.mjs by a moment; make sure none is left.
       killGroup(child, 'SIGKILL')
       rmSync(persistTo, { recursive: true, force: true })
+      if (workerConfig) rmSync(workerConfig, { force: true })
     },
   }
 

@@ -20,9 +20,9 @@ export interface SavedAutopilot {
 }
 
 /** Gives the scheduler `saved` and marks it taken; false (logged) when the scheduler did not answer. */
-export async function applyToScheduler(env: Pick<Env, 'PROJECT_SCHEDULER'>, db: Db, saved: SavedAutopilot): Promise<boolean> {
+export async function applyToScheduler(env: Pick<Env, 'PROJECT_SCHEDULER'>, db: Db, saved: SavedAutopilot, now?: number): Promise<boolean> {
   try {
-    await schedulerFor(env, saved.projectId).configure(saved)
+    await schedulerFor(env, saved.projectId).configure({ ...saved, now })
   } catch (error) {
     log.warn('scheduler unreachable: the autopilot is saved and handed over by the sweeper', { projectId: saved.projectId, version: saved.version, error: String(error) })
     return false

@@ -61,8 +61,12 @@ export class ProjectScheduler extends DurableObject<Env> {
     const previous = await this.ctx.storage.get<State>('state')
     const version = input.version ?? 0
     if (previous && (previous.version ?? 0) > version) return this.status()
+    // Slots the old configuration missed while this scheduler could not run (its alarm and this
+    // call both came late, after an outage) are recorded as missed before the cursor moves on.
+    if (previous?.config.enabled && previous.cursor < now - MISSED_GRACE_MS) await this.tick(now, { missedOnly: true })
+    const kept = (await this.ctx.storage.get<State>('state'))?.cursor ?? 0
     // Keep the cursor when re-configuring, so slots already handled are not handled again.
-    const cursor = Math.max(previous?.cursor ?? 0, now)
+    const cursor = Math.max(kept, now)
     await this.ctx.storage.put<State>('state', { projectId: input.projectId, workspaceId: input.workspaceId, config, cursor, version })
     await this.arm(now)
     return this.status()
@@ -123,8 +127,11 @@ export class ProjectScheduler extends DurableObject<Env> {
     return result
   }
 
-  /** Handles every slot whose planning time has come, then sets the alarm for the next one. */
-  async tick(now: number): Promise<PlanResult[]> {
+  /**
+   * Handles every slot whose planning time has come, then sets the alarm for the next one.
+   * `missedOnly`: only the slots already past the grace period (recorded as missed).
+   */
+  async tick(now: number, options: { missedOnly?: boolean } = {}): Promise<PlanResult[]> {
     const state = await this.ctx.storage.get<State>('state')
     if (!state || !state.config.enabled) return []
     const db = createDb(this.env.DB)
@@ -143,6 +150,7 @@ export class ProjectScheduler extends DurableObject<Env> {
     for (let i = 0; i < MAX_SLOTS_PER_TICK; i++) {
       const [slot] = nextSlots(state.config, { projectId: state.projectId, after: new Date(cursor), count: 1 })
       if (slot.getTime() - RENDER_LEAD_MS > now) break
+      if (options.missedOnly && slot.getTime() >= now - MISSED_GRACE_MS) break
       results.push(slot.getTime() < now - MISSED_GRACE_MS ? await recordMissed(ctx, slot, new Date(now)) : await planSlot(ctx, slot))
       cursor = slot.getTime()
       // Saved after every slot: an alarm that dies halfway resumes where it stopped.

@@ -13,12 +13,12 @@ export interface SchedulerSweep {
   stillUnreachable: number
 }
 
-export async function reconcileSchedulers(env: Env): Promise<SchedulerSweep> {
+export async function reconcileSchedulers(env: Env, now = Date.now()): Promise<SchedulerSweep> {
   const db = createDb(env.DB)
   let applied = 0
   let stillUnreachable = 0
   for (const saved of await unappliedAutopilots(db, BATCH)) {
-    if (await applyToScheduler(env, db, saved)) applied++
+    if (await applyToScheduler(env, db, saved, now)) applied++
     else stillUnreachable++
   }
   return { applied, stillUnreachable }

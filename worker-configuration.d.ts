@@ -8,6 +8,7 @@ interface __BaseEnv_Env {
 	PUBLISH_JOBS: Queue;
 	METRICS_JOBS: Queue;
 	TRANSCRIBE_JOBS: Queue;
+	INBOX_JOBS: Queue;
 	API_RATE_LIMITER: RateLimit;
 	TIKTOK_INIT_LIMITER: RateLimit;
 	AI_RATE_LIMITER: RateLimit;

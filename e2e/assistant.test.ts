@@ -76,7 +76,10 @@ describe('assistant and inbox pages', () => {
     await page.getByText('No comments yet').waitFor()
     await page.getByText("TikTok's API does not give apps the comments", { exact: false }).waitFor()
     await page.getByRole('button', { name: 'Check for new comments' }).click()
-    await page.getByText('0 comments to answer.').waitFor()
+    // The refresh runs off the request: the page shows it reading, then when it last checked.
+    const state = page.getByTestId('refresh-state')
+    await expect.poll(() => state.getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
+    await expect.poll(() => state.textContent()).toMatch(/Last checked .* UTC: 0 new comments, 0 to answer\./)
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     await page.screenshot({ path: resultPath('inbox-390.png'), fullPage: true })
     expect(errors).toEqual([])
@@ -228,6 +231,8 @@ describe('with a streaming provider (the OpenAI-compatible stub)', () => {
     await page.getByRole('button', { name: 'Check for new comments' }).click()
     const cards = page.getByTestId('comment')
     await cards.first().waitFor({ timeout: 60_000 })
+    await expect.poll(() => page.getByTestId('refresh-state').getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
+    await expect.poll(() => page.getByTestId('refresh-state').textContent()).toMatch(/Last checked .* UTC: \d+ new comments/)
     expect(await cards.count()).toBeGreaterThanOrEqual(3)
     // The comment that gives orders is shown as its words, with a reply suggested like any other.
     const spam = cards.filter({ hasText: 'Ignore your instructions' }).first()

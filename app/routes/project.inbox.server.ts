@@ -19,10 +19,19 @@ export interface InboxComment {
   replyText: string | null
   repliedAt: string | null
 }
+export interface InboxRefresh {
+  status: 'queued' | 'running' | 'done' | 'failed'
+  requestedAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  newComments: number
+  error: string | null
+}
 export interface Inbox {
   projectId: string
   platforms: { platform: 'youtube' | 'tiktok' | 'instagram'; status: string; message: string | null }[]
   comments: InboxComment[]
+  refresh: InboxRefresh | null
 }
 export type InboxResult = { intent: string; ok: boolean; target?: string; message: string }
 
@@ -37,7 +46,8 @@ export async function inboxAction(context: Context, request: Request, projectId:
   const path = `/inbox/${encodeURIComponent(id)}`
   if (intent === 'refresh') {
     const res = await callApi<Inbox>(context, request, `/projects/${encodeURIComponent(projectId)}/inbox/refresh`, { method: 'POST' })
-    return res.ok ? { intent, ok: true, message: `${res.data.comments.filter((c) => c.state === 'new').length} comments to answer.` } : { intent, ok: false, message: res.problem.detail }
+    // The refresh runs off the request: the page shows its progress from the loader's `refresh`.
+    return res.ok ? { intent, ok: true, message: 'Checking for new comments…' } : { intent, ok: false, message: res.problem.detail }
   }
   if (intent === 'send') {
     const res = await callApi(context, request, `${path}/reply`, { method: 'POST', body: { text: String(form.get('text') ?? '') } })

@@ -4,12 +4,13 @@
  * warning when the suggestion holds a link or contact detail you did not write. TikTok's API does
  * not give comments; the page says so, and says when an account must reconnect.
  */
-import { Form, useNavigation } from 'react-router'
+import { useEffect } from 'react'
+import { Form, useNavigation, useRevalidator } from 'react-router'
 import { RouteError } from '../components/route-error'
 import { Badge, Button, Card, inputClass, Notice, PageHeader } from '../components/ui'
 import { formatDate } from '../components/ui'
 import { useProject } from './project'
-import { inboxAction, loadInbox, type InboxComment, type InboxResult } from './project.inbox.server'
+import { inboxAction, loadInbox, type InboxComment, type InboxRefresh, type InboxResult } from './project.inbox.server'
 import type { Route } from './+types/project.inbox'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Inbox · Reelpilot' }]
@@ -30,7 +31,18 @@ export default function ProjectInbox({ loaderData, actionData }: Route.Component
   const { workspace } = useProject()
   const canEdit = workspace.role !== 'viewer'
   const navigation = useNavigation()
-  const refreshing = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'refresh'
+  const asking = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'refresh'
+  const running = loaderData.refresh?.status === 'queued' || loaderData.refresh?.status === 'running'
+  const refreshing = asking || running
+  const revalidator = useRevalidator()
+  // The refresh runs off the request (a queue message): the page reads its state until it ends.
+  useEffect(() => {
+    if (!running) return
+    const timer = setInterval(() => {
+      if (revalidator.state === 'idle') void revalidator.revalidate()
+    }, 1500)
+    return () => clearInterval(timer)
+  }, [running, revalidator])
   const result = actionData as InboxResult | undefined
   const notes = loaderData.platforms.filter((p) => p.status !== 'ok')
   return (
@@ -42,13 +54,14 @@ export default function ProjectInbox({ loaderData, actionData }: Route.Component
           canEdit && (
             <Form method="post">
               <Button type="submit" name="intent" value="refresh" disabled={refreshing} aria-busy={refreshing || undefined}>
-                {refreshing ? 'Reading comments…' : 'Check for new comments'}
+                {refreshing ? 'Checking for new comments…' : 'Check for new comments'}
               </Button>
             </Form>
           )
         }
       />
-      {result && !result.target && <Notice tone={result.ok ? 'success' : 'error'}>{result.message}</Notice>}
+      {result && !result.target && !result.ok && <Notice tone="error">{result.message}</Notice>}
+      <RefreshState refresh={loaderData.refresh} comments={loaderData.comments.filter((c) => c.state === 'new').length} />
       {notes.length > 0 && (
         <ul className="space-y-2" aria-label="Platforms">
           {notes.map((p) => (
@@ -124,6 +137,37 @@ function CommentCard({ comment: c, canEdit, result }: { comment: InboxComment; c
         </Form>
       )}
     </li>
+  )
+}
+
+/** A moment in UTC, the same on the server and in the browser. */
+const formatTime = (iso: string) => `${new Date(iso).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC`
+
+/** Where the last refresh is: reading (with when it was asked), when it last ended and what it found, or why it failed. */
+function RefreshState({ refresh, comments }: { refresh: InboxRefresh | null; comments: number }) {
+  if (!refresh) return null
+  if (refresh.status === 'queued' || refresh.status === 'running') {
+    return (
+      <div role="status" data-testid="refresh-state" data-status={refresh.status} className="rounded-lg border border-violet-800/60 bg-violet-950/40 p-3 text-sm text-violet-200">
+        <p>{refresh.status === 'queued' ? 'Waiting to read your comments…' : 'Reading comments from your platforms and drafting replies…'}</p>
+        <div className="mt-2 h-1.5 overflow-hidden rounded bg-violet-900/60" aria-hidden="true">
+          <div className="h-full w-1/3 animate-pulse rounded bg-violet-400" />
+        </div>
+        {refresh.error && <p className="mt-1 text-amber-300">Trying again: {refresh.error}</p>}
+      </div>
+    )
+  }
+  if (refresh.status === 'failed') {
+    return (
+      <div role="alert" data-testid="refresh-state" data-status="failed">
+        <Notice tone="error">The last check failed{refresh.finishedAt ? ` (${formatTime(refresh.finishedAt)})` : ''}: {refresh.error ?? 'no reason was given'}. Press “Check for new comments” to try again.</Notice>
+      </div>
+    )
+  }
+  return (
+    <p role="status" data-testid="refresh-state" data-status="done" className="text-sm text-slate-400">
+      Last checked {refresh.finishedAt ? formatTime(refresh.finishedAt) : ''}: {refresh.newComments} new {refresh.newComments === 1 ? 'comment' : 'comments'}, {comments} to answer.
+    </p>
   )
 }
 

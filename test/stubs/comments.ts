@@ -61,6 +61,7 @@ export async function youtubeCommentsStub(r: StubRequest): Promise<boolean> {
   const account = accountForAccessToken(bearer(req))
   if (!account) return googleError(res, 401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token.', 'global'), true
   if (method === 'GET' && path === '/youtube/v3/commentThreads') {
+    account.counters.commentReads = (account.counters.commentReads ?? 0) + 1
     if (!(url.searchParams.get('part') ?? '').split(',').includes('snippet')) return googleError(res, 400, 'invalidPart', "The 'part' parameter must include snippet."), true
     const videoId = url.searchParams.get('videoId')
     if (!videoId) return googleError(res, 400, 'missingRequiredParameter', 'No filter selected. Expected one of: videoId, id, allThreadsRelatedToChannelId'), true

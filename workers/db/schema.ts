@@ -711,3 +711,23 @@ export const auditLog = sqliteTable(
 // ---- end of #17 -------------------------------------------------------------------------------
 
 export const schema = { users, workspaces, members, projects, apiKeys, media, mediaParts, mediaTranscripts, autopilots, posts, postTargets, postEvents, connections, sandboxPosts, metricSnapshots, metricLatest, metricDaily, metricRollup, trackedLinks, linkClicks, linkVisitors, metricPulls, platformQuotas, oauthStatesUsed, postDrafts, aiUsage, auditLog, inboxComments }
+
+export const INBOX_REFRESH_STATUSES = ['queued', 'running', 'done', 'failed'] as const
+
+/** A project's inbox refresh, run off the request by the inbox-jobs consumer: the last one's state, for the page's progress. */
+export const inboxRefreshes = sqliteTable('inbox_refreshes', {
+  projectId: text()
+    .primaryKey()
+    .references(() => projects.id, { onDelete: 'cascade' }),
+  workspaceId: inWorkspace(),
+  status: text({ enum: INBOX_REFRESH_STATUSES }).notNull(),
+  requestedAt: text().notNull(),
+  startedAt: text(),
+  finishedAt: text(),
+  /** Comments read for the first time by the last run. */
+  newComments: integer().notNull().default(0),
+  /** Why the last run failed (plain words for the page). */
+  error: text(),
+  /** What each platform said in the last run: `[{platform, status, message}]` (failures and reconnects). */
+  platforms: text({ mode: 'json' }).$type<{ platform: string; status: string; message: string | null }[]>().notNull().default(sql`'[]'`),
+})

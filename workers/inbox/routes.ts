@@ -5,29 +5,23 @@
  * creator did not write are flagged (`domain/inbox.ts`).
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, desc, eq, inArray, isNotNull, ne } from 'drizzle-orm'
+import { and, desc, eq, inArray, ne } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { requireOwned, requireProject } from '../api/access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from '../api/openapi'
 import { limitAiRequests } from '../ai/limit'
-import { projectFacts } from '../ai/project'
-import { runTask } from '../ai/run'
-import { messageTask } from '../ai/tools/message'
 import type { Db } from '../db/client'
-import { connections, inboxComments, INBOX_STATES, posts, postTargets } from '../db/schema'
-import { unrequestedDetails } from '../domain/inbox'
+import { connections, inboxComments, inboxRefreshes, INBOX_REFRESH_STATUSES, INBOX_STATES, posts } from '../db/schema'
 import { PLATFORMS, type Platform } from '../domain/post-state'
 import type { AppEnv } from '../env'
 import { audit } from '../lib/audit'
-import { conflict, HttpError, notFound } from '../lib/errors'
-import { newId } from '../lib/ids'
+import { conflict, HttpError } from '../lib/errors'
 import { sqlNow } from '../db/time'
 import { authorizedCalls, PublishError } from '../platforms'
 import { commentSourceFor, missingInboxScope, TIKTOK_NOTE } from './sources'
+import { platformStatuses, requestRefresh } from './refresh'
 
 const tags = ['Inbox']
-/** Published posts whose comments are read, newest first. */
-const RECENT_POSTS = 20
 
 const FlagSchema = z.object({ kind: z.enum(['link', 'email', 'phone', 'handle']), value: z.string() })
 export const InboxCommentSchema = z
@@ -52,7 +46,19 @@ const PlatformStatusSchema = z.object({
   status: z.enum(['ok', 'not_connected', 'needs_reconnect', 'unsupported', 'failed']),
   message: z.string().nullable(),
 })
-export const InboxSchema = z.object({ projectId: z.string(), platforms: z.array(PlatformStatusSchema), comments: z.array(InboxCommentSchema) }).openapi('Inbox')
+export const InboxRefreshSchema = z
+  .object({
+    status: z.enum(INBOX_REFRESH_STATUSES).openapi({ description: 'queued or running: the comments are being read (off the request); done or failed: the last run' }),
+    requestedAt: Timestamp,
+    startedAt: Timestamp.nullable(),
+    finishedAt: Timestamp.nullable().openapi({ description: 'When the last run ended: "last refreshed"' }),
+    newComments: z.number().int().openapi({ description: 'Comments the last run read for the first time' }),
+    error: z.string().nullable().openapi({ description: 'Why the last run failed (or, while it is retried, what went wrong)' }),
+  })
+  .openapi('InboxRefresh')
+export const InboxSchema = z
+  .object({ projectId: z.string(), platforms: z.array(PlatformStatusSchema), comments: z.array(InboxCommentSchema), refresh: InboxRefreshSchema.nullable().openapi({ description: 'The last refresh; null: never refreshed' }) })
+  .openapi('Inbox')
 
 type C = Context<AppEnv>
 type Row = typeof inboxComments.$inferSelect
@@ -73,22 +79,7 @@ const view = (r: Row, titles: Map<string, string>) => ({
   repliedAt: r.repliedAt,
 })
 
-type PlatformStatus = { platform: Platform; status: 'ok' | 'not_connected' | 'needs_reconnect' | 'unsupported' | 'failed'; message: string | null; connection?: typeof connections.$inferSelect }
-
-async function platformStatuses(db: Db, projectId: string): Promise<PlatformStatus[]> {
-  const rows = await db.select().from(connections).where(eq(connections.projectId, projectId)).all()
-  return PLATFORMS.map((platform): PlatformStatus => {
-    const c = rows.find((r) => r.platform === platform)
-    if (platform === 'tiktok') return { platform, status: 'unsupported' as const, message: TIKTOK_NOTE, connection: c }
-    if (!c || c.status === 'disconnected') return { platform, status: 'not_connected' as const, message: `Connect ${platform === 'youtube' ? 'YouTube' : 'Instagram'} to see its comments here.`, connection: undefined }
-    if (c.status === 'needs_reconnect') return { platform, status: 'needs_reconnect' as const, message: c.statusReason ?? 'Reconnect the account.', connection: c }
-    const missing = c.mode === 'oauth' ? missingInboxScope(platform, c.scopes) : null
-    if (missing) return { platform, status: 'needs_reconnect' as const, message: missing, connection: c }
-    return { platform, status: 'ok' as const, message: null, connection: c }
-  })
-}
-
-async function inbox(db: Db, projectId: string, state?: (typeof INBOX_STATES)[number], statuses?: Awaited<ReturnType<typeof platformStatuses>>) {
+async function inbox(db: Db, projectId: string, state?: (typeof INBOX_STATES)[number]) {
   const rows = await db
     .select()
     .from(inboxComments)
@@ -98,59 +89,14 @@ async function inbox(db: Db, projectId: string, state?: (typeof INBOX_STATES)[nu
     .all()
   const postIds = [...new Set(rows.map((r) => r.postId))]
   const titles = new Map(postIds.length ? (await db.select({ id: posts.id, hook: posts.hook, caption: posts.caption }).from(posts).where(inArray(posts.id, postIds)).all()).map((p) => [p.id, p.hook ?? p.caption ?? '']) : [])
-  return { projectId, platforms: (statuses ?? (await platformStatuses(db, projectId))).map(({ connection: _, ...s }) => s), comments: rows.map((r) => view(r, titles)) }
-}
-
-/** Reads new comments from every platform that gives them, and drafts a reply to each new one. */
-async function refresh(c: C, projectId: string) {
-  const { project } = await requireProject(c, projectId, 'projects.write')
-  await limitAiRequests(c.env, project.workspaceId)
-  const db = c.get('db')
-  const statuses = await platformStatuses(db, projectId)
-  const facts = await projectFacts(db, project)
-  for (const s of statuses) {
-    if (s.status !== 'ok' || !s.connection) continue
-    const source = commentSourceFor(c.env, s.platform, s.connection.mode)
-    if (!source) continue
-    const targets = await db
-      .select({ postId: postTargets.postId, remoteId: postTargets.remoteId, hook: posts.hook, caption: posts.caption, platformTexts: posts.platformTexts })
-      .from(postTargets)
-      .innerJoin(posts, eq(posts.id, postTargets.postId))
-      .where(and(eq(posts.projectId, projectId), eq(postTargets.platform, s.platform), eq(postTargets.status, 'published'), isNotNull(postTargets.remoteId)))
-      .orderBy(desc(postTargets.publishedAt))
-      .limit(RECENT_POSTS)
-      .all()
-    const calls = authorizedCalls(c.env, db, s.connection, { now: Date.now })
-    try {
-      for (const t of targets) {
-        const found = await calls.withAuth((ctx) => source.list(ctx, t.remoteId!))
-        for (const comment of found) {
-          const id = newId('cmt')
-          const inserted = await db
-            .insert(inboxComments)
-            .values({ id, workspaceId: project.workspaceId, projectId, postId: t.postId, platform: s.platform, remoteId: comment.remoteId, author: comment.author.slice(0, 200), text: comment.text.slice(0, 10_000), publishedAt: comment.publishedAt })
-            .onConflictDoNothing()
-            .returning({ id: inboxComments.id })
-          if (!inserted.length) continue
-          const { output, provider } = await runTask({ env: c.env, db, workspaceId: project.workspaceId }, messageTask, {
-            kind: 'comment',
-            message: comment.text.slice(0, 5000),
-            recipient: comment.author.slice(0, 100) || undefined,
-            tone: 'friendly',
-            language: facts.language,
-            context: (t.hook ?? t.caption ?? '').slice(0, 500) || undefined,
-          })
-          const flags = unrequestedDetails(output.reply, [t.hook, t.caption, JSON.stringify(t.platformTexts ?? {}), facts.description])
-          await db.update(inboxComments).set({ suggestedReply: output.reply, suggestedBy: provider.name, flags, updatedAt: sqlNow() }).where(eq(inboxComments.id, id))
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof PublishError)) throw error
-      s.status = error.failure.kind === 'disconnected' ? 'needs_reconnect' : 'failed'
-      s.message = error.failure.message
-    }
-  }
-  return inbox(db, projectId, undefined, statuses)
+  const last = await db.select().from(inboxRefreshes).where(eq(inboxRefreshes.projectId, projectId)).get()
+  // What the last run found (a platform that refused) overrides what the connections alone say.
+  const platforms = (await platformStatuses(db, projectId)).map(({ connection: _, ...s }) => {
+    const seen = last?.status === 'done' ? last.platforms.find((p) => p.platform === s.platform) : undefined
+    return s.status === 'ok' && seen ? { ...s, status: seen.status as typeof s.status, message: seen.message } : s
+  })
+  const refresh = last ? { status: last.status, requestedAt: last.requestedAt, startedAt: last.startedAt, finishedAt: last.finishedAt, newComments: last.newComments, error: last.error } : null
+  return { projectId, platforms, comments: rows.map((r) => view(r, titles)), refresh }
 }
 
 async function loadComment(c: C, id: string) {
@@ -187,11 +133,19 @@ export const inboxApi = createRouter()
       path: '/projects/{id}/inbox/refresh',
       tags,
       security,
-      summary: 'Read new comments from the platforms and draft a reply to each (nothing is sent)',
+      summary: 'Read new comments from the platforms and draft a reply to each, off the request (nothing is sent)',
+      description:
+        'Queues one refresh (the inbox-jobs queue) and answers 202 at once with the inbox and `refresh` (queued). A refresh already queued or running is joined, not repeated. Read `GET …/inbox` until `refresh.status` is done (new comments, `finishedAt`) or failed (`error`).',
       request: { params: z.object({ id: IdParam('id', 'prj_0123456789abcdefghjk') }) },
-      responses: { 200: json(InboxSchema, 'The inbox, with what was new'), ...commonErrors },
+      responses: { 202: json(InboxSchema, 'Queued (or joined): the inbox as it is, with the refresh state'), ...commonErrors },
     }),
-    async (c) => c.json(await refresh(c, c.req.valid('param').id), 200),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      const { project } = await requireProject(c, id, 'projects.write')
+      await limitAiRequests(c.env, project.workspaceId)
+      await requestRefresh(c.env, c.get('db'), project)
+      return c.json(await inbox(c.get('db'), id), 202)
+    },
   )
   .openapi(
     createRoute({

@@ -6,6 +6,7 @@ import { handleRenderBatch, handleRenderDeadLetters } from './render-consumer'
 import { handlePublishBatch, handlePublishDeadLetters } from './publish-consumer'
 import { handleMetricsBatch, handleMetricsDeadLetters } from '../analytics/consumer'
 import { handleTranscribeBatch, handleTranscribeDeadLetters } from './transcribe-consumer'
+import { handleInboxBatch, handleInboxDeadLetters } from './inbox-consumer'
 import { misconfigurations } from '../lib/config'
 import { log } from '../lib/log'
 import { withMetrics } from '../metrics/record'
@@ -40,6 +41,10 @@ async function route(batch: MessageBatch<unknown>, env: Env): Promise<void> {
       return handleTranscribeBatch(batch, env)
     case 'transcribe-jobs-dlq':
       return handleTranscribeDeadLetters(batch, env)
+    case 'inbox-jobs':
+      return handleInboxBatch(batch, env)
+    case 'inbox-jobs-dlq':
+      return handleInboxDeadLetters(batch, env)
     default:
       log.error('no consumer for queue', { queue: batch.queue })
       batch.retryAll({ delaySeconds: 300 })

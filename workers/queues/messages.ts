@@ -29,6 +29,10 @@ export const MetricsJob = z.object({
 })
 export type MetricsJob = z.infer<typeof MetricsJob>
 
+/** Refresh one project's inbox (#14): its inbox_refreshes row says whether it is still wanted. */
+export const InboxJob = z.object({ projectId: z.string().min(1), requestId: RequestId })
+export type InboxJob = z.infer<typeof InboxJob>
+
 /** Transcribe one clip's speech (#15): its transcript row says whether it is still wanted. */
 export const TranscribeJob = z.object({ mediaId: z.string().min(1), requestId: RequestId })
 export type TranscribeJob = z.infer<typeof TranscribeJob>

@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm'
 import { createDb } from '../db/client'
 import { posts, postTargets } from '../db/schema'
 import { currentRequestId } from '../lib/context'
-import { MAX_QUEUE_DELAY_SECONDS, type MetricsJob, type PublishJob, type RenderJob, type TranscribeJob } from './messages'
+import { MAX_QUEUE_DELAY_SECONDS, type InboxJob, type MetricsJob, type PublishJob, type RenderJob, type TranscribeJob } from './messages'
 
 /** A message body with the current request id (lib/context.ts), so the consumer logs under it. */
 export function traced<T extends object>(body: T & { requestId?: string }): T {
@@ -61,4 +61,9 @@ export async function enqueuePublish(env: Pick<Env, 'DB' | 'PUBLISH_JOBS'>, post
 /** Asks for the transcription of a clip (#15); its `pending` transcript row makes a duplicate harmless. */
 export async function enqueueTranscription(env: Pick<Env, 'TRANSCRIBE_JOBS'>, mediaId: string): Promise<void> {
   await (env.TRANSCRIBE_JOBS as Queue<TranscribeJob>).send(traced<TranscribeJob>({ mediaId }))
+}
+
+/** Asks for a refresh of a project's inbox (#14); its `queued` inbox_refreshes row makes a duplicate harmless. */
+export async function enqueueInboxRefresh(env: Pick<Env, 'INBOX_JOBS'>, projectId: string): Promise<void> {
+  await (env.INBOX_JOBS as Queue<InboxJob>).send(traced<InboxJob>({ projectId }))
 }

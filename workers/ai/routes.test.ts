@@ -160,6 +160,22 @@ async function callWith(settings: Record<string, string>, method: string, path: 
   return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined }
 }
 
+describe('the per-workspace AI limit', () => {
+  it('answers 429 with Retry-After once a workspace spends its budget; another workspace is not affected', async () => {
+    const a = await ownerWithProject('ai-limit-a', [])
+    const b = await ownerWithProject('ai-limit-b', [])
+    // The limiter of 3 a minute stands in for AI_RATE_LIMITER's 30.
+    const tiny = { AI_RATE_LIMITER: (env as any).TEST_TINY_LIMITER }
+    const ideas = (owner: typeof a) => callWith(tiny as never, 'POST', '/ai-assistant/tools/content-ideas', owner.token, { projectId: owner.project.id, count: 1 })
+    for (let i = 0; i < 3; i++) expect((await ideas(a)).status).toBe(200)
+    const over = await ideas(a)
+    expect(over.status).toBe(429)
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(over.json.detail).toMatch(/Too many AI requests for this workspace/)
+    expect((await ideas(b)).status).toBe(200)
+  })
+})
+
 describe('captions for a post', () => {
   const WRITTEN = {
     hook: 'Cut like a chef',

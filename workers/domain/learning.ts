@@ -6,18 +6,19 @@
  * - Arms: the creator's windows, each split into equal parts of at most an hour, × the styles the
  *   creator allows. The windows stay hard limits: every arm lies inside one of them.
  * - Reward: a post's result at a fixed age (`REWARD_PULL_INDEX`, the 3-day pull) for the
- *   objective, divided by the account's rolling median of the same result (so accounts of any
- *   size compare), on a log scale: 0 is "your median", log 2 is "twice your median". A post whose
+ *   objective, divided by the account's rolling median of the same result (its latest 30, as it is
+ *   now: one scale for every post; so accounts of any size compare), on a log scale: 0 is "your median", log 2 is "twice your median". A post whose
  *   result is not known yet is pending: it counts as a post of its arm, never as a zero.
- * - Model, per platform: log reward = window part effect + style effect + the arm's own effect
- *   (part × style) + weekday effect + noise,
+ * - Model, per platform: log reward = the account's level + window part effect + style effect +
+ *   the arm's own effect (part × style) + weekday effect + noise,
  *   Bayesian linear regression with normal priors (the creator's own style a little ahead). Weekday
  *   is the context: its effect is learnt beside the arms', so a good Tuesday does not make
  *   Tuesday's arm look good. A post teaches about its part and its style at once.
  * - Choice: Thompson sampling from that posterior; a post going to several platforms sums their draws.
  *   Randomness is seeded by project, platform set and slot, so a repeated alarm plans the same.
- *   Exploration is bounded: once the leading arm is clearly ahead (80 % sure against the runner-
- *   up), at most one post in five may go to another arm. A locked autopilot keeps its fixed choice.
+ *   Exploration is bounded: once the leading arm is clearly ahead (80 % sure that the runner-up is
+ *   not better by more than 5 %), at most one post in five may go to another arm. A locked
+ *   autopilot keeps its fixed choice.
  */
 import { hashSeed, normal, rng } from './metric-model'
 import { parseTimeWindow, type LearningMode, type TimeWindow } from './autopilot-config'
@@ -41,7 +42,14 @@ const DEFAULT_NOISE_SD = 0.45
 const SMOOTH_PRECISION = 1 / 0.15 ** 2
 /** Prior sd of an arm's own effect beyond its part's and style's. */
 const INTERACTION_SD = 0.15
+/** Prior sd of the account's level against its median (the intercept): loose. */
+const LEVEL_SD = 1
 const CLEARLY_AHEAD_Z = 0.8416 // 80 %
+/**
+ * A difference in log reward too small to be worth exploring for (5 %): the leader counts as
+ * clearly ahead once the runner-up is unlikely to beat it by more than this.
+ */
+const WORTH_EXPLORING = 0.05
 
 const pad = (n: number) => String(n).padStart(2, '0')
 const clock = (minutes: number) => `${pad(Math.floor(minutes / 60) % 24)}:${pad(minutes % 60)}`
@@ -112,18 +120,21 @@ export interface Outcome {
   value: number | null
 }
 
-/** Outcomes with their rewards: log(value / the account's median of the results before it). */
+/**
+ * Outcomes with their rewards: log(value / the account's median), the median of its latest
+ * `MEDIAN_WINDOW` known results as it is now, the same for every post of the platform. (Against
+ * the median of the results before each post, the scale would drift as the learner finds better
+ * arms and the median rises: an arm tried early would look better than the same arm tried later.)
+ */
 export function rewards(outcomes: readonly Outcome[]): (Outcome & { reward: number | null; ratio: number | null })[] {
-  const seen = new Map<string, number[]>()
+  const known = new Map<string, number[]>()
+  for (const o of outcomes) if (o.value !== null) known.set(o.platform, [...(known.get(o.platform) ?? []), o.value])
+  const base = new Map([...known].map(([platform, values]) => [platform, median(values.slice(-MEDIAN_WINDOW))]))
   return outcomes.map((o) => {
     if (o.value === null) return { ...o, reward: null, ratio: null }
-    const history = seen.get(o.platform) ?? []
-    // The first result of an account is its own median.
-    const base = history.length ? median(history.slice(-MEDIAN_WINDOW)) : o.value
-    history.push(o.value)
-    seen.set(o.platform, history)
-    const eps = Math.max(base * 0.01, 1e-6)
-    const reward = Math.log((o.value + eps) / (base + eps))
+    const b = base.get(o.platform)!
+    const eps = Math.max(b * 0.01, 1e-6)
+    const reward = Math.log((o.value + eps) / (b + eps))
     return { ...o, reward, ratio: Math.exp(reward) }
   })
 }
@@ -194,7 +205,7 @@ function upperSolve(l: number[][], z: number[]): number[] {
 export interface Posterior {
   arms: readonly Arm[]
   /** Columns of each arm's part, style and interaction in the model. */
-  columns: [number, number, number][]
+  columns: number[][]
   mean: number[]
   /** Cholesky factor of the posterior precision. */
   factor: number[][]
@@ -211,13 +222,17 @@ export function posterior(arms: readonly Arm[], outcomes: readonly Outcome[], ow
   // may be better than its part and style say).
   const W = P + S
   const I = W + 7
-  const dims = I + arms.length
+  // Last, the account's level against its median: the other effects are its arms' deviations
+  // from it, so an arm with few posts is shrunk towards the account's mean, not towards a median
+  // that the leading arm's posts make.
+  const level = I + arms.length
+  const dims = level + 1
   const priorMean = new Array<number>(dims).fill(0)
   const priorPrecision = new Array<number>(dims).fill(0)
-  for (let i = 0; i < dims; i++) priorPrecision[i] = 1 / (i < W ? PRIOR_SD : i < I ? 0.25 : INTERACTION_SD) ** 2
+  for (let i = 0; i < dims; i++) priorPrecision[i] = 1 / (i < W ? PRIOR_SD : i < I ? 0.25 : i < level ? INTERACTION_SD : LEVEL_SD) ** 2
   styles.forEach((s, j) => (priorMean[P + j] = s === ownStyle ? OWN_STYLE_PRIOR : 0))
   const byKey = new Map(arms.map((a) => [a.key, a]))
-  const columns: [number, number, number][] = arms.map((a, k) => [parts.indexOf(a.part), P + styles.indexOf(a.style), I + k])
+  const columns: number[][] = arms.map((a, k) => [parts.indexOf(a.part), P + styles.indexOf(a.style), I + k, level])
   const armIndex = new Map(arms.map((a, k) => [a.key, k]))
   const counts = new Map<string, { known: number; pending: number }>(arms.map((a) => [a.key, { known: 0, pending: 0 }]))
   const rows: { cols: number[]; y: number }[] = []
@@ -230,7 +245,7 @@ export function posterior(arms: readonly Arm[], outcomes: readonly Outcome[], ow
       continue
     }
     c.known++
-    rows.push({ cols: [parts.indexOf(arm.part), P + styles.indexOf(arm.style), W + o.weekday, I + armIndex.get(o.armKey)!], y: o.reward })
+    rows.push({ cols: [parts.indexOf(arm.part), P + styles.indexOf(arm.style), W + o.weekday, I + armIndex.get(o.armKey)!, level], y: o.reward })
   }
   const partWindows = parts.map((label) => arms.find((a) => a.part === label)!.window)
   const neighbours: [number, number][] = []
@@ -274,6 +289,15 @@ function armMoments(post: Posterior, i: number): { mean: number; variance: numbe
   for (const c of cols) e[c] = 1
   const v = cholSolve(post.factor, e)
   return { mean: cols.reduce((n, c) => n + post.mean[c], 0), variance: cols.reduce((n, c) => n + v[c], 0) }
+}
+
+/** The posterior variance of the difference of two arms (their shared part or style cancels). */
+function differenceVariance(post: Posterior, i: number, j: number): number {
+  const e = new Array<number>(post.mean.length).fill(0)
+  for (const c of post.columns[i]) e[c] += 1
+  for (const c of post.columns[j]) e[c] -= 1
+  const v = cholSolve(post.factor, e)
+  return e.reduce((n, x, k) => n + x * v[k], 0)
 }
 
 /** One draw of every arm's value from the posterior. */
@@ -338,7 +362,6 @@ export function choose(input: ChooseInput): Choice {
   const draws = new Array<number>(input.arms.length).fill(0)
   for (const post of posts) drawArms(post, random).forEach((v, i) => (draws[i] += v))
   const means = input.arms.map((_, i) => moments.reduce((n, m) => n + m[i].mean, 0))
-  const sds = input.arms.map((_, i) => Math.sqrt(moments.reduce((n, m) => n + m[i].variance, 0)))
   const allowed = input.arms.map((a) => !input.candidates || input.candidates.includes(a.key))
   for (let i = 0; i < draws.length; i++) if (!allowed[i]) draws[i] = -Infinity
   const order = means
@@ -351,7 +374,10 @@ export function choose(input: ChooseInput): Choice {
   }
   const leader = order[0][1]
   const runner = order[1][1]
-  const clearlyAhead = (means[leader] - means[runner]) / Math.sqrt(sds[leader] ** 2 + sds[runner] ** 2 || 1) >= CLEARLY_AHEAD_Z
+  // Clearly ahead: 80 % sure the runner-up is not better by more than is worth exploring for,
+  // from the variance of their difference (what the two arms share, a part or a style, cancels).
+  const diffSd = Math.sqrt(posts.reduce((n, post) => n + differenceVariance(post, leader, runner), 0))
+  const clearlyAhead = (means[leader] - means[runner] + WORTH_EXPLORING * platforms.length) / (diffSd || 1) >= CLEARLY_AHEAD_Z
   let pick = draws.indexOf(Math.max(...draws))
   // Exploration bound: once one arm is clearly ahead, at most EXPLORE_CAP of posts go elsewhere.
   if (clearlyAhead && pick !== leader && random() >= EXPLORE_CAP) pick = leader

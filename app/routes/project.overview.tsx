@@ -16,6 +16,7 @@ import { PROJECT_SECTIONS } from '../lib/project-sections'
 import type { Project } from '../lib/types'
 import { useProject } from './project'
 import { useActionResult } from '../lib/use-action-result'
+import { TRACKED_LINK_INTENT, TrackedLinkSetting } from '../components/tracked-link-setting'
 import type { Route } from './+types/project.overview'
 
 export async function loader({ context, request, params }: Route.LoaderArgs) {
@@ -53,6 +54,12 @@ export async function action({ context, request, params }: Route.ActionArgs) {
     const res = await callApi<Project>(context, request, path, { method: 'PATCH', body })
     if (!res.ok) return data(problemResult(intent, res.problem, values), { status: res.status })
     return { intent, ok: true, message: 'Saved: new videos use it; posts already rendered keep their look until edited.' } satisfies FormResult
+  }
+  if (intent === TRACKED_LINK_INTENT) {
+    const values = formValues(form, ['linkUrl'])
+    const res = await callApi<Project>(context, request, path, { method: 'PATCH', body: { linkUrl: values.linkUrl || null } })
+    if (!res.ok) return data(problemResult(intent, res.problem, values), { status: res.status })
+    return { intent, ok: true, message: values.linkUrl ? 'Saved: posts published from now on carry the link.' : 'Saved: no link in the captions.' } satisfies FormResult
   }
   if (intent === 'delete-project') {
     const res = await callApi(context, request, path, { method: 'DELETE' })
@@ -103,6 +110,7 @@ export default function ProjectOverview({ actionData, loaderData }: Route.Compon
           </Card>
         )}
         {canEdit && <BrandCard project={project} images={loaderData.images} result={brand} busy={busy('update-brand')} />}
+        {canEdit && <TrackedLinkSetting linkUrl={project.linkUrl} result={resultFor(result, TRACKED_LINK_INTENT)} busy={busy(TRACKED_LINK_INTENT)} />}
       </div>
       <div className="space-y-6">
         <Card title="About this project">

@@ -55,7 +55,9 @@ describe('tracked link setting', () => {
     await page.getByRole('form', { name: 'Tracked link' }).getByRole('button', { name: 'Save link' }).click()
     await page.getByText('Saved: no link in the captions.').waitFor()
     expect(await linkUrl()).toBeNull()
-    expect(errors).toEqual([])
+    // The refused save answers 400 on purpose (the browser logs it); nothing else.
+    expect(errors.filter((e) => !/Failed to load resource: the server responded with a status of 400/.test(e))).toEqual([])
+    expect(errors.length).toBeLessThanOrEqual(1)
     await context.close()
   })
 })

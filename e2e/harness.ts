@@ -1,32 +1,28 @@
 /**
  * End-to-end harness: starts the whole product the way `npm start` does, and drives it through
- * headless Chromium. Every e2e test file uses it:
+ * headless Chromium. Every e2e test file that uses a browser starts with `e2eSuite`, which
+ * registers the file's beforeAll/afterAll: the product started, Chromium launched, a temporary
+ * folder, and at the end the product's log written to test-results/<name>-product.log, the
+ * browser closed, the product stopped and the folder removed:
  *
  * ```ts
- * import type { Browser } from 'playwright-core'
- * import { afterAll, beforeAll, expect, test } from 'vitest'
- * import { launchBrowser, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
+ * import { expect, test } from 'vitest'
+ * import { e2eSuite, signInLocally, unique, waitForHydration, watchPageErrors, type Product } from './harness'
  *
  * let product: Product
  * let browser: Browser
- * beforeAll(async () => {
- *   product = await startProduct()     // builds once per state of the sources, then scripts/start.mjs
- *   browser = await launchBrowser()
- * })
- * afterAll(async () => {
- *   await browser?.close()
- *   await product?.stop()              // stops the whole process group, removes the state
- * })
+ * e2eSuite('my-page', { ready: (s) => ({ product, browser } = s) })   // options: StartOptions, browser, ready, done
  *
  * test('…', async () => {
- *   const page = await browser.newPage()
- *   const errors = watchPageErrors(page)                 // uncaught errors, console.error
- *   await signInLocally(page, product, { email: `${unique('ada')}@example.com` })  // ends on /dashboard
+ *   const { page, errors } = await signedInPage(browser, product, { email: `${unique('ada')}@example.com` })  // on /dashboard
  *   await waitForHydration(page)                         // before using JS-only widgets
  *   // … page.screenshot({ path: resultPath('my-screen.png') }) writes to test-results/
- *   expect(errors).toEqual([])
+ *   expect(errors).toEqual([])                           // uncaught errors, console.error
  * })
  * ```
+ *
+ * Tests that drive the Worker from inside (alarms, D1, the cron) use `workerSuite` from
+ * worker-harness.ts instead.
  *
  * Each product gets free ports (PORT, RENDER_PORT) and its own fresh state directory
  * (PERSIST_TO), so test files never see each other's data; give names `unique()` suffixes anyway,
@@ -42,7 +38,8 @@ import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 
 /** The repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -534,5 +531,87 @@ export async function uploadTestClip(page: Page, product: Product, projectId: st
   const clip = await done.json()
   if (done.status() !== 200 || clip.status !== 'ready') throw new Error(`The clip is not ready (${done.status()}): ${JSON.stringify(clip)}`)
   if (title) await page.request.patch(product.url(`/api/media/${mediaId}`), { data: { title } })
+  return mediaId as string
+}
+
+/** A page in a context of its own (a viewport), its errors watched, signed in as `who` (on the dashboard). */
+export async function signedInPage(browser: Browser, product: Product, who: { email: string; name?: string }, options: { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+  const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {})
+  const page = await context.newPage()
+  const errors = watchPageErrors(page)
+  await signInLocally(page, product, who)
+  return { page, context, errors }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The set-up of a test file
+
+/** What `e2eSuite` starts for a test file; set once its beforeAll ran. */
+export interface E2eSuite {
+  product: Product
+  /** Chromium (unless `browser: false`). */
+  browser: Browser
+  /** A temporary folder of the file's own, removed at the end. */
+  dir: string
+}
+
+export interface SuiteOptions extends StartOptions {
+  /** Launch Chromium as well (default true). */
+  browser?: boolean
+  /** More set-up once the product (and browser) are up; also where the file takes them into its own variables. */
+  ready?: (suite: E2eSuite) => unknown
+  /** More clean-up, before the product stops. */
+  done?: () => unknown
+  /** The beforeAll's budget (the build, the start, `ready`). Default 300 s. */
+  timeoutMs?: number
+}
+
+/**
+ * The set-up and clean-up every e2e test file repeats, registered as its beforeAll and afterAll:
+ * the product started (`options` as for `startProduct`), Chromium launched, a temporary folder;
+ * at the end the product's output saved to test-results/<name>-product.log (for a failure the page
+ * alone does not explain), the browser closed, the product stopped, the folder removed.
+ */
+export function e2eSuite(name: string, options: SuiteOptions = {}): E2eSuite {
+  const suite = {} as E2eSuite
+  beforeAll(async () => {
+    suite.dir = mkdtempSync(join(tmpdir(), `reelpilot-${name}-`))
+    suite.product = await startProduct(options)
+    if (options.browser !== false) suite.browser = await launchBrowser()
+    await options.ready?.(suite)
+  }, options.timeoutMs ?? 300_000)
+  afterAll(async () => {
+    try {
+      await options.done?.()
+    } finally {
+      if (suite.product) writeFileSync(resultPath(`${name}-product.log`), suite.product.logs())
+      await suite.browser?.close()
+      await suite.product?.stop()
+      if (suite.dir) rmSync(suite.dir, { recursive: true, force: true })
+    }
+  })
+  return suite
+}
+
+/**
+ * Makes a 4 s clip with FFmpeg in `dir` and uploads it through the media API as the signed-in
+ * page's person (upload URL, PUT, complete); answers its media id once it is ready.
+ */
+export async function uploadClip(page: Page, product: Product, dir: string, projectId: string, title: string): Promise<string> {
+  const { ffmpegPath } = await import('../scripts/tools.mjs')
+  const path = join(dir, `${title}.mp4`)
+  spawnSync(ffmpegPath(), [
+    '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
+    '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path,
+  ], { stdio: 'ignore' })
+  const bytes = readFileSync(path)
+  const started = await page.request.post(product.url('/api/media/upload-url'), { data: { projectId, filename: `${title}.mp4`, contentType: 'video/mp4', size: bytes.length } })
+  if (started.status() !== 201) throw new Error(`upload-url answered ${started.status()}: ${await started.text()}`)
+  const { mediaId, uploadUrl } = await started.json()
+  const put = await fetch(uploadUrl, { method: 'PUT', body: bytes })
+  if (put.status !== 200) throw new Error(`the upload PUT answered ${put.status}`)
+  const done = await page.request.post(product.url(`/api/media/${mediaId}/complete`))
+  const body = await done.text()
+  if (done.status() !== 200 || JSON.parse(body).status !== 'ready') throw new Error(`complete answered ${done.status()}: ${body}`)
   return mediaId as string
 }

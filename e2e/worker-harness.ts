@@ -5,14 +5,19 @@
  * at D1 and R2). The e2e `harness.ts` starts the product the way `npm start` does; this one trades
  * that fidelity for direct access to the bindings.
  */
+import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { createTestHarness } from 'wrangler'
 import { createRenderServer } from '../containers/render/server'
 import { ffmpegPath } from '../scripts/tools.mjs'
-import { ensureBuild, ROOT } from './harness'
+import type { ProjectScheduler } from '../workers/scheduler/project-scheduler'
+import { autopilotConfigSchema } from '../workers/domain/autopilot-config'
+import { ensureBuild, ROOT, unique } from './harness'
 
 export interface RunningWorker {
   url: (path: string) => string
@@ -143,4 +148,90 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
       await stopRender()
     },
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The set-up of a test file
+
+/** What `workerSuite` makes for a test file; set once its beforeAll ran. */
+export interface WorkerSuite {
+  w: RunningWorker
+  /** The signed-in owner's session token. */
+  token: string
+  workspaceId: string
+  projectId: string
+  /** The ready clip in the project's library (with `clipSeconds`). */
+  mediaId: string | null
+  /** A temporary folder of the file's own, removed at the end. */
+  dir: string
+}
+
+/**
+ * The set-up the Worker-driven e2e files repeat, as their beforeAll and afterAll: the Worker
+ * started (`renderRetries` as for `startWorker`), an owner with a workspace and a project, a clip
+ * of `clipSeconds` made with FFmpeg and uploaded, probed and ready, and sandbox connections on
+ * `platforms`; at the end the Worker closed and the folder removed.
+ */
+export function workerSuite(name: string, options: { renderRetries?: number; clipSeconds?: number; platforms?: string[]; ready?: (suite: WorkerSuite) => unknown } = {}): WorkerSuite {
+  const suite = { mediaId: null } as WorkerSuite
+  beforeAll(async () => {
+    suite.dir = mkdtempSync(join(tmpdir(), `reelpilot-${name}-`))
+    const w = (suite.w = await startWorker({ renderRetries: options.renderRetries }))
+    const token = (suite.token = await w.tokenFor(`${unique(name)}@example.com`))
+    suite.workspaceId = (await w.api('POST', '/workspaces', { token, body: { name, slug: unique(name).toLowerCase() } })).json.id
+    suite.projectId = (await w.api('POST', '/projects', { token, body: { workspaceId: suite.workspaceId, name: 'Cooking' } })).json.id
+    if (options.clipSeconds) {
+      const clip = join(suite.dir, 'clip.mp4')
+      execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000', '-t', String(options.clipSeconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip])
+      const data = readFileSync(clip)
+      const started = await w.api('POST', '/media/upload-url', { token, body: { projectId: suite.projectId, filename: 'pasta.mp4', contentType: 'video/mp4', size: data.length } })
+      expect(started.status, started.text).toBe(201)
+      expect((await fetch(started.json.uploadUrl, { method: 'PUT', body: data })).status).toBe(200)
+      const done = await w.api('POST', `/media/${started.json.mediaId}/complete`, { token })
+      expect(done.json?.status, done.text).toBe('ready')
+      suite.mediaId = started.json.mediaId
+    }
+    for (const platform of options.platforms ?? []) {
+      const connected = await w.api('POST', `/projects/${suite.projectId}/connections`, { token, body: { platform, mode: 'sandbox' } })
+      expect(connected.status, connected.text).toBeLessThan(300)
+    }
+    await options.ready?.(suite)
+  }, 300_000)
+  afterAll(async () => {
+    await suite.w?.close()
+    if (suite.dir) rmSync(suite.dir, { recursive: true, force: true })
+  })
+  return suite
+}
+
+/** A project's scheduler (Durable Object stub, RPC) in the running Worker. */
+export function schedulerOf(w: RunningWorker, projectId: string) {
+  const ns = w.env.PROJECT_SCHEDULER as unknown as DurableObjectNamespace<ProjectScheduler>
+  return ns.get(ns.idFromName(projectId))
+}
+
+/** Reads until `done` says yes (every 0.5 s), or fails naming `what` with the last value read. */
+export async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: T = await read()
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last, null, 1).slice(0, 2000)}`)
+    await new Promise((r) => setTimeout(r, 500))
+    last = await read()
+  }
+  return last
+}
+
+/** A daily autopilot on YouTube and TikTok whose one window opened ten minutes before `now`: within the grace period, so the alarm plans its slot and the post goes out at once. */
+export function windowOpenedTenMinutesAgo(now: number) {
+  const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16)
+  return autopilotConfigSchema.parse({
+    cadence: 'daily',
+    language: 'en',
+    style: 'neon',
+    objective: 'traffic',
+    timezone: 'UTC',
+    timeWindows: [`${hhmm(now - 10 * 60_000)}-${hhmm(now - 9 * 60_000)}`],
+    platforms: ['youtube', 'tiktok'],
+  })
 }

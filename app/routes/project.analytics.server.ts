@@ -6,8 +6,9 @@ import type { RouterContextProvider } from 'react-router'
 import { loadApi } from '../lib/api.server'
 import { RANGES, type Dashboard, type GroupBy } from '../lib/analytics'
 import { today } from '../lib/zoned-time'
+import { PLATFORMS } from '../../workers/domain/post-state'
 
-const PLATFORM_FILTERS = ['youtube', 'tiktok', 'instagram'] as const
+const PLATFORM_FILTERS = PLATFORMS
 
 export async function loadAnalytics(context: Readonly<RouterContextProvider>, request: Request, projectId: string) {
   const url = new URL(request.url)

@@ -1,6 +1,7 @@
 /** Server side of the assistant page: the project's ready clips, and each tool through the API. */
 import type { RouterContextProvider } from 'react-router'
 import { callApi, loadApi } from '../lib/api.server'
+import { PLATFORMS } from '../../workers/domain/post-state'
 
 type Context = Readonly<RouterContextProvider>
 
@@ -63,7 +64,7 @@ export async function assistantAction(context: Context, request: Request, projec
   }
   if (intent === 'pricing') {
     const cpm: Record<string, { low: number; high: number }> = {}
-    for (const p of ['youtube', 'tiktok', 'instagram']) {
+    for (const p of PLATFORMS) {
       const low = num(form.get(`${p}.low`))
       const high = num(form.get(`${p}.high`))
       if (low !== undefined || high !== undefined) cpm[p] = { low: low ?? NaN, high: high ?? NaN }

@@ -14,6 +14,7 @@ import { Button, Card, Notice, PageHeader, SelectField, TextField } from '../com
 import { useProject } from './project'
 import { assistantAction, loadAssistant, type AssistantResult, type Captions, type Idea, type ProviderInfo } from './project.assistant.server'
 import type { Route } from './+types/project.assistant'
+import { PLATFORMS } from '../../workers/domain/post-state'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Assistant · Reelpilot' }]
 
@@ -198,7 +199,7 @@ export default function ProjectAssistant({ loaderData, actionData }: Route.Compo
       <Card title="Sponsorship pricing" description="Median views × CPM × an engagement multiplier, per platform and format. Change the CPM ranges to your market.">
         <Form method="post" className="space-y-3">
           <div className="grid gap-3 sm:grid-cols-3">
-            {(['youtube', 'tiktok', 'instagram'] as const).map((p) => (
+            {PLATFORMS.map((p) => (
               <fieldset key={p} className="min-w-0 rounded-lg border border-slate-800 p-2">
                 <legend className="px-1 text-xs text-slate-400">{NAMES[p]} CPM</legend>
                 <div className="grid grid-cols-2 gap-2">

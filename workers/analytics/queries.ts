@@ -9,7 +9,7 @@ import { media, metricLatest, metricRollup, metricPulls, metricSnapshots, posts,
 import { ADDITIVE_METRICS, engagementRate, hourLabel, type AdditiveMetric, type MetricValues } from '../domain/metrics'
 import { WEEKDAYS } from '../domain/autopilot-config'
 import { coveringRuns } from '../domain/day-buckets'
-import type { Platform } from '../domain/post-state'
+import { PLATFORMS, type Platform } from '../domain/post-state'
 
 export const GROUP_BYS = ['day', 'platform', 'style', 'window', 'weekday'] as const
 export type GroupBy = (typeof GROUP_BYS)[number]
@@ -260,7 +260,7 @@ export async function medianByPlatform(db: Db, projectId: string): Promise<Parti
     return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
   }
   const out: Partial<Record<Platform, { posts: number; views: number; engagementRate: number | null }>> = {}
-  for (const platform of ['youtube', 'tiktok', 'instagram'] as const) {
+  for (const platform of PLATFORMS) {
     const mine = [...targets.values()].filter((t) => t.platform === platform && t.values.views !== undefined)
     if (mine.length === 0) continue
     const rates = mine.map((t) => engagementRate(t.values)).filter((r): r is number => r !== null)

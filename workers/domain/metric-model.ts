@@ -25,8 +25,10 @@
  * and subscribers only after 48 h, like the YouTube Analytics API.
  */
 import type { MetricValues } from './metrics'
+import { PLATFORMS } from './post-state'
 
-export const MODEL_PLATFORMS = ['youtube', 'tiktok', 'instagram'] as const
+/** The platforms the model knows: every platform (domain/post-state). */
+export const MODEL_PLATFORMS = PLATFORMS
 export type ModelPlatform = (typeof MODEL_PLATFORMS)[number]
 
 const BASE_VIEWS: Record<ModelPlatform, number> = { youtube: 900, tiktok: 1500, instagram: 700 }

@@ -15,8 +15,7 @@ import { fromLocalInput } from '../../lib/zoned-time'
 import type { WeekSchedule } from '../calendar/week-grid'
 import { Button, Card, Notice, TextField } from '../ui'
 import { PlatformTexts, type ComposerTexts } from './platform-texts'
-
-const PLATFORMS: Platform[] = ['youtube', 'tiktok', 'instagram']
+import { PLATFORMS } from '../../../workers/domain/post-state'
 
 /** Why a platform is not offered, in words, or null when it can be posted to. */
 export function notOfferedReason(platform: Platform, connections: Connection[]): string | null {

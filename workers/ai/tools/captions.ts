@@ -14,6 +14,7 @@ import { providerFor, type AiSettings } from '../config'
 import { runTask, type AiContext } from '../run'
 import { languageName, type AiTask } from '../task'
 import type { ProviderName } from '../types'
+import { PLATFORMS } from '../../domain/post-state'
 
 export type CaptionsInput = Omit<CaptionInput, 'platforms'> & { platforms: Platform[] }
 
@@ -114,7 +115,7 @@ export class AiCaptionWriter implements CaptionWriter {
   constructor(private readonly ctx: AiContext) {}
 
   async write(input: CaptionInput): Promise<CaptionOutput & { provider: ProviderName; platformTexts: PlatformTexts }> {
-    const { result, provider } = await writeCaptions(this.ctx, { ...input, platforms: [...(input.platforms ?? ['youtube', 'tiktok', 'instagram'])] })
+    const { result, provider } = await writeCaptions(this.ctx, { ...input, platforms: [...(input.platforms ?? PLATFORMS)] })
     return { hook: result.hook, caption: result.caption, hashtags: result.hashtags, callToAction: result.callToAction, language: result.language, provider: provider.name, platformTexts: result.platformTexts }
   }
 }

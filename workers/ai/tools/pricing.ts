@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import type { Platform } from '../../domain/post-state'
 import { builtinLanguage, languageName, type AiTask } from '../task'
+import { PLATFORMS } from '../../domain/post-state'
 
 /** Published posts with views a platform needs before its rate is estimated. */
 export const MIN_POSTS = 3
@@ -49,7 +50,7 @@ export const RateCardSchema = z
     status: z.enum(['ready', 'partial', 'insufficient_data']),
     platforms: z.array(
       z.object({
-        platform: z.enum(['youtube', 'tiktok', 'instagram']),
+        platform: z.enum(PLATFORMS),
         posts: z.number(),
         medianViews: z.number().nullable(),
         engagementRate: z.number().nullable(),
@@ -70,7 +71,7 @@ const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 
 
 /** The rate card: pure arithmetic over the medians and the assumptions. */
 export function rateCard(input: RateCardInput): RateCard {
-  const platforms = (['youtube', 'tiktok', 'instagram'] as const).map((platform) => {
+  const platforms = PLATFORMS.map((platform) => {
     const m = input.medians[platform]
     const cpm = input.cpm[platform]
     const posts = m?.posts ?? 0

@@ -90,3 +90,36 @@ test('previews a style on a clip in the browser and shows a frame', async () => 
   expect(await video.evaluate((v) => (v as HTMLVideoElement).duration)).toBeCloseTo(3, 0)
   expect(cspViolations).toEqual([])
 })
+
+test('a preview that takes too long says so and stops; one that hangs can be canceled (#18)', async () => {
+  const page = await browser.newPage()
+  // The page's clock is Playwright's, so the preview's time limit can pass without waiting for it.
+  await page.clock.install()
+  // The engine's wasm never arrives: the preview hangs at "Loading the preview engine…".
+  const held: string[] = []
+  await page.route('**/vendor/ffmpeg/ffmpeg-core.wasm.gz', (route) => void held.push(route.request().url()))
+  await page.goto(product.url('/preview'))
+  await page.waitForSelector('html[data-hydrated="true"]')
+  await page.getByTestId('preview-file').setInputFiles(join(dir, 'clip.mp4'))
+  await page.getByRole('button', { name: 'Preview' }).click()
+  await expect.poll(() => page.getByTestId('preview-stage').innerText()).toBe('Loading the preview engine…')
+  await expect.poll(() => held.length).toBeGreaterThan(0)
+  expect(await page.getByRole('button', { name: 'Cancel preview' }).isVisible()).toBe(true)
+
+  // Past its limit (60 s + 4 s a second of video): stopped, and said so.
+  await page.clock.fastForward('10:00')
+  const alert = page.getByRole('alert')
+  await alert.waitFor()
+  expect(await alert.innerText()).toMatch(/^The preview took longer than \d+ s and was stopped\. Try again/)
+  expect(await page.getByRole('button', { name: 'Cancel preview' }).count()).toBe(0)
+  expect(await page.getByRole('button', { name: 'Preview' }).isEnabled()).toBe(true)
+
+  // Again, hanging the same way: Cancel stops it at once, and it says so (not as a failure).
+  await page.getByRole('button', { name: 'Preview' }).click()
+  await page.getByRole('button', { name: 'Cancel preview' }).click()
+  await page.getByTestId('preview-stopped').waitFor()
+  expect(await page.getByTestId('preview-stopped').innerText()).toBe('Preview canceled.')
+  expect(await page.getByRole('alert').count()).toBe(0)
+  expect(await page.getByRole('button', { name: 'Preview' }).isEnabled()).toBe(true)
+  await page.close()
+}, 120_000)

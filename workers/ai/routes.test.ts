@@ -237,6 +237,18 @@ describe('captions for a post', () => {
     expect(project.id).toBeTruthy()
   })
 
+  it("leave room for the project's tracked link, so texts a model fills to the limit can be applied", async () => {
+    const { token, project, postId } = await postFor('post-captions-link')
+    expect((await call('PATCH', `/projects/${project.id}`, { token, body: { linkUrl: 'https://mykitchen.example/recipes' } })).status).toBe(200)
+    const { apiKey, settings } = await openAiStubSettings()
+    const long = 'Word '.repeat(440).trim() // 2199 characters: over the limit once the link and hashtags are added
+    await scriptAnswers(apiKey, [{ json: { ...WRITTEN, caption: long, tiktok: { caption: long }, youtube: { title: 'T', description: 'é'.repeat(2490) } } }])
+    const applied = await callWith(settings, 'POST', '/ai-assistant/tools/post-captions', token, { postId, apply: true })
+    expect(applied.status, applied.text).toBe(200)
+    for (const l of applied.json.result.limits) expect(l.length, `${l.platform} ${l.field}`).toBeLessThanOrEqual(l.max)
+    expect((await call('GET', `/posts/${postId}`, { token })).json.textsProvider).toBe('openai')
+  })
+
   it('answers 4xx before any call: unknown or hidden posts, viewers, a post past editing, bad bodies', async () => {
     const { token, project, postId } = await postFor('post-captions-errors')
     const { apiKey, settings } = await openAiStubSettings()

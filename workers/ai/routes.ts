@@ -12,7 +12,7 @@ import { requireProject } from '../api/access'
 import { commonErrors, createRouter, errorResponses, json, jsonBody, parseInput, security } from '../api/openapi'
 import { medianByPlatform } from '../analytics/queries'
 import { media, postTargets } from '../db/schema'
-import { editPost, loadPost } from '../api/posts'
+import { editPost, linkLineOf, loadPost } from '../api/posts'
 import { PLATFORMS, POST_ACTIONS } from '../domain/post-state'
 import { recentHooks } from '../scheduler/planner'
 import type { AppEnv } from '../env'
@@ -101,7 +101,7 @@ async function contentIdeas(c: C, body: z.output<typeof IdeasBody>) {
 }
 
 async function captions(c: C, body: z.output<typeof CaptionsBody>) {
-  const { ctx, facts, db } = await start(c, body.projectId)
+  const { ctx, facts, db, project } = await start(c, body.projectId)
   const clip = await db.select().from(media).where(and(eq(media.id, body.mediaId), eq(media.projectId, body.projectId))).get()
   if (!clip) throw notFound('Clip')
   if (clip.status !== 'ready') throw new HttpError(409, `The clip is ${clip.status}: captions are written for ready clips.`, { errors: [{ field: 'mediaId', message: `is ${clip.status}` }] })
@@ -115,7 +115,7 @@ async function captions(c: C, body: z.output<typeof CaptionsBody>) {
     recentHooks: await recentHooks(db, body.projectId),
     seed: `${body.projectId}:${clip.id}:assistant`,
     platforms: body.platforms ?? [...PLATFORMS],
-  })
+  }, linkLineOf(c, project.linkUrl))
   return { provider, result }
 }
 
@@ -128,7 +128,7 @@ async function postCaptions(c: C, body: z.output<typeof PostCaptionsBody>) {
   if (body.apply && (!POST_ACTIONS.edit.includes(post.status) || post.status === 'rendering')) {
     throw conflict(`This post is ${post.status}: its texts can be rewritten when it is ${POST_ACTIONS.edit.filter((s) => s !== 'rendering').join(' or ')}.`)
   }
-  const { ctx, facts, db } = await start(c, post.projectId)
+  const { ctx, facts, db, project } = await start(c, post.projectId)
   const clip = post.mediaId ? await db.select().from(media).where(eq(media.id, post.mediaId)).get() : undefined
   if (!clip) throw conflict('This post has no clip to write about.')
   const targets = await db.select({ platform: postTargets.platform }).from(postTargets).where(eq(postTargets.postId, post.id)).all()
@@ -145,7 +145,8 @@ async function postCaptions(c: C, body: z.output<typeof PostCaptionsBody>) {
     seed: `${post.projectId}:${post.id}:assistant`,
     platforms: platforms.length ? platforms : [...PLATFORMS],
   }
-  const { result, provider } = await writeCaptions(ctx, input)
+  // Room for the project's tracked link, which is published with the texts (#13).
+  const { result, provider } = await writeCaptions(ctx, input, linkLineOf(c, project.linkUrl))
   if (body.apply) {
     await editPost(
       c,

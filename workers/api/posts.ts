@@ -258,7 +258,8 @@ function checkNotPast(when: Date, field: string, now = Date.now()) {
 }
 
 /** The line a post of a project with a tracked-link URL carries (issue 13), as long as the real one will be. */
-const linkLineOf = (c: Context<AppEnv>, linkUrl: string | null) => (linkUrl ? linkLine(publicOrigin(c.env), 'x'.repeat(CODE_LENGTH)) : null)
+/** The tracked-link line a project's texts are published with (#13), as long as a real one, or null. */
+export const linkLineOf = (c: Context<AppEnv>, linkUrl: string | null) => (linkUrl ? linkLine(publicOrigin(c.env), 'x'.repeat(CODE_LENGTH)) : null)
 
 /** Refuses texts that would go over a platform's limit once its hashtags (and the project's tracked link) are added. */
 function checkTextLimits(texts: { hook: string | null; caption: string | null; callToAction: string | null; hashtags: string[]; platformTexts?: PlatformTexts | null }, platforms: readonly Platform[], link: string | null) {

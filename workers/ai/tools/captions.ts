@@ -7,7 +7,7 @@
  */
 import { z } from 'zod'
 import { TemplateCaptionWriter, toHashtag, type CaptionInput, type CaptionOutput, type CaptionWriter } from '../../domain/captions'
-import { fitField, INSTAGRAM_MAX_HASHTAGS, TEXT_LIMITS, type PlatformTexts } from '../../domain/platform-texts'
+import { fitField, INSTAGRAM_MAX_HASHTAGS, publishedField, TEXT_LIMITS, type PlatformTexts } from '../../domain/platform-texts'
 import type { Platform } from '../../domain/post-state'
 import type { Db } from '../../db/client'
 import { providerFor, type AiSettings } from '../config'
@@ -78,24 +78,24 @@ export const captionsTask: AiTask<CaptionsInput, ModelCaptions> = {
   builtin: async (input) => builtinCaptions(await new TemplateCaptionWriter().write(input)),
 }
 
-/** The model's (or the built-in's) texts, normalised and cut to each platform's limits. */
-export function fitCaptions(raw: ModelCaptions, platforms: readonly Platform[], language: string): CaptionsResult {
+/** The model's (or the built-in's) texts, normalised and cut to each platform's limits (with the project's tracked `link` line where it is published). */
+export function fitCaptions(raw: ModelCaptions, platforms: readonly Platform[], language: string, link?: string | null): CaptionsResult {
   const hashtags = [...new Set(raw.hashtags.map((h) => toHashtag(h.replace(/^#+/, ''))).filter((h): h is string => h !== null))].slice(0, INSTAGRAM_MAX_HASHTAGS)
   const [ytTitle, ytDescription] = TEXT_LIMITS.youtube
   const texts: PlatformTexts = {}
-  if (platforms.includes('youtube')) texts.youtube = { title: fitField(ytTitle, raw.youtube.title.trim(), hashtags), description: fitField(ytDescription, raw.youtube.description.trim(), hashtags) }
-  if (platforms.includes('tiktok')) texts.tiktok = { caption: fitField(TEXT_LIMITS.tiktok[0], raw.tiktok.caption.trim(), hashtags) }
-  if (platforms.includes('instagram')) texts.instagram = { caption: fitField(TEXT_LIMITS.instagram[0], raw.instagram.caption.trim(), hashtags) }
+  if (platforms.includes('youtube')) texts.youtube = { title: fitField(ytTitle, raw.youtube.title.trim(), hashtags, link), description: fitField(ytDescription, raw.youtube.description.trim(), hashtags, link) }
+  if (platforms.includes('tiktok')) texts.tiktok = { caption: fitField(TEXT_LIMITS.tiktok[0], raw.tiktok.caption.trim(), hashtags, link) }
+  if (platforms.includes('instagram')) texts.instagram = { caption: fitField(TEXT_LIMITS.instagram[0], raw.instagram.caption.trim(), hashtags, link) }
   const limits = platforms.flatMap((platform) =>
     TEXT_LIMITS[platform].map((limit) => {
       const text = (platform === 'youtube' ? texts.youtube![limit.field as 'title' | 'description'] : texts[platform]!.caption) ?? ''
-      const published = limit.withHashtags ? [text, hashtags.join(' ')].filter(Boolean).join('\n\n') : text
+      const published = publishedField(limit, text, hashtags, link)
       return { platform, field: limit.field, max: limit.max, unit: limit.unit, length: limit.unit === 'bytes' ? new TextEncoder().encode(published).length : published.length }
     }),
   )
   return {
     hook: fitField({ unit: 'characters', max: 100, withHashtags: false }, raw.hook.trim(), []),
-    caption: fitField(TEXT_LIMITS.tiktok[0], raw.caption.trim(), hashtags),
+    caption: fitField(TEXT_LIMITS.tiktok[0], raw.caption.trim(), hashtags, link),
     callToAction: raw.callToAction.trim().slice(0, 100),
     hashtags,
     language,
@@ -105,9 +105,9 @@ export function fitCaptions(raw: ModelCaptions, platforms: readonly Platform[], 
 }
 
 /** Captions for one clip through the configured provider. */
-export async function writeCaptions(ctx: AiContext, input: CaptionsInput) {
+export async function writeCaptions(ctx: AiContext, input: CaptionsInput, link?: string | null) {
   const { output, provider } = await runTask(ctx, captionsTask, input)
-  return { result: fitCaptions(output, input.platforms, input.language), provider }
+  return { result: fitCaptions(output, input.platforms, input.language, link), provider }
 }
 
 /** The planner's writer when a provider is configured: the texts, their per-platform versions, and who wrote them. */

@@ -18,6 +18,7 @@ import { isLinkCode, NETWORK_DAILY_CAP, networkOf, newLinkCode, notCounted } fro
 import type { AppEnv } from '../env'
 import { log } from '../lib/log'
 import { signingKey } from '../lib/signed-url'
+import { hmacKey } from '../lib/crypto'
 
 /** The code of a post's link on a platform, made the first time it is asked for; null when the project has no link URL. */
 export async function linkCodeFor(db: Db, post: { id: string; projectId: string }, platform: Platform): Promise<string | null> {
@@ -32,7 +33,7 @@ export async function linkCodeFor(db: Db, post: { id: string; projectId: string 
 }
 
 async function hmac(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(`tracked-link:${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const key = await hmacKey(`tracked-link:${secret}`)
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text)))
   return [...mac.slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }

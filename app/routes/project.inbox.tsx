@@ -141,7 +141,7 @@ function CommentCard({ comment: c, canEdit, result }: { comment: InboxComment; c
 }
 
 /** A moment in UTC, the same on the server and in the browser. */
-const formatTime = (iso: string) => `${new Date(iso).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC`
+const formatTime = (iso: string) => `${formatDate(iso)}, ${new Date(iso).toISOString().slice(11, 16)} UTC`
 
 /** Where the last refresh is: reading (with when it was asked), when it last ended and what it found, or why it failed. */
 function RefreshState({ refresh, comments }: { refresh: InboxRefresh | null; comments: number }) {

@@ -133,6 +133,34 @@ describe('drafts', () => {
   })
 })
 
+describe('drafts keep the look', () => {
+  it('saves the hook, call to action, framing, focus and trim on a draft, changes them, and makes the post with them', async () => {
+    const { token, project } = await withAutopilot()
+    const clip = await readyClip(project.workspaceId, project.id, 'Crêpes')
+    const look = { hook: 'Three crêpe tricks', callToAction: '', framing: 'crop', focus: { x: 0.3, y: 0.5 }, trim: { startSec: 1, endSec: 6 } }
+    const draft = await call('POST', `/projects/${project.id}/drafts`, { token, body: { mediaId: clip, ...look } })
+    expect(draft.status, draft.text).toBe(201)
+    expect(draft.json).toMatchObject({ ...look, speechCaptions: null })
+    // A trim past the clip (12.5 s) or a framing that does not exist: refused by name, nothing saved.
+    expect(expectProblem(await call('POST', `/projects/${project.id}/drafts`, { token, body: { mediaId: clip, trim: { startSec: 0, endSec: 20 } } }), 400).errors?.[0].field).toBe('trim.endSec')
+    expect(expectProblem(await call('PATCH', `/drafts/${draft.json.id}`, { token, body: { trim: { startSec: 0, endSec: 20 } } }), 400).errors?.[0].field).toBe('trim.endSec')
+    expectProblem(await call('PATCH', `/drafts/${draft.json.id}`, { token, body: { framing: 'stretch' } }), 400)
+    expect((await call('GET', `/projects/${project.id}/drafts`, { token })).json.data).toHaveLength(1)
+    // A change leaves the other fields as they were; null goes back to the default.
+    const changed = await call('PATCH', `/drafts/${draft.json.id}`, { token, body: { hook: 'Crêpes, three ways', framing: null } })
+    expect(changed.json).toMatchObject({ ...look, hook: 'Crêpes, three ways', framing: null })
+
+    const scheduled = await call('POST', `/drafts/${draft.json.id}/schedule`, { token, body: { scheduledAt: parisTime(12, 30) } })
+    expect(scheduled.status, scheduled.text).toBe(201)
+    const post = (await call('GET', `/posts/${scheduled.json.postId}`, { token })).json
+    expect(post).toMatchObject({ hook: 'Crêpes, three ways', callToAction: '', framing: null, focus: { x: 0.3, y: 0.5 }, trim: { startSec: 1, endSec: 6 } })
+    expect(post.spec).toMatchObject({ trim: { startSec: 1, durationSec: 5 }, texts: { hook: 'Crêpes, three ways' } })
+    // A draft with no look makes a post with the written texts and the defaults.
+    const plain = await call('POST', `/projects/${project.id}/drafts`, { token, body: { mediaId: clip } })
+    expect(plain.json).toMatchObject({ hook: null, callToAction: null, framing: null, focus: null, trim: null })
+  })
+})
+
 describe('bulk scheduling', () => {
   it('plans several clips into the next free slots, then makes them on confirm; the autopilot plans nothing else there', async () => {
     const { token, project } = await withAutopilot()

@@ -6,8 +6,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { desc, eq } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { media, postDrafts } from '../db/schema'
+import { media, postDrafts, type LookValues } from '../db/schema'
 import { PLATFORMS } from '../domain/post-state'
+import { POST_FRAMINGS } from '../domain/post-spec'
 import { PlatformListSchema } from '../domain/targets'
 import type { AppEnv } from '../env'
 import { hashtag } from '../domain/platform-texts'
@@ -16,7 +17,7 @@ import { conflict, notFound } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { requireOwned, requireProject } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
-import { createPost, Hashtags, PlatformTextsBody, projectClip } from './posts'
+import { checkTrim, createPost, FocusSchema, Hashtags, PlatformTextsBody, PostLook, projectClip, TrimSchema } from './posts'
 
 const tags = ['Drafts']
 const draftParams = z.object({ id: IdParam('id', 'draft_0123456789abcdefghjk') })
@@ -32,6 +33,12 @@ export const DraftSchema = z
     hashtags: z.array(z.string()),
     platforms: z.array(z.enum(PLATFORMS)).nullable().openapi({ description: 'null: every connected platform' }),
     platformTexts: PlatformTextsBody.nullable(),
+    hook: z.string().nullable().openapi({ description: 'null: written when it is scheduled' }),
+    callToAction: z.string().nullable().openapi({ description: 'empty: none; null: the objective’s' }),
+    framing: z.enum(POST_FRAMINGS).nullable().openapi({ description: 'null: the project’s default' }),
+    speechCaptions: z.boolean().nullable(),
+    focus: FocusSchema.nullable(),
+    trim: TrimSchema.nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -42,6 +49,16 @@ const DraftFields = {
   hashtags: Hashtags.optional(),
   platforms: PlatformListSchema.nullable().optional(),
   platformTexts: PlatformTextsBody.nullable().optional(),
+  ...PostLook,
+}
+
+const LOOK_KEYS = ['hook', 'callToAction', 'framing', 'speechCaptions', 'focus', 'trim'] as const
+
+/** The look fields a body gives, merged over what the draft had (undefined: unchanged); null when none is set. */
+function mergeLook(before: LookValues | null, body: LookValues): LookValues | null {
+  const look: LookValues = { ...before }
+  for (const k of LOOK_KEYS) if (body[k] !== undefined) (look as Record<string, unknown>)[k] = body[k]
+  return Object.keys(look).length ? look : null
 }
 
 type DraftRow = typeof postDrafts.$inferSelect
@@ -57,6 +74,12 @@ async function present(c: Context<AppEnv>, row: DraftRow) {
     hashtags: row.hashtags,
     platforms: row.platforms ?? null,
     platformTexts: row.platformTexts ?? null,
+    hook: row.look?.hook ?? null,
+    callToAction: row.look?.callToAction ?? null,
+    framing: row.look?.framing ?? null,
+    speechCaptions: row.look?.speechCaptions ?? null,
+    focus: row.look?.focus ?? null,
+    trim: row.look?.trim ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   }
@@ -82,6 +105,7 @@ export const draftsApi = createRouter()
       const body = c.req.valid('json')
       const { project } = await requireProject(c, projectId, 'projects.write')
       const clip = await projectClip(c, projectId, body.mediaId)
+      checkTrim(body.trim, clip.durationSec)
       const [row] = await c
         .get('db')
         .insert(postDrafts)
@@ -94,6 +118,7 @@ export const draftsApi = createRouter()
           hashtags: body.hashtags?.map(hashtag) ?? [],
           platforms: body.platforms ?? null,
           platformTexts: body.platformTexts ?? null,
+          look: mergeLook(null, body),
         })
         .returning()
       return c.json(await present(c, row), 201)
@@ -133,7 +158,7 @@ export const draftsApi = createRouter()
       request: {
         params: draftParams,
         body: jsonBody(
-          z.object(DraftFields).refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a caption, hashtags, platforms or platformTexts to change' }),
+          z.object(DraftFields).refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give a caption, hashtags, platforms, platformTexts, hook, callToAction, framing, speechCaptions, focus or trim to change' }),
         ),
       },
       responses: { 200: json(DraftSchema, 'Saved'), ...commonErrors },
@@ -141,7 +166,8 @@ export const draftsApi = createRouter()
     async (c) => {
       const { id } = c.req.valid('param')
       const body = c.req.valid('json')
-      await loadDraft(c, id, 'projects.write')
+      const before = await loadDraft(c, id, 'projects.write')
+      if (body.trim && before.mediaId) checkTrim(body.trim, (await projectClip(c, before.projectId, before.mediaId)).durationSec)
       const [row] = await c
         .get('db')
         .update(postDrafts)
@@ -150,6 +176,7 @@ export const draftsApi = createRouter()
           hashtags: body.hashtags?.map(hashtag),
           platforms: body.platforms,
           platformTexts: body.platformTexts,
+          look: mergeLook(before.look, body),
           updatedAt: sqlNow(),
         })
         .where(eq(postDrafts.id, id))
@@ -189,6 +216,7 @@ export const draftsApi = createRouter()
         caption: draft.caption ?? undefined,
         hashtags: draft.hashtags.length ? draft.hashtags : undefined,
         platformTexts: draft.platformTexts ?? undefined,
+        ...draft.look,
       })
       // Deleted once the post exists: a failure between the two leaves a draft to delete by hand, never a lost post.
       await c.get('db').delete(postDrafts).where(eq(postDrafts.id, id)).run()

@@ -3,7 +3,7 @@ import type { Db } from '../db/client'
 import { createRoute, z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, gte, inArray, lt, or } from 'drizzle-orm'
 import type { Context } from 'hono'
-import { autopilots, media, postEvents, posts, postTargets, projects } from '../db/schema'
+import { autopilots, media, postEvents, posts, postTargets, projects, type LookValues } from '../db/schema'
 import { freeSlots } from '../db/free-slots'
 import { insertPost, loadPostRender, movePost, moveTarget } from '../db/posts'
 import type { AutopilotConfig } from '../domain/autopilot-config'
@@ -32,8 +32,8 @@ const tags = ['Posts']
 const postParams = z.object({ id: IdParam('id', 'post_0123456789abcdefghjk') })
 const projectParams = z.object({ id: IdParam('id', 'prj_0123456789abcdefghjk') })
 
-const FocusSchema = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) })
-const TrimSchema = z
+export const FocusSchema = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) })
+export const TrimSchema = z
   .object({ startSec: z.number().min(0), endSec: z.number().positive() })
   .refine((t) => t.endSec - t.startSec >= 1, { message: 'endSec must be at least 1 s after startSec', path: ['endSec'] })
 
@@ -207,7 +207,7 @@ function refuseMove(status: PostStatus, action: string, allowed: readonly PostSt
 }
 
 /** What a post is made of when a creator makes one (by hand, in bulk, or from a draft). */
-export interface NewPost {
+export interface NewPost extends LookValues {
   mediaId: string
   /** ISO time; now when left out. */
   scheduledAt?: string
@@ -215,13 +215,6 @@ export interface NewPost {
   caption?: string
   hashtags?: string[]
   platformTexts?: PlatformTexts
-  hook?: string
-  callToAction?: string
-  framing?: (typeof POST_FRAMINGS)[number] | null
-  /** Captions from speech on this post; null or left out: the autopilot's setting. */
-  speechCaptions?: boolean | null
-  focus?: { x: number; y: number } | null
-  trim?: { startSec: number; endSec: number } | null
   /** The autopilot slot it fills (bulk scheduling), so the autopilot plans nothing else there. */
   slot?: Date
 }
@@ -346,8 +339,8 @@ const BULK_LEAD_MS = 15 * 60_000
 const IsoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, like 2026-11-22T12:00:00Z' })
 export const Hashtags = z.array(matching(z.string().trim(), /^#?[\p{L}\p{N}_]{1,100}$/u, 'a hashtag is letters, digits and underscores')).max(30)
 
-/** What a creator may set on a post before it renders (and change later: that renders it again). */
-const PostLook = {
+/** What a creator may set on a post before it renders (and change later: that renders it again); a draft keeps them too. */
+export const PostLook = {
   hook: z.string().trim().max(140, 'must be at most 140 characters').optional().openapi({ description: 'The big text of the first seconds' }),
   callToAction: z.string().trim().max(80, 'must be at most 80 characters').optional().openapi({ description: 'The last seconds’ text; an empty string shows none' }),
   framing: z.enum(POST_FRAMINGS).nullable().optional(),
@@ -357,7 +350,7 @@ const PostLook = {
 }
 
 /** The columns of the look fields given (undefined: leave as is; null: back to the default). */
-function lookColumns(body: { hook?: string; callToAction?: string; framing?: (typeof POST_FRAMINGS)[number] | null; speechCaptions?: boolean | null; focus?: { x: number; y: number } | null; trim?: { startSec: number; endSec: number } | null }) {
+function lookColumns(body: LookValues) {
   return {
     ...(body.hook !== undefined ? { hook: body.hook } : {}),
     ...(body.callToAction !== undefined ? { callToAction: body.callToAction } : {}),
@@ -441,7 +434,7 @@ export async function editPost(c: Context<AppEnv>, id: string, body: PostEdit, o
 }
 
 /** A trim must lie within the clip. */
-function checkTrim(trim: { startSec: number; endSec: number } | null | undefined, clipSec: number | null) {
+export function checkTrim(trim: { startSec: number; endSec: number } | null | undefined, clipSec: number | null) {
   if (!trim || clipSec === null) return
   if (trim.endSec > clipSec + 0.05) throw badRequest(`The trim ends at ${trim.endSec} s but the clip is ${Math.round(clipSec * 10) / 10} s long.`, [{ field: 'trim.endSec', message: `must be at most ${Math.round(clipSec * 10) / 10}` }])
 }

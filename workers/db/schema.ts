@@ -607,6 +607,17 @@ export const oauthStatesUsed = sqliteTable('oauth_states_used', {
  * A draft: a post being written, without a time. It becomes a post (and leaves this table) when
  * it is scheduled; until then nothing renders or publishes it. `platforms` null: every connected one.
  */
+/** What is drawn on a post's video, as the API names the fields (a new post's, a draft's). */
+export interface LookValues {
+  hook?: string
+  callToAction?: string
+  framing?: (typeof POST_FRAMINGS)[number] | null
+  /** Captions from speech on this post; null or left out: the autopilot's setting. */
+  speechCaptions?: boolean | null
+  focus?: { x: number; y: number } | null
+  trim?: { startSec: number; endSec: number } | null
+}
+
 export const postDrafts = sqliteTable(
   'post_drafts',
   {
@@ -618,6 +629,8 @@ export const postDrafts = sqliteTable(
     hashtags: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     platforms: text({ mode: 'json' }).$type<Platform[]>(),
     platformTexts: text({ mode: 'json' }).$type<PlatformTexts>(),
+    /** What is drawn on the video once it is a post (migration 0027); null: the defaults. */
+    look: text({ mode: 'json' }).$type<LookValues>(),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },

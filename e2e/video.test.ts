@@ -14,17 +14,14 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { parseRenderSpec, timeline } from '../containers/render/recipe/index.ts'
 import { ffmpegPath } from '../scripts/tools.mjs'
+import { sameBoxes, savePreviewVideo } from './frames'
+import { settledPost } from './posts'
 import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product
 let browser: Browser
 let dir: string
 
-/** The preview's size: frames of both videos are compared at it. */
-const W = 360
-const H = 640
-/** A pixel farther than this from the clip's flat grey is drawn by the recipe (text, box, bar, logo). */
-const INK = 48
 /** How far apart the same text box may sit in the preview and the render, in preview pixels (measured: see the notes). */
 const BOX_TOLERANCE_PX = 4
 
@@ -59,103 +56,14 @@ async function upload(page: Page, projectId: string, file: string, contentType: 
   return mediaId as string
 }
 
-/** A grey frame of an MP4 at a time, scaled to the preview's size. */
-function greyFrame(file: string, t: number): Buffer {
-  return execFileSync(ffmpegPath(), ['-v', 'error', '-ss', t.toFixed(3), '-i', file, '-frames:v', '1', '-vf', `scale=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { maxBuffer: 16 * 1024 * 1024 })
-}
-
-interface Box {
-  y0: number
-  y1: number
-  x0: number
-  x1: number
-}
-
-/**
- * The boxes the recipe drew on a frame of the flat grey clip: bands of rows holding ink (rows
- * closer than 6 px join one band), each with the columns its ink spans.
- */
-function inkBoxes(frame: Buffer, background: number, region: Box = { x0: 0, x1: W - 1, y0: 0, y1: H - 1 }): Box[] {
-  const rows: Array<[number, number] | null> = new Array(region.y0).fill(null)
-  for (let y = region.y0; y <= region.y1; y++) {
-    let x0 = W
-    let x1 = -1
-    let count = 0
-    for (let x = region.x0; x <= region.x1; x++) {
-      if (Math.abs(frame[y * W + x] - background) <= INK) continue
-      count++
-      x0 = Math.min(x0, x)
-      x1 = Math.max(x1, x)
-    }
-    rows.push(count >= 2 ? [x0, x1] : null)
-  }
-  const boxes: Box[] = []
-  let gap = Infinity
-  for (let y = region.y0; y <= region.y1; y++) {
-    const r = rows[y]
-    if (!r) {
-      gap++
-      continue
-    }
-    const last = boxes.at(-1)
-    if (last && gap < 6) Object.assign(last, { y1: y, x0: Math.min(last.x0, r[0]), x1: Math.max(last.x1, r[1]) })
-    else boxes.push({ y0: y, y1: y, x0: r[0], x1: r[1] })
-    gap = 0
-  }
-  // Specks (a stray encoded pixel) are not boxes.
-  return boxes.filter((b) => b.y1 - b.y0 >= 2)
-}
-
-/** The most common grey of a frame, or of a box of it: the background, or a box's or bar's fill. */
-function dominant(frame: Buffer, box: Box = { x0: 0, x1: W - 1, y0: 0, y1: H - 1 }): number {
-  const counts = new Array(256).fill(0)
-  for (let y = box.y0; y <= box.y1; y++) for (let x = box.x0; x <= box.x1; x++) counts[frame[y * W + x]]++
-  return counts.indexOf(Math.max(...counts))
-}
-
-/** The share of a box's pixels within INK of a grey. */
-function share(frame: Buffer, box: Box, grey: number): number {
-  let n = 0
-  for (let y = box.y0; y <= box.y1; y++) for (let x = box.x0; x <= box.x1; x++) if (Math.abs(frame[y * W + x] - grey) <= INK) n++
-  return n / ((box.x1 - box.x0 + 1) * (box.y1 - box.y0 + 1))
-}
-
-/**
- * The drawn boxes of a frame and, inside a filled one (the corporate bar, a caption box), the
- * boxes of what is drawn on it: so text on a bar is compared too, not only the bar.
- */
-function drawnBoxes(frame: Buffer): Box[] {
-  const bg = dominant(frame)
-  const out: Box[] = []
-  for (const box of inkBoxes(frame, bg)) {
-    out.push(box)
-    const fill = dominant(frame, box)
-    // A filled box (most of it one colour, not the background) has things drawn on it; looked
-    // at inside its edges, as its own antialiased border is not one of them. A line of text is
-    // not filled: its letters never cover most of their box.
-    const inner = { x0: box.x0 + 2, x1: box.x1 - 2, y0: box.y0 + 2, y1: box.y1 - 2 }
-    if (Math.abs(fill - bg) > INK && inner.x1 > inner.x0 && inner.y1 > inner.y0 && share(frame, box, fill) >= 0.6) out.push(...inkBoxes(frame, fill, inner))
-  }
-  return out
-}
-
-
 /**
  * The post's browser preview (already rendered in `preview`) against the server's render of the
  * same spec: at the middle of every beat, the same boxes drawn within BOX_TOLERANCE_PX.
  */
 async function sameAsRender(preview: Locator, post: any, label: string) {
   // The same spec, two renderers: the preview's MP4 out of the page, the server's from storage.
-  const previewB64 = await preview.getByTestId('preview-video').evaluate(async (v) => {
-    const blob = await (await fetch((v as HTMLVideoElement).src)).blob()
-    return await new Promise<string>((resolve) => {
-      const reader = new FileReader()
-      reader.onload = () => resolve(String(reader.result).split(',')[1])
-      reader.readAsDataURL(blob)
-    })
-  })
   const previewFile = join(dir, `preview-${label}.mp4`)
-  writeFileSync(previewFile, Buffer.from(previewB64, 'base64'))
+  await savePreviewVideo(preview, previewFile)
   const serverFile = join(dir, `server-${label}.mp4`)
   writeFileSync(serverFile, Buffer.from(await (await fetch(post.render.videoUrl)).arrayBuffer()))
 
@@ -164,21 +72,7 @@ async function sameAsRender(preview: Locator, post: any, label: string) {
   const t = timeline(spec, spec.trim.durationSec)
   const beats = [t.hook, ...t.captions, t.cta].filter((b): b is NonNullable<typeof b> => !!b)
   expect(beats.length).toBeGreaterThanOrEqual(3)
-  const report: string[] = []
-  let worst = 0
-  for (const beat of beats) {
-    const at = (beat.start + beat.end) / 2
-    const [p, s] = [greyFrame(previewFile, at), greyFrame(serverFile, at)]
-    const [pb, sb] = [drawnBoxes(p), drawnBoxes(s)]
-    report.push(`${at.toFixed(2)} s "${beat.text}": preview ${JSON.stringify(pb)} server ${JSON.stringify(sb)}`)
-    expect(pb.length, report.at(-1)).toBe(sb.length)
-    expect(pb.length, report.at(-1)).toBeGreaterThan(0)
-    for (const [i, b] of pb.entries()) {
-      const d = Math.max(...(['x0', 'x1', 'y0', 'y1'] as const).map((k) => Math.abs(b[k] - sb[i][k])))
-      worst = Math.max(worst, d)
-      expect(d, report.at(-1)).toBeLessThanOrEqual(BOX_TOLERANCE_PX)
-    }
-  }
+  const { report, worst } = sameBoxes(previewFile, serverFile, beats.map((b) => ({ at: (b.start + b.end) / 2, what: `"${b.text}"` })), BOX_TOLERANCE_PX)
   writeFileSync(resultPath(`video-preview-vs-render-${label}.txt`), `${report.join('\n')}\nlargest difference: ${worst} px\n`)
 }
 
@@ -225,13 +119,7 @@ describe('videos worth publishing', () => {
     const created = await page.request.post(product.url(`/api/projects/${project.id}/posts`), { data: { mediaId: clipId, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })
     expect(created.status(), await created.text()).toBe(201)
     const postId = (await created.json()).id as string
-    const settled = async () => {
-      let post: any
-      await expect
-        .poll(async () => (post = await (await page.request.get(product.url(`/api/posts/${postId}`))).json()).status, { timeout: 240_000, interval: 1_000 })
-        .not.toMatch(/^(planned|rendering)$/)
-      return post
-    }
+    const settled = () => settledPost(page, product, postId)
     const first = await settled()
     for (const text of [first.hook, first.caption, first.callToAction, first.spec?.texts?.hook, first.spec?.texts?.body]) expect(String(text ?? '')).not.toMatch(/landscape/i)
     expect(first.spec).toMatchObject({ framing: 'pad', brandColor: '#ffd400', font: 'Noto Serif Display', style: 'corporate' })
@@ -284,10 +172,7 @@ describe('videos worth publishing', () => {
       const made = await page.request.post(product.url(`/api/projects/${project.id}/posts`), { data: { mediaId: clipId, scheduledAt: new Date(Date.now() + 86_400_000 + (i + 1) * 3_600_000).toISOString() } })
       expect(made.status(), await made.text()).toBe(201)
       const id = (await made.json()).id as string
-      let post: any
-      await expect
-        .poll(async () => (post = await (await page.request.get(product.url(`/api/posts/${id}`))).json()).status, { timeout: 240_000, interval: 1_000 })
-        .not.toMatch(/^(planned|rendering)$/)
+      const post = await settledPost(page, product, id)
       expect(post.spec).toMatchObject({ style, framing: 'crop' })
       await page.goto(product.url(`/projects/${project.id}/content?post=${id}`))
       await waitForHydration(page)

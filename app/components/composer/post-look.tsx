@@ -119,6 +119,9 @@ export function PostLookFields({
   const projectFraming = resolveFraming({ framing: null }, project, { width: post.clip?.width ?? null, height: post.clip?.height ?? null })
   const effective = look.framing || projectFraming
   const maxSec = maxPostSeconds(post.targets.map((t) => t.platform))
+  // The fields show tenths (the end rounded, as the API allows): a max of the exact length would refuse
+  // the form's own value (5.3 for a 5.26 s clip) and the browser would not submit it at all.
+  const maxInput = clipSec !== null ? Math.ceil(clipSec * 10) / 10 : undefined
   const id = (k: string) => `${k}-${post.id}`
   const error = (k: string) => errors[k] && (
     <p role="alert" className="mt-1 text-sm text-rose-400">
@@ -190,11 +193,11 @@ export function PostLookFields({
         <div className="grid grid-cols-2 gap-3">
           <label className="block text-xs text-slate-400">
             Start (s)
-            <input name="trimStart" type="number" inputMode="decimal" min={0} step={0.1} max={clipSec ?? undefined} value={look.trimStart} onChange={(e) => set('trimStart', e.currentTarget.value)} aria-invalid={errors.trimStart ? true : undefined} className={`mt-1 border-slate-700 ${inputClass}`} />
+            <input name="trimStart" type="number" inputMode="decimal" min={0} step={0.1} max={maxInput} value={look.trimStart} onChange={(e) => set('trimStart', e.currentTarget.value)} aria-invalid={errors.trimStart ? true : undefined} className={`mt-1 border-slate-700 ${inputClass}`} />
           </label>
           <label className="block text-xs text-slate-400">
             End (s)
-            <input name="trimEnd" type="number" inputMode="decimal" min={0} step={0.1} max={clipSec ?? undefined} value={look.trimEnd} onChange={(e) => set('trimEnd', e.currentTarget.value)} aria-invalid={errors.trimEnd ? true : undefined} className={`mt-1 border-slate-700 ${inputClass}`} />
+            <input name="trimEnd" type="number" inputMode="decimal" min={0} step={0.1} max={maxInput} value={look.trimEnd} onChange={(e) => set('trimEnd', e.currentTarget.value)} aria-invalid={errors.trimEnd ? true : undefined} className={`mt-1 border-slate-700 ${inputClass}`} />
           </label>
         </div>
         {error('trimStart')}

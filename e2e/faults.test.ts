@@ -6,64 +6,18 @@
  * planned twice; when the renderer is back, the sweeper hands it back and it renders and
  * publishes once on each platform.
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { ffmpegPath } from '../scripts/tools.mjs'
-import type { ProjectScheduler } from '../workers/scheduler/project-scheduler'
+import { describe, expect, test } from 'vitest'
 import { nextSlots } from '../workers/domain/slots'
-import { autopilotConfigSchema } from '../workers/domain/autopilot-config'
-import { startWorker, type RunningWorker } from './worker-harness'
-import { unique } from './harness'
+import { schedulerOf, until, windowOpenedTenMinutesAgo, workerSuite, type RunningWorker } from './worker-harness'
 
 let w: RunningWorker
 let token: string
 let workspaceId: string
 let projectId: string
-let dir: string
 
-const scheduler = (id: string) => {
-  const ns = w.env.PROJECT_SCHEDULER as unknown as DurableObjectNamespace<ProjectScheduler>
-  return ns.get(ns.idFromName(id))
-}
+workerSuite('faults', { renderRetries: 2, clipSeconds: 4, platforms: ['youtube', 'tiktok'], ready: (s) => void ({ w, token, workspaceId, projectId } = s) })
 
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: T = await read()
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last, null, 1).slice(0, 2000)}`)
-    await new Promise((r) => setTimeout(r, 500))
-    last = await read()
-  }
-  return last
-}
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'reelpilot-faults-'))
-  w = await startWorker({ renderRetries: 2 })
-  token = await w.tokenFor(`${unique('faults')}@example.com`)
-  workspaceId = (await w.api('POST', '/workspaces', { token, body: { name: 'Faults', slug: unique('faults').toLowerCase() } })).json.id
-  projectId = (await w.api('POST', '/projects', { token, body: { workspaceId, name: 'Cooking' } })).json.id
-  const clip = join(dir, 'clip.mp4')
-  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip])
-  const data = readFileSync(clip)
-  const started = await w.api('POST', '/media/upload-url', { token, body: { projectId, filename: 'pasta.mp4', contentType: 'video/mp4', size: data.length } })
-  expect(started.status, started.text).toBe(201)
-  expect((await fetch(started.json.uploadUrl, { method: 'PUT', body: data })).status).toBe(200)
-  const done = await w.api('POST', `/media/${started.json.mediaId}/complete`, { token })
-  expect(done.json?.status, done.text).toBe('ready')
-  for (const platform of ['youtube', 'tiktok']) {
-    const connected = await w.api('POST', `/projects/${projectId}/connections`, { token, body: { platform, mode: 'sandbox' } })
-    expect(connected.status, connected.text).toBeLessThan(300)
-  }
-}, 300_000)
-
-afterAll(async () => {
-  await w?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
+const scheduler = (id: string) => schedulerOf(w, id)
 
 describe('the renderer down, then back', () => {
   test('the post waits saying why (never failed, never planned twice), then renders and publishes once', async () => {
@@ -71,16 +25,7 @@ describe('the renderer down, then back', () => {
     // A window that opened ten minutes ago: within the grace period, so the alarm plans it and the
     // post may still go out for five more minutes.
     const now = Date.now()
-    const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16)
-    const config = autopilotConfigSchema.parse({
-      cadence: 'daily',
-      language: 'en',
-      style: 'neon',
-      objective: 'traffic',
-      timezone: 'UTC',
-      timeWindows: [`${hhmm(now - 10 * 60_000)}-${hhmm(now - 9 * 60_000)}`],
-      platforms: ['youtube', 'tiktok'],
-    })
+    const config = windowOpenedTenMinutesAgo(now)
     const put = await w.api('PUT', `/autopilot/${projectId}`, { token, body: config })
     expect(put.status, put.text).toBe(200)
     const [slot] = nextSlots(config, { projectId, after: new Date(now - 11 * 60_000), count: 1 })

@@ -6,29 +6,18 @@
  * itself, which renders a frame with its text drawn.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { ffmpegPath } from '../scripts/tools.mjs'
-import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
+import { e2eSuite, resultPath, signInLocally, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product
 let browser: Browser
 let dir: string
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'reelpilot-library-'))
-  product = await startProduct()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await product?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
+e2eSuite('library', { ready: (s) => void ({ product, browser, dir } = s) })
 
 /** A signed-in page on the library of a new project of a new workspace. */
 async function openLibrary(): Promise<{ page: Page; projectId: string }> {

@@ -43,7 +43,7 @@ export function PostMetricsSection({ metrics, timeZone }: { metrics: PostMetrics
             ))}
           </ul>
           {data.length > 1 && <TimeSeriesChart label="Views of this post over time" height={180} data={data} lines={pulled.map((p) => ({ key: p.platform, name: NAMES[p.platform], colour: PLATFORM_COLOURS[p.platform] }))} />}
-          {next && <p className="text-xs text-slate-500">Next pull {formatDateTime(next, timeZone)}.</p>}
+          {next && <p className="text-xs text-slate-400">Next pull {formatDateTime(next, timeZone)}.</p>}
         </div>
       )}
     </section>

@@ -19,7 +19,7 @@ export function SectionPlaceholder({ path }: { path: string }) {
           <li key={item}>{item}</li>
         ))}
       </ul>
-      <p className="mt-5 text-xs text-slate-500">Nothing here is working yet, so nothing is shown; there is no sample data.</p>
+      <p className="mt-5 text-xs text-slate-400">Nothing here is working yet, so nothing is shown; there is no sample data.</p>
     </section>
   )
 }

@@ -5,17 +5,24 @@ import { RouteError } from '../components/route-error'
 import { loadApi } from '../lib/api.server'
 import { useFocusFirstError } from '../lib/use-focus-first-error'
 import type { Me } from '../lib/types'
+import { localeFrom } from '../lib/when'
 import type { Route } from './+types/app-layout'
 
 export async function loader({ context, request }: Route.LoaderArgs) {
   const me = await loadApi<Me>(context, request, '/me')
   if (me.kind !== 'user') throw new Response('Sign in as a person to use the web app.', { status: 403 })
-  return { user: { email: me.email, name: me.name } }
+  // The reader's locale for dates in words, from the request, so server and browser agree.
+  return { user: { email: me.email, name: me.name }, locale: localeFrom(request.headers.get('Accept-Language')) }
 }
 
 /** The signed-in person, for any page inside the frame. */
 export function useSignedInUser() {
   return useRouteLoaderData<typeof loader>('routes/app-layout')?.user
+}
+
+/** The reader's locale (from Accept-Language) for dates and numbers in words. */
+export function useLocale(): string {
+  return useRouteLoaderData<typeof loader>('routes/app-layout')?.locale ?? 'en'
 }
 
 export default function AppLayout({ loaderData }: Route.ComponentProps) {

@@ -106,7 +106,7 @@ export default function Dashboard({ loaderData, actionData }: Route.ComponentPro
                       >
                         <p className="font-medium text-white">{p.name}</p>
                         <p className="mt-1 line-clamp-2 text-sm text-slate-400">{p.description || 'No description'}</p>
-                        <p className="mt-3 text-xs text-slate-500">Created {formatDate(p.createdAt)}</p>
+                        <p className="mt-3 text-xs text-slate-400">Created {formatDate(p.createdAt)}</p>
                       </Link>
                     </li>
                   ))}

@@ -117,7 +117,7 @@ export default function Home({ loaderData }: Route.ComponentProps) {
                         <path d={step.icon} />
                       </svg>
                     </span>
-                    <span className="text-xs font-semibold text-slate-500">Step {i + 1}</span>
+                    <span className="text-xs font-semibold text-slate-400">Step {i + 1}</span>
                   </div>
                   <h3 className="mt-4 font-semibold text-white">{step.title}</h3>
                   <p className="mt-2 text-sm leading-relaxed text-slate-400">{step.text}</p>
@@ -147,7 +147,7 @@ export default function Home({ loaderData }: Route.ComponentProps) {
       </main>
 
       <footer className="border-t border-slate-800/80">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-6 text-sm text-slate-500 sm:px-6">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-6 text-sm text-slate-400 sm:px-6">
           <Logo className="text-sm text-slate-400" />
           <span>Runs on Cloudflare Workers.</span>
         </div>

@@ -133,11 +133,11 @@ export default function ProjectAnalytics({ loaderData, params }: Route.Component
 const chip = (on: boolean) => `rounded-full border px-3 py-1 ${on ? 'border-violet-500 bg-violet-500/20 text-white' : 'border-slate-700 text-slate-300 hover:border-slate-500'}`
 
 function Change({ change, previous }: { change: number | null; previous: number | null }) {
-  if (change === null) return <p className="text-xs text-slate-500">{previous === null ? 'nothing before to compare' : '—'}</p>
+  if (change === null) return <p className="text-xs text-slate-400">{previous === null ? 'nothing before to compare' : '—'}</p>
   const up = change >= 0
   return (
     <p className={`text-xs ${up ? 'text-emerald-400' : 'text-rose-400'}`} data-change={change}>
-      {up ? '▲' : '▼'} {formatPercent(Math.abs(change))} <span className="text-slate-500">vs before</span>
+      {up ? '▲' : '▼'} {formatPercent(Math.abs(change))} <span className="text-slate-400">vs before</span>
     </p>
   )
 }

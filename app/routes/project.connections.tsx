@@ -140,7 +140,7 @@ function PlatformCard({ platform, connection, availability, canEdit, result }: {
             )}
           </div>
         )}
-        {!oauth && canEdit && <p className="mt-3 text-xs text-slate-500">Real {NAMES[platform]} accounts need app credentials on this deployment{sandbox ? '; a sandbox account behaves like the platform' : ''}.</p>}
+        {!oauth && canEdit && <p className="mt-3 text-xs text-slate-400">Real {NAMES[platform]} accounts need app credentials on this deployment{sandbox ? '; a sandbox account behaves like the platform' : ''}.</p>}
       </Card>
     </li>
   )

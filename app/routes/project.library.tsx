@@ -391,7 +391,7 @@ function MediaCard({ item, canEdit, onPreview, onTranscript, selected, onSelect 
         {item.thumbnailUrl ? (
           <img src={item.thumbnailUrl} alt={`Thumbnail of ${label}`} className="h-full w-full object-cover" loading="lazy" />
         ) : (
-          <div className="flex h-full items-center justify-center px-3 text-center text-xs text-slate-500">
+          <div className="flex h-full items-center justify-center px-3 text-center text-xs text-slate-400">
             {item.status === 'rejected' ? 'Refused' : item.status === 'uploading' ? 'Waiting for the upload' : 'Checking…'}
           </div>
         )}

@@ -1,5 +1,7 @@
 /**
- * /projects/:id — the overview: a way into each section, the project's own details, and its
+ * /projects/:id — the overview: the project's day at a glance (#16: the setup guide, the next
+ * post, posts awaiting approval, the last published, what needs attention, this week), a way
+ * into each section, the project's own details, and its
  * brand: the colour (the corporate style's bar and hook box), the typeface of hooks and calls
  * to action (one of the bundled families), a logo from the library drawn on every video, and
  * how clips fill the frame by default.
@@ -7,6 +9,7 @@
 import { useState } from 'react'
 import { data, Form, Link, redirect, useNavigation } from 'react-router'
 import { BRAND_FONTS, PROJECT_FRAMINGS } from '../../workers/domain/post-spec'
+import { NextStepGuide, ProjectGlance, type ProjectSummary } from '../components/project-glance'
 import { RouteError } from '../components/route-error'
 import { Button, Card, formatDate, inputClass, Notice, SelectField, TextField } from '../components/ui'
 import { callApi } from '../lib/api.server'
@@ -21,8 +24,15 @@ import type { Route } from './+types/project.overview'
 
 export async function loader({ context, request, params }: Route.LoaderArgs) {
   // The images a logo can be chosen from: the library's ready ones.
-  const res = await callApi<{ data: Media[] }>(context, request, `/projects/${encodeURIComponent(params.id)}/media?status=ready&type=image&limit=100`)
-  return { images: res.ok ? res.data.data.map((m) => ({ id: m.id, title: m.title || m.filename, thumbnailUrl: m.thumbnailUrl })) : [] }
+  const id = encodeURIComponent(params.id)
+  const [res, summary] = await Promise.all([
+    callApi<{ data: Media[] }>(context, request, `/projects/${id}/media?status=ready&type=image&limit=100`),
+    callApi<ProjectSummary>(context, request, `/projects/${id}/summary`),
+  ])
+  return {
+    images: res.ok ? res.data.data.map((m) => ({ id: m.id, title: m.title || m.filename, thumbnailUrl: m.thumbnailUrl })) : [],
+    summary: summary.ok ? summary.data : null,
+  }
 }
 
 /** How each default framing is named on the page. */
@@ -80,9 +90,13 @@ export default function ProjectOverview({ actionData, loaderData }: Route.Compon
   const canEdit = workspace.role !== 'viewer'
   const canDelete = workspace.role === 'owner' || workspace.role === 'admin'
   const brand = resultFor(result, 'update-brand')
+  const base = `/projects/${project.id}`
+  const { summary } = loaderData
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
-      <div className="space-y-6">
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="min-w-0 space-y-6">
+        {summary && <NextStepGuide summary={summary} base={base} />}
+        {summary ? <ProjectGlance summary={summary} base={base} /> : <p className="text-sm text-slate-400">The project’s summary could not be loaded; the sections below still work.</p>}
         <div className="grid gap-4 sm:grid-cols-2">
           {PROJECT_SECTIONS.map((s) => (
             <Link key={s.path} to={s.path} className="group rounded-2xl border border-slate-800 bg-slate-900/60 p-5 transition hover:border-violet-500/50">
@@ -112,23 +126,23 @@ export default function ProjectOverview({ actionData, loaderData }: Route.Compon
         {canEdit && <BrandCard project={project} images={loaderData.images} result={brand} busy={busy('update-brand')} />}
         {canEdit && <TrackedLinkSetting linkUrl={project.linkUrl} result={resultFor(result, TRACKED_LINK_INTENT)} busy={busy(TRACKED_LINK_INTENT)} />}
       </div>
-      <div className="space-y-6">
+      <div className="min-w-0 space-y-6">
         <Card title="About this project">
           <dl className="space-y-3 text-sm">
             <div>
-              <dt className="text-slate-500">Workspace</dt>
+              <dt className="text-slate-400">Workspace</dt>
               <dd className="text-slate-200">{workspace.name}</dd>
             </div>
             <div>
-              <dt className="text-slate-500">Created</dt>
+              <dt className="text-slate-400">Created</dt>
               <dd className="text-slate-200">{formatDate(project.createdAt)}</dd>
             </div>
             <div>
-              <dt className="text-slate-500">Last updated</dt>
+              <dt className="text-slate-400">Last updated</dt>
               <dd className="text-slate-200">{formatDate(project.updatedAt)}</dd>
             </div>
             <div>
-              <dt className="text-slate-500">Project id</dt>
+              <dt className="text-slate-400">Project id</dt>
               <dd className="font-mono text-xs text-slate-300">{project.id}</dd>
             </div>
           </dl>
@@ -179,7 +193,7 @@ function BrandCard({ project, images, result, busy }: { project: Project; images
             <input type="color" aria-label="Pick the brand colour" value={/^#[0-9a-f]{6}$/i.test(color) ? color : '#1e40af'} onChange={(e) => setColor(e.currentTarget.value)} className="h-10 w-14 shrink-0 cursor-pointer rounded border border-slate-700 bg-slate-900" />
             <input id="brandColor" name="brandColor" value={color} placeholder="#1e40af (the default blue)" onChange={(e) => setColor(e.currentTarget.value)} aria-invalid={failed?.fieldErrors?.brandColor ? true : undefined} className={`min-w-0 border-slate-700 ${inputClass}`} />
           </div>
-          {failed?.fieldErrors?.brandColor ? <p role="alert" className="mt-1 text-sm text-rose-400">{failed.fieldErrors.brandColor}</p> : <p className="mt-1 text-xs text-slate-500">Empty: the default blue. Texts on it are white or dark, whichever reads better.</p>}
+          {failed?.fieldErrors?.brandColor ? <p role="alert" className="mt-1 text-sm text-rose-400">{failed.fieldErrors.brandColor}</p> : <p className="mt-1 text-xs text-slate-400">Empty: the default blue. Texts on it are white or dark, whichever reads better.</p>}
         </div>
         <SelectField label="Typeface of hooks and calls to action" name="font" defaultValue={failed?.values?.font ?? project.font ?? ''} error={failed?.fieldErrors?.font} hint="Latin script; other scripts keep the style’s own face.">
           <option value="">Each style’s own</option>

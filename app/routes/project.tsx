@@ -34,7 +34,7 @@ export default function ProjectLayout({ loaderData }: Route.ComponentProps) {
         <Link to="/dashboard" className="hover:text-white">
           Dashboard
         </Link>
-        <span className="mx-2 text-slate-600">/</span>
+        <span className="mx-2 text-slate-400">/</span>
         <Link to={`/settings?workspace=${workspace.id}`} className="hover:text-white">
           {workspace.name}
         </Link>

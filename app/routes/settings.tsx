@@ -466,7 +466,7 @@ function ApiKeysCard({ workspace, keys, error, result }: { workspace: Workspace;
           ) : (
             <div className="overflow-x-auto rounded-xl border border-slate-800">
               <table className="w-full text-left text-sm" aria-label="API keys">
-                <thead className="bg-slate-900 text-xs uppercase tracking-wide text-slate-500">
+                <thead className="bg-slate-900 text-xs uppercase tracking-wide text-slate-400">
                   <tr>
                     <th className="px-4 py-2 font-medium">Name</th>
                     <th className="px-4 py-2 font-medium">Key</th>
@@ -480,7 +480,7 @@ function ApiKeysCard({ workspace, keys, error, result }: { workspace: Workspace;
                   {keys.map((k) => {
                     const rowResult = resultFor(result, 'revoke-key', k.id)
                     return (
-                      <tr key={k.id} className={k.revokedAt ? 'text-slate-500' : 'text-slate-200'}>
+                      <tr key={k.id} className={k.revokedAt ? 'text-slate-400' : 'text-slate-200'}>
                         <td className="px-4 py-2">{k.name}</td>
                         <td className="px-4 py-2 font-mono text-xs">{k.prefix}…</td>
                         <td className="px-4 py-2">{k.role}</td>

@@ -432,6 +432,8 @@ export async function expectNoOverflow(page: Page, label = page.url()) {
   throw new Error(`${label} scrolls sideways: scrollWidth ${scrollWidth} > ${clientWidth} px. Sticking out:\n  ${culprits.join('\n  ') || '(none found: a pseudo-element or a transform)'}`)
 }
 
+let axeSource: string | undefined
+
 export interface A11yOptions {
   /** Where to check (a CSS selector); the whole document by default. */
   include?: string
@@ -447,7 +449,9 @@ export interface A11yOptions {
  */
 export async function checkA11y(page: Page, label = page.url(), options: A11yOptions = {}) {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined')
-  if (!loaded) await page.addScriptTag({ path: join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') })
+  // Evaluated through the DevTools protocol: the app's CSP (script nonces) refuses an injected <script>.
+  axeSource ??= readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8')
+  if (!loaded) await page.evaluate(`${axeSource}\n;void 0`)
   const impacts = options.impacts ?? ['serious', 'critical']
   const violations = await page.evaluate(
     async ({ include, disableRules }) => {

@@ -1,12 +1,15 @@
 /** The dashboard: the visitor's workspaces with their projects, and the forms to create both. */
 import { useRef } from 'react'
 import { data, Form, Link, useNavigation } from 'react-router'
+import type { ProjectSummary } from '../components/project-glance'
 import { RouteError } from '../components/route-error'
 import { Badge, Button, Card, formatDate, Notice, PageHeader, SelectField, TextField } from '../components/ui'
 import { callApi, loadApi } from '../lib/api.server'
 import { formValues, problemResult, resultFor, type FormResult } from '../lib/forms'
 import type { List, Project, Workspace } from '../lib/types'
 import { useActionResult } from '../lib/use-action-result'
+import { formatWhen } from '../lib/when'
+import { useLocale } from './app-layout'
 import type { Route } from './+types/dashboard'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Dashboard · Reelpilot' }]
@@ -16,7 +19,11 @@ export async function loader({ context, request }: Route.LoaderArgs) {
   const lists = await Promise.all(
     workspaces.map((w) => loadApi<List<Project>>(context, request, `/projects?workspaceId=${encodeURIComponent(w.id)}`)),
   )
-  return { workspaces: workspaces.map((w, i) => ({ ...w, projects: lists[i].data })) }
+  // Each project's glance (#16): its next step while setting up, else its next post and what waits.
+  const projects = lists.flatMap((l) => l.data).slice(0, 24)
+  const summaries = await Promise.all(projects.map((p) => callApi<ProjectSummary>(context, request, `/projects/${encodeURIComponent(p.id)}/summary`)))
+  const glance = Object.fromEntries(projects.flatMap((p, i) => (summaries[i].ok ? [[p.id, summaries[i].data] as const] : [])))
+  return { workspaces: workspaces.map((w, i) => ({ ...w, projects: lists[i].data.map((p) => ({ ...p, summary: glance[p.id] ?? null })) })) }
 }
 
 export async function action({ context, request }: Route.ActionArgs) {
@@ -106,7 +113,7 @@ export default function Dashboard({ loaderData, actionData }: Route.ComponentPro
                       >
                         <p className="font-medium text-white">{p.name}</p>
                         <p className="mt-1 line-clamp-2 text-sm text-slate-400">{p.description || 'No description'}</p>
-                        <p className="mt-3 text-xs text-slate-400">Created {formatDate(p.createdAt)}</p>
+                        <ProjectLine summary={p.summary} />
                       </Link>
                     </li>
                   ))}
@@ -123,6 +130,19 @@ export default function Dashboard({ loaderData, actionData }: Route.ComponentPro
       </div>
     </>
   )
+}
+
+const STEP_WORDS = { connect: 'Next step: connect an account', upload: 'Next step: upload clips', autopilot: 'Next step: set the autopilot' } as const
+
+/** A project's state in a line: its next setup step, else its next post and what waits. */
+function ProjectLine({ summary }: { summary: ProjectSummary | null }) {
+  const locale = useLocale()
+  if (!summary) return null
+  if (summary.setup.nextStep) return <p className="mt-3 text-xs font-medium text-violet-300">{STEP_WORDS[summary.setup.nextStep]}</p>
+  const parts = [summary.nextPost ? `Next post ${formatWhen(summary.nextPost.scheduledAt, summary.timezone, locale)}` : 'Nothing planned']
+  if (summary.awaitingApproval.count) parts.push(`${summary.awaitingApproval.count} awaiting approval`)
+  if (summary.attention.connections.length) parts.push(`${summary.attention.connections.length} connection${summary.attention.connections.length === 1 ? '' : 's'} to fix`)
+  return <p className="mt-3 text-xs text-slate-300">{parts.join(' · ')}</p>
 }
 
 function useSubmitting(intent: string) {
@@ -190,7 +210,14 @@ function NewProjectForm({ workspaces, result }: { workspaces: Workspace[]; resul
     <Card title="New project" description="A channel or brand, with its own library, autopilot and connections.">
       <Form method="post" className="space-y-4" noValidate key={result?.ok ? result.target : 'project-form'} aria-label="New project">
         <input type="hidden" name="intent" value="create-project" />
-        {result?.ok && <Notice tone="success">{result.message}</Notice>}
+        {result?.ok && (
+          <Notice tone="success">
+            {result.message}{' '}
+            <Link to={`/projects/${result.target}/connections`} className="font-medium text-white underline" data-testid="first-step">
+              Next: connect an account
+            </Link>
+          </Notice>
+        )}
         {failed?.message && <Notice>{failed.message}</Notice>}
         <SelectField
           label="Workspace"

@@ -26,7 +26,7 @@ export async function action({ context, request, params }: Route.ActionArgs) {
 
 const NAMES: Record<Platform, string> = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' }
 const ABOUT: Record<Platform, string> = {
-  youtube: 'Shorts, uploaded with resumable uploads; the cover becomes the thumbnail.',
+  youtube: 'Shorts; a long upload picks up where it stopped if the network drops, and the cover becomes the thumbnail.',
   tiktok: 'Direct posts through the Content Posting API, in the privacy you choose where the account allows it.',
   instagram: 'Reels on a professional account linked to a Facebook Page.',
 }

@@ -27,6 +27,7 @@ import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, se
 import { sqlNow } from '../db/time'
 import { publicOrigin } from '../lib/public-url'
 import { auditIfChanged } from '../lib/audit'
+import { formatAt } from '../domain/when'
 
 const tags = ['Posts']
 const postParams = z.object({ id: IdParam('id', 'post_0123456789abcdefghjk') })
@@ -328,7 +329,7 @@ export async function createPost(c: Context<AppEnv>, projectId: string, body: Ne
     body.slot ? 'Put in a free autopilot slot by hand' : body.scheduledAt ? 'Scheduled by hand' : 'Posted by hand, to go out now',
   )
   // Only an autopilot slot can be taken (a bulk plan raced the autopilot or another plan).
-  if (!created) throw conflict(`The slot at ${when.toISOString()} was taken meanwhile: plan again.`)
+  if (!created) throw conflict(`The slot at ${formatAt(when, config?.timezone ?? 'UTC')} was taken meanwhile: plan again.`)
   await enqueueRender(c.env, [postId])
   return { postId, warnings }
 }

@@ -14,6 +14,7 @@ import type { Db } from '../db/client'
 import { logIllegal, movePost, moveTarget, recordEvent } from '../db/posts'
 import { posts, postTargets } from '../db/schema'
 import { FINAL_POST_STATUSES, FINAL_TARGET_STATUSES, postStatusFromTargets, type Platform } from '../domain/post-state'
+import { PLATFORM_NAMES } from '../../containers/render/recipe/vocabulary'
 import type { PlatformGateway } from '../platforms'
 import { gatewayForPost } from '../platforms/post-gateway'
 import type { PublishFailure, PublishOutcome, PublishState } from '../platforms/types'
@@ -94,7 +95,7 @@ async function fail(env: Env, db: Db, job: PublishJob, target: Target, from: 'pu
 /** Applies a platform's answer to a target that was `from`. */
 async function apply(env: Env, db: Db, job: PublishJob, target: Target, from: 'publishing' | 'processing' | 'unconfirmed', outcome: PublishOutcome, now: number): Promise<PublishStep> {
   if (outcome.status === 'published') {
-    await moveTarget(db, job.postId, job.platform, from, 'published', { remoteId: outcome.remoteId, remoteUrl: outcome.remoteUrl, publishedAt: new Date(now).toISOString(), error: null, errorKind: null, leaseUntil: null, state: null }, `Published: ${outcome.remoteUrl}`)
+    await moveTarget(db, job.postId, job.platform, from, 'published', { remoteId: outcome.remoteId, remoteUrl: outcome.remoteUrl, publishedAt: new Date(now).toISOString(), error: null, errorKind: null, leaseUntil: null, state: null }, `Published on ${PLATFORM_NAMES[job.platform]}`)
     await settlePost(db, job.postId)
     // Analytics: the target's metrics pulls start now.
     const post = await db.select({ projectId: posts.projectId }).from(posts).where(eq(posts.id, job.postId)).get()

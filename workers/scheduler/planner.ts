@@ -20,6 +20,7 @@ import { learningOutcomes } from '../analytics/learning'
 import { armsFor, choose, timeInPart, type Choice } from '../domain/learning'
 import { timeZoneRules } from '../domain/time-zone-rules'
 import { WEEKDAYS } from '../domain/autopilot-config'
+import { formatAt } from '../domain/when'
 
 export interface PlanContext {
   db: Db
@@ -110,7 +111,7 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
     db,
     { ...base, scheduledAt: learned?.at.toISOString() ?? base.scheduledAt, style, choiceReason: learned?.reason ?? null, choiceArm: learned?.arm.key ?? null, id, status: 'planned', mediaId: clip.id, hook: texts.hook, caption: texts.caption, hashtags: texts.hashtags, callToAction: texts.callToAction, platformTexts: texts.platformTexts ?? null, textsProvider: texts.provider ?? 'builtin' },
     platforms,
-    `Planned for ${(learned?.at ?? slot).toISOString()} with clip “${clip.title || clip.filename}”`,
+    `Planned for ${formatAt(learned?.at ?? slot, config.timezone)} with clip “${clip.title || clip.filename}”`,
   )
   // Another run planned this slot in the meantime: answer with its post.
   if (!created) return planSlot(ctx, slot)
@@ -206,7 +207,7 @@ export async function writePostTexts(
 export async function recordMissed(ctx: PlanContext, slot: Date, now: Date): Promise<PlanResult> {
   const key = slotKey(slot)
   const id = newId('post')
-  const reason = `Missed: the scheduler could not run at ${slot.toISOString()} (it ran at ${now.toISOString()}), so this slot was skipped rather than posted late.`
+  const reason = `Missed: the scheduler could not run at ${formatAt(slot, ctx.config.timezone)} (it ran at ${formatAt(now, ctx.config.timezone)}), so this slot was skipped rather than posted late.`
   const created = await insertPost(
     ctx.db,
     {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formatDay, formatFromNow, formatWhen, localeFrom } from './when'
+import { formatAt, formatDay, formatFromNow, formatWhen, localeFrom } from './when'
 
 const NOW = Date.parse('2026-12-02T18:00:00Z')
 
@@ -25,6 +25,10 @@ describe('dates in words', () => {
     expect(formatDay('2026-11-26', 'en-GB')).toBe('26 Nov 2026')
     expect(formatFromNow('2026-12-02T16:00:00Z', 'en', NOW)).toBe('2 hours ago')
     expect(formatFromNow('2026-12-05T18:00:00Z', 'en', NOW)).toBe('in 3 days')
+  })
+  test('stored messages: absolute, with the zone', () => {
+    expect(formatAt('2026-12-01T20:12:36.044Z', 'Europe/Berlin')).toBe('Tue, 1 Dec 2026, 21:12 (Europe/Berlin)')
+    expect(formatAt(new Date('2026-12-01T20:12:36.044Z'), 'UTC')).toBe('Tue, 1 Dec 2026, 20:12 (UTC)')
   })
   test('the locale from Accept-Language', () => {
     expect(localeFrom('de-DE,de;q=0.9,en;q=0.8')).toBe('de-DE')

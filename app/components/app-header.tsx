@@ -49,7 +49,7 @@ export function AppHeader({ email, name }: { email: string; name: string | null 
     return true
   })
   return (
-    <header className="sticky top-0 z-20 border-b border-slate-800/80 bg-slate-950/80 backdrop-blur">
+    <header className="sticky top-0 z-50 border-b border-slate-800/80 bg-slate-950/80 backdrop-blur">
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4 sm:px-6">
         <Link to="/dashboard" aria-label="Reelpilot dashboard">
           <Logo />

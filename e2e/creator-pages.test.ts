@@ -196,6 +196,14 @@ describe('the creator\'s day on the project page', () => {
     expect(box && box.width > 40 && box.y >= 0 && box.y < 100).toBe(true)
     await page.keyboard.press('Enter')
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('content')
+    // The library's filters keep a usable width (they once shrank to empty 31 px boxes).
+    const filters = page.getByRole('form', { name: 'Filter the library' }).locator('select')
+    expect(await filters.count()).toBeGreaterThan(0)
+    for (const width of await filters.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width))) expect(width).toBeGreaterThan(100)
+    // The project's tabs scroll inside their row, with the fading edge while more is hidden.
+    const tabs = page.getByRole('navigation', { name: 'Project' })
+    expect(await tabs.evaluate((el) => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX)).toBe('auto')
+    expect(await tabs.getAttribute('data-at-end')).toBe('false')
 
     // A post opened on the content page is a sheet in view.
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC' }).format(new Date(Date.now() + 86_400_000))

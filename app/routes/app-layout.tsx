@@ -29,7 +29,7 @@ export default function AppLayout({ loaderData }: Route.ComponentProps) {
   useFocusFirstError()
   return (
     <div className="min-h-screen bg-[radial-gradient(ellipse_at_top,rgba(139,92,246,0.12),transparent_60%)]">
-      <a href="#content" className="sr-only z-[60] rounded-lg bg-violet-500 px-4 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:left-4 focus:top-3">
+      <a href="#content" className="sr-only z-[60] rounded-lg bg-violet-600 px-4 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:left-4 focus:top-3">
         Skip to content
       </a>
       <AppHeader email={loaderData.user.email} name={loaderData.user.name} />

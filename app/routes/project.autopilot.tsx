@@ -163,7 +163,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
                 <legend className="mb-2 text-sm font-medium text-slate-200">Cadence</legend>
                 <div className="inline-flex rounded-lg border border-slate-700 p-0.5">
                   {CADENCES.map((c) => (
-                    <label key={c} className={`cursor-pointer rounded-md px-4 py-1.5 text-sm ${draft.cadence === c ? 'bg-violet-500 text-white' : 'text-slate-300 hover:text-white'}`}>
+                    <label key={c} className={`cursor-pointer rounded-md px-4 py-1.5 text-sm ${draft.cadence === c ? 'bg-violet-600 text-white' : 'text-slate-300 hover:text-white'}`}>
                       <input type="radio" name="cadence" value={c} checked={draft.cadence === c} onChange={() => set('cadence', c)} className="sr-only" />
                       {c === 'daily' ? 'Daily' : 'Weekly'}
                     </label>

@@ -242,7 +242,7 @@ export function WeekGrid({
                             <span className="flex items-center gap-1 font-semibold text-white">
                               <span className={`h-1.5 w-1.5 shrink-0 rounded-full ${DOT[POST_STATUS_TONE[post.status]]}`} aria-hidden="true" />
                               {formatClock(t)}
-                            </span>
+                            </span>{' '}
                             <span className="block truncate text-slate-300">{postLabel(post)}</span>
                           </span>
                         </Link>

@@ -224,6 +224,15 @@ describe('the creator\'s day on the project page', () => {
     expect(sheetBox.x + sheetBox.width).toBeLessThanOrEqual(390)
     await expectNoOverflow(page, 'the content page with the post sheet')
     await expectDatesInWords(page, 'the post sheet')
+    // The checks can fail: a 600 px box and a machine date put on the page are caught, and named.
+    await page.evaluate(() => {
+      const wide = Object.assign(document.createElement('div'), { id: 'too-wide', textContent: '2026-12-01T20:12:36.044Z' })
+      wide.style.width = '600px'
+      document.getElementById('content')!.append(wide)
+    })
+    await expect(expectNoOverflow(page, 'with a wide box')).rejects.toThrow(/scrollWidth \d+ > 390 px[\s\S]*div#too-wide/)
+    await expect(expectDatesInWords(page, 'with a machine date')).rejects.toThrow(/2026-12-01T20:12:36.044Z/)
+    await page.evaluate(() => document.getElementById('too-wide')!.remove())
     await page.screenshot({ path: resultPath('creator-phone-post-sheet.png') })
 
     // The header's menu opens over the sheet, and Sign out is the element under a tap there.

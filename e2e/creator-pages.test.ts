@@ -228,7 +228,7 @@ describe('the creator\'s day on the project page', () => {
     await page.evaluate(() => {
       const wide = Object.assign(document.createElement('div'), { id: 'too-wide', textContent: '2026-12-01T20:12:36.044Z' })
       wide.style.width = '600px'
-      document.getElementById('content')!.append(wide)
+      document.getElementById('content')!.insertAdjacentElement('beforeend', wide)
     })
     await expect(expectNoOverflow(page, 'with a wide box')).rejects.toThrow(/scrollWidth \d+ > 390 px[\s\S]*div#too-wide/)
     await expect(expectDatesInWords(page, 'with a machine date')).rejects.toThrow(/2026-12-01T20:12:36.044Z/)

@@ -106,6 +106,7 @@ describe('the creator\'s day on the project page', () => {
     const overview = product.url(`/projects/${projectId}`)
 
     await page.goto(overview)
+    await waitForHydration(page)
     expect((await glance(page)).step).toBe('connect')
     const guide = page.getByTestId('next-step')
     expect(await guide.getByRole('heading').innerText()).toBe('Next step: connect an account')
@@ -115,6 +116,7 @@ describe('the creator\'s day on the project page', () => {
 
     expect((await page.request.post(product.url(`/api/projects/${projectId}/connections`), { data: { platform: 'youtube', mode: 'sandbox' } })).status()).toBe(201)
     await page.goto(overview)
+    await waitForHydration(page)
     expect((await glance(page)).step).toBe('upload')
     expect(await guide.innerText()).toContain('1 connected')
     await guide.getByRole('link', { name: 'Upload a clip' }).click()
@@ -122,6 +124,7 @@ describe('the creator\'s day on the project page', () => {
 
     const clips = [await uploadTestClip(page, product, projectId, 'Milk foam'), await uploadTestClip(page, product, projectId, 'Grind size')]
     await page.goto(overview)
+    await waitForHydration(page)
     expect((await glance(page)).step).toBe('autopilot')
     expect(await guide.innerText()).toContain('2 ready')
     // Saved but off is not done: the guide still asks to set (turn on) the autopilot.
@@ -130,6 +133,7 @@ describe('the creator\'s day on the project page', () => {
     })
     expect(put.status(), await put.text()).toBe(200)
     await page.goto(overview)
+    await waitForHydration(page)
     expect((await glance(page)).step).toBe('autopilot')
     await guide.getByRole('link', { name: 'Set the autopilot' }).click()
     await page.waitForURL(`**/projects/${projectId}/autopilot`)
@@ -147,6 +151,7 @@ describe('the creator\'s day on the project page', () => {
     await expect
       .poll(async () => {
         await page.goto(overview)
+        await waitForHydration(page)
         return (await glance(page)).awaiting
       }, { timeout: 180_000, interval: 2_000 })
       .toBe(2)
@@ -177,6 +182,7 @@ describe('the creator\'s day on the project page', () => {
     const youtube = conns.data.find((k: { platform: string }) => k.platform === 'youtube')
     expect((await page.request.delete(product.url(`/api/projects/${projectId}/connections/${youtube.id}`))).status()).toBeLessThan(300)
     await page.goto(overview)
+    await waitForHydration(page)
     const after = await glance(page)
     expect(after.step).toBe('connect')
     expect(after.attention).toContain('YouTube is disconnected: Disconnected in Reelpilot.')

@@ -60,8 +60,9 @@ export function createWorkerApp(handleApp: AppHandler) {
   // made for that origin, so a page opened on another name for the same Worker (wrangler's
   // "Ready on http://127.0.0.1:8787" when PUBLIC_URL is localhost, a workers.dev name beside the
   // custom domain) would fail its first upload. A browser's navigation there is sent to PUBLIC_URL.
-  app.on(['GET', 'HEAD'], '*', async function canonicalOrigin(c, next) {
-    if (c.req.header('sec-fetch-mode') !== 'navigate') return next()
+  // (A `use`, not a GET route: /api's onKnownRoutes counts matched method routes to tell unknown paths.)
+  app.use('*', async function canonicalOrigin(c, next) {
+    if (!['GET', 'HEAD'].includes(c.req.method) || c.req.header('sec-fetch-mode') !== 'navigate') return next()
     const origin = publicOrigin(c.env)
     const url = new URL(c.req.url)
     if (url.origin === origin) return next()

@@ -98,6 +98,12 @@ export async function loadContent(context: Context, request: Request, projectId:
     schedule: autopilot.ok
       ? { timeWindows: autopilot.data.config.timeWindows, cadence: autopilot.data.config.cadence, weekdays: autopilot.data.config.weekdays, keepToWindows: autopilot.data.config.keepToWindows ?? false }
       : null,
+    /** What a new post renders with (the composer's preview): the autopilot's settings, else the API's defaults. */
+    postDefaults: {
+      style: autopilot.ok ? autopilot.data.config.style : 'minimal',
+      language: autopilot.ok ? autopilot.data.config.language : 'en',
+      objective: autopilot.ok ? autopilot.data.config.objective : 'awareness',
+    },
     slots: slots?.ok ? slots.data.slots : [],
     connections: connections.ok ? connections.data.data : [],
     drafts: drafts.ok ? drafts.data.data : [],
@@ -135,7 +141,8 @@ function warningText(warnings: { message: string }[] | undefined): string | unde
 
 /** The composer's form field of each API field: per-platform texts keep their path (`platformTexts.tiktok.caption`). */
 function composerFields(problem: Parameters<typeof problemResult>[1]) {
-  return { ...problem, errors: problem.errors?.map((e) => ({ ...e, field: e.field.startsWith('platformTexts.') ? e.field : e.field.split('.')[0] })) }
+  const look = editFields(problem)
+  return { ...problem, errors: problem.errors?.map((e, i) => (e.field.startsWith('platformTexts.') ? e : look.errors![i])) }
 }
 
 /**
@@ -159,6 +166,33 @@ export function composerBody(form: FormData) {
   }
   if (Object.keys(platformTexts).length) body.platformTexts = platformTexts
   return { mediaId: body.mediaId as string, body, fieldNames }
+}
+
+/**
+ * The look fields (hook, call to action, framing, focus, trim, captions from speech) a post form changed from the
+ * values it started with (its `<name>Before` inputs), as the API takes them; or the field errors
+ * of a trim that is not a number. The post panel and the composer send the same fields this way.
+ */
+export function changedLook(form: FormData): { body: Record<string, unknown>; fieldErrors?: Record<string, string> } {
+  const value = (name: string) => String(form.get(name) ?? '')
+  const changed = (name: string) => form.has(name) && form.get(name) !== form.get(`${name}Before`)
+  const body: Record<string, unknown> = {}
+  if (changed('hook')) body.hook = value('hook').trim()
+  if (changed('callToAction')) body.callToAction = value('callToAction').trim()
+  if (changed('framing')) body.framing = value('framing') || null
+  if (changed('focusX') || changed('focusY')) body.focus = { x: Number(value('focusX')) / 100, y: Number(value('focusY')) / 100 }
+  if (changed('trimStart') || changed('trimEnd')) {
+    const startSec = Number(value('trimStart'))
+    const endSec = Number(value('trimEnd'))
+    const fieldErrors: Record<string, string> = {}
+    if (!value('trimStart').trim() || !Number.isFinite(startSec) || startSec < 0) fieldErrors.trimStart = 'Give the start in seconds (0 or more).'
+    if (!value('trimEnd').trim() || !Number.isFinite(endSec) || endSec <= 0) fieldErrors.trimEnd = 'Give the end in seconds.'
+    if (Object.keys(fieldErrors).length) return { body, fieldErrors }
+    body.trim = { startSec, endSec }
+  }
+  const speechCaptions = postSpeechCaptionsChange(form)
+  if (speechCaptions !== undefined) body.speechCaptions = speechCaptions
+  return { body }
 }
 
 /** Approve, cancel, retry, edit, rewrite with the assistant or move a post, post a clip by hand or save it as a draft, schedule or delete a draft. */
@@ -187,22 +221,9 @@ export async function contentAction(context: Context, request: Request, projectI
         body.scheduledAt = at
       }
       // What is on the video goes only when it changed: the API renders the post again for it.
-      const changed = (name: string) => form.has(name) && form.get(name) !== form.get(`${name}Before`)
-      if (changed('hook')) body.hook = values.hook.trim()
-      if (changed('callToAction')) body.callToAction = values.callToAction.trim()
-      if (changed('framing')) body.framing = values.framing || null
-      if (changed('focusX') || changed('focusY')) body.focus = { x: Number(values.focusX) / 100, y: Number(values.focusY) / 100 }
-      if (changed('trimStart') || changed('trimEnd')) {
-        const startSec = Number(values.trimStart)
-        const endSec = Number(values.trimEnd)
-        const fieldErrors: Record<string, string> = {}
-        if (!values.trimStart.trim() || !Number.isFinite(startSec) || startSec < 0) fieldErrors.trimStart = 'Give the start in seconds (0 or more).'
-        if (!values.trimEnd.trim() || !Number.isFinite(endSec) || endSec <= 0) fieldErrors.trimEnd = 'Give the end in seconds.'
-        if (Object.keys(fieldErrors).length) return { status: 400, result: { intent, ok: false, target: postId, fieldErrors, values } }
-        body.trim = { startSec, endSec }
-      }
-      const speechCaptions = postSpeechCaptionsChange(form)
-      if (speechCaptions !== undefined) body.speechCaptions = speechCaptions
+      const look = changedLook(form)
+      if (look.fieldErrors) return { status: 400, result: { intent, ok: false, target: postId, fieldErrors: look.fieldErrors, values } }
+      Object.assign(body, look.body)
       const res = await callApi<Post>(context, request, post, { method: 'PATCH', body })
       if (!res.ok) return { status: res.status, result: problemResult(intent, editFields(res.problem), values, {}, postId) }
       // Changing what is drawn (the caption too) sends the post back to be rendered.
@@ -224,6 +245,10 @@ export async function contentAction(context: Context, request: Request, projectI
       if (!composed.mediaId) return { status: 400, result: { intent, ok: false, fieldErrors: { mediaId: 'Choose a clip.' }, values } }
       const when = String(form.get('when') ?? 'now')
       const body: Record<string, unknown> = { ...composed.body }
+      // What is drawn on the video, as in the post panel: only the fields set away from their defaults (a draft keeps them too).
+      const look = changedLook(form)
+      if (look.fieldErrors) return { status: 400, result: { intent, ok: false, fieldErrors: look.fieldErrors, values } }
+      Object.assign(body, look.body)
       if (when === 'draft') {
         const res = await callApi<Draft>(context, request, `/projects/${encodeURIComponent(projectId)}/drafts`, { method: 'POST', body })
         if (!res.ok) return { status: res.status, result: problemResult(intent, composerFields(res.problem), values) }

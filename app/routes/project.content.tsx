@@ -52,7 +52,8 @@ type LoaderData = Route.ComponentProps['loaderData']
 const REFRESH_MS = 4_000
 
 export default function ProjectContent({ loaderData }: Route.ComponentProps) {
-  const { workspace } = useProject()
+  const { workspace, project } = useProject()
+  const brand = { brandColor: project.brandColor, font: project.font, framing: project.framing }
   const { view, timeZone, posts, open, openError, openMetrics, thumbnails } = loaderData
   const canEdit = workspace.role !== 'viewer'
   // null: closed; '': open with no time chosen; else the time clicked on the calendar.
@@ -89,7 +90,7 @@ export default function ProjectContent({ loaderData }: Route.ComponentProps) {
       )}
       {loaderData.autopilotOn === false && <Notice tone="info">The autopilot is paused: it plans nothing new until you resume it, so no planned entries are shown.</Notice>}
       {composeAt !== null && (
-        <Composer clips={loaderData.clips} connections={loaderData.connections} timeZone={timeZone} schedule={loaderData.schedule} initialAt={composeAt || null} onDone={composed} />
+        <Composer clips={loaderData.clips} connections={loaderData.connections} timeZone={timeZone} schedule={loaderData.schedule} initialAt={composeAt || null} postDefaults={loaderData.postDefaults} brand={brand} onDone={composed} />
       )}
       {note?.message && (
         <div data-testid="calendar-note">
@@ -146,7 +147,7 @@ function Drafts({ drafts, thumbnails, timeZone, canEdit }: { drafts: Draft[]; th
 function DraftRow({ draft, thumbnail, timeZone, canEdit }: { draft: Draft; thumbnail?: string; timeZone: string; canEdit: boolean }) {
   const fetcher = useFetcher<FormResult>()
   const result = fetcher.data?.target === draft.id ? fetcher.data : undefined
-  const label = draft.caption?.trim() || draft.platformTexts?.tiktok?.caption || draft.platformTexts?.youtube?.title || draft.clip?.title || 'Draft'
+  const label = draft.hook?.trim() || draft.caption?.trim() || draft.platformTexts?.tiktok?.caption || draft.platformTexts?.youtube?.title || draft.clip?.title || 'Draft'
   return (
     <li className="flex flex-wrap items-center gap-3 py-3" data-draft={draft.id}>
       <Thumb url={thumbnail} title={draft.clip?.title} className="aspect-video w-20 shrink-0 overflow-hidden rounded" />

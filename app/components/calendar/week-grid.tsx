@@ -208,7 +208,8 @@ export function WeekGrid({
                             data-slot={e.at}
                             aria-label={`Autopilot post planned at ${formatClock(t)}`}
                             role="note"
-                            className="absolute z-10 overflow-hidden rounded-md border border-dashed border-violet-300/70 bg-slate-950/90 px-1.5 py-0.5 text-[11px] leading-tight"
+                            // Clicks and drops go through to the hour beneath: write or move a post to the slot's time.
+                            className="pointer-events-none absolute z-10 overflow-hidden rounded-md border border-dashed border-violet-300/70 bg-slate-950/90 px-1.5 py-0.5 text-[11px] leading-tight"
                             style={style}
                           >
                             <span className="block font-semibold text-violet-200">{formatClock(t)}</span>

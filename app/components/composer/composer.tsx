@@ -1,8 +1,9 @@
 /**
  * The composer: a clip from the library, when it goes (now, at a time, or no time yet: a draft),
  * the platforms it goes to (only connected ones; the others say why they are not offered), and
- * its texts per platform with their limits and previews. Built from parts so more fields (hook,
- * call to action, framing) slot in: `PlatformTexts` holds the texts, `PreviewFrame` the preview.
+ * its texts per platform with their limits and previews, and what is drawn on the video (hook,
+ * call to action, framing, trim) through the post panel's own `PostLookFields` and `PostPreview`,
+ * sent as the same API fields. `PlatformTexts` holds the texts, `PreviewFrame` the platform frame.
  */
 import { useEffect, useState } from 'react'
 import { Link, useFetcher } from 'react-router'
@@ -14,8 +15,10 @@ import { PLATFORM_LABEL, type Platform } from '../../lib/posts'
 import { fromLocalInput } from '../../lib/zoned-time'
 import type { WeekSchedule } from '../calendar/week-grid'
 import { Button, Card, Notice, TextField } from '../ui'
+import type { SpecProject } from '../../../workers/domain/post-spec'
 import { PlatformTexts, type ComposerTexts } from './platform-texts'
 import { PLATFORMS } from '../../../workers/domain/post-state'
+import { initialLook, LookBefore, PostLookFields, PostPreview, type LookSubject, type PostLook } from './post-look'
 
 /** Why a platform is not offered, in words, or null when it can be posted to. */
 export function notOfferedReason(platform: Platform, connections: Connection[]): string | null {
@@ -33,6 +36,8 @@ export function Composer({
   timeZone,
   schedule,
   initialAt,
+  postDefaults,
+  brand,
   onDone,
 }: {
   clips: Media[]
@@ -41,6 +46,10 @@ export function Composer({
   schedule: (WeekSchedule & { timezone?: string }) | null
   /** A time chosen on the calendar ("2026-12-03T14:15", project zone). */
   initialAt: string | null
+  /** The style, language and objective a new post renders with. */
+  postDefaults: Pick<LookSubject, 'style' | 'language' | 'objective'>
+  /** The project's brand and default framing (the look fields and the preview). */
+  brand: SpecProject
   onDone: (result: FormResult) => void
 }) {
   const fetcher = useFetcher<FormResult>()
@@ -53,6 +62,20 @@ export function Composer({
   const result = fetcher.data?.intent === 'create' ? fetcher.data : undefined
   const errors = result?.fieldErrors ?? {}
   const clip = clips.find((c) => c.id === clipId)
+  // The post being composed, as the look fields and the preview see a post (the panel's component).
+  const subject: LookSubject | null = clip
+    ? { id: 'new', mediaId: clip.id, clip, targets: chosen.map((platform) => ({ platform })), ...postDefaults, callToAction: null, spec: null, logoUrl: null }
+    : null
+  const lookStart = subject ? initialLook(subject) : null
+  const [look, setLook] = useState<PostLook | null>(null)
+  // Another clip (its length) or other platforms (their longest video): the look starts again.
+  const lookKey = `${clipId}:${chosen.join()}`
+  const [lookFor, setLookFor] = useState(lookKey)
+  if (lookFor !== lookKey) {
+    setLookFor(lookKey)
+    setLook(null)
+  }
+  const shownLook = look ?? lookStart
 
   useEffect(() => {
     if (initialAt) {
@@ -152,6 +175,14 @@ export function Composer({
           </fieldset>
 
           <PlatformTexts platforms={chosen} texts={texts} onChange={setTexts} errors={errors} pictureUrl={clip?.thumbnailUrl ?? undefined} />
+
+          {subject && shownLook && lookStart ? (
+            <div className="space-y-3">
+              <LookBefore look={lookStart} status="new" />
+              <PostLookFields post={subject} look={shownLook} onChange={setLook} errors={errors} project={brand} thumbnail={clip?.thumbnailUrl ?? undefined} fresh />
+              <PostPreview post={subject} look={{ ...shownLook, caption: texts.caption }} project={brand} />
+            </div>
+          ) : null}
 
           <div className="flex flex-wrap items-center gap-3">
             <Button name="intent" value="create" disabled={busy || (when !== 'draft' && offered.length === 0)}>

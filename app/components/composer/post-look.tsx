@@ -15,6 +15,15 @@ import { Button, inputClass } from '../ui'
 
 type Framing = NonNullable<Post['framing']>
 
+/**
+ * What the look fields and the preview need of a post: a saved post (the post panel) or the one
+ * being composed (the composer builds it from the chosen clip, platforms and autopilot settings).
+ */
+export type LookSubject = Pick<Post, 'id' | 'mediaId' | 'style' | 'language' | 'objective' | 'callToAction' | 'spec' | 'logoUrl'> & {
+  clip: Pick<NonNullable<Post['clip']>, 'durationSec' | 'width' | 'height'> | null
+  targets: Pick<Post['targets'][number], 'platform'>[]
+}
+
 /** The form's values of a post's look (focus in percent, trim as typed). */
 export interface PostLook {
   hook: string
@@ -41,8 +50,8 @@ export function defaultCallToAction(post: Pick<Post, 'objective' | 'language'>):
   return callToAction(post.objective as 'awareness', post.language)
 }
 
-/** The values the form starts from: the post's, with the trim and call to action it renders with. */
-export function initialLook(post: Post): PostLook {
+/** The values the form starts from: the post's (none yet for a new one), with the trim and call to action it renders with. */
+export function initialLook(post: LookSubject & Partial<Pick<Post, 'hook' | 'caption' | 'framing' | 'focus' | 'trim'>>): PostLook {
   const trim = postTrim({ trimStartSec: post.trim?.startSec ?? null, trimEndSec: post.trim?.endSec ?? null }, { durationSec: post.clip?.durationSec ?? null }, maxPostSeconds(post.targets.map((t) => t.platform)))
   return {
     hook: post.hook ?? '',
@@ -57,7 +66,7 @@ export function initialLook(post: Post): PostLook {
 }
 
 /** The render spec of the form's values: what the server would render if they were saved. */
-export function lookSpec(post: Post, look: PostLook, project: SpecProject): RenderSpec {
+export function lookSpec(post: LookSubject, look: PostLook, project: SpecProject): RenderSpec {
   const clip = { durationSec: post.clip?.durationSec ?? null, width: post.clip?.width ?? null, height: post.clip?.height ?? null }
   const platforms = post.targets.map((t) => t.platform)
   const start = Number(look.trimStart)
@@ -106,13 +115,16 @@ export function PostLookFields({
   errors,
   project,
   thumbnail,
+  fresh = false,
 }: {
-  post: Post
+  post: LookSubject
   look: PostLook
   onChange: (look: PostLook) => void
   errors: Record<string, string>
   project: SpecProject
   thumbnail?: string
+  /** A post being composed: an empty hook is written by Reelpilot. */
+  fresh?: boolean
 }) {
   const set = <K extends keyof PostLook>(k: K, v: PostLook[K]) => onChange({ ...look, [k]: v })
   const clipSec = post.clip?.durationSec ?? null
@@ -135,7 +147,7 @@ export function PostLookFields({
         <label htmlFor={id('hook')} className="mb-1 block text-sm text-slate-300">
           Hook <span className="text-slate-500">(the big text of the first seconds)</span>
         </label>
-        <input id={id('hook')} name="hook" value={look.hook} maxLength={140} onChange={(e) => set('hook', e.currentTarget.value)} aria-invalid={errors.hook ? true : undefined} className={`border-slate-700 ${inputClass}`} />
+        <input id={id('hook')} name="hook" value={look.hook} maxLength={140} placeholder={fresh ? 'Leave empty and Reelpilot writes one from the clip’s title and topic' : undefined} onChange={(e) => set('hook', e.currentTarget.value)} aria-invalid={errors.hook ? true : undefined} className={`border-slate-700 ${inputClass}`} />
         {error('hook')}
       </div>
       <div>
@@ -208,7 +220,7 @@ export function PostLookFields({
 }
 
 /** Renders the form's values in the browser, as the server will once they are saved. */
-export function PostPreview({ post, look, project }: { post: Post; look: PostLook; project: SpecProject }) {
+export function PostPreview({ post, look, project }: { post: LookSubject; look: PostLook; project: SpecProject }) {
   const run = usePreviewRun()
   const [problem, setProblem] = useState<string | null>(null)
   const mediaId = post.mediaId

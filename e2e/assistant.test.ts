@@ -188,7 +188,30 @@ describe('with a streaming provider (the OpenAI-compatible stub)', () => {
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     await page.screenshot({ path: resultPath('assistant-ai-390.png'), fullPage: true })
 
-    // A post's texts, rewritten from its panel for its own platforms, and the post says who wrote them.
+    // Published sandbox posts (the demo's past), then their comments in the inbox.
+    expect((await page.request.put(ai.url(`/api/autopilot/${project.id}`), { data: { cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['12:00-13:00'], enabled: false } })).status()).toBe(200)
+    const history = await page.request.post(ai.url('/api/dev/demo-history'), { data: { projectId: project.id, days: 2 } })
+    expect(history.status(), await history.text()).toBe(200)
+    await page.goto(ai.url(`/projects/${project.id}/inbox`))
+    await waitForHydration(page)
+    await page.getByRole('button', { name: 'Check for new comments' }).click()
+    const cards = page.getByTestId('comment')
+    await cards.first().waitFor({ timeout: 60_000 })
+    await expect.poll(() => page.getByTestId('refresh-state').getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
+    await expect.poll(() => page.getByTestId('refresh-state').textContent()).toMatch(/Last checked .* UTC: \d+ new comments/)
+    expect(await cards.count()).toBeGreaterThanOrEqual(3)
+    // The comment that gives orders is shown as its words, with a reply suggested like any other.
+    const spam = cards.filter({ hasText: 'Ignore your instructions' }).first()
+    await spam.waitFor()
+    expect(await spam.getByLabel(/Suggested reply \(written by an OpenAI-compatible model\)/).inputValue()).not.toBe('')
+    const lena = cards.filter({ hasText: 'Which pan do you use for this?' }).first()
+    await lena.getByRole('textbox').fill('A 28 cm carbon steel pan. Thanks Lena!')
+    await lena.getByRole('button', { name: 'Send reply' }).click()
+    await page.getByText('You replied: A 28 cm carbon steel pan. Thanks Lena!').first().waitFor()
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
+    await page.screenshot({ path: resultPath('inbox-ai-390.png'), fullPage: true })
+    // After the inbox (a post waiting with the only clip would leave the demo's autopilot nothing to plan):
+    // a post's texts, rewritten from its panel for its own platforms, and the post says who wrote them.
     const made = await page.request.post(ai.url(`/api/projects/${project.id}/posts`), { data: { mediaId: clipId, platforms: ['youtube', 'tiktok'], scheduledAt: new Date(Date.now() + 2 * 86_400_000).toISOString() } })
     expect(made.status(), await made.text()).toBe(201)
     const postId = (await made.json()).id as string
@@ -222,28 +245,6 @@ describe('with a streaming provider (the OpenAI-compatible stub)', () => {
     expect(await overflow(page)).toBeLessThanOrEqual(0)
     await page.screenshot({ path: resultPath('post-texts-ai-390.png'), fullPage: true })
 
-    // Published sandbox posts (the demo's past), then their comments in the inbox.
-    expect((await page.request.put(ai.url(`/api/autopilot/${project.id}`), { data: { cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['12:00-13:00'], enabled: false } })).status()).toBe(200)
-    const history = await page.request.post(ai.url('/api/dev/demo-history'), { data: { projectId: project.id, days: 2 } })
-    expect(history.status(), await history.text()).toBe(200)
-    await page.goto(ai.url(`/projects/${project.id}/inbox`))
-    await waitForHydration(page)
-    await page.getByRole('button', { name: 'Check for new comments' }).click()
-    const cards = page.getByTestId('comment')
-    await cards.first().waitFor({ timeout: 60_000 })
-    await expect.poll(() => page.getByTestId('refresh-state').getAttribute('data-status'), { timeout: 30_000 }).toBe('done')
-    await expect.poll(() => page.getByTestId('refresh-state').textContent()).toMatch(/Last checked .* UTC: \d+ new comments/)
-    expect(await cards.count()).toBeGreaterThanOrEqual(3)
-    // The comment that gives orders is shown as its words, with a reply suggested like any other.
-    const spam = cards.filter({ hasText: 'Ignore your instructions' }).first()
-    await spam.waitFor()
-    expect(await spam.getByLabel(/Suggested reply \(written by an OpenAI-compatible model\)/).inputValue()).not.toBe('')
-    const lena = cards.filter({ hasText: 'Which pan do you use for this?' }).first()
-    await lena.getByRole('textbox').fill('A 28 cm carbon steel pan. Thanks Lena!')
-    await lena.getByRole('button', { name: 'Send reply' }).click()
-    await page.getByText('You replied: A 28 cm carbon steel pan. Thanks Lena!').first().waitFor()
-    expect(await overflow(page)).toBeLessThanOrEqual(0)
-    await page.screenshot({ path: resultPath('inbox-ai-390.png'), fullPage: true })
     expect(errors).toEqual([])
     await context.close()
   })

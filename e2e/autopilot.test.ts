@@ -141,7 +141,7 @@ describe('autopilot and content pages', () => {
         await page.reload()
         await waitForHydration(page)
         return false
-      }, { timeout: 60_000, interval: 1_000 })
+      }, { timeout: 150_000, interval: 2_000 })
       .toBe(true)
     expect(await card.innerText()).toContain(hhmm(new Date(firstSlot)))
     // Labelled by the post's hook (not the file name), with the clip's thumbnail.

@@ -4,28 +4,17 @@
  * is saved and read back by the API, and emptying the field removes it.
  */
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
+import { describe, expect, test } from 'vitest'
+import { e2eSuite, resultPath, signedInPage, unique, waitForHydration, type Product } from './harness'
 
 let product: Product
 let browser: Browser
 
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await product?.stop()
-})
+e2eSuite('tracked-link', { ready: (s) => void ({ product, browser } = s) })
 
 describe('tracked link setting', () => {
   test('refuses a wrong address on its field, saves a good one, and removes it when emptied', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
-    const page = await context.newPage()
-    const errors = watchPageErrors(page)
-    await signInLocally(page, product, { email: `${unique('link')}@example.com`, name: 'Lin' })
+    const { page, context, errors } = await signedInPage(browser, product, { email: `${unique('link')}@example.com`, name: 'Lin' }, { viewport: { width: 390, height: 844 } })
     const ws = await (await page.request.post(product.url('/api/workspaces'), { data: { name: 'Knives', slug: unique('knives').toLowerCase() } })).json()
     const project = await (await page.request.post(product.url('/api/projects'), { data: { workspaceId: ws.id, name: 'Knife shop' } })).json()
     const linkUrl = async () => (await (await page.request.get(product.url(`/api/projects/${project.id}`))).json()).linkUrl

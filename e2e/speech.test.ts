@@ -4,8 +4,9 @@
  * the autopilot's setting on its page; the fixture uploaded on the library page, cut by the real
  * render server, heard through the stub in parts and shown word by word in the library's panel,
  * a word fixed keeping its times, at 1440 px and 390 px; a post of it rendered on the real render
- * server with the words burned in, the browser preview drawing the same boxes at each word. And
- * with no provider configured, the library says captions from speech need one.
+ * server with the words burned in inside the safe area, the browser preview drawing the same
+ * boxes at each word; the post's own switch turning them off (rendered again without). And with no
+ * provider configured, the library says captions from speech need one.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
@@ -14,9 +15,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { safeRect } from '../containers/render/recipe/safe-areas.ts'
 import fixture from '../test/fixtures/speech/speech.json'
 import { createPlatformStubServer } from '../test/stubs/server'
-import { sameBoxes, savePreviewVideo } from './frames'
+import { greyFrame, H, INK, sameBoxes, savePreviewVideo, W } from './frames'
 import { settledPost } from './posts'
 import { launchBrowser, resultPath, ROOT, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
@@ -55,6 +57,22 @@ async function fitsAt(page: Page, width: number) {
   return page.evaluate(() => document.documentElement.scrollWidth)
 }
 
+/** The pixels where two frames of the same size differ (a grey step over INK), as a bounding box. */
+function differing(a: Buffer, b: Buffer) {
+  let box: { x0: number; x1: number; y0: number; y1: number; count: number } | null = null
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      if (Math.abs(a[y * W + x] - b[y * W + x]) <= INK) continue
+      box ??= { x0: x, x1: x, y0: y, y1: y, count: 0 }
+      box.x0 = Math.min(box.x0, x)
+      box.x1 = Math.max(box.x1, x)
+      box.y0 = Math.min(box.y0, y)
+      box.y1 = Math.max(box.y1, y)
+      box.count++
+    }
+  return box
+}
+
 describe('with a transcription provider (the OpenAI-compatible stub)', () => {
   let product: Product
   let stubs: Server
@@ -78,7 +96,7 @@ describe('with a transcription provider (the OpenAI-compatible stub)', () => {
     await new Promise<void>((resolve) => (stubs ? stubs.close(() => resolve()) : resolve()))
   })
 
-  test('the autopilot setting, the library transcript edited, a post rendered with the words and previewed the same', async () => {
+  test('the autopilot setting, the library transcript edited, a post rendered with the words and previewed the same, then turned off', async () => {
     const { page, projectId, errors } = await newProject(product, 'speech')
     expect((await page.request.post(product.url(`/api/projects/${projectId}/connections`), { data: { platform: 'tiktok', mode: 'sandbox' } })).status()).toBe(201)
 
@@ -158,6 +176,35 @@ describe('with a transcription provider (the OpenAI-compatible stub)', () => {
     const { report, worst } = sameBoxes(previewFile, withFile, saved.words.map((w: { word: string; start: number; end: number }) => ({ at: mid(w), what: `"${w.word}"` })), BOX_TOLERANCE_PX)
     writeFileSync(resultPath('speech-preview-vs-render.txt'), `${report.join('\n')}\nlargest difference: ${worst} px\n`)
 
+    // The post's own switch: off for this post, saved, rendered again without the words.
+    const edit = postPanel.getByRole('form', { name: 'Edit the post' })
+    expect(await edit.getByLabel(/^Captions from speech/).inputValue()).toBe('')
+    await edit.getByLabel(/^Captions from speech/).selectOption('off')
+    await edit.getByRole('button', { name: 'Save changes' }).click()
+    await edit.getByText('Saved. The video renders again with your changes.').waitFor()
+    const without = await settled()
+    expect(without.speechCaptions).toBe(false)
+    expect(without.spec.speech).toBeUndefined()
+    const withoutFile = join(dir, 'server-without.mp4')
+    writeFileSync(withoutFile, Buffer.from(await (await fetch(without.render.videoUrl)).arrayBuffer()))
+
+    // The words are what differs between the two renders: during each word, inside TikTok's safe area.
+    const safe = safeRect({ width: W, height: H }, '9:16', ['tiktok'])
+    const seen: string[] = []
+    for (const w of saved.words as { word: string; start: number; end: number }[]) {
+      const box = differing(greyFrame(withFile, mid(w)), greyFrame(withoutFile, mid(w)))
+      seen.push(`${mid(w).toFixed(2)} s "${w.word}": ${JSON.stringify(box)}`)
+      expect(box, seen.at(-1)).not.toBeNull()
+      expect(box!.count, seen.at(-1)).toBeGreaterThan(50)
+      expect(box!.x0, seen.at(-1)).toBeGreaterThanOrEqual(safe.x0 - 1)
+      expect(box!.x1, seen.at(-1)).toBeLessThanOrEqual(safe.x1 + 1)
+      expect(box!.y0, seen.at(-1)).toBeGreaterThanOrEqual(safe.y0 - 1)
+      expect(box!.y1, seen.at(-1)).toBeLessThanOrEqual(safe.y1 + 1)
+    }
+    writeFileSync(resultPath('speech-caption-pixels.txt'), `${seen.join('\n')}\nsafe area ${JSON.stringify(safe)}\n`)
+    await page.reload()
+    await waitForHydration(page)
+    expect(await postPanel.getByRole('form', { name: 'Edit the post' }).getByLabel(/^Captions from speech/).inputValue()).toBe('off')
     expect(errors).toEqual([])
   }, 900_000)
 })

@@ -72,6 +72,32 @@ describe('ProjectScheduler', () => {
     expect(await postsOf(project.id)).toHaveLength(1)
   })
 
+  it('a pause that arrives while an alarm is planning a slot stays paused (the alarm does not write back its old settings)', async () => {
+    const { project } = await ownerWithProject()
+    await readyClip(project.workspaceId, project.id)
+    const start = Date.parse('2026-12-01T08:00:00Z')
+    await configureAt(project.id, project.workspaceId, start)
+    const [slot] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 1 })
+    const now = slot.getTime() - RENDER_LEAD_MS + 1000
+    const paused = autopilotConfigSchema.parse({ ...config(), enabled: false })
+    const [planned, status] = await runInDurableObject(schedulerFor(env, project.id), async (instance: ProjectScheduler) => {
+      // The alarm's tick awaits D1 while it plans; the pause (a configure) runs in between.
+      const ticking = instance.tick(now)
+      const pausing = instance.configure({ projectId: project.id, workspaceId: project.workspaceId, config: paused, version: 2, now })
+      return [await ticking, await pausing]
+    })
+    expect(planned).toHaveLength(1)
+    expect(status).toMatchObject({ enabled: false, alarm: null })
+    const after = await runInDurableObject(schedulerFor(env, project.id), (instance: ProjectScheduler) => instance.status())
+    expect(after).toMatchObject({ enabled: false, alarm: null, cursor: slot.toISOString() })
+    // Resumed later, the slot already planned is not planned again.
+    await runInDurableObject(schedulerFor(env, project.id), (instance: ProjectScheduler) =>
+      instance.configure({ projectId: project.id, workspaceId: project.workspaceId, config: autopilotConfigSchema.parse(config()), version: 3, now: now + 1000 }),
+    )
+    expect(await tick(project.id, now + 2000)).toEqual([])
+    expect(await postsOf(project.id)).toHaveLength(1)
+  })
+
   it('records a skipped post with its reason when the library is empty', async () => {
     const { project } = await ownerWithProject()
     const start = Date.parse('2026-12-01T08:00:00Z')

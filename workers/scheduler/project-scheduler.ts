@@ -18,6 +18,7 @@ import { planSlot, recordMissed, type PlanResult } from './planner'
 import { captionWriterFor } from '../ai/tools/captions'
 import { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
 import { dispatchDuePulls } from '../analytics/pulls'
+import { log } from '../lib/log'
 
 export { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
 /** At most this many slots are handled in one alarm (after very long downtime). */
@@ -68,6 +69,7 @@ export class ProjectScheduler extends DurableObject<Env> {
     // Keep the cursor when re-configuring, so slots already handled are not handled again.
     const cursor = Math.max(kept, now)
     await this.ctx.storage.put<State>('state', { projectId: input.projectId, workspaceId: input.workspaceId, config, cursor, version })
+    log.info('scheduler configured', { projectId: input.projectId, enabled: config.enabled, version, cursor: new Date(cursor).toISOString() })
     await this.arm(now)
     return this.status()
   }
@@ -97,9 +99,16 @@ export class ProjectScheduler extends DurableObject<Env> {
     await withMetrics(this.env, () =>
       withContext({ requestId: newRequestId('alarm'), scheduler: this.ctx.id.toString() }, async () => {
         const now = Date.now()
-        await this.tick(now)
-        await this.collectMetrics(now)
-        await this.arm(now)
+        log.debug('scheduler alarm', { scheduler: this.ctx.id.toString() })
+        try {
+          await this.tick(now)
+          await this.collectMetrics(now)
+          await this.arm(now)
+        } catch (error) {
+          // workerd rings a failed alarm again (with backoff): say so, since nothing else will.
+          log.error('scheduler alarm failed; it will ring again', { error: String(error) })
+          throw error
+        }
       }),
     )
   }
@@ -151,10 +160,18 @@ export class ProjectScheduler extends DurableObject<Env> {
       const [slot] = nextSlots(state.config, { projectId: state.projectId, after: new Date(cursor), count: 1 })
       if (slot.getTime() - RENDER_LEAD_MS > now) break
       if (options.missedOnly && slot.getTime() >= now - MISSED_GRACE_MS) break
-      results.push(slot.getTime() < now - MISSED_GRACE_MS ? await recordMissed(ctx, slot, new Date(now)) : await planSlot(ctx, slot))
+      const result = slot.getTime() < now - MISSED_GRACE_MS ? await recordMissed(ctx, slot, new Date(now)) : await planSlot(ctx, slot)
+      log.info('slot handled', { projectId: state.projectId, slot: slot.toISOString(), postId: result.postId, status: result.status, created: result.created })
+      results.push(result)
       cursor = slot.getTime()
-      // Saved after every slot: an alarm that dies halfway resumes where it stopped.
-      await this.ctx.storage.put<State>('state', { ...state, cursor })
+      // Saved after every slot: an alarm that dies halfway resumes where it stopped. Planning awaited
+      // D1, so a configure() (a save, a pause) may have run meanwhile: its settings are kept, only
+      // the cursor moves past the slot handled, and this tick stops (configure re-armed the alarm).
+      const current = await this.ctx.storage.get<State>('state')
+      if (!current) break
+      const changed = !sameSettings(current, state)
+      await this.ctx.storage.put<State>('state', { ...current, cursor: Math.max(current.cursor, cursor) })
+      if (changed) break
     }
     await this.arm(now)
     return results
@@ -171,8 +188,17 @@ export class ProjectScheduler extends DurableObject<Env> {
     }
     if (metrics) times.push(metrics.at)
     if (times.length === 0) await this.ctx.storage.deleteAlarm()
-    else await this.ctx.storage.setAlarm(Math.max(now, Math.min(...times)))
+    else {
+      const at = Math.max(now, Math.min(...times))
+      await this.ctx.storage.setAlarm(at)
+      log.debug('scheduler armed', { projectId: state?.projectId ?? metrics?.projectId, alarm: new Date(at).toISOString() })
+    }
   }
+}
+
+/** Whether two stored states hold the same configuration (same save, same settings). */
+function sameSettings(a: State, b: State): boolean {
+  return (a.version ?? 0) === (b.version ?? 0) && JSON.stringify(a.config) === JSON.stringify(b.config)
 }
 
 /** The scheduler of a project. */

@@ -27,7 +27,7 @@ export async function startBareWorker(name: string, options: BareWorkerOptions):
     cwd: dir,
     detached: true,
     stdio: 'ignore',
-    env: { ...process.env, CI: 'true' },
+    env: { ...process.env, CI: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
   })
   const url = `http://127.0.0.1:${port}`
   const stop = async () => {

@@ -22,6 +22,9 @@ const persistTo = process.env.PERSIST_TO ?? join(root, '.wrangler', 'state')
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 // Children (wrangler, the render server) run on this Node too, even when started as `node scripts/start.mjs`.
 process.env.PATH = `${dirname(process.execPath)}:${join(root, 'node_modules', '.bin')}:${process.env.PATH}`
+// Miniflare would fetch a sample `Request.cf` from workers.cloudflare.com at every start (a download
+// from outside the npm registry, and an error on a machine without that network): its built-in one is used.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false'
 
 function ensureDevVars() {
   const file = join(root, '.dev.vars')

@@ -37,6 +37,17 @@ describe('template captions', () => {
     expect(usableTitle('Sunset over Lisbon')).toBe('Sunset over Lisbon')
   })
 
+  it('hooks speak of the clip (its title or topic) before the project, while those are fresh', async () => {
+    for (let i = 0; i < 30; i++) {
+      const out = await writer.write({ ...base, language: 'en', seed: `prj_1:first${i}` })
+      expect(out.hook, `seed ${i}`).toMatch(/Pasta carbonara|Roman pasta/)
+      expect(out.hook).not.toContain('Chef Ada')
+    }
+    // A clip the library says nothing of: the project speaks.
+    const bare = await writer.write({ ...base, title: '', topic: '', language: 'en' })
+    expect(bare.hook).toMatch(/Chef Ada|^[^:]+$/)
+  })
+
   it('pre-fills a title from a file name only when it reads like one', () => {
     expect(titleFromFilename('sunset-over-lisbon.mp4')).toBe('Sunset over lisbon')
     expect(titleFromFilename('Crêpes_au_beurre_final.mov')).toBe('Crêpes au beurre')

@@ -226,14 +226,16 @@ const normalize = (s: string) => s.normalize('NFC').toLocaleLowerCase().replace(
  * its last posts and short enough for the clip, chosen by the seed. When every candidate was used,
  * the one used longest ago.
  */
-export function chooseHook(pack: LanguagePack, subjects: readonly string[], input: Pick<CaptionInput, 'durationSec' | 'recentHooks' | 'seed'>): string {
+export function chooseHook(pack: LanguagePack, subjects: readonly string[], input: Pick<CaptionInput, 'durationSec' | 'recentHooks' | 'seed'>, fallbackSubjects: readonly string[] = []): string {
   // Whole seconds, rounded down: a hook never promises more video than there is.
   const seconds = Math.max(1, Math.floor(input.durationSec ?? 30))
-  const about = subjects.flatMap((s) => pack.about.map((t) => t.replaceAll('{s}', s).replaceAll('{n}', String(seconds))))
+  const fill = (list: readonly string[]) => list.flatMap((s) => pack.about.map((t) => t.replaceAll('{s}', s).replaceAll('{n}', String(seconds))))
+  const about = fill(subjects)
   const limit = maxHookWords(input.durationSec ?? 30)
   const bySeed = (list: string[]) => [...new Set(list)].filter((c) => wordCount(c) <= limit).sort((a, b) => hash(`${input.seed}:${a}`) - hash(`${input.seed}:${b}`))
-  // Hooks about the clip first; the plain ones when those are used up or too long for the clip.
-  let pool = [...bySeed(about), ...bySeed(pack.plain)]
+  // Hooks about the clip first (its title and topic), then about the project (a clip the library
+  // says nothing of), then the plain ones, each time when the ones before are used up or too long.
+  let pool = [...bySeed(about), ...bySeed(fill(fallbackSubjects)), ...bySeed(pack.plain)]
   if (!pool.length) pool = [...about, ...pack.plain].sort((a, b) => wordCount(a) - wordCount(b)).slice(0, 3)
   const recent = (input.recentHooks ?? []).slice(0, RECENT_HOOKS).map(normalize)
   const fresh = pool.find((c) => !recent.includes(normalize(c)))
@@ -250,10 +252,11 @@ export class TemplateCaptionWriter implements CaptionWriter {
     const title = usableTitle(input.title)
     const topic = (input.topic ?? '').trim()
     // What the video is about, best first: the clip's title, its topic, then the project.
-    // The project's name comes last: it gives a clip with only a title more hooks to vary with.
+    // The project's name comes last: its hooks are used once the clip's own are used up or too long.
     const projectSubject = input.projectName.trim() || firstSentence(input.projectDescription).replace(/[.!?。！？]$/u, '')
     const subjects = [...new Set([title, topic, projectSubject].filter(Boolean))]
-    const hook = chooseHook(pack, subjects.filter(Boolean), input)
+    const clipSubjects = [title, topic].filter(Boolean)
+    const hook = chooseHook(pack, clipSubjects, input, subjects.filter((s) => !clipSubjects.includes(s)))
     const callToAction = pack.cta[input.objective]
     const lead = title && topic && normalize(title) !== normalize(topic) ? `${title}: ${topic}.` : subjects[0] && subjects[0] !== projectSubject ? `${subjects[0]}.` : ''
     const body = [lead, firstSentence(input.projectDescription), pick(pack.closers, `${input.seed}:closer`)].filter(Boolean).join(' ')

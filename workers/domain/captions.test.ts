@@ -88,6 +88,14 @@ describe('template captions', () => {
     expect(hooks.size).toBeGreaterThan(2)
   })
 
+  it('makes hashtags of a topic or a project name only when they read like a tag', async () => {
+    const out = await writer.write({ ...base, tags: [], topic: 'a quick trick to fry onions without burning them', projectName: 'Kitchen hacks', language: 'en' })
+    expect(out.hashtags).toContain('#kitchenhacks')
+    expect(out.hashtags.filter((t) => t.length > 25)).toEqual([])
+    expect(out.caption).toContain('a quick trick to fry onions without burning them')
+    expect((await writer.write({ ...base, tags: [], language: 'en' })).hashtags).toContain('#romanpasta')
+  })
+
   it('builds hashtags from tags and project, without duplicates, in any script', async () => {
     const out = await writer.write({ ...base, language: 'ja', tags: ['料理', 'recipe', 'Recipe'] })
     expect(out.hashtags).toContain('#料理')

@@ -157,6 +157,12 @@ function pick<T>(items: readonly T[], seed: string): T {
 }
 
 /** Turns free text into a hashtag: letters and digits of any script, no spaces or punctuation. */
+/** Whether a phrase reads like a hashtag: at most three words, at most 24 characters joined. */
+export function tagLike(text: string): boolean {
+  const words = text.trim().split(/\s+/).filter(Boolean)
+  return words.length > 0 && words.length <= 3 && (toHashtag(text)?.length ?? 99) <= 25
+}
+
 export function toHashtag(text: string): string | null {
   const tag = text.normalize('NFC').replace(/[^\p{L}\p{N}_]+/gu, '')
   return tag.length >= 2 ? `#${tag.toLowerCase()}` : null
@@ -261,7 +267,9 @@ export class TemplateCaptionWriter implements CaptionWriter {
     const lead = title && topic && normalize(title) !== normalize(topic) ? `${title}: ${topic}.` : subjects[0] && subjects[0] !== projectSubject ? `${subjects[0]}.` : ''
     const body = [lead, firstSentence(input.projectDescription), pick(pack.closers, `${input.seed}:closer`)].filter(Boolean).join(' ')
     const caption = input.style === 'corporate' ? `${body}\n\n${callToAction}.` : `${body} ${callToAction} 👇`
-    const candidates = [...input.tags, topic, input.projectName, ...pack.tags[input.objective]]
+    // The creator's tags as they are; the topic and the project's name only when they read like a
+    // tag (a sentence of a topic is no hashtag: #aquicktricktofryonionswithoutburningthem).
+    const candidates = [...input.tags, ...[topic, input.projectName].filter(tagLike), ...pack.tags[input.objective]]
     const hashtags = [...new Set(candidates.map(toHashtag).filter((t): t is string => t !== null))].slice(0, 8)
     return { hook, caption, hashtags, callToAction, language, provider: 'builtin' }
   }

@@ -180,6 +180,13 @@ describe('with a transcription provider (the OpenAI-compatible stub)', () => {
     const edit = postPanel.getByRole('form', { name: 'Edit the post' })
     expect(await edit.getByLabel(/^Captions from speech/).inputValue()).toBe('')
     await edit.getByLabel(/^Captions from speech/).selectOption('off')
+    // Before saving, the preview already follows the choice: previewed again, without the words.
+    await preview.getByRole('button', { name: 'Preview the video' }).click()
+    await preview.getByTestId('preview-result').waitFor({ state: 'detached' })
+    await preview.locator('[data-testid="preview-result"], [role="alert"]').first().waitFor({ timeout: 400_000 })
+    if (await preview.getByRole('alert').count()) throw new Error(`preview failed: ${await preview.getByRole('alert').innerText()}`)
+    const previewOffFile = join(dir, 'preview-without.mp4')
+    await savePreviewVideo(preview, previewOffFile)
     await edit.getByRole('button', { name: 'Save changes' }).click()
     await edit.getByText('Saved. The video renders again with your changes.').waitFor()
     const without = await settled()
@@ -202,6 +209,9 @@ describe('with a transcription provider (the OpenAI-compatible stub)', () => {
       expect(box!.y1, seen.at(-1)).toBeLessThanOrEqual(safe.y1 + 1)
     }
     writeFileSync(resultPath('speech-caption-pixels.txt'), `${seen.join('\n')}\nsafe area ${JSON.stringify(safe)}\n`)
+    // The preview made before saving draws what the render without draws, at every word.
+    const offPreview = sameBoxes(previewOffFile, withoutFile, saved.words.map((w: { word: string; start: number; end: number }) => ({ at: mid(w), what: `"${w.word}"` })), BOX_TOLERANCE_PX)
+    writeFileSync(resultPath('speech-preview-off-vs-render.txt'), `${offPreview.report.join('\n')}\nlargest difference: ${offPreview.worst} px\n`)
     await page.reload()
     await waitForHydration(page)
     expect(await postPanel.getByRole('form', { name: 'Edit the post' }).getByLabel(/^Captions from speech/).inputValue()).toBe('off')

@@ -20,3 +20,16 @@ export function postSpeechCaptionsChange(form: FormData): boolean | null | undef
   if (value === String(form.get('speechCaptionsBefore') ?? '')) return undefined
   return value === 'on' ? true : value === 'off' ? false : null
 }
+
+/** Whether a post's render burns in captions from speech for a choice: its own, else the autopilot's (on unless turned off). */
+export const speechWanted = (choice: PostSpeechChoice, autopilotOn: boolean): boolean => choice === 'on' || (choice === '' && autopilotOn)
+
+/**
+ * The words the post panel's preview draws for the form's current choice (before it is saved):
+ * none when the choice turns them off; else the rendered spec's words, or the clip's transcript
+ * when the last render had none (it was off then). Null: none to draw.
+ */
+export function previewSpeech<S>(wanted: boolean, rendered: S | null | undefined, transcript: S | null | undefined): S | null {
+  if (!wanted) return null
+  return rendered ?? transcript ?? null
+}

@@ -94,6 +94,8 @@ export async function loadContent(context: Context, request: Request, projectId:
     view,
     timeZone,
     autopilotOn: autopilot.ok ? autopilot.data.enabled : null,
+    /** The autopilot's captions from speech (#15): what a post left to its setting renders with (on unless turned off). */
+    autopilotSpeechCaptions: autopilot.ok ? autopilot.data.config.speechCaptions !== false : true,
     /** The posting windows ("12:00-14:00") and what the autopilot does with them; null before it is set up. */
     schedule: autopilot.ok
       ? { timeWindows: autopilot.data.config.timeWindows, cadence: autopilot.data.config.cadence, weekdays: autopilot.data.config.weekdays, keepToWindows: autopilot.data.config.keepToWindows ?? false }

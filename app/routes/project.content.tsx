@@ -11,7 +11,8 @@ import { useEffect, useRef, useState } from 'react'
 import { data, Link, useFetcher, useNavigate, useRevalidator, useSearchParams } from 'react-router'
 import { postLabel, WeekGrid } from '../components/calendar/week-grid'
 import { Composer } from '../components/composer/composer'
-import { PostSpeechCaptions } from '../components/speech-captions-setting'
+import { PostSpeechCaptions, usePreviewSpeech } from '../components/speech-captions-setting'
+import { postSpeechChoice } from '../lib/speech-captions'
 import { initialLook, LookBefore, PostLookFields, PostPreview, type PostLook } from '../components/composer/post-look'
 import { RouteError } from '../components/route-error'
 import { Badge, Button, buttonClass, Card, Notice, SelectField, TextField } from '../components/ui'
@@ -124,7 +125,7 @@ export default function ProjectContent({ loaderData }: Route.ComponentProps) {
           {view === 'list' && <PostList data={loaderData} />}
           <Drafts drafts={loaderData.drafts} thumbnails={thumbnails} timeZone={timeZone} canEdit={canEdit} />
         </div>
-        {open && <PostPanel key={open.id} post={open} timeZone={timeZone} thumbnail={open.clip ? thumbnails[open.clip.id] : undefined} canEdit={canEdit} metrics={openMetrics} />}
+        {open && <PostPanel key={open.id} post={open} timeZone={timeZone} thumbnail={open.clip ? thumbnails[open.clip.id] : undefined} canEdit={canEdit} metrics={openMetrics} autopilotSpeech={loaderData.autopilotSpeechCaptions} />}
       </div>
     </div>
   )
@@ -435,7 +436,7 @@ function eventText(e: Post['events'][number]) {
   return e.type
 }
 
-function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post; timeZone: string; thumbnail?: string; canEdit: boolean; metrics: PostMetrics | null }) {
+function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeech }: { post: Post; timeZone: string; thumbnail?: string; canEdit: boolean; metrics: PostMetrics | null; autopilotSpeech: boolean }) {
   const href = useHref()
   const fetcher = useFetcher<FormResult>()
   const result = fetcher.data?.target === post.id ? fetcher.data : undefined
@@ -451,6 +452,9 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
   const [look, setLook] = useState<PostLook>(before)
   // New texts from the server (the assistant wrote them, or a save): the fields show them.
   useEffect(() => setLook(initialLook(post)), [post.updatedAt])
+  // The preview draws captions from speech as the form's choice says, saved or not (#15).
+  const [speechChoice, setSpeechChoice] = useState(postSpeechChoice(post.speechCaptions))
+  const speech = usePreviewSpeech(project.id, post, canEdit && editable ? speechChoice : postSpeechChoice(post.speechCaptions), autopilotSpeech)
   const navigate = useNavigate()
   const panel = useRef<HTMLElement>(null)
   const close = () => void navigate(href({ post: null }), { preventScrollReset: true })
@@ -592,7 +596,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
           <TextField label="Hashtags" name="hashtags" defaultValue={post.hashtags.join(' ')} error={errors.hashtags} hint="Separated by spaces." />
           <TextField label={`Time (${timeZone})`} name="scheduledAt" type="datetime-local" defaultValue={toLocalInput(post.scheduledAt, timeZone)} error={errors.scheduledAt} className="[color-scheme:dark]" />
           {post.mediaId && <PostLookFields post={post} look={look} onChange={setLook} errors={errors} project={brand} thumbnail={thumbnail} />}
-          {post.mediaId && <PostSpeechCaptions postId={post.id} value={post.speechCaptions} error={errors.speechCaptions} />}
+          {post.mediaId && <PostSpeechCaptions postId={post.id} value={post.speechCaptions} error={errors.speechCaptions} onChoice={setSpeechChoice} />}
           <div className="flex flex-wrap items-center gap-3">
             <Button name="intent" value="edit" variant="secondary" size="sm" disabled={busy}>
               {pending === 'edit' ? 'Saving…' : 'Save changes'}
@@ -608,7 +612,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics }: { post: Post
         </div>
       )}
 
-      {post.mediaId && <PostPreview post={post} look={canEdit && editable ? look : before} project={brand} />}
+      {post.mediaId && <PostPreview post={post} look={canEdit && editable ? look : before} project={brand} speech={speech} />}
 
       <details className="text-sm">
         <summary className="cursor-pointer text-slate-400 hover:text-white">History ({post.events.length})</summary>

@@ -6,6 +6,7 @@
  */
 import { useState } from 'react'
 import { parseRenderSpec, type RenderSpec } from '../../../containers/render/recipe/spec.ts'
+import type { SpeechSpec } from '../../../containers/render/recipe/speech-captions.ts'
 import { callToAction } from '../../../containers/render/recipe/text.ts'
 import { maxPostSeconds, postRenderSpec, postTrim, resolveFraming, type SpecProject } from '../../../workers/domain/post-spec'
 import { fetchLibraryClip } from '../../lib/library-clip'
@@ -65,8 +66,11 @@ export function initialLook(post: LookSubject & Partial<Pick<Post, 'hook' | 'cap
   }
 }
 
-/** The render spec of the form's values: what the server would render if they were saved. */
-export function lookSpec(post: LookSubject, look: PostLook, project: SpecProject): RenderSpec {
+/**
+ * The render spec of the form's values: what the server would render if they were saved. `speech`:
+ * the captions from speech to draw (null: none); left out, the last render's (the server's spec).
+ */
+export function lookSpec(post: LookSubject, look: PostLook, project: SpecProject, speech?: SpeechSpec | null): RenderSpec {
   const clip = { durationSec: post.clip?.durationSec ?? null, width: post.clip?.width ?? null, height: post.clip?.height ?? null }
   const platforms = post.targets.map((t) => t.platform)
   const start = Number(look.trimStart)
@@ -90,9 +94,9 @@ export function lookSpec(post: LookSubject, look: PostLook, project: SpecProject
     project,
     { platforms, maxDurationSec: maxPostSeconds(platforms) },
   )
-  // Captions from speech (#15) come with the server's spec (the clip's transcript): drawn the same.
-  const speech = (post.spec as { speech?: unknown } | null)?.speech
-  return parseRenderSpec(speech ? { ...input, speech } : input)
+  // Captions from speech (#15) come with the server's spec (the clip's transcript), or as the form chose them.
+  const words = speech === undefined ? (post.spec as { speech?: unknown } | null)?.speech : speech
+  return parseRenderSpec(words ? { ...input, speech: words } : input)
 }
 
 /** Hidden inputs holding what the post had, so the action sends only what changed. */
@@ -219,8 +223,8 @@ export function PostLookFields({
   )
 }
 
-/** Renders the form's values in the browser, as the server will once they are saved. */
-export function PostPreview({ post, look, project }: { post: LookSubject; look: PostLook; project: SpecProject }) {
+/** Renders the form's values in the browser, as the server will once they are saved (`speech`: see lookSpec). */
+export function PostPreview({ post, look, project, speech }: { post: LookSubject; look: PostLook; project: SpecProject; speech?: SpeechSpec | null }) {
   const run = usePreviewRun()
   const [problem, setProblem] = useState<string | null>(null)
   const mediaId = post.mediaId
@@ -229,7 +233,7 @@ export function PostPreview({ post, look, project }: { post: LookSubject; look: 
     setProblem(null)
     let spec: RenderSpec
     try {
-      spec = lookSpec(post, look, project)
+      spec = lookSpec(post, look, project, speech)
     } catch {
       setProblem('Some value above cannot be rendered (see the fields); fix it to preview.')
       return

@@ -54,11 +54,12 @@ export function PostSpeechCaptions({ postId, value, error, onChoice }: { postId:
  * none once switched off, the last render's words while on, or the clip's transcript (loaded
  * here) when switched on after a render without them.
  */
-export function usePreviewSpeech(projectId: string, post: { mediaId: string | null; spec: unknown }, choice: PostSpeechChoice, autopilotOn: boolean): SpeechSpec | null {
+export function usePreviewSpeech(projectId: string, post: { mediaId: string | null; spec: unknown; speechCaptions: boolean | null }, choice: PostSpeechChoice, autopilotOn: boolean): SpeechSpec | null {
   const rendered = (post.spec as { speech?: SpeechSpec } | null)?.speech ?? null
   const wanted = speechWanted(choice, autopilotOn)
   const transcript = useFetcher<TranscriptAnswer>()
-  const needed = wanted && !rendered && post.mediaId !== null
+  // Only a changed choice asks for the transcript: an unchanged one draws what the server rendered.
+  const needed = wanted && !rendered && post.mediaId !== null && choice !== postSpeechChoice(post.speechCaptions)
   useEffect(() => {
     if (needed && transcript.state === 'idle' && !transcript.data) transcript.load(`/projects/${encodeURIComponent(projectId)}/library/transcript?mediaId=${encodeURIComponent(post.mediaId!)}`)
   }, [needed, projectId, post.mediaId, transcript])

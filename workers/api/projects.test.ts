@@ -59,5 +59,9 @@ describe('projects', () => {
     expectProblem(await call('PATCH', `/projects/whatever`, { token, body: {} }), 400)
     const missing = expectProblem(await call('GET', '/projects', { token }), 400)
     expect(missing.errors?.[0].field).toBe('query.workspaceId')
+    // A missing field is called required (zod's own words were "expected string, received undefined").
+    expect(missing.detail).toBe('Invalid input: query.workspaceId: is required (a string)')
+    const noName = expectProblem(await call('POST', '/projects', { token, body: { workspaceId: workspace.id } }), 400)
+    expect(noName.errors).toEqual([{ field: 'name', message: 'is required (a string)' }])
   })
 })

@@ -80,7 +80,10 @@ export function problemResponse(status: number, detail: string, extra: Record<st
 export function fieldErrors(error: ZodError, prefix?: string): FieldError[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.')
-    return { field: [prefix, path].filter(Boolean).join('.') || (prefix ?? 'body'), message: issue.message }
+    // zod says a missing field is "Invalid input: expected string, received undefined": say it is required.
+    const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message)
+    const message = missing ? `is required (${issue.expected === 'object' || issue.expected === 'array' ? `an ${issue.expected}` : `a ${issue.expected}`})` : issue.message
+    return { field: [prefix, path].filter(Boolean).join('.') || (prefix ?? 'body'), message }
   })
 }
 

@@ -8,31 +8,17 @@
  * shown), and the inbox with the sandbox's comments, a suggested
  * reply each, and one sent. No sideways scroll, no page errors.
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { ffmpegPath } from '../scripts/tools.mjs'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { createPlatformStubServer } from '../test/stubs/server'
-import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
+import { e2eSuite, resultPath, signInLocally, unique, uploadTestClip, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product
 let browser: Browser
 
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  if (product) writeFileSync(resultPath('assistant-product.log'), product.logs())
-  await browser?.close()
-  await product?.stop()
-})
+e2eSuite('assistant', { ready: (s) => void ({ product, browser } = s) })
 
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
 
@@ -92,7 +78,6 @@ describe('with a streaming provider (the OpenAI-compatible stub)', () => {
   let stubs: Server
   let stubUrl: string
   let apiKey: string
-  let dir: string
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${stubUrl}/_control/ai${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
     const text = await res.text()
@@ -101,38 +86,31 @@ describe('with a streaming provider (the OpenAI-compatible stub)', () => {
   }
   const script = (responses: unknown[]) => control('POST', `/keys/${encodeURIComponent(apiKey)}/script`, { responses })
 
+  // The stub listens and hands out a key before the product starts (the product is pointed at it).
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'reelpilot-assistant-'))
     stubs = createPlatformStubServer()
     await new Promise<void>((resolve) => stubs.listen(0, '127.0.0.1', resolve))
     stubUrl = `http://127.0.0.1:${(stubs.address() as AddressInfo).port}`
     apiKey = (await control('POST', '/keys', {})).apiKey
-    ai = await startProduct({ env: { AI_BASE_URL: `${stubUrl}/openai/v1`, AI_MODEL: 'stub-e2e', AI_API_KEY: apiKey, AI_TIMEOUT_MS: '20000' } })
   })
 
-  afterAll(async () => {
-    if (ai) writeFileSync(resultPath('assistant-ai-product.log'), ai.logs())
-    await ai?.stop()
-    stubs?.closeAllConnections()
-    await new Promise<void>((resolve) => (stubs ? stubs.close(() => resolve()) : resolve()))
-    if (dir) rmSync(dir, { recursive: true, force: true })
+  // A second product of its own, pointed at the stub (env is read when it starts); the file's browser.
+  e2eSuite('assistant-ai', {
+    browser: false,
+    get env() {
+      return { AI_BASE_URL: `${stubUrl}/openai/v1`, AI_MODEL: 'stub-e2e', AI_API_KEY: apiKey, AI_TIMEOUT_MS: '20000' }
+    },
+    ready: (s) => void (ai = s.product),
+    done: async () => {
+      stubs?.closeAllConnections()
+      await new Promise<void>((resolve) => (stubs ? stubs.close(() => resolve()) : resolve()))
+    },
   })
 
   async function uploadClip(page: Page, projectId: string, title: string) {
-    const path = join(dir, `${title}.mp4`)
-    execFileSync(ffmpegPath(), [
-      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-      '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path,
-    ])
-    const bytes = readFileSync(path)
-    const started = await page.request.post(ai.url('/api/media/upload-url'), { data: { projectId, filename: `${title}.mp4`, contentType: 'video/mp4', size: bytes.length } })
-    expect(started.status(), await started.text()).toBe(201)
-    const { mediaId, uploadUrl } = await started.json()
-    expect((await fetch(uploadUrl, { method: 'PUT', body: bytes })).status).toBe(200)
-    const done = await page.request.post(ai.url(`/api/media/${mediaId}/complete`))
-    expect(done.status(), await done.text()).toBe(200)
+    const mediaId = await uploadTestClip(page, ai, projectId, title)
     expect((await page.request.patch(ai.url(`/api/media/${mediaId}`), { data: { title, topic: 'knife skills' } })).status()).toBe(200)
-    return mediaId as string
+    return mediaId
   }
 
   test('ideas grow while the provider writes, Stop cancels the call; captions for a clip; comments with replies, at 390 px', async () => {

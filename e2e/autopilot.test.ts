@@ -4,51 +4,18 @@
  * form, then on the content page watch the post the scheduler planned appear on the calendar,
  * get rendered by the real render server, wait for approval, and be approved.
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { ffmpegPath } from '../scripts/tools.mjs'
-import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
+import { describe, expect, test } from 'vitest'
+import { e2eSuite, resultPath, signInLocally, unique, uploadTestClip, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product
 let browser: Browser
-let dir: string
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'reelpilot-autopilot-'))
-  product = await startProduct()
-  browser = await launchBrowser()
-})
+// The product's log goes to test-results/autopilot-product.log, for a failure the page alone does not explain.
+e2eSuite('autopilot', { ready: (s) => void ({ product, browser } = s) })
 
-afterAll(async () => {
-  // The product's own log, for a failure that the page alone does not explain.
-  if (product) writeFileSync(resultPath('autopilot-product.log'), product.logs())
-  await browser?.close()
-  await product?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
-
-/** Uploads a clip made with FFmpeg through the media API, as the signed-in page's user. */
-async function uploadClip(page: Page, projectId: string, title: string) {
-  const path = join(dir, `${title}.mp4`)
-  execFileSync(ffmpegPath(), [
-    '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-    '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path,
-  ])
-  const bytes = readFileSync(path)
-  const started = await page.request.post(product.url('/api/media/upload-url'), { data: { projectId, filename: `${title}.mp4`, contentType: 'video/mp4', size: bytes.length } })
-  expect(started.status(), await started.text()).toBe(201)
-  const { mediaId, uploadUrl } = await started.json()
-  const put = await fetch(uploadUrl, { method: 'PUT', body: bytes })
-  expect(put.status).toBe(200)
-  const done = await page.request.post(product.url(`/api/media/${mediaId}/complete`))
-  expect(done.status(), await done.text()).toBe(200)
-  expect((await done.json()).status).toBe('ready')
-  return mediaId as string
-}
+// Titled as an upload on the page is: from its file name ("kitchen tip" → "Kitchen tip").
+const uploadClip = (page: Page, projectId: string, title: string) => uploadTestClip(page, product, projectId, title, { setTitle: false })
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16)
 

@@ -8,26 +8,30 @@ import type { Server } from 'node:http'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createPlatformStubServer } from '../test/stubs/server'
-import { launchBrowser, signInLocally, startProduct, unique, waitForHydration, type Product } from './harness'
+import { e2eSuite, signInLocally, unique, waitForHydration, type Product } from './harness'
 
 let stubs: Server
 let stubUrl: string
 let product: Product
 let browser: Browser
 
+// The platform stub listens before the product starts (the product is pointed at it).
 beforeAll(async () => {
   stubs = createPlatformStubServer()
   await new Promise<void>((resolve) => stubs.listen(0, '127.0.0.1', resolve))
   stubUrl = `http://127.0.0.1:${(stubs.address() as AddressInfo).port}`
-  product = await startProduct({ env: { PLATFORM_API_BASE: stubUrl, YOUTUBE_CLIENT_ID: 'e2e-youtube-client', YOUTUBE_CLIENT_SECRET: 'e2e-youtube-secret' } })
-  browser = await launchBrowser()
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await product?.stop()
-  stubs?.closeAllConnections()
-  await new Promise<void>((resolve) => (stubs ? stubs.close(() => resolve()) : resolve()))
+// env is read when the product starts, after the stub listens.
+e2eSuite('connections', {
+  get env() {
+    return { PLATFORM_API_BASE: stubUrl, YOUTUBE_CLIENT_ID: 'e2e-youtube-client', YOUTUBE_CLIENT_SECRET: 'e2e-youtube-secret' }
+  },
+  ready: (s) => void ({ product, browser } = s),
+  done: async () => {
+    stubs?.closeAllConnections()
+    await new Promise<void>((resolve) => (stubs ? stubs.close(() => resolve()) : resolve()))
+  },
 })
 
 describe('connections page', () => {

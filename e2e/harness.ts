@@ -511,9 +511,11 @@ let clipDir: string | undefined
 
 /**
  * Uploads a short test clip made with FFmpeg (4 s, 640×360, a tone) through the media API as the
- * signed-in page's user, and answers its id once the API says it is ready.
+ * signed-in page's user, and answers its id once the API says it is ready. Its file is named
+ * after `title`, and `title` is then set as its title; with `setTitle: false` it keeps the title
+ * the product makes from the file name ("kitchen tip" → "Kitchen tip"), as an upload on the page does.
  */
-export async function uploadTestClip(page: Page, product: Product, projectId: string, title = 'test clip'): Promise<string> {
+export async function uploadTestClip(page: Page, product: Product, projectId: string, title = 'test clip', options: { setTitle?: boolean } = {}): Promise<string> {
   const { ffmpegPath } = await import('../scripts/tools.mjs')
   clipDir ??= mkdtempSync(join(tmpdir(), 'reelpilot-clips-'))
   const path = join(clipDir, 'clip.mp4')
@@ -534,7 +536,7 @@ export async function uploadTestClip(page: Page, product: Product, projectId: st
   const done = await page.request.post(product.url(`/api/media/${mediaId}/complete`))
   const clip = await done.json()
   if (done.status() !== 200 || clip.status !== 'ready') throw new Error(`The clip is not ready (${done.status()}): ${JSON.stringify(clip)}`)
-  if (title) await page.request.patch(product.url(`/api/media/${mediaId}`), { data: { title } })
+  if (title && options.setTitle !== false) await page.request.patch(product.url(`/api/media/${mediaId}`), { data: { title } })
   return mediaId as string
 }
 
@@ -595,27 +597,4 @@ export function e2eSuite(name: string, options: SuiteOptions = {}): E2eSuite {
     }
   })
   return suite
-}
-
-/**
- * Makes a 4 s clip with FFmpeg in `dir` and uploads it through the media API as the signed-in
- * page's person (upload URL, PUT, complete); answers its media id once it is ready.
- */
-export async function uploadClip(page: Page, product: Product, dir: string, projectId: string, title: string): Promise<string> {
-  const { ffmpegPath } = await import('../scripts/tools.mjs')
-  const path = join(dir, `${title}.mp4`)
-  spawnSync(ffmpegPath(), [
-    '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-    '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path,
-  ], { stdio: 'ignore' })
-  const bytes = readFileSync(path)
-  const started = await page.request.post(product.url('/api/media/upload-url'), { data: { projectId, filename: `${title}.mp4`, contentType: 'video/mp4', size: bytes.length } })
-  if (started.status() !== 201) throw new Error(`upload-url answered ${started.status()}: ${await started.text()}`)
-  const { mediaId, uploadUrl } = await started.json()
-  const put = await fetch(uploadUrl, { method: 'PUT', body: bytes })
-  if (put.status !== 200) throw new Error(`the upload PUT answered ${put.status}`)
-  const done = await page.request.post(product.url(`/api/media/${mediaId}/complete`))
-  const body = await done.text()
-  if (done.status() !== 200 || JSON.parse(body).status !== 'ready') throw new Error(`complete answered ${done.status()}: ${body}`)
-  return mediaId as string
 }

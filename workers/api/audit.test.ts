@@ -1,7 +1,8 @@
 /** The audit log: every audited change writes one entry (actor, target, time, IP); admins read it, filtered and paged. */
-import { env } from 'cloudflare:test'
+import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { call, expectProblem, memberWithRole, ownerWithProject, ownerWithWorkspace, readyClip } from '../../test/helpers'
+import { cookiesFrom, stubAccount } from '../../test/platform-stubs'
 
 const IP = { 'cf-connecting-ip': '203.0.113.7' }
 const AUTOPILOT = { cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['12:00-13:00'], requireApproval: true }
@@ -148,9 +149,30 @@ describe('audit log', () => {
     const post = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() } })
     expect(post.status, post.text).toBe(201)
     await env.DB.prepare(`update posts set status = 'awaiting_approval', render_key = 'r' where id = ?`).bind(post.json.id).run()
+    const tiktok = (await env.DB.prepare(`select id from connections where project_id = ? and platform = 'tiktok'`).bind(project.id).first<{ id: string }>())!.id
+    const comment = `cmt_${workspace.id.slice(-12)}`
+    await env.DB.prepare(`insert into inbox_comments (id, workspace_id, project_id, post_id, platform, remote_id, author, text, published_at) values (?, ?, ?, ?, 'youtube', 'yt-c1', 'Sam', 'Nice', '2026-12-01T10:00:00.000Z')`)
+      .bind(comment, workspace.id, project.id, post.json.id)
+      .run()
+    // A YouTube sign-in started (and consented to) before the log goes down; its callback comes after.
+    const account = await stubAccount('youtube')
+    const started = await call('POST', `/projects/${project.id}/connections`, { token, body: { platform: 'youtube' } })
+    expect(started.status, started.text).toBe(200)
+    const authorize = new URL(started.json.authorizeUrl)
+    authorize.searchParams.set('stub_account', account.accountId)
+    const consent = await fetch(authorize, { redirect: 'manual' })
+    expect(consent.status).toBe(302)
     const before = (await env.DB.prepare('select count(*) as n from audit_log where workspace_id = ?').bind(workspace.id).first<{ n: number }>())!.n
     await env.DB.prepare(`create trigger audit_down_${workspace.id} before insert on audit_log when new.workspace_id = '${workspace.id}' begin select raise(abort, 'audit log down'); end`).run()
     try {
+      expect((await call('PATCH', `/projects/${project.id}/connections/${tiktok}`, { token, body: { sandboxFaults: ['rate_limit'] } })).status).toBe(500)
+      expect((await call('DELETE', `/projects/${project.id}/connections/${tiktok}`, { token })).status).toBe(500)
+      expect((await call('POST', `/projects/${project.id}/connections`, { token, body: { platform: 'instagram', mode: 'sandbox' } })).status).toBe(500)
+      const callback = await SELF.fetch(consent.headers.get('location')!, { redirect: 'manual', headers: { cookie: `${cookiesFrom(started.headers)}; __session=${token}` } })
+      expect(callback.headers.get('location')).toBe(`/projects/${project.id}/connections?platform=youtube&error=exchange_failed`)
+      expect((await call('PATCH', `/workspaces/${workspace.id}`, { token, body: { name: 'Renamed' } })).status).toBe(500)
+      expect((await call('DELETE', `/workspaces/${workspace.id}`, { token })).status).toBe(500)
+      expect((await call('PATCH', `/inbox/${comment}`, { token, body: { state: 'dismissed' } })).status).toBe(500)
       expect((await call('PATCH', `/workspaces/${workspace.id}/members/${invited.json.userId}`, { token, body: { role: 'editor' } })).status).toBe(500)
       expect((await call('DELETE', `/workspaces/${workspace.id}/members/${invited.json.userId}`, { token })).status).toBe(500)
       expect((await call('POST', `/workspaces/${workspace.id}/members`, { token, body: { email: `${workspace.id}.late@example.com`, role: 'viewer' } })).status).toBe(500)
@@ -168,6 +190,10 @@ describe('audit log', () => {
     const keys = await env.DB.prepare('select name, revoked_at from api_keys where workspace_id = ?').bind(workspace.id).all()
     expect(keys.results).toEqual([{ name: 'kept', revoked_at: null }])
     expect((await env.DB.prepare('select status from posts where id = ?').bind(post.json.id).first())).toEqual({ status: 'awaiting_approval' })
+    const conns = await env.DB.prepare('select platform, mode, status, sandbox_faults from connections where project_id = ? order by platform').bind(project.id).all()
+    expect(conns.results).toEqual([{ platform: 'tiktok', mode: 'sandbox', status: 'active', sandbox_faults: '[]' }])
+    expect(await env.DB.prepare('select name from workspaces where id = ?').bind(workspace.id).first()).toEqual({ name: workspace.name })
+    expect(await env.DB.prepare('select state from inbox_comments where id = ?').bind(comment).first()).toEqual({ state: 'new' })
     expect((await env.DB.prepare('select count(*) as n from audit_log where workspace_id = ?').bind(workspace.id).first<{ n: number }>())!.n).toBe(before)
   })
 })

@@ -19,7 +19,7 @@ import { PLATFORMS } from '../platforms/types'
 import { requireProject } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 import { sqlNow } from '../db/time'
-import { audit } from '../lib/audit'
+import { audit, auditInsert } from '../lib/audit'
 
 export const ConnectionSchema = z
   .object({
@@ -140,8 +140,9 @@ export const connectionsApi = createRouter()
       const userId = principal.kind === 'user' ? principal.userId : null
       if (mode === 'sandbox') {
         requireSandbox(c)
-        const row = await saveSandboxConnection(c.get('db'), { workspaceId: project.workspaceId, projectId: project.id, platform, connectedBy: userId })
-        await audit(c, { workspaceId: project.workspaceId, action: 'connection.connected', targetType: 'connection', targetId: row.id, details: { projectId: project.id, platform, mode } })
+        const row = await saveSandboxConnection(c.get('db'), { workspaceId: project.workspaceId, projectId: project.id, platform, connectedBy: userId }, (connectionId) =>
+          auditInsert(c, { workspaceId: project.workspaceId, action: 'connection.connected', targetType: 'connection', targetId: connectionId, details: { projectId: project.id, platform, mode } }),
+        )
         return c.json(connectionView(row), 201)
       }
       if (principal.kind !== 'user')
@@ -182,14 +183,12 @@ export const connectionsApi = createRouter()
       const row = await findConnection(c, project.id, connectionId)
       if (row.mode !== 'sandbox') throw conflict('Faults can only be queued on sandbox connections.')
       requireSandbox(c)
-      const updated = await c
-        .get('db')
-        .update(connections)
-        .set({ sandboxFaults: c.req.valid('json').sandboxFaults, updatedAt: sqlNow() })
-        .where(eq(connections.id, row.id))
-        .returning()
-        .get()
-      await audit(c, { workspaceId: project.workspaceId, action: 'connection.updated', targetType: 'connection', targetId: row.id, details: { projectId: project.id, platform: row.platform, sandboxFaults: c.req.valid('json').sandboxFaults } })
+      const { sandboxFaults } = c.req.valid('json')
+      const db = c.get('db')
+      const [[updated]] = await db.batch([
+        db.update(connections).set({ sandboxFaults, updatedAt: sqlNow() }).where(eq(connections.id, row.id)).returning(),
+        auditInsert(c, { workspaceId: project.workspaceId, action: 'connection.updated', targetType: 'connection', targetId: row.id, details: { projectId: project.id, platform: row.platform, sandboxFaults } }),
+      ])
       return c.json(connectionView(updated!), 200)
     },
   )
@@ -212,10 +211,11 @@ export const connectionsApi = createRouter()
         const tokens = { accessToken: await openToken(c.env, row, 'access').catch(() => null), refreshToken: await openToken(c.env, row, 'refresh').catch(() => null) }
         revoked = await revokeTokens(c.env, row.platform, tokens)
       }
-      const updated = await c
-        .get('db')
-        .update(connections)
-        .set({
+      const db = c.get('db')
+      const [[updated]] = await db.batch([
+        db
+          .update(connections)
+          .set({
           status: 'disconnected',
           statusReason: 'Disconnected in Reelpilot.',
           accessToken: null,
@@ -226,10 +226,10 @@ export const connectionsApi = createRouter()
           tokenVersion: sql`${connections.tokenVersion} + 1`,
           updatedAt: sqlNow(),
         })
-        .where(eq(connections.id, row.id))
-        .returning()
-        .get()
-      await audit(c, { workspaceId: project.workspaceId, action: 'connection.disconnected', targetType: 'connection', targetId: row.id, details: { projectId: project.id, platform: row.platform, revoked } })
+          .where(eq(connections.id, row.id))
+          .returning(),
+        auditInsert(c, { workspaceId: project.workspaceId, action: 'connection.disconnected', targetType: 'connection', targetId: row.id, details: { projectId: project.id, platform: row.platform, revoked } }),
+      ])
       return c.json({ ...connectionView(updated!), revoked }, 200)
     },
   )

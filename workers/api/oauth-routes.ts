@@ -19,7 +19,7 @@ import { tiktokAccount } from '../platforms/tiktok'
 import { PLATFORM_NAMES, PLATFORMS, type AccountInfo, type Platform } from '../platforms/types'
 import { youtubeAccount } from '../platforms/youtube'
 import { log } from '../lib/log'
-import { clientIp, recordAudit } from '../lib/audit'
+import { auditInsertBy, clientIp } from '../lib/audit'
 
 const REASONS = {
   malformed: 'The sign-in response is not one Reelpilot issued.',
@@ -67,12 +67,14 @@ export const oauthRoutes = new Hono<AppEnv>()
     try {
       const tokens = await exchangeCode(c.env, platform, new URL(c.req.url), stateToken, state.nonce, callbackUrl(c.env, platform))
       const account = await accountFor(c.env, platform, tokens.accessToken)
-      const saved = await saveOAuthConnection(c.env, db, { workspaceId: state.workspaceId, projectId: state.projectId, platform, account, tokens, connectedBy: user.userId })
-      await recordAudit(
-        db,
-        { actorType: 'user', actorId: user.userId, actorUserId: user.userId },
-        { workspaceId: state.workspaceId, action: 'connection.connected', targetType: 'connection', targetId: saved.id, details: { projectId: state.projectId, platform, mode: 'oauth' } },
-        { ip: clientIp(c), requestId: c.get('requestId') ?? null },
+      // The connection and its audit entry in one transaction: both or neither.
+      await saveOAuthConnection(c.env, db, { workspaceId: state.workspaceId, projectId: state.projectId, platform, account, tokens, connectedBy: user.userId }, (connectionId) =>
+        auditInsertBy(
+          db,
+          { actorType: 'user', actorId: user.userId, actorUserId: user.userId },
+          { workspaceId: state.workspaceId, action: 'connection.connected', targetType: 'connection', targetId: connectionId, details: { projectId: state.projectId, platform, mode: 'oauth' } },
+          { ip: clientIp(c), requestId: c.get('requestId') ?? null },
+        ),
       )
     } catch (error) {
       log.warn('oauth callback failed', { platform, projectId: state.projectId, error: String(error) })

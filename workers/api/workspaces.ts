@@ -8,7 +8,7 @@ import { conflict, forbidden } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { requireWorkspace } from './access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, matching, security, Timestamp } from './openapi'
-import { audit } from '../lib/audit'
+import { auditInsert } from '../lib/audit'
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/
 
@@ -126,9 +126,10 @@ export const workspacesApi = createRouter()
         const taken = await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.slug, body.slug)).get()
         if (taken && taken.id !== id) throw conflict(`The slug "${body.slug}" is taken; choose another.`)
       }
-      await db.update(workspaces).set(body).where(eq(workspaces.id, id)).run()
-      await audit(c, { workspaceId: id, action: 'workspace.updated', targetType: 'workspace', targetId: id, details: body })
-      const row = await db.select().from(workspaces).where(eq(workspaces.id, id)).get()
+      const [[row]] = await db.batch([
+        db.update(workspaces).set(body).where(eq(workspaces.id, id)).returning(),
+        auditInsert(c, { workspaceId: id, action: 'workspace.updated', targetType: 'workspace', targetId: id, details: body }),
+      ])
       return c.json({ ...row!, role }, 200)
     },
   )
@@ -147,9 +148,8 @@ export const workspacesApi = createRouter()
       await requireWorkspace(c, id, 'workspace.delete')
       const db = c.get('db')
       const gone = await db.select({ id: projects.id }).from(projects).where(eq(projects.workspaceId, id)).all()
-      await db.delete(workspaces).where(eq(workspaces.id, id)).run()
-      // The record outlives the workspace (the audit log has no foreign key).
-      await audit(c, { workspaceId: id, action: 'workspace.deleted', targetType: 'workspace', targetId: id })
+      // The record outlives the workspace (the audit log has no foreign key); both or neither.
+      await db.batch([db.delete(workspaces).where(eq(workspaces.id, id)), auditInsert(c, { workspaceId: id, action: 'workspace.deleted', targetType: 'workspace', targetId: id })])
       for (const project of gone) await schedulerFor(c.env, project.id).clear()
       return c.body(null, 204)
     },

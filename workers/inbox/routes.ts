@@ -10,11 +10,11 @@ import type { Context } from 'hono'
 import { requireOwned, requireProject } from '../api/access'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from '../api/openapi'
 import { limitAiRequests } from '../ai/limit'
-import type { Db } from '../db/client'
+import { d1Batch, type Db } from '../db/client'
 import { connections, inboxComments, inboxRefreshes, INBOX_REFRESH_STATUSES, INBOX_STATES, posts } from '../db/schema'
 import { PLATFORMS, type Platform } from '../domain/post-state'
 import type { AppEnv } from '../env'
-import { audit } from '../lib/audit'
+import { auditIfChanged, auditInsert } from '../lib/audit'
 import { conflict, HttpError } from '../lib/errors'
 import { sqlNow } from '../db/time'
 import { authorizedCalls, PublishError } from '../platforms'
@@ -172,11 +172,12 @@ export const inboxApi = createRouter()
       const db = c.get('db')
       // The creator's own words: nothing left to flag, and no provider wrote them.
       const edit = body.suggestedReply !== undefined ? { suggestedReply: body.suggestedReply, suggestedBy: null, flags: [] } : {}
-      const [updated] = await db.update(inboxComments).set({ ...edit, ...(body.state ? { state: body.state } : {}), updatedAt: sqlNow() }).where(and(eq(inboxComments.id, row.id), ne(inboxComments.state, 'replied'))).returning()
-      if (!updated) throw conflict('This comment has been answered already.')
-      if (body.state === 'dismissed' && row.state !== 'dismissed') {
-        await audit(c, { workspaceId: row.workspaceId, action: 'comment.dismissed', targetType: 'inbox_comment', targetId: row.id, details: { platform: row.platform, postId: row.postId } })
-      }
+      const update = db.update(inboxComments).set({ ...edit, ...(body.state ? { state: body.state } : {}), updatedAt: sqlNow() }).where(and(eq(inboxComments.id, row.id), ne(inboxComments.state, 'replied')))
+      // A dismissal and its audit entry in one transaction, the entry only if the guarded update happened.
+      const dismissing = body.state === 'dismissed' && row.state !== 'dismissed'
+      const [moved] = await d1Batch(db, dismissing ? [update, auditIfChanged(c, { workspaceId: row.workspaceId, action: 'comment.dismissed', targetType: 'inbox_comment', targetId: row.id, details: { platform: row.platform, postId: row.postId } })] : [update])
+      if (!moved!.meta.changes) throw conflict('This comment has been answered already.')
+      const updated = (await db.select().from(inboxComments).where(eq(inboxComments.id, row.id)).get())!
       return c.json(view(updated, await titlesOf(db, row.postId)), 200)
     },
   )
@@ -204,22 +205,27 @@ export const inboxApi = createRouter()
       // Claimed before sending, so two clicks never send two replies.
       const [claimed] = await db.update(inboxComments).set({ state: 'replied', replyText: text, repliedAt: sqlNow(), updatedAt: sqlNow() }).where(and(eq(inboxComments.id, row.id), ne(inboxComments.state, 'replied'))).returning()
       if (!claimed) throw conflict('This comment has been answered already.')
+      let sent: { remoteId: string }
       try {
-        const sent = await authorizedCalls(c.env, db, connection, { now: Date.now }).withAuth((ctx) => source.reply(ctx, row.remoteId, text))
-        const [done] = await db.update(inboxComments).set({ replyRemoteId: sent.remoteId, updatedAt: sqlNow() }).where(eq(inboxComments.id, row.id)).returning()
-        // A reply is public and speaks for the creator: who sent which words, where.
-        await audit(c, {
-          workspaceId: row.workspaceId,
-          action: 'comment.replied',
-          targetType: 'inbox_comment',
-          targetId: row.id,
-          details: { platform: row.platform, postId: row.postId, author: row.author, text, replyRemoteId: sent.remoteId, suggestedBy: row.suggestedReply === text ? row.suggestedBy : null },
-        })
-        return c.json(view(done, await titlesOf(db, row.postId)), 200)
+        sent = await authorizedCalls(c.env, db, connection, { now: Date.now }).withAuth((ctx) => source.reply(ctx, row.remoteId, text))
       } catch (error) {
         await db.update(inboxComments).set({ state: row.state, replyText: null, repliedAt: null, updatedAt: sqlNow() }).where(eq(inboxComments.id, row.id))
         if (error instanceof PublishError) throw new HttpError(error.failure.kind === 'disconnected' || error.failure.kind === 'auth' ? 409 : 503, `The reply was not sent: ${error.failure.message}`)
         throw error
       }
+      // The reply is out. Its remote id and its audit entry (a reply is public and speaks for the
+      // creator: who sent which words, where) in one transaction; if that fails the claim stays, so
+      // the reply is never sent twice.
+      const [[done]] = await db.batch([
+        db.update(inboxComments).set({ replyRemoteId: sent.remoteId, updatedAt: sqlNow() }).where(eq(inboxComments.id, row.id)).returning(),
+        auditInsert(c, {
+          workspaceId: row.workspaceId,
+          action: 'comment.replied',
+          targetType: 'inbox_comment',
+          targetId: row.id,
+          details: { platform: row.platform, postId: row.postId, author: row.author, text, replyRemoteId: sent.remoteId, suggestedBy: row.suggestedReply === text ? row.suggestedBy : null },
+        }),
+      ])
+      return c.json(view(done!, await titlesOf(db, row.postId)), 200)
     },
   )

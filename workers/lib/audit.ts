@@ -63,9 +63,9 @@ export async function audit(c: Context<AppEnv>, entry: AuditEntry): Promise<void
   await auditInsert(c, entry).run()
 }
 
-/** Records `entry` made by `actor` outside the authenticated API (the OAuth callback). */
-export async function recordAudit(db: Db, actor: Actor, entry: AuditEntry, request: { ip: string | null; requestId: string | null }): Promise<void> {
-  await db.insert(auditLog).values(auditRow(actor, entry, request)).run()
+/** The insert of `entry` made by `actor` outside the authenticated API (the OAuth callback), for the change's batch. */
+export function auditInsertBy(db: Db, actor: Actor, entry: AuditEntry, request: { ip: string | null; requestId: string | null }) {
+  return db.insert(auditLog).values(auditRow(actor, entry, request))
 }
 
 export { clientIp }

@@ -12,6 +12,7 @@
  * returns no refresh token keeps the stored one.
  */
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
 import type { Db } from '../db/client'
 import { connections } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -42,14 +43,25 @@ export async function openToken(env: PlatformEnv, c: Connection, which: 'access'
   return sealed ? box(env).open(sealed, aad(c, which)) : null
 }
 
+/** What is written with a connection in the same transaction (its audit entry), given the connection's id. */
+export type WithConnection = (connectionId: string) => BatchItem<'sqlite'>
+
+/** The write (insert or update, returning the row) and `also(id)` in one batch: both or neither. */
+async function saveWith(db: Db, id: string, write: BatchItem<'sqlite'>, also?: WithConnection): Promise<Connection> {
+  const [rows] = (await db.batch(also ? [write, also(id)] : [write])) as [Connection[], ...unknown[]]
+  return rows[0]!
+}
+
 /**
  * Creates or updates the project's connection for a platform after an OAuth callback. A missing
- * refresh token keeps the stored one when the account is the same.
+ * refresh token keeps the stored one when the account is the same. `also` (its audit entry) is
+ * written in the same transaction.
  */
 export async function saveOAuthConnection(
   env: PlatformEnv,
   db: Db,
   input: { workspaceId: string; projectId: string; platform: Platform; account: AccountInfo; tokens: TokenSet; connectedBy: string | null },
+  also?: WithConnection,
 ): Promise<Connection> {
   const existing = await db
     .select()
@@ -75,23 +87,21 @@ export async function saveOAuthConnection(
     refreshLeaseId: null,
     connectedBy: input.connectedBy,
   }
-  if (existing) {
-    return (await db
-      .update(connections)
-      .set({ ...values, tokenVersion: sql`${connections.tokenVersion} + 1`, updatedAt: sqlNow() })
-      .where(eq(connections.id, existing.id))
-      .returning()
-      .get())!
-  }
-  return (await db
-    .insert(connections)
-    .values({ ...ids, ...values })
-    .returning()
-    .get())!
+  const write = existing
+    ? db
+        .update(connections)
+        .set({ ...values, tokenVersion: sql`${connections.tokenVersion} + 1`, updatedAt: sqlNow() })
+        .where(eq(connections.id, existing.id))
+        .returning()
+    : db
+        .insert(connections)
+        .values({ ...ids, ...values })
+        .returning()
+  return saveWith(db, ids.id, write, also)
 }
 
-/** Connects the built-in sandbox account of a platform (local mode, demos, tests). */
-export async function saveSandboxConnection(db: Db, input: { workspaceId: string; projectId: string; platform: Platform; connectedBy: string | null; accountName?: string }) {
+/** Connects the built-in sandbox account of a platform (local mode, demos, tests); `also` (its audit entry) in the same transaction. */
+export async function saveSandboxConnection(db: Db, input: { workspaceId: string; projectId: string; platform: Platform; connectedBy: string | null; accountName?: string }, also?: WithConnection) {
   const existing = await db
     .select()
     .from(connections)
@@ -112,19 +122,17 @@ export async function saveSandboxConnection(db: Db, input: { workspaceId: string
     sandboxFaults: [] as string[],
     connectedBy: input.connectedBy,
   }
-  if (existing) {
-    return (await db
-      .update(connections)
-      .set({ ...values, tokenVersion: sql`${connections.tokenVersion} + 1`, updatedAt: sqlNow() })
-      .where(eq(connections.id, id))
-      .returning()
-      .get())!
-  }
-  return (await db
-    .insert(connections)
-    .values({ id, workspaceId: input.workspaceId, projectId: input.projectId, platform: input.platform, ...values })
-    .returning()
-    .get())!
+  const write = existing
+    ? db
+        .update(connections)
+        .set({ ...values, tokenVersion: sql`${connections.tokenVersion} + 1`, updatedAt: sqlNow() })
+        .where(eq(connections.id, id))
+        .returning()
+    : db
+        .insert(connections)
+        .values({ id, workspaceId: input.workspaceId, projectId: input.projectId, platform: input.platform, ...values })
+        .returning()
+  return saveWith(db, id, write, also)
 }
 
 /** Marks a connection as needing the creator to sign in again. */

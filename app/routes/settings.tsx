@@ -259,7 +259,7 @@ function describe(entry: AuditPage['data'][number]): string {
   else if (typeof d.role === 'string') parts.push(d.role)
   if (typeof d.name === 'string') parts.push(`“${d.name}”`)
   if (typeof d.platform === 'string') parts.push(d.platform)
-  if (parts.length === 0) parts.push(`${entry.target.type} ${entry.target.id}`)
+  if (parts.length === 0) parts.push(entry.target.name ? `${entry.target.type} “${entry.target.name}”` : `${entry.target.type} ${entry.target.id}`)
   return parts.join(' · ')
 }
 

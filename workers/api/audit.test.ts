@@ -64,10 +64,12 @@ describe('audit log', () => {
       details: { from: 'viewer', to: 'editor', email: 'grace.audit@example.com' },
       ip: '203.0.113.7',
     })
-    expect(byAction['autopilot.resumed']).toMatchObject({ actor: { type: 'api_key', id: key.json.id, userId, keyName: 'zapier' }, target: { type: 'project', id: project.id }, ip: '198.51.100.2' })
+    expect(byAction['autopilot.resumed']).toMatchObject({ actor: { type: 'api_key', id: key.json.id, userId, keyName: 'zapier' }, target: { type: 'project', id: project.id, name: project.name }, ip: '198.51.100.2' })
     expect(byAction['api_key.created'].details).toEqual({ name: 'zapier', role: 'editor', prefix: key.json.prefix })
     expect(JSON.stringify(data)).not.toContain(key.json.secret)
-    expect(byAction['post.canceled']).toMatchObject({ target: { type: 'post', id: post.json.id }, details: { from: 'scheduled' } })
+    expect(byAction['post.canceled']).toMatchObject({ target: { type: 'post', id: post.json.id, name: post.json.hook || post.json.caption.slice(0, 80) }, details: { from: 'scheduled' } })
+    // A target is named as it is called now; a member has no name of its own (details carry the email).
+    expect(byAction['member.role_changed'].target.name).toBeNull()
     for (const e of data) {
       expect(e.at >= before).toBe(true)
       expect(e.requestId).toMatch(/^req-/)

@@ -21,7 +21,11 @@ export const AuditEntrySchema = z
       keyName: z.string().nullable(),
     }),
     action: z.enum(AUDIT_ACTIONS),
-    target: z.object({ type: z.string(), id: z.string() }),
+    target: z.object({
+      type: z.string(),
+      id: z.string(),
+      name: z.string().nullable().openapi({ description: "What the target is called now (a project's name, a post's hook), null when it is gone or has no name" }),
+    }),
     details: z.record(z.string(), z.unknown()).nullable(),
     ip: z.string().nullable().openapi({ description: 'The client IP (CF-Connecting-IP)' }),
     requestId: z.string().nullable(),
@@ -69,18 +73,28 @@ export const auditApi = createRouter().openapi(
     // Names for the actors on this page, in one query each (people and keys of this workspace only).
     const userIds = [...new Set(page.map((r) => r.actorUserId).filter((u): u is string => !!u))]
     const keyIds = [...new Set(page.filter((r) => r.actorType === 'api_key').map((r) => r.actorId))]
-    const [people, keys] = await Promise.all([
+    // And for the targets a person knows by name: projects and posts of this workspace.
+    const targetIds = (type: string) => [...new Set(page.filter((r) => r.targetType === type).map((r) => r.targetId))]
+    const projectIds = targetIds('project')
+    const postIds = targetIds('post')
+    const [people, keys, projectRows, postRows] = await Promise.all([
       userIds.length ? db.query.users.findMany({ columns: { id: true, email: true }, where: (u, { inArray }) => inArray(u.id, userIds) }) : [],
       keyIds.length ? db.query.apiKeys.findMany({ columns: { id: true, name: true }, where: (k, { inArray, and: all, eq: is }) => all(inArray(k.id, keyIds), is(k.workspaceId, id)) }) : [],
+      projectIds.length ? db.query.projects.findMany({ columns: { id: true, name: true }, where: (p, { inArray, and: all, eq: is }) => all(inArray(p.id, projectIds), is(p.workspaceId, id)) }) : [],
+      postIds.length ? db.query.posts.findMany({ columns: { id: true, hook: true, caption: true }, where: (p, { inArray, and: all, eq: is }) => all(inArray(p.id, postIds), is(p.workspaceId, id)) }) : [],
     ])
     const email = new Map(people.map((p) => [p.id, p.email]))
     const keyName = new Map(keys.map((k) => [k.id, k.name]))
+    const targetName = new Map<string, string>([
+      ...projectRows.map((p) => [`project:${p.id}`, p.name] as [string, string]),
+      ...postRows.map((p) => [`post:${p.id}`, p.hook || (p.caption ?? '').slice(0, 80)] as [string, string]),
+    ])
     const data = page.map((r) => ({
       id: r.id,
       at: r.at,
       actor: { type: r.actorType, id: r.actorId, userId: r.actorUserId, email: r.actorUserId ? (email.get(r.actorUserId) ?? null) : null, keyName: keyName.get(r.actorId) ?? null },
       action: r.action as (typeof AUDIT_ACTIONS)[number],
-      target: { type: r.targetType, id: r.targetId },
+      target: { type: r.targetType, id: r.targetId, name: targetName.get(`${r.targetType}:${r.targetId}`) || null },
       details: r.details ?? null,
       ip: r.ip,
       requestId: r.requestId,

@@ -37,8 +37,10 @@ describe('the learning autopilot', () => {
   it('finds the hidden best arm of a sandbox account (the metric model) and keeps to it', () => {
     const arms = armsFor({ timeWindows: ['09:00-12:00'], style: 'neon', stylesAllowed: ['neon', 'minimal', 'corporate'] })
     // Plant a clear winner on top of the model's own hidden effects and noise: 10:00-11:00 with
-    // corporate, this account's worst style, at 3× (1.6× the best other arm; at 2× it was only 9 %
-    // ahead, which no learner tells apart from the noise in 120 posts).
+    // corporate, this account's worst style, at 3× (1.6× the best other arm). At 2× it is only 9 %
+    // ahead of the best other arm, which 120 posts at the model's noise (σ 0.35) do not tell
+    // apart: over 12 seeds the learner of session 5 found it in 2, this one in 1; at 3×, 9 and 7
+    // (this one assumes arms add up until the results say otherwise, and this arm alone does not).
     const planted = arms[5]
     const boost = (arm: Arm) => (arm.key === planted.key ? 3 : 1)
     const value = (arm: Arm, t: number) => modelMetrics({ accountSeed: 'planted', postSeed: `p${t}`, platform: 'tiktok', style: arm.style, weekday: t % 7, hour: hourOf(arm) }, 72).views! * boost(arm)
@@ -51,6 +53,33 @@ describe('the learning autopilot', () => {
     expect(last.filter((c) => c.leaderKey === planted.key).length).toBeGreaterThanOrEqual(36)
     expect(last.filter((c) => c.arm.key === planted.key).length).toBeGreaterThanOrEqual(20)
     expect(last.find((c) => !c.explored)!.reason).toMatch(/^\d\d:\d\d-\d\d:\d\d, \w+: [\d.]+× your median views over \d+ posts$/)
+  })
+
+  it("learns the parts as one curve over the day: an untried part leans towards the results of the parts nearest it, in its window or another", () => {
+    const arms = armsFor({ timeWindows: ['09:00-10:00', '11:00-12:00', '18:00-19:00'], style: 'neon' })
+    const wobble = (i: number) => Math.exp(0.2 * Math.sin(i * 5.1))
+    // 09:00 does twice as well as 18:00; 11:00 is never tried.
+    const outcomes: Outcome[] = Array.from({ length: 30 }, (_, i) => ({ platform: 'tiktok', armKey: arms[i % 2 ? 2 : 0].key, weekday: i % 7, value: (i % 2 ? 1000 : 2000) * wobble(i) }))
+    const [nine, eleven, six] = evidence(arms, outcomes, 'neon')
+    expect(eleven.posts).toBe(0)
+    // Two hours from 09:00, seven from 18:00: above the middle of the two (≈ 0.98×).
+    expect(eleven.ratio).toBeGreaterThan(Math.sqrt(nine.ratio * six.ratio) * 1.1)
+    expect(eleven.ratio).toBeLessThan(nine.ratio)
+  })
+
+  it('learns an account whose arms add up as parts plus styles: an arm never tried is known from the others', () => {
+    const arms = armsFor({ timeWindows: ['09:00-11:00'], style: 'neon', stylesAllowed: ['neon', 'minimal'] })
+    const wobble = (i: number) => Math.exp(0.2 * Math.sin(i * 5.1))
+    // 10:00 is 1.15× 09:00, minimal 0.7× neon, whatever the other is; 10:00 minimal is never tried.
+    const effect = (arm: Arm) => (arm.part === '10:00-11:00' ? 1.15 : 1) * (arm.style === 'minimal' ? 0.7 : 1)
+    const tried = arms.filter((a) => !(a.part === '10:00-11:00' && a.style === 'minimal'))
+    const outcomes: Outcome[] = Array.from({ length: 45 }, (_, i) => ({ platform: 'tiktok', armKey: tried[i % 3].key, weekday: i % 7, value: 1000 * effect(tried[i % 3]) * wobble(i) }))
+    const byKey = new Map(evidence(arms, outcomes, 'neon').map((e) => [e.key, e]))
+    const untried = byKey.get('10:00-11:00|minimal')!
+    expect(untried.posts).toBe(0)
+    expect(untried.ratio / byKey.get('10:00-11:00|neon')!.ratio).toBeCloseTo(0.7, 1)
+    // The results add up, so the learner takes an arm's own effect as small: it is nearly sure.
+    expect(untried.sd).toBeLessThan(0.2)
   })
 
   it('never chooses outside the windows, whatever the results say', () => {

@@ -11,9 +11,13 @@
  *   result is not known yet is pending: it counts as a post of its arm, never as a zero.
  * - Model, per platform: log reward = the account's level + window part effect + style effect +
  *   the arm's own effect (part × style) + weekday effect + noise,
- *   Bayesian linear regression with normal priors (the creator's own style a little ahead). Weekday
+ *   Bayesian linear regression with normal priors (the creator's own style a little ahead). The
+ *   parts' effects are one smooth curve over the day (a Gaussian-process prior: neighbouring parts
+ *   alike, parts of other windows a few hours away a little alike); how far an arm may stand out
+ *   from its part and style (the interaction's sd) is chosen by the results themselves (the
+ *   marginal likelihood), so arms that add up are learnt as one curve plus one style. Weekday
  *   is the context: its effect is learnt beside the arms', so a good Tuesday does not make
- *   Tuesday's arm look good. A post teaches about its part and its style at once.
+ *   Tuesday's arm look good. A post teaches about its part, its neighbours and its style at once.
  * - Choice: Thompson sampling from that posterior; a post going to several platforms sums their draws.
  *   Randomness is seeded by project, platform set and slot, so a repeated alarm plans the same.
  *   Exploration is bounded: once the leading arm is clearly ahead (80 % sure that the runner-up is
@@ -35,13 +39,28 @@ export const EXPLORE_CAP = 0.2
 
 export { LEARNING_MODES, type LearningMode } from './autopilot-config'
 
-const PRIOR_SD = 0.5
+/** Prior sd of a style's effect. */
+const STYLE_SD = 0.5
+/** Prior sd of a weekday's effect. */
+const WEEKDAY_SD = 0.25
 const OWN_STYLE_PRIOR = 0.05
 const DEFAULT_NOISE_SD = 0.45
-/** Precision of the difference between neighbouring parts' effects (sd 0.15). */
-const SMOOTH_PRECISION = 1 / 0.15 ** 2
-/** Prior sd of an arm's own effect beyond its part's and style's. */
-const INTERACTION_SD = 0.15
+/**
+ * The parts' effects are one smooth curve over the day (a Gaussian-process prior, on the 24-hour
+ * circle): parts an hour apart are much alike, parts of two windows three hours apart still share
+ * a little, so each post teaches every part near its own. Its scale, its length (hours) and each
+ * part's own leeway.
+ */
+const PART_SD = 0.4
+const PART_LENGTH_HOURS = 3
+const PART_OWN_SD = 0.05
+/**
+ * Prior sds of an arm's own effect beyond its part's and style's (a style that works at one hour
+ * only), from "hardly any" to "large": the one the results make likeliest is used (empirical Bayes
+ * on the marginal likelihood), so an account whose arms add up learns as one curve plus one style,
+ * and an arm that stands out on its own is still found.
+ */
+const INTERACTION_SDS = [0.03, 0.15, 0.4]
 /** Prior sd of the account's level against its median (the intercept): loose. */
 const LEVEL_SD = 1
 const CLEARLY_AHEAD_Z = 0.8416 // 80 %
@@ -229,7 +248,7 @@ export function posterior(arms: readonly Arm[], outcomes: readonly Outcome[], ow
   const dims = level + 1
   const priorMean = new Array<number>(dims).fill(0)
   const priorPrecision = new Array<number>(dims).fill(0)
-  for (let i = 0; i < dims; i++) priorPrecision[i] = 1 / (i < W ? PRIOR_SD : i < I ? 0.25 : i < level ? INTERACTION_SD : LEVEL_SD) ** 2
+  for (let i = P; i < dims; i++) priorPrecision[i] = i >= I && i < level ? 0 : 1 / (i < W ? STYLE_SD : i < I ? WEEKDAY_SD : LEVEL_SD) ** 2
   styles.forEach((s, j) => (priorMean[P + j] = s === ownStyle ? OWN_STYLE_PRIOR : 0))
   const byKey = new Map(arms.map((a) => [a.key, a]))
   const columns: number[][] = arms.map((a, k) => [parts.indexOf(a.part), P + styles.indexOf(a.style), I + k, level])
@@ -247,38 +266,51 @@ export function posterior(arms: readonly Arm[], outcomes: readonly Outcome[], ow
     c.known++
     rows.push({ cols: [parts.indexOf(arm.part), P + styles.indexOf(arm.style), W + o.weekday, I + armIndex.get(o.armKey)!, level], y: o.reward })
   }
-  const partWindows = parts.map((label) => arms.find((a) => a.part === label)!.window)
-  const neighbours: [number, number][] = []
-  partWindows.forEach((w, i) => partWindows.forEach((v, j) => w.end === v.start && neighbours.push([i, j])))
-  const fit = (noise: number) => {
-    const a = Array.from({ length: dims }, (_, i) => Array.from({ length: dims }, (_, j) => (i === j ? priorPrecision[i] : 0)))
-    const b = priorMean.map((m, i) => m * priorPrecision[i])
-    // Neighbouring parts of a window are alike (an audience does not change at the hour's stroke):
-    // a prior on their difference lets each post teach its neighbours a little.
-    for (const [i, j] of neighbours) {
-      a[i][i] += SMOOTH_PRECISION
-      a[j][j] += SMOOTH_PRECISION
-      a[i][j] -= SMOOTH_PRECISION
-      a[j][i] -= SMOOTH_PRECISION
-    }
+  // The parts' prior precision: the inverse of their covariance over the day.
+  const hours = parts.map((label) => {
+    const w = arms.find((a) => a.part === label)!.window
+    return (w.start + w.end) / 2 / 60
+  })
+  const apart = (x: number, y: number) => Math.min(Math.abs(x - y), 24 - Math.abs(x - y))
+  const covariance = hours.map((x, i) => hours.map((y, j) => PART_SD ** 2 * Math.exp(-(apart(x, y) ** 2) / (2 * PART_LENGTH_HOURS ** 2)) + (i === j ? PART_OWN_SD ** 2 : 0)))
+  const covarianceFactor = cholesky(covariance)
+  const partPrecision = parts.map((_, j) => cholSolve(covarianceFactor, parts.map((_, i) => (i === j ? 1 : 0))))
+  const logDetFactor = (l: number[][]) => 2 * l.reduce((n, row, i) => n + Math.log(row[i]), 0)
+  const fit = (noise: number, interactionSd: number) => {
+    const a = Array.from({ length: dims }, (_, i) => Array.from({ length: dims }, (_, j) => (i < P && j < P ? partPrecision[i][j] : i === j ? (i >= I && i < level ? 1 / interactionSd ** 2 : priorPrecision[i]) : 0)))
+    const b = priorMean.map((m, i) => m * a[i][i])
+    const logDetPrior = logDetFactor(cholesky(a))
+    const priorQuadratic = priorMean.reduce((n, m, i) => n + m * b[i], 0)
     const w = 1 / noise ** 2
+    let yy = 0
     for (const r of rows) {
+      yy += r.y * r.y * w
       for (const i of r.cols) {
         b[i] += r.y * w
         for (const j of r.cols) a[i][j] += w
       }
     }
     const factor = cholesky(a)
-    return { factor, mean: cholSolve(factor, b) }
+    const mean = cholSolve(factor, b)
+    // log p(the rewards | noise, interactionSd): how likely this prior made what was seen.
+    const evidence = -0.5 * rows.length * Math.log(2 * Math.PI * noise ** 2) - 0.5 * (yy + priorQuadratic - b.reduce((n, x, i) => n + x * mean[i], 0)) + 0.5 * (logDetPrior - logDetFactor(factor))
+    return { factor, mean, evidence }
   }
-  let noise = DEFAULT_NOISE_SD
-  let result = fit(noise)
-  if (rows.length >= 8) {
-    // The noise from the residuals, held near the default until there are many posts.
-    const ss = rows.reduce((n, r) => n + (r.y - r.cols.reduce((m, c) => m + result.mean[c], 0)) ** 2, 0)
-    noise = Math.max(Math.sqrt((ss + 6 * DEFAULT_NOISE_SD ** 2) / (rows.length + 6)), 0.1)
-    result = fit(noise)
+  const fitWithNoise = (interactionSd: number) => {
+    let noise = DEFAULT_NOISE_SD
+    let result = fit(noise, interactionSd)
+    if (rows.length >= 8) {
+      // The noise from the residuals, held near the default until there are many posts.
+      const ss = rows.reduce((n, r) => n + (r.y - r.cols.reduce((m, c) => m + result.mean[c], 0)) ** 2, 0)
+      noise = Math.max(Math.sqrt((ss + 6 * DEFAULT_NOISE_SD ** 2) / (rows.length + 6)), 0.1)
+      result = fit(noise, interactionSd)
+    }
+    return { ...result, noise }
   }
+  // Before there are results to tell, the middle sd; then the likeliest.
+  const candidates = rows.length >= 8 ? INTERACTION_SDS : [INTERACTION_SDS[1]]
+  const result = candidates.map(fitWithNoise).reduce((best, f) => (f.evidence > best.evidence ? f : best))
+  const noise = result.noise
   return { arms, columns, mean: result.mean, factor: result.factor, noise, counts }
 }
 

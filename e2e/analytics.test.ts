@@ -129,7 +129,7 @@ describe('analytics page on the demo workspace', () => {
     await waitForHydration(page)
     const form = page.getByRole('form', { name: 'Autopilot settings' })
     await form.getByRole('checkbox', { name: /Learn from results/ }).check()
-    await form.getByLabel('Styles it may try').selectOption(['neon', 'minimal', 'corporate'])
+    for (const style of ['neon', 'minimal', 'corporate']) if (!(await form.getByLabel(`Try ${style}`).isChecked())) await form.getByLabel(`Try ${style}`).check()
     await form.getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByText('What the autopilot has learnt').waitFor()
     const learning = await api(`/autopilot/${projectId}/learning`)

@@ -234,25 +234,36 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
                     <span className="block text-slate-400">Each post goes to the hour of your windows and the style that did best for your objective, with an occasional try of another. Left off, it keeps your style and windows as they are.</span>
                   </span>
                 </label>
-                {/* A list, not one checkbox per style: the Style choice above already labels a control with each style's name. */}
-                <label className="ml-7 mt-2 block text-sm text-slate-300">
-                  Styles it may try <span className="text-slate-500">(your style always; Ctrl or ⌘ to pick more)</span>
-                  <select
-                    multiple
-                    name="stylesAllowed"
-                    size={STYLES.length}
-                    disabled={!draft.learning}
-                    value={[...new Set([draft.style, ...draft.stylesAllowed])]}
-                    onChange={(e) => set('stylesAllowed', [...e.currentTarget.selectedOptions].map((o) => o.value))}
-                    className="mt-1 block w-full max-w-xs rounded-md border border-slate-700 bg-slate-900 px-2 py-1 text-sm text-slate-200 disabled:opacity-50"
-                  >
-                    {STYLES.map((st) => (
-                      <option key={st} value={st}>
-                        {st}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                {/* Checkboxes (a multiple select needs Ctrl or ⌘, which a phone has not): each named "Try <style>", apart from the Style radios above. */}
+                <fieldset className="ml-7 mt-2 text-sm text-slate-300" disabled={!draft.learning}>
+                  <legend>
+                    Styles it may try <span className="text-slate-500">(your style always)</span>
+                  </legend>
+                  <div className="mt-1 flex flex-wrap gap-x-5 gap-y-2">
+                    {STYLES.map((st) => {
+                      const own = st === draft.style
+                      const on = own || draft.stylesAllowed.includes(st)
+                      return (
+                        <label key={st} className="inline-flex min-h-[44px] items-center gap-2 has-[:disabled]:opacity-60">
+                          <input
+                            type="checkbox"
+                            name="stylesAllowed"
+                            value={st}
+                            aria-label={`Try ${st}`}
+                            checked={on}
+                            disabled={own || !draft.learning}
+                            onChange={(e) => {
+                              const checked = e.currentTarget.checked
+                              set('stylesAllowed', STYLES.filter((x) => x === draft.style || (x === st ? checked : draft.stylesAllowed.includes(x))))
+                            }}
+                            className="accent-violet-500"
+                          />
+                          {st}
+                        </label>
+                      )
+                    })}
+                  </div>
+                </fieldset>
                 <FieldErrorText error={errors.stylesAllowed ?? errors.learning} />
               </fieldset>
             </div>

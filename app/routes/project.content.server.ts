@@ -14,6 +14,8 @@ import { POST_STATUS_LABEL } from '../lib/posts'
 import { fromLocalInput, monthWeeks, parseDate, startOfDayInstant, startOfWeek, today } from '../lib/zoned-time'
 import { postSpeechCaptionsChange } from '../lib/speech-captions'
 import { parseHashtags } from '../../workers/domain/platform-texts'
+import { publicOrigin } from '../../workers/lib/public-url'
+import { cloudflareContext } from '../context'
 
 type Context = Readonly<RouterContextProvider>
 
@@ -122,6 +124,17 @@ export async function loadContent(context: Context, request: Request, projectId:
     openMetrics: openMetrics?.ok ? openMetrics.data : null,
     thumbnails,
     clips,
+    /** The origin the tracked link is published on: the composer's counters count its line (`linkLineFor`). */
+    linkOrigin: linkOrigin(context),
+  }
+}
+
+/** `PUBLIC_URL`'s origin, or null when it is not set (the API then makes no link line either). */
+function linkOrigin(context: Context): string | null {
+  try {
+    return publicOrigin(context.get(cloudflareContext).env)
+  } catch {
+    return null
   }
 }
 

@@ -32,6 +32,7 @@ import {
   type PostSummary,
 } from '../lib/posts'
 import { formatClock, formatDateTime, formatDay, inZone, MONTH_LONG, MONTH_SHORT, parseDate, toLocalInput, viewerTimeZone, WEEKDAY_SHORT } from '../lib/zoned-time'
+import { linkLineFor } from '../../workers/domain/tracked-links'
 import { useProject } from './project'
 import { contentAction, loadContent, type View } from './project.content.server'
 import type { Route } from './+types/project.content'
@@ -91,7 +92,7 @@ export default function ProjectContent({ loaderData }: Route.ComponentProps) {
       )}
       {loaderData.autopilotOn === false && <Notice tone="info">The autopilot is paused: it plans nothing new until you resume it, so no planned entries are shown.</Notice>}
       {composeAt !== null && (
-        <Composer clips={loaderData.clips} connections={loaderData.connections} timeZone={timeZone} schedule={loaderData.schedule} initialAt={composeAt || null} postDefaults={loaderData.postDefaults} brand={brand} onDone={composed} />
+        <Composer clips={loaderData.clips} connections={loaderData.connections} timeZone={timeZone} schedule={loaderData.schedule} initialAt={composeAt || null} postDefaults={loaderData.postDefaults} brand={brand} linkLine={loaderData.linkOrigin ? linkLineFor(loaderData.linkOrigin, project.linkUrl) : null} onDone={composed} />
       )}
       {note?.message && (
         <div data-testid="calendar-note">

@@ -9,7 +9,8 @@ import { openAiStubSettings, scriptAnswers, stubReceived } from '../../test/ai'
 import { call, expectProblem, memberWithRole, ownerWithProject, readyClip, unique } from '../../test/helpers'
 import { createDb } from '../db/client'
 import { autopilotConfigSchema } from '../domain/autopilot-config'
-import { INSTAGRAM_MAX_HASHTAGS } from '../domain/platform-texts'
+import { INSTAGRAM_MAX_HASHTAGS, textProblems } from '../domain/platform-texts'
+import { linkLineFor } from '../domain/tracked-links'
 import { planSlot } from '../scheduler/planner'
 import { createWorkerApp } from '../app'
 import { captionWriterFor, writeCaptions } from './tools/captions'
@@ -235,6 +236,27 @@ describe('captions for a post', () => {
     expect((await call('PATCH', `/posts/${postId}`, { token, body: { caption: 'Mine now' } })).json.textsProvider).toBeNull()
     expect((await stubReceived(apiKey)).calls).toBe(2)
     expect(project.id).toBeTruthy()
+  })
+
+  it("leave room for the project's tracked link when the autopilot plans with the captions tool, so the planned post passes the API's own check", async () => {
+    const { token, project } = await ownerWithProject('planner-ai-link', [])
+    expect((await call('PATCH', `/projects/${project.id}`, { token, body: { linkUrl: 'https://mykitchen.example/recipes' } })).status).toBe(200)
+    await namedClip(project.workspaceId, project.id, 'Knife skills', 'three cuts')
+    const { apiKey, settings } = await openAiStubSettings()
+    const long = 'Word '.repeat(440).trim() // 2199 characters: over the limit once the link and hashtags are added
+    await scriptAnswers(apiKey, [{ json: { ...WRITTEN, caption: long, tiktok: { caption: long }, instagram: { caption: long }, youtube: { title: 'T', description: 'é'.repeat(2490) } } }])
+    const db = createDb(env.DB)
+    const config = autopilotConfigSchema.parse({ cadence: 'daily', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['12:00-13:00'] })
+    const planned = await planSlot({ db, env, projectId: project.id, workspaceId: project.workspaceId, config, connectedPlatforms: ['youtube', 'tiktok', 'instagram'], writer: captionWriterFor(settings, db, project.workspaceId) }, new Date('2027-01-05T12:10:00Z'))
+    const post = (await call('GET', `/posts/${planned.postId}`, { token })).json
+    expect(post.textsProvider).toBe('openai')
+    // The same check the API makes on every edit, with the same link line.
+    const link = linkLineFor(new URL(env.PUBLIC_URL).origin, 'https://mykitchen.example/recipes')
+    expect(textProblems(post, ['youtube', 'tiktok', 'instagram'], link)).toEqual([])
+    expect(post.platformTexts.tiktok.caption.length).toBeGreaterThan(2000)
+    // So an edit of the hashtags alone is taken (it was refused: the stored caption ran over).
+    const edited = await call('PATCH', `/posts/${planned.postId}`, { token, body: { hashtags: post.hashtags } })
+    expect(edited.status, edited.text).toBe(200)
   })
 
   it("leave room for the project's tracked link, so texts a model fills to the limit can be applied", async () => {

@@ -11,7 +11,7 @@ import { hashtag, platformTextsSchema, textProblems, type PlatformTexts } from '
 import { POST_FRAMINGS } from '../domain/post-spec'
 import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, TARGET_STATUSES, type Platform, type PostStatus } from '../domain/post-state'
 import { outsideWindowsMessage, slotKey } from '../domain/slots'
-import { CODE_LENGTH, linkLine } from '../domain/tracked-links'
+import { linkLineFor } from '../domain/tracked-links'
 import type { AppEnv } from '../env'
 import { badRequest, conflict, type FieldError } from '../lib/errors'
 import { newId } from '../lib/ids'
@@ -251,9 +251,8 @@ function checkNotPast(when: Date, field: string, now = Date.now()) {
   if (when.getTime() < now - 60_000) throw badRequest('scheduledAt is in the past.', [{ field, message: 'must not be in the past' }])
 }
 
-/** The line a post of a project with a tracked-link URL carries (issue 13), as long as the real one will be. */
 /** The tracked-link line a project's texts are published with (#13), as long as a real one, or null. */
-export const linkLineOf = (c: Context<AppEnv>, linkUrl: string | null) => (linkUrl ? linkLine(publicOrigin(c.env), 'x'.repeat(CODE_LENGTH)) : null)
+export const linkLineOf = (c: Context<AppEnv>, linkUrl: string | null) => (linkUrl ? linkLineFor(publicOrigin(c.env), linkUrl) : null)
 
 /** Refuses texts that would go over a platform's limit once its hashtags (and the project's tracked link) are added. */
 function checkTextLimits(texts: { hook: string | null; caption: string | null; callToAction: string | null; hashtags: string[]; platformTexts?: PlatformTexts | null }, platforms: readonly Platform[], link: string | null) {

@@ -32,6 +32,8 @@ export interface CaptionInput {
   seed: string
   /** The platforms the post goes to (a writer with per-platform texts writes those). */
   platforms?: readonly ('youtube' | 'tiktok' | 'instagram')[]
+  /** The tracked link's line the texts are published with (`linkLineFor`), to leave room for; null: none. */
+  link?: string | null
 }
 
 export interface CaptionOutput {

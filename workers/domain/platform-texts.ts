@@ -65,6 +65,15 @@ export function publishedField(limit: Pick<TextLimit, 'withHashtags'>, text: str
   return [text.trim(), limit.withHashtags ? (link ?? '') : '', tags].filter(Boolean).join('\n\n')
 }
 
+/**
+ * How long a field is once published (its text, the tracked link's line, the hashtags), as its
+ * platform counts: the one length the API checks, the captions tool fits to and the composer's
+ * counters show.
+ */
+export function publishedLength(limit: Pick<TextLimit, 'unit' | 'withHashtags'>, text: string, hashtags: readonly string[], link?: string | null): number {
+  return measure(limit, publishedField(limit, text, hashtags, link))
+}
+
 /** What a post shares across platforms. */
 export interface SharedText {
   hook: string | null
@@ -129,7 +138,7 @@ export function textProblems(post: SharedText & { platformTexts?: PlatformTexts 
     const texts = textsFor(post, platform)
     for (const limit of TEXT_LIMITS[platform]) {
       const text = platform === 'youtube' ? (limit.field === 'title' ? texts.title : texts.description) : [texts.title, texts.description].filter(Boolean).join('\n\n')
-      const length = measure(limit, publishedField(limit, text, post.hashtags, link))
+      const length = publishedLength(limit, text, post.hashtags, link)
       if (length > limit.max) {
         const withWhat = link && limit.withHashtags ? 'with the hashtags and the tracked link' : 'with the hashtags'
         problems.push({ field: `platformTexts.${platform}.${limit.field}`, message: `is ${length} ${limit.unit} ${withWhat}; ${PLATFORM_NAMES[platform]} takes at most ${limit.max}` })
@@ -148,7 +157,7 @@ export function textProblems(post: SharedText & { platformTexts?: PlatformTexts 
  * model, which may overrun, and for texts written before the project had a link.
  */
 export function fitField(limit: Pick<TextLimit, 'unit' | 'max' | 'withHashtags'>, text: string, hashtags: readonly string[], link?: string | null): string {
-  const fits = (t: string) => measure(limit, publishedField(limit, t, hashtags, link)) <= limit.max
+  const fits = (t: string) => publishedLength(limit, t, hashtags, link) <= limit.max
   if (fits(text)) return text
   const chars = [...text]
   let lo = 0

@@ -44,3 +44,9 @@ export function networkOf(address: string): string {
 
 /** The line a post's text carries: the link on a line of its own. */
 export const linkLine = (origin: string, code: string) => `${origin}/l/${code}`
+
+/**
+ * The line a project's texts are counted with before their post has a code (the API's checks, the
+ * captions tool, the composer's counters): as long as the real one will be; null without a link URL.
+ */
+export const linkLineFor = (origin: string, linkUrl: string | null | undefined) => (linkUrl ? linkLine(origin, 'x'.repeat(CODE_LENGTH)) : null)

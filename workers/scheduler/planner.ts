@@ -3,6 +3,8 @@
  * repeated alarm creates nothing new), the clip, the texts, the targets, and the render message.
  * Called by the ProjectScheduler; kept apart from the Durable Object so it reads as plain steps.
  */
+import { linkLineFor } from '../domain/tracked-links'
+import { publicOrigin } from '../lib/public-url'
 import { and, desc, eq, isNotNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { media, posts, projects } from '../db/schema'
@@ -25,7 +27,7 @@ import { formatAt } from '../domain/when'
 export interface PlanContext {
   db: Db
   /** The queue the render messages go to. */
-  env: Pick<Env, 'RENDER_JOBS'>
+  env: Pick<Env, 'RENDER_JOBS'> & Partial<Pick<Env, 'PUBLIC_URL'>>
   projectId: string
   workspaceId: string
   config: AutopilotConfig
@@ -105,6 +107,7 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
     seed: `${projectId}:${key}`,
     writer: ctx.writer,
     platforms,
+    origin: originOf(ctx.env),
     maxDurationSec: Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec)),
   })
   const created = await insertPost(
@@ -185,9 +188,11 @@ export async function writePostTexts(
     platforms?: CaptionInput['platforms']
     trim?: { trimStartSec: number | null; trimEndSec: number | null }
     maxDurationSec?: number
+    /** The Worker's public origin: with it, the writer leaves room for the project's tracked link. */
+    origin?: string | null
   },
 ): Promise<CaptionOutput> {
-  const project = await db.select({ name: projects.name, description: projects.description }).from(projects).where(eq(projects.id, input.projectId)).get()
+  const project = await db.select({ name: projects.name, description: projects.description, linkUrl: projects.linkUrl }).from(projects).where(eq(projects.id, input.projectId)).get()
   const { durationSec } = postTrim(input.trim ?? { trimStartSec: null, trimEndSec: null }, input.clip, Math.min(input.maxDurationSec ?? MAX_POST_SECONDS, MAX_POST_SECONDS))
   return (input.writer ?? new TemplateCaptionWriter()).write({
     ...input.settings,
@@ -200,6 +205,7 @@ export async function writePostTexts(
     recentHooks: await recentHooks(db, input.projectId),
     seed: input.seed,
     platforms: input.platforms,
+    link: input.origin ? linkLineFor(input.origin, project?.linkUrl) : null,
   })
 }
 
@@ -227,4 +233,13 @@ export async function recordMissed(ctx: PlanContext, slot: Date, now: Date): Pro
     reason,
   )
   return { postId: id, status: 'skipped', created, reason }
+}
+
+/** The public origin when `PUBLIC_URL` is set (the texts then leave room for the tracked link), else null. */
+function originOf(env: Partial<Pick<Env, 'PUBLIC_URL'>>): string | null {
+  try {
+    return publicOrigin({ PUBLIC_URL: env.PUBLIC_URL ?? '' })
+  } catch {
+    return null
+  }
 }

@@ -38,6 +38,7 @@ export function Composer({
   initialAt,
   postDefaults,
   brand,
+  linkLine = null,
   onDone,
 }: {
   clips: Media[]
@@ -50,6 +51,8 @@ export function Composer({
   postDefaults: Pick<LookSubject, 'style' | 'language' | 'objective'>
   /** The project's brand and default framing (the look fields and the preview). */
   brand: SpecProject
+  /** The project's tracked-link line (`linkLineFor`): the counters count it as the API does. */
+  linkLine?: string | null
   onDone: (result: FormResult) => void
 }) {
   const fetcher = useFetcher<FormResult>()
@@ -174,7 +177,7 @@ export function Composer({
             {errors.platforms && <p role="alert" className="mt-1 text-sm text-rose-400">{errors.platforms}</p>}
           </fieldset>
 
-          <PlatformTexts platforms={chosen} texts={texts} onChange={setTexts} errors={errors} pictureUrl={clip?.thumbnailUrl ?? undefined} />
+          <PlatformTexts platforms={chosen} texts={texts} onChange={setTexts} errors={errors} pictureUrl={clip?.thumbnailUrl ?? undefined} linkLine={linkLine} />
 
           {subject && shownLook && lookStart ? (
             <div className="space-y-3">

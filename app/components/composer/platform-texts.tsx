@@ -6,7 +6,7 @@
  * each field is one entry of TEXT_LIMITS or of the shared block.
  */
 import { useId, useState, type KeyboardEvent } from 'react'
-import { measure, parseHashtags, publishedField, startingText, TEXT_LIMITS, type PlatformTextField, type TextLimit } from '../../../workers/domain/platform-texts'
+import { parseHashtags, publishedField, publishedLength, startingText, TEXT_LIMITS, type PlatformTextField, type TextLimit } from '../../../workers/domain/platform-texts'
 import { PLATFORM_LABEL, type Platform, type PlatformTexts } from '../../lib/posts'
 import { inputClass } from '../ui'
 import { PreviewFrame } from './preview-frame'
@@ -22,14 +22,15 @@ function ownValue(own: PlatformTexts, platform: Platform, field: PlatformTextFie
   return (own[platform] as Record<string, string> | undefined)?.[field]
 }
 
-/** The live count of one field: n / max, in red past the limit. */
-function Count({ limit, text, hashtags, id }: { limit: TextLimit; text: string; hashtags: string[]; id: string }) {
-  const used = measure(limit, publishedField(limit, text, hashtags))
+/** The live count of one field as the API counts it (with the hashtags and the tracked link's line it is published with): n / max, in red past the limit. */
+function Count({ limit, text, hashtags, link, id }: { limit: TextLimit; text: string; hashtags: string[]; link: string | null; id: string }) {
+  const used = publishedLength(limit, text, hashtags, link)
   const over = used > limit.max
+  const extras = limit.withHashtags ? [hashtags.length ? 'hashtags' : '', link ? 'the tracked link' : ''].filter(Boolean) : []
   return (
     <span id={id} className={`text-xs tabular-nums ${over ? 'font-semibold text-rose-300' : 'text-slate-400'}`} data-count={`${limit.platform}.${limit.field}`} data-over={over}>
       {used.toLocaleString()} / {limit.max.toLocaleString()} {limit.unit}
-      {limit.withHashtags && hashtags.length ? ' with hashtags' : ''}
+      {extras.length ? ` with ${extras.join(' and ')}` : ''}
       {over ? ` — ${(used - limit.max).toLocaleString()} too many` : ''}
     </span>
   )
@@ -41,6 +42,7 @@ export function PlatformTexts({
   onChange,
   errors,
   pictureUrl,
+  linkLine = null,
 }: {
   /** The platforms offered (connected): a tab each. */
   platforms: Platform[]
@@ -48,6 +50,8 @@ export function PlatformTexts({
   onChange: (texts: ComposerTexts) => void
   errors: Record<string, string>
   pictureUrl?: string
+  /** The project's tracked-link line (`linkLineFor`), published with the captions; null: none. */
+  linkLine?: string | null
 }) {
   const [tab, setTab] = useState<Platform | null>(null)
   const current = tab && platforms.includes(tab) ? tab : (platforms[0] ?? null)
@@ -147,7 +151,7 @@ export function PlatformTexts({
                         <label htmlFor={id} className="text-sm font-medium text-slate-200">
                           {PLATFORM_LABEL[p]} {limit.label.toLowerCase()}
                         </label>
-                        <Count limit={limit} text={valueOf(p, limit.field)} hashtags={hashtags} id={`${id}-count`} />
+                        <Count limit={limit} text={valueOf(p, limit.field)} hashtags={hashtags} link={linkLine} id={`${id}-count`} />
                       </div>
                       <textarea
                         id={id}

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod'
 import { TemplateCaptionWriter, toHashtag, type CaptionInput, type CaptionOutput, type CaptionWriter } from '../../domain/captions'
-import { fitField, INSTAGRAM_MAX_HASHTAGS, publishedField, TEXT_LIMITS, type PlatformTexts } from '../../domain/platform-texts'
+import { fitField, INSTAGRAM_MAX_HASHTAGS, publishedLength, TEXT_LIMITS, type PlatformTexts } from '../../domain/platform-texts'
 import type { Platform } from '../../domain/post-state'
 import type { Db } from '../../db/client'
 import { providerFor, type AiSettings } from '../config'
@@ -89,8 +89,7 @@ export function fitCaptions(raw: ModelCaptions, platforms: readonly Platform[], 
   const limits = platforms.flatMap((platform) =>
     TEXT_LIMITS[platform].map((limit) => {
       const text = (platform === 'youtube' ? texts.youtube![limit.field as 'title' | 'description'] : texts[platform]!.caption) ?? ''
-      const published = publishedField(limit, text, hashtags, link)
-      return { platform, field: limit.field, max: limit.max, unit: limit.unit, length: limit.unit === 'bytes' ? new TextEncoder().encode(published).length : published.length }
+      return { platform, field: limit.field, max: limit.max, unit: limit.unit, length: publishedLength(limit, text, hashtags, link) }
     }),
   )
   return {
@@ -115,7 +114,7 @@ export class AiCaptionWriter implements CaptionWriter {
   constructor(private readonly ctx: AiContext) {}
 
   async write(input: CaptionInput): Promise<CaptionOutput & { provider: ProviderName; platformTexts: PlatformTexts }> {
-    const { result, provider } = await writeCaptions(this.ctx, { ...input, platforms: [...(input.platforms ?? PLATFORMS)] })
+    const { result, provider } = await writeCaptions(this.ctx, { ...input, platforms: [...(input.platforms ?? PLATFORMS)] }, input.link)
     return { hook: result.hook, caption: result.caption, hashtags: result.hashtags, callToAction: result.callToAction, language: result.language, provider: provider.name, platformTexts: result.platformTexts }
   }
 }

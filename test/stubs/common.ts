@@ -215,6 +215,18 @@ export function count(account: Account | undefined, name: string) {
   if (account) account.counters[name] = (account.counters[name] ?? 0) + 1
 }
 
+/**
+ * The start of every token call that renews a token (refresh_token, fb_exchange_token): counted on
+ * the account, its first 'token' fault taken, and a 'delay' fault waited out. The fault comes back
+ * for the platform to answer it in its own shape.
+ */
+export async function tokenCall(account: Account | undefined): Promise<Fault | undefined> {
+  count(account, 'tokenCalls')
+  const fault = takeFault(account, 'token')
+  if (fault?.kind === 'delay') await new Promise((done) => setTimeout(done, fault.ms ?? 200))
+  return fault
+}
+
 /** Takes the first fault for `op` (counting down its `times`). */
 export function takeFault(account: Account | undefined, op: string): Fault | undefined {
   if (!account) return undefined

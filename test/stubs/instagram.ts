@@ -21,6 +21,7 @@ import {
   registerItem,
   sendJson,
   takeFault,
+  tokenCall,
   type FaultTable,
   type Account,
   type StubRequest,
@@ -99,9 +100,7 @@ export async function instagramStub(r: StubRequest): Promise<boolean> {
     if (params.get('grant_type') === 'fb_exchange_token') {
       // Only a token that still works can be exchanged for a fresh one, as on Facebook.
       const target = accountForAccessToken(params.get('fb_exchange_token') ?? undefined)
-      count(target, 'tokenCalls')
-      const fault = takeFault(target, 'token')
-      if (fault?.kind === 'delay') await new Promise((done) => setTimeout(done, fault.ms ?? 200))
+      const fault = await tokenCall(target)
       if (fault?.kind === 'http500') return graphError(res, 500, 2, 'An unexpected error has occurred. Please retry your request later.', undefined, 'OAuthException'), true
       if (!target || target.refreshRevoked) return graphError(res, 400, 190, 'Error validating access token: The user has not authorized application.', 458), true
       return sendJson(res, 200, { access_token: issueAccessToken(target), token_type: 'bearer', expires_in: 5183944 }), true

@@ -24,6 +24,7 @@ import {
   rotateRefreshToken,
   sendJson,
   takeFault,
+  tokenCall,
   type FaultTable,
   type Account,
   type StubRequest,
@@ -123,9 +124,7 @@ export async function tiktokStub(r: StubRequest): Promise<boolean> {
     }
     if (grant === 'refresh_token') {
       const account = accountForRefreshToken(params.get('refresh_token') ?? undefined)
-      count(account, 'tokenCalls')
-      const fault = takeFault(account, 'token')
-      if (fault?.kind === 'delay') await new Promise((done) => setTimeout(done, fault.ms ?? 200))
+      const fault = await tokenCall(account)
       if (fault?.kind === 'http500') return sendJson(res, 500, { error: 'server_error', error_description: 'internal error' }), true
       if (!account || account.refreshRevoked) return sendJson(res, fault?.kind === 'error_200' ? 200 : 400, { error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.', log_id: 'x' }), true
       rotateRefreshToken(account)

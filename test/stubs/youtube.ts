@@ -24,6 +24,7 @@ import {
   registerItem,
   sendJson,
   takeFault,
+  tokenCall,
   type Account,
   type FaultTable,
   type StubRequest,
@@ -167,9 +168,7 @@ export async function youtubeStub(r: StubRequest): Promise<boolean> {
     }
     if (grant === 'refresh_token') {
       const account = accountForRefreshToken(params.get('refresh_token') ?? undefined)
-      count(account, 'tokenCalls')
-      const fault = takeFault(account, 'token')
-      if (fault?.kind === 'delay') await new Promise((ok) => setTimeout(ok, fault.ms ?? 200))
+      const fault = await tokenCall(account)
       if (fault?.kind === 'http500') return sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'try again' }), true
       if (!account || account.refreshRevoked) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }), true
       // Google answers a refresh without a new refresh token.

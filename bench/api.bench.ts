@@ -8,8 +8,9 @@
 // Requests are spread over many signed-in people (each has the API's per-person rate budget).
 // Figures, not pass/fail (exit 1 only if something breaks).
 import autocannon from 'autocannon'
-import { startProduct, unique } from '../e2e/harness.ts'
+import { startProduct } from '../e2e/harness.ts'
 import { startBareWorker } from './bare-worker.ts'
+import { benchPerson, type BenchPerson } from './person.ts'
 
 const DURATION_SEC = Number(process.env.BENCH_SECONDS ?? 8)
 const CONNECTIONS = 10
@@ -21,20 +22,7 @@ const startBareHono = () =>
     ping: { path: '/api/ping' },
   })
 
-interface Person {
-  token: string
-  workspaceId: string
-  projectId: string
-}
-
-async function person(base: string): Promise<Person> {
-  const email = `${unique('bench')}@example.com`
-  const { token } = (await (await fetch(`${base}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()) as { token: string }
-  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
-  const ws = (await (await fetch(`${base}/api/workspaces`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Bench', slug: unique('b').toLowerCase().slice(0, 40) }) })).json()) as { id: string }
-  const project = (await (await fetch(`${base}/api/projects`, { method: 'POST', headers: auth, body: JSON.stringify({ workspaceId: ws.id, name: 'Bench' }) })).json()) as { id: string }
-  return { token, workspaceId: ws.id, projectId: project.id }
-}
+type Person = BenchPerson
 
 type Route = { name: string; path: (p: Person) => string; auth: boolean }
 const ROUTES: Route[] = [
@@ -84,7 +72,7 @@ async function main() {
   const bare = await startBareHono()
   try {
     const people: Person[] = []
-    for (let i = 0; i < PEOPLE; i++) people.push(await person(product.baseUrl))
+    for (let i = 0; i < PEOPLE; i++) people.push(await benchPerson(product.baseUrl))
     const rows: string[] = []
     for (const route of ROUTES) {
       const baseline = await load(bare.url, { ...route, path: () => '/api/list' }, people)

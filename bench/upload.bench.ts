@@ -11,8 +11,9 @@
 import { request } from 'node:http'
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { startProduct, unique, type Product } from '../e2e/harness.ts'
+import { startProduct } from '../e2e/harness.ts'
 import { startBareWorker } from './bare-worker.ts'
+import { benchPerson } from './person.ts'
 
 const MB = 1_000_000
 const MiB = 1024 * 1024
@@ -160,22 +161,6 @@ function streamPut(url: string, total: number, chunk: Uint8Array, onHalf: () => 
   })
 }
 
-// ---- the product's API
-
-async function apiClient(product: Product) {
-  const token = (await (await fetch(product.url('/api/dev/token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${unique('bench')}@example.com` }) })).json()).token
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(product.url(`/api${path}`), { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
-    const text = await res.text()
-    const json = text ? JSON.parse(text) : undefined
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-    return json
-  }
-  const ws = await api('POST', '/workspaces', { name: 'Bench', slug: unique('bench').toLowerCase() })
-  const projectId = (await api('POST', '/projects', { workspaceId: ws.id, name: 'Bench' })).id
-  return { api, projectId }
-}
-
 async function main() {
   const single = payload(SINGLE_BYTES)
   const part = payload(PART_BYTES)
@@ -185,7 +170,7 @@ async function main() {
   const bare = await startBareR2()
   try {
     const bareUrl = bare.url
-    const { api, projectId } = await apiClient(product)
+    const { api, projectId } = await benchPerson(product.baseUrl)
 
     // Warm both paths once.
     await timedPut(new URL('warm', bareUrl).toString(), single)

@@ -7,13 +7,13 @@
 // uniform random, and the oracle (always the best arm). Regret is the views a post lost against
 // the best arm's mean, relative to it; "regret vs X" is the learner's cumulative regret over X's.
 import { choose, armsFor, type Arm, type Outcome } from '../workers/domain/learning'
-import { expectedFinalViews, growth, hashSeed, modelMetrics, rng, type ModelPlatform } from '../workers/domain/metric-model'
+import { expectedFinalViews, growth, hashSeed, MODEL_PLATFORMS, modelMetrics, rng } from '../workers/domain/metric-model'
+import { STYLES } from '../containers/render/recipe/vocabulary.ts'
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000)
 const POSTS = 200
 const DELAY = 3
-const STYLES = ['minimal', 'neon', 'corporate']
-const PLATFORMS: ModelPlatform[] = ['youtube', 'tiktok', 'instagram']
+const PLATFORMS = MODEL_PLATFORMS
 const pad = (n: number) => String(n).padStart(2, '0')
 
 type Policy = 'learner' | 'fixed' | 'random' | 'oracle'

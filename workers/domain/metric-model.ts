@@ -26,6 +26,7 @@
  */
 import type { MetricValues } from './metrics'
 import { PLATFORMS } from './post-state'
+import { STYLES } from '../../containers/render/recipe/vocabulary.ts'
 
 /** The platforms the model knows: every platform (domain/post-state). */
 export const MODEL_PLATFORMS = PLATFORMS
@@ -73,7 +74,7 @@ export interface AccountEffects {
 const effectsCache = new Map<string, AccountEffects>()
 
 /** The hidden effects of an account (a project's sandbox accounts share one seed: the project). */
-export function accountEffects(accountSeed: string, styles: readonly string[] = ['minimal', 'neon', 'corporate']): AccountEffects {
+export function accountEffects(accountSeed: string, styles: readonly string[] = STYLES): AccountEffects {
   const key = `${accountSeed}|${styles.join(',')}`
   const cached = effectsCache.get(key)
   if (cached) return cached

@@ -1,7 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import worker from '../index'
-import { backoffSeconds } from './consume'
+import { z } from 'zod'
+import { backoffSeconds, consumeDeadLetters, consumeKeepingReason } from './consume'
 import { call, ownerWithProject, readyClip } from '../../test/helpers'
 
 describe('the queue handler', () => {
@@ -39,5 +40,38 @@ describe('the queue handler', () => {
     const ctx = createExecutionContext()
     await worker.queue(batch, env, ctx)
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['gone'])
+  })
+
+  it('keeps the reason of a failing job and retries it; a dead-letter queue settles each job it can name and acknowledges every message', async () => {
+    const kept: Array<[string, string]> = []
+    const batch = createMessageBatch('inbox-jobs', [
+      { id: 'works', timestamp: new Date(), attempts: 1, body: { projectId: 'prj_ok' } },
+      { id: 'fails', timestamp: new Date(), attempts: 2, body: { projectId: 'prj_down' } },
+    ])
+    const ctx = createExecutionContext()
+    await consumeKeepingReason(
+      batch,
+      z.object({ projectId: z.string() }),
+      { baseDelaySec: 30 },
+      async ({ projectId }) => {
+        if (projectId === 'prj_down') throw new Error('platform answered 503')
+      },
+      async ({ projectId }, reason) => kept.push([projectId, reason]),
+    )
+    const result = await getQueueResult(batch, ctx)
+    expect(result.explicitAcks).toEqual(['works'])
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['fails'])
+    expect(kept).toEqual([['prj_down', 'platform answered 503']])
+
+    const settled: string[] = []
+    const dead = createMessageBatch('inbox-dead', [
+      { id: 'named', timestamp: new Date(), attempts: 5, body: { projectId: 'prj_a' } },
+      { id: 'nameless', timestamp: new Date(), attempts: 5, body: { other: 1 } },
+      { id: 'empty', timestamp: new Date(), attempts: 5, body: null },
+    ])
+    const deadCtx = createExecutionContext()
+    await consumeDeadLetters(dead, 'projectId', async (id) => void settled.push(id))
+    expect(settled).toEqual(['prj_a'])
+    expect((await getQueueResult(dead, deadCtx)).explicitAcks).toEqual(['named', 'nameless', 'empty'])
   })
 })

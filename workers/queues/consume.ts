@@ -50,3 +50,34 @@ export async function consume<S extends z.ZodType>(
     })
   }
 }
+
+/**
+ * A job that is done once `run` returns. When it throws, `keepReason(job, message)` stores why on
+ * the job's row (what the page and the dead letter say) and the queue retries it with backoff.
+ */
+export function consumeKeepingReason<S extends z.ZodType>(
+  batch: MessageBatch<unknown>,
+  schema: S,
+  options: ConsumeOptions,
+  run: (job: z.output<S>) => Promise<unknown>,
+  keepReason: (job: z.output<S>, reason: string) => Promise<unknown>,
+): Promise<void> {
+  return consume(batch, schema, options, async (job) => {
+    try {
+      await run(job)
+      return 'ack'
+    } catch (error) {
+      await keepReason(job, String((error as Error)?.message ?? error))
+      throw error
+    }
+  })
+}
+
+/** A dead-letter queue: `settle(id)` for each message whose body names its job by `field` (a string); every message acknowledged. */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, field: string, settle: (id: string) => Promise<unknown>): Promise<void> {
+  for (const message of batch.messages) {
+    const id = (message.body as Record<string, unknown> | null)?.[field]
+    if (typeof id === 'string') await settle(id)
+    message.ack()
+  }
+}

@@ -13,7 +13,7 @@ import { posts } from '../db/schema'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { publicOrigin } from '../lib/public-url'
 import { rendererFor } from '../render/renderer'
-import { consume } from './consume'
+import { consume, consumeDeadLetters } from './consume'
 import { RenderJob } from './messages'
 import { enqueuePublish } from './producers'
 import { sqlNow } from '../db/time'
@@ -219,26 +219,21 @@ async function measuredRender(env: Env, postId: string): Promise<RenderOutcome> 
 export async function handleRenderDeadLetters(batch: MessageBatch<unknown>, env: Env, now = Date.now()): Promise<void> {
   const db = createDb(env.DB)
   const misconfigured = misconfiguredReason(env)
-  for (const message of batch.messages) {
-    const postId = (message.body as { postId?: string })?.postId
-    if (typeof postId === 'string') {
-      const post = await db.select({ error: posts.error, status: posts.status, scheduledAt: posts.scheduledAt }).from(posts).where(eq(posts.id, postId)).get()
-      const why = misconfigured ?? post?.error
-      if (post && (post.status === 'planned' || post.status === 'rendering') && Date.parse(post.scheduledAt) + MISSED_GRACE_MS > now) {
-        const waiting = `Rendering is waiting${why ? ` (${why})` : ''}; it is tried again every 15 minutes until ${post.scheduledAt.slice(0, 16).replace('T', ' ')} UTC.`
-        await db.update(posts).set({ error: why ?? null }).where(and(eq(posts.id, postId), inArray(posts.status, ['planned', 'rendering']))).run()
-        await recordEvent(db, postId, 'dead_letter', waiting)
-        message.ack()
-        continue
-      }
-      const reason = `Rendering failed after every retry${why ? `: ${why}` : ''}.`
-      try {
-        const moved = await movePost(db, postId, ['planned', 'rendering'], 'failed', { error: reason, leaseUntil: null }, reason)
-        if (!moved) await recordEvent(db, postId, 'dead_letter', reason)
-      } catch (error) {
-        logIllegal(error, { postId, queue: batch.queue })
-      }
+  await consumeDeadLetters(batch, 'postId', async (postId) => {
+    const post = await db.select({ error: posts.error, status: posts.status, scheduledAt: posts.scheduledAt }).from(posts).where(eq(posts.id, postId)).get()
+    const why = misconfigured ?? post?.error
+    if (post && (post.status === 'planned' || post.status === 'rendering') && Date.parse(post.scheduledAt) + MISSED_GRACE_MS > now) {
+      const waiting = `Rendering is waiting${why ? ` (${why})` : ''}; it is tried again every 15 minutes until ${post.scheduledAt.slice(0, 16).replace('T', ' ')} UTC.`
+      await db.update(posts).set({ error: why ?? null }).where(and(eq(posts.id, postId), inArray(posts.status, ['planned', 'rendering']))).run()
+      await recordEvent(db, postId, 'dead_letter', waiting)
+      return
     }
-    message.ack()
-  }
+    const reason = `Rendering failed after every retry${why ? `: ${why}` : ''}.`
+    try {
+      const moved = await movePost(db, postId, ['planned', 'rendering'], 'failed', { error: reason, leaseUntil: null }, reason)
+      if (!moved) await recordEvent(db, postId, 'dead_letter', reason)
+    } catch (error) {
+      logIllegal(error, { postId, queue: batch.queue })
+    }
+  })
 }

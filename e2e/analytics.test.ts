@@ -7,9 +7,9 @@
  */
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, resultPath, ROOT, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
+import type { Browser } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { e2eSuite, resultPath, ROOT, signedInPage, unique, waitForHydration, type Product } from './harness'
 
 let product: Product
 let browser: Browser
@@ -28,19 +28,18 @@ function runDemo(args: string[]): Promise<{ code: number | null; output: string 
   })
 }
 
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-  email = `${unique('demo')}@example.com`
-  const demo = await runDemo(['--email', email, '--url', product.baseUrl, '--days', '60'])
-  demoOutput = demo.output
-  expect(demo.code, `${demo.output}\n--- product:\n${product.logs().slice(-4000)}`).toBe(0)
-  projectId = /\/projects\/(prj_[a-z0-9]+)\/analytics/.exec(demo.output)![1]
-}, 600_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await product?.stop()
+// The demo workspace made by `npm run demo` against the product, 60 days of it.
+e2eSuite('analytics', {
+  timeoutMs: 600_000,
+  ready: async (s) => {
+    product = s.product
+    browser = s.browser
+    email = `${unique('demo')}@example.com`
+    const demo = await runDemo(['--email', email, '--url', product.baseUrl, '--days', '60'])
+    demoOutput = demo.output
+    expect(demo.code, `${demo.output}\n--- product:\n${product.logs().slice(-4000)}`).toBe(0)
+    projectId = /\/projects\/(prj_[a-z0-9]+)\/analytics/.exec(demo.output)![1]
+  },
 })
 
 async function api(path: string): Promise<any> {
@@ -48,13 +47,8 @@ async function api(path: string): Promise<any> {
   return (await fetch(product.url(`/api${path}`), { headers: { authorization: `Bearer ${token}` } })).json()
 }
 
-async function signedIn(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport })
-  const page = await context.newPage()
-  const errors = watchPageErrors(page)
-  await signInLocally(page, product, { email })
-  return { page, errors }
-}
+/** A page of its own at `viewport`, signed in as the demo's person, its errors watched. */
+const signedIn = (viewport: { width: number; height: number }) => signedInPage(browser, product, { email }, { viewport })
 
 describe('analytics page on the demo workspace', () => {
   test('npm run demo makes three ready clips and 60 days of posts with their metrics, and says how to sign in', () => {

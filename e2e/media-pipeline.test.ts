@@ -6,15 +6,14 @@
  * Worker has no port the render server could reach.)
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { ffmpegPath } from '../scripts/tools.mjs'
 import { signGrant } from '../workers/lib/signed-url'
-import { ROOT, startProduct, unique, type Product } from './harness'
-import { startWorker, type RunningWorker } from './worker-harness'
+import { e2eSuite, ROOT, unique, type Product } from './harness'
+import { workerSuite, type RunningWorker } from './worker-harness'
 
 let product: Product
 let dir: string
@@ -63,18 +62,17 @@ async function upload(path: string, filename: string, contentType: string) {
   return { media: done.json, key: started.json.key as string, data }
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'reelpilot-media-'))
-  product = await startProduct()
-  const email = `${unique('media')}@example.com`
-  token = ((await (await fetch(product.url('/api/dev/token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()) as { token: string }).token
-  const ws = await api('POST', '/workspaces', { name: 'Media', slug: unique('media').toLowerCase() })
-  projectId = (await api('POST', '/projects', { workspaceId: ws.json.id, name: 'Clips' })).json.id
-})
-
-afterAll(async () => {
-  await product?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
+// No browser: the product, a folder for the clips, and a person with a workspace and a project.
+e2eSuite('media-pipeline', {
+  browser: false,
+  ready: async (s) => {
+    product = s.product
+    dir = s.dir
+    const email = `${unique('media')}@example.com`
+    token = ((await (await fetch(product.url('/api/dev/token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) })).json()) as { token: string }).token
+    const ws = await api('POST', '/workspaces', { name: 'Media', slug: unique('media').toLowerCase() })
+    projectId = (await api('POST', '/projects', { workspaceId: ws.json.id, name: 'Clips' })).json.id
+  },
 })
 
 describe('upload, complete, probe and thumbnail through the running product', () => {
@@ -204,15 +202,7 @@ describe('a check left unfinished, finished by the sweeper', () => {
   let w: RunningWorker
   let wToken: string
   let wProject: string
-  beforeAll(async () => {
-    w = await startWorker()
-    wToken = await w.tokenFor(`${unique('sweep')}@example.com`)
-    const ws = await w.api('POST', '/workspaces', { token: wToken, body: { name: 'Sweep', slug: unique('sweep').toLowerCase() } })
-    wProject = (await w.api('POST', '/projects', { token: wToken, body: { workspaceId: ws.json.id, name: 'Clips' } })).json.id
-  })
-  afterAll(async () => {
-    await w?.close()
-  })
+  workerSuite('media-sweep', { ready: (s) => void ({ w, token: wToken, projectId: wProject } = s) })
 
   test('complete finds the renderer down (503, stays processing); once it is back the sweeper checks the clip and it becomes ready', async () => {
     const clip = make('later.mp4', [

@@ -1,35 +1,30 @@
 // The style preview in Chromium: the product started for real, a clip made with FFmpeg picked
 // from disk, ffmpeg.wasm loaded only on demand, and a rendered frame shown.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { ffmpegPath } from '../scripts/tools.mjs'
-import { launchBrowser, startProduct, type Product } from './harness'
+import { e2eSuite, type Product } from './harness'
 
 let product: Product
 let browser: Browser
 let dir: string
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'reelpilot-preview-e2e-'))
-  execFileSync(ffmpegPath(), [
-    '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=3',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest',
-    join(dir, 'clip.mp4'),
-  ])
-  product = await startProduct()
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await product?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
+// A 3 s clip made with FFmpeg in the file's folder, picked from disk by the page.
+e2eSuite('preview', {
+  ready: (s) => {
+    product = s.product
+    browser = s.browser
+    dir = s.dir
+    execFileSync(ffmpegPath(), [
+      '-v', 'error', '-y',
+      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=3',
+      '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest',
+      join(dir, 'clip.mp4'),
+    ])
+  },
 })
 
 test('previews a style on a clip in the browser and shows a frame', async () => {

@@ -4,8 +4,8 @@
  * project's navigation.
  */
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, resultPath, signInLocally, startProduct, unique, type Product } from './harness'
+import { describe, expect, test } from 'vitest'
+import { e2eSuite, resultPath, signInLocally, unique, type Product } from './harness'
 
 let product: Product
 let browser: Browser
@@ -15,24 +15,22 @@ let workspaceId: string
 const viewerEmail = `${unique('viewer')}@example.com`
 const ownerEmail = `${unique('owner')}@example.com`
 
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  page = await context.newPage()
-  await signInLocally(page, product, { email: ownerEmail, name: 'Olive Owner' })
-  const form = page.getByRole('form', { name: 'New workspace' })
-  await form.getByLabel('Workspace name').fill('Olive Media')
-  await form.getByLabel('Slug').fill(unique('olive').toLowerCase())
-  await form.getByRole('button', { name: 'Create workspace' }).click()
-  await page.getByText('Workspace “Olive Media” created.').waitFor()
-  const href = await page.getByTestId('workspaces').getByRole('link', { name: 'Settings' }).getAttribute('href')
-  workspaceId = new URL(href!, product.baseUrl).searchParams.get('workspace')!
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await product?.stop()
+// The owner signs in and makes the workspace every test below uses.
+e2eSuite('settings', {
+  ready: async (s) => {
+    product = s.product
+    browser = s.browser
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    page = await context.newPage()
+    await signInLocally(page, product, { email: ownerEmail, name: 'Olive Owner' })
+    const form = page.getByRole('form', { name: 'New workspace' })
+    await form.getByLabel('Workspace name').fill('Olive Media')
+    await form.getByLabel('Slug').fill(unique('olive').toLowerCase())
+    await form.getByRole('button', { name: 'Create workspace' }).click()
+    await page.getByText('Workspace “Olive Media” created.').waitFor()
+    const href = await page.getByTestId('workspaces').getByRole('link', { name: 'Settings' }).getAttribute('href')
+    workspaceId = new URL(href!, product.baseUrl).searchParams.get('workspace')!
+  },
 })
 
 describe('settings', () => {

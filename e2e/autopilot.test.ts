@@ -92,10 +92,12 @@ describe('autopilot and content pages', () => {
     await page.screenshot({ path: resultPath('autopilot.png'), fullPage: true })
 
     // Pause and resume from the page.
+    // (The form's round trip takes longer than expect.poll's default second on a loaded machine: the
+    // full suite's run failed here with 'on' still shown after Pause.)
     await page.getByRole('button', { name: 'Pause' }).click()
-    await expect.poll(() => page.getByTestId('autopilot-state').getAttribute('data-state')).toBe('paused')
+    await expect.poll(() => page.getByTestId('autopilot-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('paused')
     await page.getByRole('button', { name: 'Resume' }).click()
-    await expect.poll(() => page.getByTestId('autopilot-state').getAttribute('data-state')).toBe('on')
+    await expect.poll(() => page.getByTestId('autopilot-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('on')
 
     // The content page: the scheduler plans the slot's post at once (it is within the render lead time).
     const day = firstSlot.slice(0, 10)

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { SignJWT, importPKCS8 } from 'jose'
 import { generateKeyPair, exportPKCS8 } from 'jose'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { LOCAL_ISSUER } from '../lib/local-auth'
 import { call, expectProblem, memberWithRole, ownerWithWorkspace, tokenFor, unique } from '../../test/helpers'
 import { createWorkerApp } from '../app'
@@ -53,6 +53,18 @@ describe('sign-in', () => {
       const detail = expectProblem(await call('GET', '/me', { token: bad }), 401).detail
       expect(detail).toBe('Your session is not valid or has expired: sign in again.')
       expect(detail).not.toMatch(/jwk|kid|signature|JWT|exp claim|Token/)
+    }
+  })
+
+  it('remembers a verified token no longer than its expiry', async () => {
+    const token = await forgedToken({ email: `${unique('short')}@example.com`, sub: unique('user_short') }, env.LOCAL_AUTH_PRIVATE_KEY, 20)
+    expect((await call('GET', '/me', { token })).status).toBe(200)
+    // 40 s on (past its exp and the verifier's 5 s of clock skew, within the isolate's minute of memory).
+    vi.useFakeTimers({ now: Date.now() + 40_000, toFake: ['Date'] })
+    try {
+      expect(expectProblem(await call('GET', '/me', { token }), 401).detail).toBe('Your session is not valid or has expired: sign in again.')
+    } finally {
+      vi.useRealTimers()
     }
   })
 

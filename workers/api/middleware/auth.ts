@@ -104,17 +104,23 @@ async function sessionPrincipal(db: Db, env: Env, token: string): Promise<Princi
   // The Worker's configuration guard answers 503 before this; refuse rather than guess.
   if (mode.kind === 'misconfigured') throw misconfigured(mode)
   const local = mode.kind === 'local'
-  let claims: Awaited<ReturnType<typeof verifyToken>>
-  try {
-    // The exported verifyToken resolves to the claims and throws a TokenVerificationError otherwise.
-    claims = await verifyToken(token, {
-      ...(local ? { jwtKey: env.LOCAL_AUTH_PUBLIC_KEY, issuer: LOCAL_ISSUER } : { jwtKey: env.CLERK_JWT_KEY || undefined, secretKey: env.CLERK_SECRET_KEY }),
-      authorizedParties: mode.kind === 'clerk' ? mode.authorizedParties : undefined,
-    })
-  } catch (error) {
-    // The verifier's reason (which key, which claim) is for our logs, not for the caller.
-    log.warn('session token refused', { reason: (error as { reason?: string })?.reason, error: error instanceof Error ? error.message : String(error) })
-    throw unauthorized(SESSION_REFUSED)
+  const options = {
+    ...(local ? { jwtKey: env.LOCAL_AUTH_PUBLIC_KEY, issuer: LOCAL_ISSUER } : { jwtKey: env.CLERK_JWT_KEY || undefined, secretKey: env.CLERK_SECRET_KEY }),
+    authorizedParties: mode.kind === 'clerk' ? mode.authorizedParties : undefined,
+  }
+  // What the verification depends on besides the token: a token is remembered for these only.
+  const verifiedFor = `${JSON.stringify(options)}\n${token}`
+  let claims = verifiedClaims(verifiedFor)
+  if (!claims) {
+    try {
+      // The exported verifyToken resolves to the claims and throws a TokenVerificationError otherwise.
+      claims = await verifyToken(token, options)
+    } catch (error) {
+      // The verifier's reason (which key, which claim) is for our logs, not for the caller.
+      log.warn('session token refused', { reason: (error as { reason?: string })?.reason, error: error instanceof Error ? error.message : String(error) })
+      throw unauthorized(SESSION_REFUSED)
+    }
+    rememberVerified(verifiedFor, claims)
   }
   const externalId = claims.sub
   const cached = knownUsers.get(externalId)
@@ -123,6 +129,36 @@ async function sessionPrincipal(db: Db, env: Env, token: string): Promise<Princi
   const user = known ? { userId: known.id, email: known.email } : await firstSight(db, externalId, await profileOf(env, claims as Record<string, unknown>, local))
   remember(externalId, user)
   return { kind: 'user', ...user }
+}
+
+type Claims = Awaited<ReturnType<typeof verifyToken>>
+
+/**
+ * Session tokens this isolate has verified, each until its own expiry and at most a minute: the
+ * same token verifies the same way until then (its signature, issuer and parties do not change,
+ * and a session token is not revocable before its exp anyway), so the signature check (a key
+ * import and an RSA verify) runs once per token instead of on every request. Keyed by the whole
+ * token and what verifies it (keys, issuer, parties), so a token that differs in any byte, or a
+ * changed key, is verified afresh. Bounded, oldest forgotten first.
+ */
+const verifiedTokens = new Map<string, { claims: Claims; until: number }>()
+const VERIFIED_TOKENS_MAX = 5000
+const VERIFIED_TOKEN_MS = 60_000
+
+function verifiedClaims(key: string): Claims | undefined {
+  const seen = verifiedTokens.get(key)
+  if (!seen) return undefined
+  if (seen.until > Date.now()) return seen.claims
+  verifiedTokens.delete(key)
+  return undefined
+}
+
+function rememberVerified(key: string, claims: Claims) {
+  const expires = typeof claims.exp === 'number' ? claims.exp * 1000 : 0
+  const until = Math.min(expires, Date.now() + VERIFIED_TOKEN_MS)
+  if (until <= Date.now()) return
+  if (verifiedTokens.size >= VERIFIED_TOKENS_MAX) verifiedTokens.delete(verifiedTokens.keys().next().value!)
+  verifiedTokens.set(key, { claims, until })
 }
 
 /**

@@ -22,7 +22,8 @@ const hhmm = (d: Date) => d.toISOString().slice(11, 16)
 describe('autopilot and content pages', () => {
   test('set the autopilot, see the next slots, see the post on the calendar, approve it', async () => {
     // The viewer sits in another zone than the project, so both columns of times show.
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: 'Asia/Kolkata' })
+    // British English: the calendar card's time is checked as HH:MM (24-hour); pages follow the browser's locale (#16).
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: 'Asia/Kolkata', locale: 'en-GB' })
     const page = await context.newPage()
     const pageErrors = watchPageErrors(page)
     await signInLocally(page, product, { email: `${unique('pilot')}@example.com`, name: 'Pilot Tester' })
@@ -42,6 +43,7 @@ describe('autopilot and content pages', () => {
     // Wrong values: the API's messages land next to the fields they name, and nothing is saved.
     await form.getByLabel('Window 1 starts').fill('10:00')
     await form.getByLabel('Window 1 ends').fill('12:00')
+    await form.getByRole('button', { name: 'Add a window' }).click()
     await form.getByLabel('Window 2 starts').fill('11:00')
     await form.getByLabel('Window 2 ends').fill('13:00')
     await form.getByLabel('Time zone').fill('Mars/Olympus')

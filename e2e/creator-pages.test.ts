@@ -28,6 +28,25 @@ const VIEWPORTS = [
   { name: 'phone', width: 390, height: 844 },
 ] as const
 
+/** Every page of the app, and the content page's other views and its open post (a sheet on a phone). */
+const appPages = (base: string, postId: string) => [
+  '/',
+  '/preview',
+  '/dashboard',
+  '/settings',
+  base,
+  `${base}/connections`,
+  `${base}/library`,
+  `${base}/autopilot`,
+  `${base}/content`,
+  `${base}/content?view=month`,
+  `${base}/content?view=list`,
+  `${base}/content?post=${postId}`,
+  `${base}/analytics`,
+  `${base}/assistant`,
+  `${base}/inbox`,
+]
+
 /** A creator with a YouTube connection, two clips and two posts (one in a day, one in three). */
 async function creatorWithContent(page: Page): Promise<Creator & { clips: string[]; posts: string[] }> {
   const creator = await newCreator(page, product, { name: 'Ada Lovelace', connect: ['youtube'] })
@@ -49,13 +68,13 @@ describe.each(VIEWPORTS)('every page at $name width', (viewport) => {
     const errors = watchPageErrors(page)
     const creator = await creatorWithContent(page)
     const base = `/projects/${creator.project.id}`
-    const pages = ['/dashboard', '/settings', base, `${base}/connections`, `${base}/library`, `${base}/autopilot`, `${base}/content`, `${base}/analytics`, `${base}/assistant`, `${base}/inbox`]
+    const pages = appPages(base, creator.posts[0])
     const failures: string[] = []
     for (const path of pages) {
       await page.goto(product.url(path))
       await waitForHydration(page)
       const label = `${path.replace(creator.project.id, ':id')} at ${viewport.width} px`
-      await page.screenshot({ path: resultPath(`creator-${viewport.name}${path.replace(creator.project.id, 'project').replace(/\//g, '-')}.png`), fullPage: true })
+      await page.screenshot({ path: resultPath(`creator-${viewport.name}${path.replace(creator.project.id, 'project').replace(/[/?=&]/g, '-')}.png`), fullPage: true })
       for (const check of [expectNoOverflow, checkA11y, expectDatesInWords]) {
         try {
           await check(page, label)
@@ -66,6 +85,110 @@ describe.each(VIEWPORTS)('every page at $name width', (viewport) => {
     }
     expect(failures.join('\n\n')).toBe('')
     expect(errors).toEqual([])
+    await context.close()
+  }, 240_000)
+})
+
+describe('every page at the narrowest and widest phone widths', () => {
+  test('360 and 430 px: no page scrolls sideways (the sign-in page too)', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, timezoneId: 'Europe/Berlin', locale: 'en-GB', hasTouch: true })
+    const page = await context.newPage()
+    const errors = watchPageErrors(page)
+    const creator = await creatorWithContent(page)
+    const failures: string[] = []
+    for (const width of [360, 430]) {
+      await page.setViewportSize({ width, height: width === 360 ? 800 : 932 })
+      for (const path of appPages(`/projects/${creator.project.id}`, creator.posts[0])) {
+        await page.goto(product.url(path))
+        await waitForHydration(page)
+        await expectNoOverflow(page, `${path.replace(creator.project.id, ':id')} at ${width} px`).catch((error: Error) => failures.push(error.message))
+      }
+    }
+    // Signed out: the sign-in page.
+    const out = await browser.newContext({ viewport: { width: 360, height: 800 } })
+    const signIn = await out.newPage()
+    for (const width of [360, 430]) {
+      await signIn.setViewportSize({ width, height: 900 })
+      await signIn.goto(product.url('/sign-in'))
+      await waitForHydration(signIn)
+      await expectNoOverflow(signIn, `/sign-in at ${width} px`).catch((error: Error) => failures.push(error.message))
+      await checkA11y(signIn, `/sign-in at ${width} px`).catch((error: Error) => failures.push(error.message))
+    }
+    await out.close()
+    expect(failures.join('\n\n')).toBe('')
+    expect(errors).toEqual([])
+    await context.close()
+  }, 300_000)
+})
+
+/** How a focused control shows it, measured on what is drawn: a chip's label for its hidden input. */
+async function focusRing(page: Page) {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null
+    if (!el || el === document.body) return null
+    const drawn = el.matches('input.sr-only') ? (el.closest('label') as HTMLElement) : el
+    const style = getComputedStyle(drawn)
+    return {
+      focusVisible: el.matches(':focus-visible'),
+      outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1,
+      shadow: style.boxShadow !== 'none',
+      name: (drawn.textContent ?? '').trim().slice(0, 30),
+    }
+  })
+}
+
+/** Focuses `target` from the keyboard (Shift+Tab away from it, Tab back), so :focus-visible applies as for a keyboard user. */
+async function keyboardFocus(page: Page, target: import('playwright-core').Locator) {
+  await target.focus()
+  await page.keyboard.press('Shift+Tab')
+  await page.keyboard.press('Tab')
+  expect(await target.evaluate((el) => el === document.activeElement)).toBe(true)
+}
+
+describe('keyboard focus', () => {
+  test('a visible ring on the weekday chips, the cadence switch, buttons and tabs; a refused form puts focus on its first error', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' })
+    const page = await context.newPage()
+    const errors = watchPageErrors(page)
+    const creator = await creatorWithContent(page)
+    const base = `/projects/${creator.project.id}`
+    await page.goto(product.url(`${base}/autopilot`))
+    await waitForHydration(page)
+    const form = page.getByRole('form', { name: 'Autopilot settings' })
+    await form.getByText('Weekly', { exact: true }).click()
+    const targets = [
+      ['the cadence switch', form.getByRole('radio', { name: 'Weekly' })],
+      ['a weekday chip', form.getByRole('group', { name: 'Weekdays' }).getByRole('checkbox').first()],
+      ['a button', form.getByRole('button', { name: 'Save', exact: true })],
+      ['a project tab', page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Autopilot' })],
+    ] as const
+    for (const [what, target] of targets) {
+      await keyboardFocus(page, target)
+      const ring = await focusRing(page)
+      expect(ring, what).toMatchObject({ focusVisible: true })
+      expect(ring!.outline || ring!.shadow, `${what} (${ring!.name}) shows no focus ring`).toBe(true)
+    }
+    // A refused save: the weekdays (none chosen) get the focus.
+    await form.getByRole('button', { name: 'Save', exact: true }).click()
+    await form.locator('#weekdays-error').waitFor()
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('fieldset')?.querySelector('legend')?.textContent)).toBe('Weekdays')
+
+    // The composer's platform tabs.
+    await page.goto(product.url(`${base}/content`))
+    await waitForHydration(page)
+    await page.getByRole('button', { name: 'Post a clip' }).click()
+    const composer = page.getByRole('form', { name: 'Write a post' })
+    await composer.locator('label').filter({ has: page.getByRole('radio') }).first().click()
+    const tab = composer.getByRole('tablist', { name: 'Text per platform' }).getByRole('tab').first()
+    await keyboardFocus(page, tab)
+    const ring = await focusRing(page)
+    expect(ring!.focusVisible && (ring!.outline || ring!.shadow), `the platform tab (${ring!.name}) shows no focus ring`).toBe(true)
+    // The composer refused for want of a time: focus on the time field.
+    await composer.getByLabel('At a time').check()
+    await composer.getByRole('button', { name: 'Schedule' }).click()
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('scheduledAt')
+    await checkA11y(page, 'the composer')
+    expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([])
     await context.close()
   }, 240_000)
 })

@@ -4,12 +4,14 @@
  */
 import { formatNumber, METRIC_LABELS, PLATFORM_COLOURS, type PostMetrics } from '../lib/analytics'
 import { formatDateTime } from '../lib/zoned-time'
+import { useLocale } from '../routes/app-layout'
 import { TimeSeriesChart } from './metric-charts'
 
 const NAMES = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' } as const
 const SHOWN = ['views', 'likes', 'comments', 'shares', 'saves', 'watch_time_minutes'] as const
 
 export function PostMetricsSection({ metrics, timeZone }: { metrics: PostMetrics; timeZone: string }) {
+  const locale = useLocale()
   const platforms = metrics.platforms
   if (platforms.length === 0) return null
   const pulled = platforms.filter((p) => p.series.length > 0)
@@ -17,14 +19,14 @@ export function PostMetricsSection({ metrics, timeZone }: { metrics: PostMetrics
   // One row per pull time, one column per platform: views so far.
   const times = [...new Set(pulled.flatMap((p) => p.series.map((s) => s.pulledAt)))].sort()
   const data = times.map((t) => ({
-    label: formatDateTime(t, timeZone),
+    label: formatDateTime(t, timeZone, locale),
     ...Object.fromEntries(pulled.map((p) => [p.platform, p.series.find((s) => s.pulledAt === t)?.metrics.views ?? null])),
   }))
   return (
     <section aria-label="Results" data-testid="post-metrics">
       <h4 className="mb-2 text-sm font-medium text-slate-200">Results</h4>
       {pulled.length === 0 ? (
-        <p className="text-sm text-slate-400">{next ? `The first numbers come ${formatDateTime(next, timeZone)}.` : 'No numbers yet.'}</p>
+        <p className="text-sm text-slate-400">{next ? `First numbers: ${formatDateTime(next, timeZone, locale)}.` : 'No numbers yet.'}</p>
       ) : (
         <div className="space-y-3">
           <ul className="space-y-1 text-sm">
@@ -43,7 +45,7 @@ export function PostMetricsSection({ metrics, timeZone }: { metrics: PostMetrics
             ))}
           </ul>
           {data.length > 1 && <TimeSeriesChart label="Views of this post over time" height={180} data={data} lines={pulled.map((p) => ({ key: p.platform, name: NAMES[p.platform], colour: PLATFORM_COLOURS[p.platform] }))} />}
-          {next && <p className="text-xs text-slate-400">Next pull {formatDateTime(next, timeZone)}.</p>}
+          {next && <p className="text-xs text-slate-400">Next numbers: {formatDateTime(next, timeZone, locale)}.</p>}
         </div>
       )}
     </section>

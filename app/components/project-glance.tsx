@@ -88,7 +88,7 @@ export function ProjectGlance({ summary, base }: { summary: ProjectSummary; base
   const { nextPost, awaitingApproval, lastPublished, attention, week } = summary
   const shownTotals = week.totals.filter((t) => ['views', 'likes', 'comments', 'shares'].includes(t.metric))
   return (
-    <div className="grid gap-4 sm:grid-cols-2" data-testid="project-glance">
+    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2" data-testid="project-glance">
       <Card title="Next post">
         <div data-testid="glance-next">
           {nextPost ? (

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react'
 import { useFetcher } from 'react-router'
 import type { TranscriptAnswer } from '../routes/project.library.transcript'
 import { Button, Card, Notice } from './ui'
+import { fieldLabel } from '../lib/forms'
 
 const time = (sec: number) => `${Math.floor(sec / 60)}:${(sec % 60).toFixed(1).padStart(4, '0')}`
 
@@ -83,7 +84,7 @@ export function TranscriptPanel({ projectId, mediaId, title, canEdit, onClose }:
                 {saver.data && (
                   <p role="status" className={`text-sm ${saver.data.ok ? 'text-emerald-300' : 'text-rose-300'}`}>
                     {saver.data.message}
-                    {errors.length ? ` (${errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` : ''}
+                    {errors.length ? ` (${errors.map((e) => `${fieldLabel(e.field)}: ${e.message}`).join('; ')})` : ''}
                   </p>
                 )}
                 {canEdit && (

@@ -181,10 +181,3 @@ export function Logo({ className }: { className?: string }) {
   )
 }
 
-/** A date from the API, shown as a short day. */
-export function formatDate(iso: string | null | undefined) {
-  if (!iso) return '—'
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return iso
-  return date.toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
-}

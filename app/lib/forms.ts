@@ -39,7 +39,7 @@ export function problemResult(intent: string, problem: Problem, values: Record<s
   for (const error of problem.errors ?? []) {
     const name = mapping.fields?.[error.field] ?? error.field
     if (name in values || mapping.fields?.[error.field]) fieldErrors[name] ??= capitalize(error.message)
-    else unplaced.push(`${error.field}: ${error.message}`)
+    else unplaced.push(`${fieldLabel(error.field)}: ${error.message}`)
   }
   const statusField = mapping.byStatus?.[problem.status]
   if (statusField && !problem.errors?.length) fieldErrors[statusField] = problem.detail
@@ -69,4 +69,63 @@ export function resultFor(result: FormResult | undefined, intent: string, target
 
 function capitalize(message: string) {
   return message.charAt(0).toUpperCase() + message.slice(1)
+}
+
+/** The words the forms use for the API's fields (their labels), so no machine name reaches a page. */
+const FIELD_LABELS: Record<string, string> = {
+  mediaId: 'Clip',
+  mediaIds: 'Clips',
+  scheduledAt: 'Time',
+  caption: 'Caption',
+  hashtags: 'Hashtags',
+  hook: 'Hook',
+  callToAction: 'Call to action',
+  framing: 'Framing',
+  trim: 'Trim',
+  trimStart: 'Start (s)',
+  'trim.startSec': 'Start (s)',
+  trimEnd: 'End (s)',
+  'trim.endSec': 'End (s)',
+  focus: 'Focus point',
+  focusX: 'Focus point',
+  focusY: 'Focus point',
+  platforms: 'Platforms',
+  platformTexts: 'Text per platform',
+  speechCaptions: 'Captions from speech',
+  style: 'Style',
+  stylesAllowed: 'Styles it may try',
+  objective: 'Objective',
+  language: 'Language',
+  cadence: 'Cadence',
+  weekdays: 'Weekdays',
+  timezone: 'Time zone',
+  timeZone: 'Time zone',
+  timeWindows: 'Time windows',
+  keepToWindows: 'Keep posts inside the windows',
+  requireApproval: 'Approval',
+  slot: 'Slot',
+  slug: 'Slug',
+  name: 'Name',
+  email: 'Email',
+  role: 'Role',
+  brandColor: 'Brand colour',
+  font: 'Font',
+  words: 'Words',
+}
+const PLATFORM_WORDS: Record<string, string> = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' }
+
+/**
+ * A field of an API error as the page labels it: "trimEnd" is "End (s)", "timeWindows.1" is
+ * "Window 2", "platformTexts.youtube.title" is "YouTube title". A field it does not know is put
+ * into words ("someField" is "Some field"), never shown as it is.
+ */
+export function fieldLabel(field: string): string {
+  if (FIELD_LABELS[field]) return FIELD_LABELS[field]
+  const item = /^(timeWindows|words|mediaIds)\.(\d+)/.exec(field)
+  if (item) return `${{ timeWindows: 'Window', words: 'Word', mediaIds: 'Clip' }[item[1]]} ${Number(item[2]) + 1}`
+  const text = /^platformTexts\.(\w+)\.(\w+)$/.exec(field)
+  if (text) return `${PLATFORM_WORDS[text[1]] ?? capitalize(text[1])} ${text[2]}`
+  const head = field.split('.')[0]
+  if (FIELD_LABELS[head]) return FIELD_LABELS[head]
+  return capitalize(head.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase())
 }

@@ -1,35 +1,70 @@
 /**
- * Dates and times in a project's time zone for the autopilot and content pages, computed with
- * Temporal (the same library the slot computation uses). Output is built from Temporal's fields,
- * not from locale formatting, so the server and the browser render the same text.
+ * Dates and times in a project's time zone for the calendar, content, autopilot and library
+ * pages: the arithmetic with Temporal (the same library the slot computation uses), the words
+ * with Intl in the reader's locale (useLocale(): the request's Accept-Language, handed to the
+ * browser in the layout's loader, so the server and the browser write the same text).
  */
 import { Temporal } from 'temporal-polyfill'
+import { formatWhen } from './when'
 
-export const WEEKDAY_SHORT = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
-export const MONTH_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
-export const MONTH_LONG = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const
+const formats = new Map<string, Intl.DateTimeFormat>()
+/** One Intl formatter per locale and options (they are slow to make, and a week grid asks often). */
+function dtf(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`
+  let f = formats.get(key)
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat(locale, options)
+    } catch {
+      f = new Intl.DateTimeFormat('en', options)
+    }
+    formats.set(key, f)
+  }
+  return f
+}
 
-const pad = (n: number) => String(n).padStart(2, '0')
+/** Noon UTC of a calendar day: a Date that is that day in every use below (formatted in UTC). */
+const dayDate = (d: Temporal.PlainDate | Temporal.ZonedDateTime) => new Date(Date.UTC(d.year, d.month - 1, d.day, 12))
 
 /** An instant (ISO string) as a date-time in `timeZone`. */
 export function inZone(iso: string, timeZone: string): Temporal.ZonedDateTime {
   return Temporal.Instant.from(iso).toZonedDateTimeISO(timeZone)
 }
 
-/** "14:05" */
-export function formatClock(t: Temporal.ZonedDateTime | Temporal.PlainDateTime): string {
-  return `${pad(t.hour)}:${pad(t.minute)}`
+/** "14:05" (en-GB, fr), "2:05 PM" (en-US): the time of day in the reader's locale. */
+export function formatClock(t: Temporal.ZonedDateTime, locale: string): string {
+  return dtf(locale, { timeZone: t.timeZoneId, timeStyle: 'short' }).format(t.epochMilliseconds)
 }
 
-/** "Sun 22 Nov" */
-export function formatDay(d: Temporal.PlainDate | Temporal.ZonedDateTime): string {
-  return `${WEEKDAY_SHORT[d.dayOfWeek - 1]} ${d.day} ${MONTH_SHORT[d.month - 1]}`
+/** "14:00", "2:00 PM": a whole hour of the day (the hour grid's rows). */
+export function formatHour(hour: number, locale: string): string {
+  return dtf(locale, { timeZone: 'UTC', timeStyle: 'short' }).format(Date.UTC(2024, 0, 1, hour))
 }
 
-/** "Sun 22 Nov 2026, 14:05" in `timeZone`. */
-export function formatDateTime(iso: string, timeZone: string, withYear = false): string {
-  const t = inZone(iso, timeZone)
-  return `${formatDay(t)}${withYear ? ` ${t.year}` : ''}, ${formatClock(t)}`
+/** "Mon", "lun." (short) or "Monday", "lundi" (long): an ISO weekday (1 is Monday). */
+export function weekdayName(dayOfWeek: number, locale: string, width: 'short' | 'long' = 'short'): string {
+  // 1 January 2024 was a Monday.
+  return dtf(locale, { timeZone: 'UTC', weekday: width }).format(Date.UTC(2024, 0, dayOfWeek, 12))
+}
+
+/** "Sun 22 Nov", "Sun, Nov 22", "dim. 22 nov.": a day with its weekday. */
+export function formatDay(d: Temporal.PlainDate | Temporal.ZonedDateTime, locale: string): string {
+  return dtf(locale, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(dayDate(d))
+}
+
+/** "December 2026", "décembre 2026": a month's title. */
+export function formatMonth(d: Temporal.PlainDate, locale: string): string {
+  return dtf(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(dayDate(d))
+}
+
+/** "30 Nov – 6 Dec 2026", "1–7 déc. 2026": a span of days, as the locale writes a range. */
+export function formatDayRange(first: Temporal.PlainDate, last: Temporal.PlainDate, locale: string): string {
+  return dtf(locale, { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }).formatRange(dayDate(first), dayDate(last))
+}
+
+/** "Tomorrow, 14:05", "Thu 3 Dec, 09:05", "demain, 14:05": an instant in `timeZone`, in words of the reader's locale. */
+export function formatDateTime(iso: string, timeZone: string, locale: string): string {
+  return formatWhen(iso, timeZone, locale)
 }
 
 /** "UTC+05:30" — the zone's offset at `iso` (now by default). */
@@ -98,7 +133,7 @@ export function startOfDayInstant(date: Temporal.PlainDate, timeZone: string): s
 /** A `<input type="datetime-local">` value for an instant, in `timeZone`. */
 export function toLocalInput(iso: string, timeZone: string): string {
   const t = inZone(iso, timeZone)
-  return `${t.toPlainDate().toString()}T${formatClock(t)}`
+  return `${t.toPlainDate().toString()}T${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`
 }
 
 /**

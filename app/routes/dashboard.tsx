@@ -3,12 +3,12 @@ import { useRef } from 'react'
 import { data, Form, Link, useNavigation } from 'react-router'
 import type { ProjectSummary } from '../components/project-glance'
 import { RouteError } from '../components/route-error'
-import { Badge, Button, Card, formatDate, Notice, PageHeader, SelectField, TextField } from '../components/ui'
+import { Badge, Button, Card, Notice, PageHeader, SelectField, TextField } from '../components/ui'
 import { callApi, loadApi } from '../lib/api.server'
 import { formValues, problemResult, resultFor, type FormResult } from '../lib/forms'
 import type { List, Project, Workspace } from '../lib/types'
 import { useActionResult } from '../lib/use-action-result'
-import { formatWhen } from '../lib/when'
+import { formatDay, formatWhen } from '../lib/when'
 import { useLocale } from './app-layout'
 import type { Route } from './+types/dashboard'
 
@@ -57,6 +57,7 @@ function slugify(name: string) {
 }
 
 export default function Dashboard({ loaderData, actionData }: Route.ComponentProps) {
+  const locale = useLocale()
   const { workspaces } = loaderData
   const result = useActionResult(actionData)
   const projectCount = workspaces.reduce((n, w) => n + w.projects.length, 0)
@@ -92,7 +93,7 @@ export default function Dashboard({ loaderData, actionData }: Route.ComponentPro
               }
               description={
                 <>
-                  <span className="font-mono text-xs">{w.slug}</span> · {w.plan} plan · since {formatDate(w.createdAt)}
+                  <span className="font-mono text-xs">{w.slug}</span> · {w.plan} plan · since {formatDay(w.createdAt, locale)}
                 </>
               }
               actions={
@@ -139,7 +140,7 @@ function ProjectLine({ summary }: { summary: ProjectSummary | null }) {
   const locale = useLocale()
   if (!summary) return null
   if (summary.setup.nextStep) return <p className="mt-3 text-xs font-medium text-violet-300">{STEP_WORDS[summary.setup.nextStep]}</p>
-  const parts = [summary.nextPost ? `Next post ${formatWhen(summary.nextPost.scheduledAt, summary.timezone, locale)}` : 'Nothing planned']
+  const parts = [summary.nextPost ? `Next post ${formatWhen(summary.nextPost.scheduledAt, summary.timezone, locale, Date.now(), false)}` : 'Nothing planned']
   if (summary.awaitingApproval.count) parts.push(`${summary.awaitingApproval.count} awaiting approval`)
   if (summary.attention.connections.length) parts.push(`${summary.attention.connections.length} connection${summary.attention.connections.length === 1 ? '' : 's'} to fix`)
   return <p className="mt-3 text-xs text-slate-300">{parts.join(' · ')}</p>

@@ -10,7 +10,9 @@ import { RouteError } from '../components/route-error'
 import { Card, PageHeader } from '../components/ui'
 import { formatNumber, formatPercent, METRIC_LABELS, PLATFORM_COLOURS, RANGES, type Dashboard, type RankedPost } from '../lib/analytics'
 import { PLATFORM_NAMES } from '../../containers/render/recipe/vocabulary'
-import { formatDateTime } from '../lib/zoned-time'
+import { WEEKDAYS } from '../../workers/domain/autopilot-config'
+import { formatDateTime, weekdayName } from '../lib/zoned-time'
+import { useLocale } from './app-layout'
 import { loadAnalytics } from './project.analytics.server'
 import type { Route } from './+types/project.analytics'
 
@@ -21,12 +23,11 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
 }
 
 const CHART_METRICS = ['views', 'likes', 'comments', 'shares', 'saves', 'watch_time_minutes'] as const
-const SHORT_DAY = (day: string) => {
-  const [, m, d] = day.split('-')
-  return `${Number(d)} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(m) - 1]}`
-}
+/** "3 Dec", "Dec 3", "3 déc.": a day of the range (YYYY-MM-DD), in the reader's locale. */
+const shortDay = (day: string, locale: string) => new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(new Date(`${day}T12:00:00Z`))
 
 export default function ProjectAnalytics({ loaderData, params }: Route.ComponentProps) {
+  const locale = useLocale()
   const { days, platform, byDay, byPlatform, byStyle, byWindow, byWeekday } = loaderData
   const navigation = useNavigation()
   const [metric, setMetric] = useState<(typeof CHART_METRICS)[number]>('views')
@@ -44,7 +45,7 @@ export default function ProjectAnalytics({ loaderData, params }: Route.Component
     <div className="space-y-6" data-loading={navigation.state !== 'idle' || undefined}>
       <PageHeader
         title="Analytics"
-        description={`What your posts earned, ${SHORT_DAY(byDay.from)} – ${SHORT_DAY(byDay.to)}, in ${byDay.timezone} time, compared with the ${days} days before.`}
+        description={`What your posts earned, ${shortDay(byDay.from, locale)} – ${shortDay(byDay.to, locale)}, in ${byDay.timezone} time, compared with the ${days} days before.`}
       />
 
       <nav aria-label="Range and platform" className="flex flex-wrap gap-2 text-sm">
@@ -96,7 +97,7 @@ export default function ProjectAnalytics({ loaderData, params }: Route.Component
           >
             <TimeSeriesChart
               label={`${METRIC_LABELS[metric]} per day`}
-              data={byDay.series.map((p) => ({ label: SHORT_DAY(p.key), [metric]: p.metrics[metric] ?? null }))}
+              data={byDay.series.map((p) => ({ label: shortDay(p.key, locale), [metric]: p.metrics[metric] ?? null }))}
               lines={[{ key: metric, name: METRIC_LABELS[metric], colour: '#a78bfa' }]}
             />
           </Card>
@@ -112,7 +113,7 @@ export default function ProjectAnalytics({ loaderData, params }: Route.Component
               <CategoryBarChart label="Views by posting hour" colour="#22d3ee" data={byWindow.series.map((p) => ({ label: p.label.slice(0, 5), value: p.metrics.views ?? 0 }))} />
             </Card>
             <Card title="By weekday" description="Views earned, by the weekday a post went out.">
-              <CategoryBarChart label="Views by weekday" colour="#34d399" data={byWeekday.series.map((p) => ({ label: p.label.slice(0, 1).toUpperCase() + p.label.slice(1), value: p.metrics.views ?? 0 }))} />
+              <CategoryBarChart label="Views by weekday" colour="#34d399" data={byWeekday.series.map((p) => ({ label: WEEKDAYS.includes(p.label as never) ? weekdayName(WEEKDAYS.indexOf(p.label as never) + 1, locale) : p.label, value: p.metrics.views ?? 0 }))} />
             </Card>
           </div>
 
@@ -166,6 +167,7 @@ function PlatformBreakdown({ dashboard }: { dashboard: Dashboard }) {
 }
 
 function PostList({ posts, timeZone, projectId, testId }: { posts: RankedPost[]; timeZone: string; projectId: string; testId: string }) {
+  const locale = useLocale()
   return (
     <ol className="space-y-2" data-testid={testId}>
       {posts.map((p) => (
@@ -179,7 +181,7 @@ function PostList({ posts, timeZone, projectId, testId }: { posts: RankedPost[];
             <span className="min-w-0 flex-1">
               <span className="block truncate text-sm text-white">{p.title}</span>
               <span className="block text-xs text-slate-400">
-                {formatDateTime(p.scheduledAt, timeZone)} · {p.style} · {p.platforms.map((x) => PLATFORM_NAMES[x]).join(', ')}
+                {formatDateTime(p.scheduledAt, timeZone, locale)} · {p.style} · {p.platforms.map((x) => PLATFORM_NAMES[x]).join(', ')}
               </span>
             </span>
             <span className="shrink-0 text-right text-sm">
@@ -195,13 +197,14 @@ function PostList({ posts, timeZone, projectId, testId }: { posts: RankedPost[];
 
 function EmptyState({ dashboard, projectId }: { dashboard: Dashboard; projectId: string }) {
   const { trackedTargets, nextPullAt } = dashboard.collection
+  const locale = useLocale()
   return (
     <Card>
       <div className="space-y-2 py-6 text-center" data-testid="analytics-empty">
         <p className="text-base font-medium text-white">No numbers in this period yet</p>
         {trackedTargets > 0 && nextPullAt ? (
           <p className="text-sm text-slate-300">
-            We follow {trackedTargets} publication{trackedTargets === 1 ? '' : 's'}; the next numbers come {formatDateTime(nextPullAt, dashboard.timezone)} ({dashboard.timezone}).
+            We follow {trackedTargets} publication{trackedTargets === 1 ? '' : 's'}; next numbers: {formatDateTime(nextPullAt, dashboard.timezone, locale)} ({dashboard.timezone}).
           </p>
         ) : (
           <p className="text-sm text-slate-300">

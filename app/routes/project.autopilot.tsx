@@ -13,11 +13,12 @@ import { RouteError } from '../components/route-error'
 import { AutopilotSpeechCaptions } from '../components/speech-captions-setting'
 import { StylePreview } from '../components/style-preview'
 import { Badge, Button, Card, Notice, SelectField, TextField } from '../components/ui'
-import type { FieldError, FormResult } from '../lib/forms'
+import { fieldLabel, type FieldError, type FormResult } from '../lib/forms'
 import { fetchLibraryClip } from '../lib/library-clip'
 import type { Media } from '../lib/media-upload'
 import { PLATFORM_LABEL } from '../lib/posts'
-import { formatDateTime, formatOffset, isTimeZone, timeZoneNames, viewerTimeZone } from '../lib/zoned-time'
+import { formatDateTime, formatOffset, isTimeZone, timeZoneNames, viewerTimeZone, weekdayName } from '../lib/zoned-time'
+import { useLocale } from './app-layout'
 import { useProject } from './project'
 import { autopilotAction, loadAutopilot } from './project.autopilot.server'
 import type { loader as slotsLoader } from './project.autopilot.slots'
@@ -34,7 +35,6 @@ export async function action({ context, request, params }: Route.ActionArgs) {
   return status === 200 ? result : data(result, { status })
 }
 
-const WEEKDAY_LABEL: Record<(typeof WEEKDAYS)[number], string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' }
 const STYLE_HELP: Record<(typeof STYLES)[number], string> = {
   minimal: 'Clean white type, a thin bar; lets the clip speak.',
   neon: 'Glowing, high-contrast captions for energetic clips.',
@@ -91,7 +91,8 @@ function draftFrom(config: AutopilotConfig | undefined): Draft {
     style: config?.style ?? 'minimal',
     objective: config?.objective ?? 'awareness',
     timezone: config?.timezone ?? 'UTC',
-    windows: toRows(config?.timeWindows ?? ['12:00-14:00', '18:30-20:00']),
+    // One window to start with: a creator who wants a second adds it (nothing saved they did not ask for).
+    windows: toRows(config?.timeWindows ?? ['12:00-14:00']),
     // A new weekly cadence starts with no day chosen: the creator picks, nothing is guessed.
     weekdays: config?.cadence === 'weekly' ? config.weekdays : [],
     platforms: config?.platforms ?? null,
@@ -119,6 +120,7 @@ function useViewerZone() {
 
 export default function ProjectAutopilot({ loaderData, params }: Route.ComponentProps) {
   const { workspace } = useProject()
+  const locale = useLocale()
   const { autopilot, clips, connected } = loaderData
   const canEdit = workspace.role !== 'viewer'
   const [draft, setDraft] = useState<Draft>(() => draftFrom(autopilot?.config))
@@ -188,7 +190,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
                             onChange={(e) => set('weekdays', e.currentTarget.checked ? WEEKDAYS.filter((d) => d === day || draft.weekdays.includes(d)) : draft.weekdays.filter((d) => d !== day))}
                             className="sr-only"
                           />
-                          {WEEKDAY_LABEL[day]}
+                          {weekdayName(WEEKDAYS.indexOf(day) + 1, locale)}
                         </label>
                       )
                     })}
@@ -431,6 +433,7 @@ function FieldErrorText({ error, id }: { error?: string; id?: string }) {
 }
 
 function StatusBar({ autopilot, canEdit }: { autopilot: Route.ComponentProps['loaderData']['autopilot']; canEdit: boolean }) {
+  const locale = useLocale()
   const fetcher = useFetcher<FormResult>()
   const busy = fetcher.state !== 'idle'
   const state = !autopilot ? 'off' : autopilot.enabled ? 'on' : 'paused'
@@ -443,7 +446,7 @@ function StatusBar({ autopilot, canEdit }: { autopilot: Route.ComponentProps['lo
             {state === 'on' ? 'Autopilot is on' : state === 'paused' ? 'Autopilot is paused' : 'Autopilot is not set up'}
           </p>
           <p className="text-xs text-slate-400">
-            {state === 'off' ? 'Choose your settings below, save them, and turn it on when you are ready.' : state === 'paused' ? 'Nothing new is planned until you resume. Posts already planned keep their course.' : autopilot?.nextSlots[0] ? `Next post at ${formatDateTime(autopilot.nextSlots[0], autopilot.config.timezone)} (${autopilot.config.timezone}).` : 'Waiting for the next slot.'}
+            {state === 'off' ? 'Choose your settings below, save them, and turn it on when you are ready.' : state === 'paused' ? 'Nothing new is planned until you resume. Posts already planned keep their course.' : autopilot?.nextSlots[0] ? `Next post: ${formatDateTime(autopilot.nextSlots[0], autopilot.config.timezone, locale)} (${autopilot.config.timezone}).` : 'Waiting for the next slot.'}
           </p>
         </div>
       </div>
@@ -585,15 +588,8 @@ function Choice<T extends string>({ legend, name, options, help, value, onChange
   )
 }
 
-const FIELD_LABEL: Record<string, string> = { cadence: 'Cadence', weekdays: 'Weekdays', timezone: 'Time zone', language: 'Language', style: 'Style', objective: 'Objective', platforms: 'Platforms', timeWindows: 'Time windows' }
-
-/** A form field as the page names it: `timeWindows.1` is "Window 2". */
-function fieldLabel(field: string) {
-  const window = /^timeWindows\.(\d+)$/.exec(field)
-  return window ? `Window ${Number(window[1]) + 1}` : (FIELD_LABEL[field] ?? field)
-}
-
 function NextSlots({ slots, moved, loading, errors, timeZone, viewerZone, paused }: { slots: string[]; moved: string[]; loading: boolean; errors: FieldError[]; timeZone: string | null; viewerZone: string | null; paused: boolean }) {
+  const locale = useLocale()
   const showViewer = viewerZone && timeZone && viewerZone !== timeZone
   return (
     <Card title="Next seven posts" description={paused ? 'Paused: these are the times it would post once resumed.' : 'These follow the form as you change it; saving makes them real.'}>
@@ -623,14 +619,14 @@ function NextSlots({ slots, moved, loading, errors, timeZone, viewerZone, paused
               {slots.map((slot) => (
                 <tr key={slot} className="border-t border-slate-800" data-slot={slot}>
                   <td className="py-1.5 text-slate-100">
-                    {formatDateTime(slot, timeZone)}
+                    {formatDateTime(slot, timeZone, locale)}
                     {moved.includes(slot) && (
                       <span className="block text-xs text-amber-200/80" data-testid="slot-moved">
                         Moved: the clocks skip this window that day, so it posts when they jump.
                       </span>
                     )}
                   </td>
-                  {showViewer && <td className="py-1.5 text-slate-400">{formatDateTime(slot, viewerZone)}</td>}
+                  {showViewer && <td className="py-1.5 text-slate-400">{formatDateTime(slot, viewerZone, locale)}</td>}
                 </tr>
               ))}
             </tbody>

@@ -138,7 +138,9 @@ function linkOrigin(context: Context): string | null {
   }
 }
 
-/** API field → form field: list items land on their list. */
+/** The form fields of what is drawn on the video (the post panel's and the composer's). */
+const LOOK_FIELDS = ['hook', 'callToAction', 'framing', 'focusX', 'focusY', 'trimStart', 'trimEnd', 'speechCaptions']
+
 /** The post form's field of each API field (the trim's two ends and the focus have inputs of their own). */
 function editFields(problem: Parameters<typeof problemResult>[1]) {
   const names: Record<string, string> = { 'trim.startSec': 'trimStart', 'trim.endSec': 'trimEnd', trim: 'trimEnd', 'focus.x': 'focusX', 'focus.y': 'focusY', focus: 'focusX' }
@@ -227,7 +229,7 @@ export async function contentAction(context: Context, request: Request, projectI
       return { status: 200, result: { intent, ok: true, target: postId, message: done } }
     }
     case 'edit': {
-      const names = ['caption', 'hashtags', 'scheduledAt', 'hook', 'callToAction', 'framing', 'focusX', 'focusY', 'trimStart', 'trimEnd']
+      const names = ['caption', 'hashtags', 'scheduledAt', ...LOOK_FIELDS]
       const values = Object.fromEntries(names.map((n) => [n, String(form.get(n) ?? '')]))
       const body: Record<string, unknown> = { caption: values.caption, hashtags: parseHashtags(values.hashtags) }
       if (values.scheduledAt && values.scheduledAt !== form.get('scheduledAtBefore')) {
@@ -256,7 +258,8 @@ export async function contentAction(context: Context, request: Request, projectI
     case 'create': {
       // The composer: a post now, at a time, or a draft (no time).
       const composed = composerBody(form)
-      const values = { mediaId: composed.mediaId, scheduledAt: String(form.get('scheduledAt') ?? ''), platforms: '', caption: '', hashtags: '', ...composed.fieldNames }
+      // The look's fields too: an API error on them lands beside the field, not in a notice above the form.
+      const values = { mediaId: composed.mediaId, scheduledAt: String(form.get('scheduledAt') ?? ''), platforms: '', caption: '', hashtags: '', ...Object.fromEntries(LOOK_FIELDS.map((n) => [n, String(form.get(n) ?? '')])), ...composed.fieldNames }
       if (!composed.mediaId) return { status: 400, result: { intent, ok: false, fieldErrors: { mediaId: 'Choose a clip.' }, values } }
       const when = String(form.get('when') ?? 'now')
       const body: Record<string, unknown> = { ...composed.body }

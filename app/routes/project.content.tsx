@@ -31,8 +31,10 @@ import {
   type Post,
   type PostSummary,
 } from '../lib/posts'
-import { formatClock, formatDateTime, formatDay, inZone, MONTH_LONG, MONTH_SHORT, parseDate, toLocalInput, viewerTimeZone, WEEKDAY_SHORT } from '../lib/zoned-time'
+import { formatClock, formatDateTime, formatDay, formatDayRange, formatMonth, inZone, parseDate, toLocalInput, viewerTimeZone, weekdayName } from '../lib/zoned-time'
 import { linkLineFor } from '../../workers/domain/tracked-links'
+import { instantsInWords } from '../lib/when'
+import { useLocale } from './app-layout'
 import { useProject } from './project'
 import { contentAction, loadContent, type View } from './project.content.server'
 import type { Route } from './+types/project.content'
@@ -205,14 +207,15 @@ function useHref() {
 
 function Toolbar({ data, onCreate, creating }: { data: LoaderData; onCreate?: () => void; creating: boolean }) {
   const href = useHref()
+  const locale = useLocale()
   const date = parseDate(data.date)!
   const step = data.view === 'month' ? { months: 1 } : { weeks: 1 }
   const title =
     data.view === 'month'
-      ? `${MONTH_LONG[date.month - 1]} ${date.year}`
+      ? formatMonth(date, locale)
       : data.view === 'week'
-        ? weekTitle(data.days[0])
-        : `From ${formatDay(date.subtract({ days: 7 }))}`
+        ? formatDayRange(parseDate(data.days[0][0])!, parseDate(data.days[0][6])!, locale)
+        : `From ${formatDay(date.subtract({ days: 7 }), locale)}`
   const tab = (v: View, label: string) => (
     <Link
       to={href({ view: v, cursor: null })}
@@ -244,7 +247,7 @@ function Toolbar({ data, onCreate, creating }: { data: LoaderData; onCreate?: ()
         <h2 className="text-lg font-semibold text-white" data-testid="calendar-title">
           {title}
         </h2>
-        <span className="text-xs text-slate-500">Times in {data.timeZone}</span>
+        <span className="text-xs text-slate-400">Times in {data.timeZone}</span>
       </div>
       {onCreate && (
         <Button type="button" variant={creating ? 'secondary' : 'primary'} onClick={onCreate} aria-expanded={creating}>
@@ -253,14 +256,6 @@ function Toolbar({ data, onCreate, creating }: { data: LoaderData; onCreate?: ()
       )}
     </div>
   )
-}
-
-function weekTitle(days: string[]) {
-  const first = parseDate(days[0])!
-  const last = parseDate(days[6])!
-  return first.month === last.month
-    ? `${first.day} – ${last.day} ${MONTH_SHORT[last.month - 1]} ${last.year}`
-    : `${first.day} ${MONTH_SHORT[first.month - 1]} – ${last.day} ${MONTH_SHORT[last.month - 1]} ${last.year}`
 }
 
 /** The posts of each local day, in time order. */
@@ -276,7 +271,7 @@ function byDay(posts: PostSummary[], timeZone: string) {
 function Thumb({ url, title, className }: { url?: string; title?: string; className?: string }) {
   return (
     <div className={`bg-slate-800 ${className ?? ''}`}>
-      {url ? <img src={url} alt={title ? `Thumbnail of ${title}` : 'Thumbnail'} className="h-full w-full object-cover" loading="lazy" /> : <div className="flex h-full items-center justify-center text-[10px] text-slate-500">No picture</div>}
+      {url ? <img src={url} alt={title ? `Thumbnail of ${title}` : 'Thumbnail'} className="h-full w-full object-cover" loading="lazy" /> : <div className="flex h-full items-center justify-center text-[10px] text-slate-400">No picture</div>}
     </div>
   )
 }
@@ -307,13 +302,14 @@ function MonthGrid({ data }: { data: LoaderData }) {
     slotDays.set(day, [...(slotDays.get(day) ?? []), slot])
   }
   const href = useHref()
+  const locale = useLocale()
   const month = parseDate(data.date)!.month
   return (
     <section aria-label="Month" className="overflow-hidden rounded-2xl border border-slate-800">
-      <div className="grid grid-cols-7 bg-slate-900 text-center text-xs font-medium uppercase tracking-wide text-slate-500">
-        {WEEKDAY_SHORT.map((d) => (
+      <div className="grid grid-cols-7 bg-slate-900 text-center text-xs font-medium uppercase tracking-wide text-slate-400">
+        {[1, 2, 3, 4, 5, 6, 7].map((d) => (
           <div key={d} className="py-2">
-            {d}
+            {weekdayName(d, locale)}
           </div>
         ))}
       </div>
@@ -323,8 +319,8 @@ function MonthGrid({ data }: { data: LoaderData }) {
           const posts = days.get(day) ?? []
           const isToday = day === data.today
           return (
-            <div key={day} className={`min-h-28 p-1.5 ${date.month === month ? 'bg-slate-950/90' : 'bg-slate-950/60'}`} data-day={day} role="group" aria-label={formatDay(date)}>
-              <Link to={href({ view: 'week', date: day, post: null })} className={`mb-1 inline-block rounded-full px-1.5 text-xs ${isToday ? 'bg-violet-500 text-white' : date.month === month ? 'text-slate-300' : 'text-slate-600'}`}>
+            <div key={day} className={`min-h-28 p-1.5 ${date.month === month ? 'bg-slate-950/90' : 'bg-slate-950/60'}`} data-day={day} role="group" aria-label={formatDay(date, locale)}>
+              <Link to={href({ view: 'week', date: day, post: null })} className={`mb-1 inline-block rounded-full px-1.5 text-xs ${isToday ? 'bg-violet-500 text-white' : date.month === month ? 'text-slate-200' : 'text-slate-400'}`}>
                 {date.day}
               </Link>
               <ul className="space-y-1">
@@ -339,7 +335,7 @@ function MonthGrid({ data }: { data: LoaderData }) {
                       title={`${postLabel(post)}: ${POST_STATUS_LABEL[post.status]}`}
                     >
                       <span className={`h-1.5 w-1.5 shrink-0 rounded-full ${TARGET_DOT[POST_STATUS_TONE[post.status]]}`} aria-hidden="true" />
-                      <span className="text-slate-400">{formatClock(inZone(post.scheduledAt, data.timeZone))}</span>
+                      <span className="text-slate-400">{formatClock(inZone(post.scheduledAt, data.timeZone), locale)}</span>
                       <span className="truncate text-slate-200">{postLabel(post)}</span>
                       <span className="sr-only">{POST_STATUS_LABEL[post.status]}</span>
                     </Link>
@@ -347,7 +343,7 @@ function MonthGrid({ data }: { data: LoaderData }) {
                 ))}
                 {(slotDays.get(day) ?? []).map((slot) => (
                   <li key={slot} data-slot={slot} className="flex items-center gap-1.5 truncate rounded border border-dashed border-violet-300/60 px-1 py-0.5 text-[11px]">
-                    <span className="text-violet-200">{formatClock(inZone(slot, data.timeZone))}</span>
+                    <span className="text-violet-200">{formatClock(inZone(slot, data.timeZone), locale)}</span>
                     <span className="truncate text-violet-300">Autopilot</span>
                   </li>
                 ))}
@@ -369,6 +365,7 @@ function MonthGrid({ data }: { data: LoaderData }) {
 
 function PostList({ data }: { data: LoaderData }) {
   const href = useHref()
+  const locale = useLocale()
   return (
     <Card
       actions={
@@ -389,7 +386,7 @@ function PostList({ data }: { data: LoaderData }) {
         </form>
       }
       title="Posts"
-      description={`From a week before ${formatDay(parseDate(data.date)!)}, in time order.`}
+      description={`From a week before ${formatDay(parseDate(data.date)!, locale)}, in time order.`}
     >
       {data.posts.length === 0 ? (
         <p className="py-10 text-center text-sm text-slate-400">No posts here yet.</p>
@@ -400,8 +397,8 @@ function PostList({ data }: { data: LoaderData }) {
               <Link to={href({ post: post.id })} preventScrollReset data-post-id={post.id} data-status={post.status} className={`flex items-center gap-4 py-3 hover:bg-slate-900/60 ${data.open?.id === post.id ? 'bg-slate-900' : ''}`}>
                 <Thumb url={post.clip ? data.thumbnails[post.clip.id] : undefined} title={post.clip?.title} className="aspect-video w-24 shrink-0 overflow-hidden rounded" />
                 <div className="min-w-0 flex-1">
-                  <p className="text-sm font-medium text-white">{formatDateTime(post.scheduledAt, data.timeZone, true)}</p>
-                  <p className="truncate text-sm text-slate-400">{postLabel(post)}{post.skipReason ? ` · ${post.skipReason}` : ''}</p>
+                  <p className="text-sm font-medium text-white">{formatDateTime(post.scheduledAt, data.timeZone, locale)}</p>
+                  <p className="truncate text-sm text-slate-400">{postLabel(post)}{post.skipReason ? ` · ${instantsInWords(post.skipReason, data.timeZone, locale)}` : ''}</p>
                 </div>
                 <div className="flex shrink-0 flex-col items-end gap-1">
                   <Badge tone={POST_STATUS_TONE[post.status]}>{statusText(post)}</Badge>
@@ -439,6 +436,7 @@ function eventText(e: Post['events'][number]) {
 
 function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeech }: { post: Post; timeZone: string; thumbnail?: string; canEdit: boolean; metrics: PostMetrics | null; autopilotSpeech: boolean }) {
   const href = useHref()
+  const locale = useLocale()
   const fetcher = useFetcher<FormResult>()
   const result = fetcher.data?.target === post.id ? fetcher.data : undefined
   const busy = fetcher.state !== 'idle'
@@ -486,13 +484,13 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
     >
       <header className="flex items-start justify-between gap-3">
         <div>
-          <p className="text-xs uppercase tracking-wide text-slate-500">{post.origin === 'manual' ? 'Posted by hand' : 'Autopilot'}</p>
+          <p className="text-xs uppercase tracking-wide text-slate-400">{post.origin === 'manual' ? 'Posted by hand' : 'Autopilot'}</p>
           <h3 className="text-base font-semibold text-white">{postLabel(post)}</h3>
           {post.clip && <p className="text-xs text-slate-400">Clip: {post.clip.title}</p>}
           <p className="text-sm text-slate-300">
-            {formatDateTime(post.scheduledAt, timeZone, true)} <span className="text-slate-500">({timeZone})</span>
+            {formatDateTime(post.scheduledAt, timeZone, locale)} <span className="text-slate-400">({timeZone})</span>
           </p>
-          {viewerZone && viewerZone !== timeZone && <p className="text-xs text-slate-500">Your time: {formatDateTime(post.scheduledAt, viewerZone, true)}</p>}
+          {viewerZone && viewerZone !== timeZone && <p className="text-xs text-slate-400">Your time: {formatDateTime(post.scheduledAt, viewerZone, locale)}</p>}
         </div>
         <Link to={href({ post: null })} preventScrollReset className={buttonClass('ghost', 'sm')} aria-label="Close the post (Esc)">
           ✕
@@ -503,7 +501,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
         <span data-testid="post-status" data-status={post.status}>
           <Badge tone={POST_STATUS_TONE[post.status]}>{statusText(post)}</Badge>
         </span>
-        <span className="text-xs text-slate-500">
+        <span className="text-xs text-slate-400">
           {post.style} · {post.objective} · {post.language}
         </span>
       </div>
@@ -514,14 +512,14 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
         <Thumb url={thumbnail} title={post.clip?.title} className="aspect-video overflow-hidden rounded-lg" />
       )}
 
-      {post.error && <Notice>{post.error}</Notice>}
-      {post.skipReason && <Notice tone="info">Skipped: {post.skipReason}</Notice>}
+      {post.error && <Notice>{instantsInWords(post.error, timeZone, locale)}</Notice>}
+      {post.skipReason && <Notice tone="info">Skipped: {instantsInWords(post.skipReason, timeZone, locale)}</Notice>}
       {post.choiceReason && (
         <p className="text-sm text-slate-300" data-testid="choice-reason">
-          <span className="text-slate-500">Why this time and style:</span> {post.choiceReason}
+          <span className="text-slate-400">Why this time and style:</span> {instantsInWords(post.choiceReason, timeZone, locale)}
         </p>
       )}
-      {post.hook && <p className="text-sm text-slate-300"><span className="text-slate-500">Hook:</span> {post.hook}</p>}
+      {post.hook && <p className="text-sm text-slate-300"><span className="text-slate-400">Hook:</span> {post.hook}</p>}
 
       {metrics && <PostMetricsSection metrics={metrics} timeZone={timeZone} />}
 
@@ -542,7 +540,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
                     See it on {PLATFORM_LABEL[t.platform]}
                   </a>
                 )}
-                {t.error && <p className="mt-1 text-xs text-rose-300">{t.error}{t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}</p>}
+                {t.error && <p className="mt-1 text-xs text-rose-300">{instantsInWords(t.error, timeZone, locale)}{t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}</p>}
               </li>
             ))}
           </ul>
@@ -567,7 +565,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
           <Button name="intent" value="write-texts" variant="secondary" size="sm" disabled={busy}>
             {pending === 'write-texts' ? 'Writing texts…' : 'Rewrite texts with the assistant'}
           </Button>
-          <p className="mt-1 text-xs text-slate-500">For {post.targets.map((t) => PLATFORM_LABEL[t.platform]).join(', ') || 'its platforms'}, within their limits, in {post.language}. Replaces the hook, caption, hashtags and per-platform texts.</p>
+          <p className="mt-1 text-xs text-slate-400">For {post.targets.map((t) => PLATFORM_LABEL[t.platform]).join(', ') || 'its platforms'}, within their limits, in {post.language}. Replaces the hook, caption, hashtags and per-platform texts.</p>
         </fetcher.Form>
       )}
       {result?.intent === 'write-texts' && result.message && <Notice tone={result.ok ? 'success' : 'error'}>{result.message}</Notice>}
@@ -580,7 +578,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
           <LookBefore look={before} status={post.status} />
           <div>
             <label htmlFor={`caption-${post.id}`} className="mb-1 block text-sm font-medium text-slate-200">
-              Caption <span className="font-normal text-slate-500">(posted with the video, and drawn on it in timed segments)</span>
+              Caption <span className="font-normal text-slate-400">(posted with the video, and drawn on it in timed segments)</span>
             </label>
             <textarea
               id={`caption-${post.id}`}
@@ -607,7 +605,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
         </fetcher.Form>
       ) : (
         <div className="space-y-1 text-sm">
-          {post.callToAction && <p className="text-slate-300"><span className="text-slate-500">Call to action:</span> {post.callToAction}</p>}
+          {post.callToAction && <p className="text-slate-300"><span className="text-slate-400">Call to action:</span> {post.callToAction}</p>}
           <p className="text-slate-200">{post.caption}</p>
           <p className="text-violet-300">{post.hashtags.join(' ')}</p>
         </div>
@@ -620,9 +618,9 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
         <ol className="mt-2 space-y-1 text-xs text-slate-400">
           {post.events.map((e, i) => (
             <li key={i}>
-              <span className="text-slate-500">{formatDateTime(e.at, timeZone)}</span> {e.platform ? `${PLATFORM_LABEL[e.platform as keyof typeof PLATFORM_LABEL] ?? e.platform}: ` : ''}
+              <span className="text-slate-400">{formatDateTime(e.at, timeZone, locale)}</span> {e.platform ? `${PLATFORM_LABEL[e.platform as keyof typeof PLATFORM_LABEL] ?? e.platform}: ` : ''}
               {eventText(e)}
-              {e.message ? ` — ${e.message}` : ''}
+              {e.message ? ` — ${instantsInWords(e.message, timeZone, locale)}` : ''}
             </li>
           ))}
         </ol>

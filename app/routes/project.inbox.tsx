@@ -8,7 +8,8 @@ import { useEffect } from 'react'
 import { Form, useNavigation, useRevalidator } from 'react-router'
 import { RouteError } from '../components/route-error'
 import { Badge, Button, Card, inputClass, Notice, PageHeader } from '../components/ui'
-import { formatDate } from '../components/ui'
+import { formatDay, formatWhen } from '../lib/when'
+import { useLocale } from './app-layout'
 import { useProject } from './project'
 import { inboxAction, loadInbox, type InboxComment, type InboxRefresh, type InboxResult } from './project.inbox.server'
 import type { Route } from './+types/project.inbox'
@@ -87,6 +88,7 @@ export default function ProjectInbox({ loaderData, actionData }: Route.Component
 }
 
 function CommentCard({ comment: c, canEdit, result }: { comment: InboxComment; canEdit: boolean; result?: InboxResult }) {
+  const locale = useLocale()
   const navigation = useNavigation()
   const busy = navigation.state !== 'idle' && navigation.formData?.get('commentId') === c.id
   return (
@@ -95,7 +97,7 @@ function CommentCard({ comment: c, canEdit, result }: { comment: InboxComment; c
         <Badge tone={STATE_TONE[c.state]}>{c.state}</Badge>
         <span>{NAMES[c.platform]}</span>
         <span className="break-all">{c.author}</span>
-        <span>{formatDate(c.publishedAt)}</span>
+        <span>{formatDay(c.publishedAt, locale)}</span>
         {c.postTitle && <span className="min-w-0 truncate">on “{c.postTitle}”</span>}
       </div>
       {/* Someone else's words: shown as text, never as markup. */}
@@ -140,11 +142,12 @@ function CommentCard({ comment: c, canEdit, result }: { comment: InboxComment; c
   )
 }
 
-/** A moment in UTC, the same on the server and in the browser. */
-const formatTime = (iso: string) => `${formatDate(iso)}, ${new Date(iso).toISOString().slice(11, 16)} UTC`
+/** A moment in UTC (the inbox knows no project zone), in the reader's locale. */
+const formatTime = (iso: string, locale: string) => `${formatWhen(iso, 'UTC', locale)} UTC`
 
 /** Where the last refresh is: reading (with when it was asked), when it last ended and what it found, or why it failed. */
 function RefreshState({ refresh, comments }: { refresh: InboxRefresh | null; comments: number }) {
+  const locale = useLocale()
   if (!refresh) return null
   if (refresh.status === 'queued' || refresh.status === 'running') {
     return (
@@ -160,13 +163,13 @@ function RefreshState({ refresh, comments }: { refresh: InboxRefresh | null; com
   if (refresh.status === 'failed') {
     return (
       <div role="alert" data-testid="refresh-state" data-status="failed">
-        <Notice tone="error">The last check failed{refresh.finishedAt ? ` (${formatTime(refresh.finishedAt)})` : ''}: {refresh.error ?? 'no reason was given'}. Press “Check for new comments” to try again.</Notice>
+        <Notice tone="error">The last check failed{refresh.finishedAt ? ` (${formatTime(refresh.finishedAt, locale)})` : ''}: {refresh.error ?? 'no reason was given'}. Press “Check for new comments” to try again.</Notice>
       </div>
     )
   }
   return (
     <p role="status" data-testid="refresh-state" data-status="done" className="text-sm text-slate-400">
-      Last checked {refresh.finishedAt ? formatTime(refresh.finishedAt) : ''}: {refresh.newComments} new {refresh.newComments === 1 ? 'comment' : 'comments'}, {comments} to answer.
+      Last checked {refresh.finishedAt ? formatTime(refresh.finishedAt, locale) : ''}: {refresh.newComments} new {refresh.newComments === 1 ? 'comment' : 'comments'}, {comments} to answer.
     </p>
   )
 }

@@ -19,6 +19,7 @@ import { abortUpload, ACCEPT, formatBytes, formatDuration, formatEta, STATUS_FIL
 import { useProject } from './project'
 import { libraryAction, loadLibrary, type BulkResult } from './project.library.server'
 import { formatDateTime } from '../lib/zoned-time'
+import { useLocale } from './app-layout'
 import type { Route } from './+types/project.library'
 
 export const meta: Route.MetaFunction = () => [{ title: 'Library · Reelpilot' }]
@@ -255,6 +256,7 @@ function UploadItem({ row, onCancel }: { row: UploadRow; onCancel: () => void })
  */
 function BulkSchedule({ selected, media, timeZone, onDone, onClear }: { selected: string[]; media: Media[]; timeZone: string | null; onDone: (message: string) => void; onClear: () => void }) {
   const fetcher = useFetcher<BulkResult>()
+  const locale = useLocale()
   const result = fetcher.data
   const busy = fetcher.state !== 'idle'
   const planned = result?.ok && result.intent === 'bulk-plan' && result.plan && result.plan.map((p) => p.mediaId).join() === selected.join() ? result.plan : null
@@ -279,7 +281,7 @@ function BulkSchedule({ selected, media, timeZone, onDone, onClear }: { selected
             {planned.map((p) => (
               <li key={p.mediaId} className="flex flex-wrap justify-between gap-2 rounded-lg border border-slate-800 px-3 py-1.5" data-plan={p.mediaId} data-at={p.scheduledAt}>
                 <span className="truncate text-slate-100">{media.find((m) => m.id === p.mediaId)?.title ?? p.title}</span>
-                <span className="text-slate-300">{formatDateTime(p.scheduledAt, timeZone)}</span>
+                <span className="text-slate-300">{formatDateTime(p.scheduledAt, timeZone, locale)}</span>
               </li>
             ))}
           </ol>

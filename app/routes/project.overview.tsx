@@ -11,7 +11,9 @@ import { data, Form, Link, redirect, useNavigation } from 'react-router'
 import { BRAND_FONTS, PROJECT_FRAMINGS } from '../../workers/domain/post-spec'
 import { NextStepGuide, ProjectGlance, type ProjectSummary } from '../components/project-glance'
 import { RouteError } from '../components/route-error'
-import { Button, Card, formatDate, inputClass, Notice, SelectField, TextField } from '../components/ui'
+import { Button, Card, inputClass, Notice, SelectField, TextField } from '../components/ui'
+import { formatDay } from '../lib/when'
+import { useLocale } from './app-layout'
 import { callApi } from '../lib/api.server'
 import type { Media } from '../lib/media-upload'
 import { formValues, problemResult, resultFor, type FormResult } from '../lib/forms'
@@ -80,6 +82,7 @@ export async function action({ context, request, params }: Route.ActionArgs) {
 }
 
 export default function ProjectOverview({ actionData, loaderData }: Route.ComponentProps) {
+  const locale = useLocale()
   const { project, workspace } = useProject()
   const result = useActionResult(actionData)
   const update = resultFor(result, 'update-project')
@@ -135,11 +138,11 @@ export default function ProjectOverview({ actionData, loaderData }: Route.Compon
             </div>
             <div>
               <dt className="text-slate-400">Created</dt>
-              <dd className="text-slate-200">{formatDate(project.createdAt)}</dd>
+              <dd className="text-slate-200">{formatDay(project.createdAt, locale)}</dd>
             </div>
             <div>
               <dt className="text-slate-400">Last updated</dt>
-              <dd className="text-slate-200">{formatDate(project.updatedAt)}</dd>
+              <dd className="text-slate-200">{formatDay(project.updatedAt, locale)}</dd>
             </div>
             <div>
               <dt className="text-slate-400">Project id</dt>

@@ -10,11 +10,12 @@ import { AUDIT_ACTIONS } from '../../workers/domain/audit'
 import { ROLES } from '../../workers/domain/roles'
 import { CopyButton } from '../components/copy-button'
 import { RouteError } from '../components/route-error'
-import { Badge, Button, buttonClass, Card, formatDate, Notice, PageHeader, SelectField, TextField } from '../components/ui'
+import { Badge, Button, buttonClass, Card, Notice, PageHeader, SelectField, TextField } from '../components/ui'
 import { callApi, loadApi } from '../lib/api.server'
 import { formValues, problemResult, resultFor, type FormResult } from '../lib/forms'
 import type { ApiKey, CreatedApiKey, List, Member, Role, Workspace } from '../lib/types'
-import { useSignedInUser } from './app-layout'
+import { formatDay } from '../lib/when'
+import { useLocale, useSignedInUser } from './app-layout'
 import { useActionResult } from '../lib/use-action-result'
 import type { Route } from './+types/settings'
 
@@ -264,6 +265,7 @@ function describe(entry: AuditPage['data'][number]): string {
 }
 
 function AuditCard({ workspace, page, error, filters }: { workspace: Workspace; page?: AuditPage; error?: string; filters: Record<string, string> }) {
+  const locale = useLocale()
   const next = new URLSearchParams({ workspace: workspace.id, tab: 'audit' })
   for (const [k, v] of Object.entries(filters)) if (v && k !== 'cursor') next.set(k, v)
   if (page?.nextCursor) next.set('cursor', page.nextCursor)
@@ -296,7 +298,7 @@ function AuditCard({ workspace, page, error, filters }: { workspace: Workspace; 
               <span className="font-medium text-white">{ACTION_LABELS[e.action] ?? e.action}</span>
               <span className="min-w-0 break-words text-slate-300">{describe(e)}</span>
               <span className="basis-full break-words text-xs text-slate-400">
-                {formatDate(e.at)} · by{' '}
+                {formatDay(e.at, locale)} · by{' '}
                 {e.actor.type === 'api_key' ? `API key “${e.actor.keyName ?? e.actor.id}”${e.actor.email ? ` (${e.actor.email})` : ''}` : (e.actor.email ?? e.actor.id)}
                 {e.ip ? ` · ${e.ip}` : ''}
               </span>
@@ -433,6 +435,7 @@ function MembersCard({ workspace, members, error, canManage, result }: { workspa
 }
 
 function ApiKeysCard({ workspace, keys, error, result }: { workspace: Workspace; keys: ApiKey[]; error?: string; result?: FormResult }) {
+  const locale = useLocale()
   const created = resultFor(result, 'create-key')
   const createFailed = created && !created.ok ? created : undefined
   const creating = useSubmitting('create-key')
@@ -484,11 +487,11 @@ function ApiKeysCard({ workspace, keys, error, result }: { workspace: Workspace;
                         <td className="px-4 py-2">{k.name}</td>
                         <td className="px-4 py-2 font-mono text-xs">{k.prefix}…</td>
                         <td className="px-4 py-2">{k.role}</td>
-                        <td className="px-4 py-2">{formatDate(k.createdAt)}</td>
-                        <td className="px-4 py-2">{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never'}</td>
+                        <td className="px-4 py-2">{formatDay(k.createdAt, locale)}</td>
+                        <td className="px-4 py-2">{k.lastUsedAt ? formatDay(k.lastUsedAt, locale) : 'Never'}</td>
                         <td className="px-4 py-2 text-right">
                           {k.revokedAt ? (
-                            <Badge tone="rose">revoked {formatDate(k.revokedAt)}</Badge>
+                            <Badge tone="rose">revoked {formatDay(k.revokedAt, locale)}</Badge>
                           ) : (
                             <Form method="post" aria-label={`Revoke ${k.name}`}>
                               <input type="hidden" name="intent" value="revoke-key" />

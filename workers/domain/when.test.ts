@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formatAt, formatDay, formatFromNow, formatWhen, localeFrom } from './when'
+import { formatAt, formatDay, formatFromNow, formatWhen, instantsInWords, localeFrom } from './when'
 
 const NOW = Date.parse('2026-12-02T18:00:00Z')
 
@@ -35,5 +35,17 @@ describe('dates in words', () => {
     expect(localeFrom('*')).toBe('en')
     expect(localeFrom(null)).toBe('en')
     expect(localeFrom('xx-!!, fr')).toBe('fr')
+  })
+  test('French words for a French reader', () => {
+    expect(formatWhen('2026-12-03T13:00:00Z', 'UTC', 'fr-FR', NOW)).toBe('Demain, 13:00')
+    expect(formatWhen('2026-12-02T19:00:00Z', 'UTC', 'fr-FR', NOW)).toBe('Aujourd’hui, 19:00')
+    expect(formatWhen('2026-12-10T09:05:00Z', 'UTC', 'fr-FR', NOW)).toBe('jeu. 10 déc., 09:05')
+  })
+  test('old history rows: their ISO instants shown in words, the rest of the text kept', () => {
+    expect(instantsInWords('Scheduled by hand for 2026-12-01T20:12:36.044Z', 'Europe/Berlin', 'en-GB', NOW)).toBe('Scheduled by hand for yesterday, 21:12')
+    expect(instantsInWords('Moved from 2026-12-10T09:05:00+01:00 to 2026-12-10 10:00 UTC', 'UTC', 'en-US', NOW)).toBe('Moved from Thu, Dec 10, 8:05 AM to Thu, Dec 10, 10:00 AM')
+    expect(instantsInWords('Planned for Thu, 3 Dec 2026, 10:21 (Europe/Berlin)', 'UTC', 'en-GB', NOW)).toBe('Planned for Thu, 3 Dec 2026, 10:21 (Europe/Berlin)')
+    expect(instantsInWords('2026-12-03T08:00:00Z: planned', 'UTC', 'fr-FR', NOW)).toBe('Demain, 08:00: planned')
+    expect(instantsInWords('On 2026-13-45T99:99:00Z nothing', 'UTC', 'en-GB', NOW)).toBe('On 2026-13-45T99:99:00Z nothing')
   })
 })

@@ -37,9 +37,10 @@ function safeZone(timeZone: string): string {
 
 /**
  * "Tomorrow, 10:00", "Thu 3 Dec, 18:30", "3 Dec 2025, 18:30": an instant in `timeZone`, in
- * `locale`; the year only when it is not this year.
+ * `locale`; the year only when it is not this year. Inside a sentence ("for tomorrow, 10:00") the
+ * word is not capitalised.
  */
-export function formatWhen(iso: string | null | undefined, timeZone: string, locale = 'en', now = Date.now()): string {
+export function formatWhen(iso: string | null | undefined, timeZone: string, locale = 'en', now = Date.now(), startsSentence = true): string {
   if (!iso) return '—'
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return 'an unknown time'
@@ -48,7 +49,7 @@ export function formatWhen(iso: string | null | undefined, timeZone: string, loc
   const days = dayNumber(date, zone) - dayNumber(new Date(now), zone)
   if (Math.abs(days) <= 1) {
     const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day')
-    return `${word.charAt(0).toLocaleUpperCase(locale)}${word.slice(1)}, ${time}`
+    return `${startsSentence ? `${word.charAt(0).toLocaleUpperCase(locale)}${word.slice(1)}` : word}, ${time}`
   }
   const sameYear = new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' }).format(date) === new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' }).format(new Date(now))
   const day = new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: sameYear ? 'short' : undefined, day: 'numeric', month: 'short', year: sameYear ? undefined : 'numeric' }).format(date)
@@ -88,4 +89,19 @@ export function formatAt(at: string | Date, timeZone: string, locale = 'en-GB'):
   const day = new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).format(date)
   const time = new Intl.DateTimeFormat(locale, { timeZone: zone, timeStyle: 'short' }).format(date)
   return `${day}, ${time} (${zone})`
+}
+
+/** An instant written as ISO ("2026-12-01T20:12:36.044Z", "…+01:00") or "2026-12-01 20:12 UTC". */
+const WRITTEN_INSTANT = /\b\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})| \d{2}:\d{2} UTC)/g
+
+/**
+ * A stored text (a post's history, a reason) with every instant in it written in words: rows
+ * written before #16 say "Scheduled by hand for 2026-12-01T20:12:36.044Z"; shown, they say
+ * "Scheduled by hand for Tue 1 Dec, 21:12". The stored row is never rewritten.
+ */
+export function instantsInWords(text: string, timeZone: string, locale = 'en', now = Date.now()): string {
+  return text.replace(WRITTEN_INSTANT, (written, offset: number) => {
+    const iso = written.endsWith(' UTC') ? `${written.slice(0, 10)}T${written.slice(11, 16)}:00Z` : written
+    return Number.isNaN(Date.parse(iso)) ? written : formatWhen(iso, timeZone, locale, now, offset === 0)
+  })
 }

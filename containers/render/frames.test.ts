@@ -21,7 +21,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TemplateCaptionWriter, titleFromFilename } from '../../workers/domain/captions.ts'
 import { postRenderSpec } from '../../workers/domain/post-spec.ts'
-import { ASPECT_SIZES, parseRenderSpec, planRender, safeRect, timeline, type Aspect, type RenderSpec, type StyleName } from './recipe/index.ts'
+import { ASPECT_SIZES, framingGraph, parseRenderSpec, planRender, safeRect, timeline, type Aspect, type RenderSpec, type StyleName } from './recipe/index.ts'
 import { FFMPEG, ffmpeg } from './test-support.ts'
 
 const exec = promisify(execFile)
@@ -101,7 +101,8 @@ function render(spec: RenderSpec, clip: string, name: string): Promise<string> {
 async function renderOnce(spec: RenderSpec, clip: string, name: string): Promise<string> {
   const output = join(work, `${name}.mp4`)
   const subtitles = join(work, `${name}.ass`)
-  const plan = planRender(spec, { durationSec: SECONDS, hasAudio: true }, { input: clip, output, subtitles })
+  // With the clip's size, as the server's probe gives it (the fit framing stacks its bands then).
+  const plan = planRender(spec, { durationSec: SECONDS, hasAudio: true, width: 1280, height: 720 }, { input: clip, output, subtitles })
   await writeFile(subtitles, plan.ass)
   await exec(FFMPEG, ['-v', 'error', ...plan.renderArgs()], { maxBuffer: 64 * 1024 * 1024 })
   return output
@@ -303,6 +304,28 @@ async function readPng(path: string): Promise<Buffer> {
   const { stdout } = await exec(FFMPEG, ['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 })
   return stdout as unknown as Buffer
 }
+
+describe('fit framing', () => {
+  it('stacked around a clip of known size gives the very pixels of the overlay (every frame, every plane)', async () => {
+    // Sizes that give bands above and below, left and right, none, and odd first sizes (resized to even).
+    const sizes = [[1280, 720], [720, 1280], [1000, 1000], [1080, 2400], [1446, 1080], [1086, 1920], [642, 478]]
+    const outputs = [[1080, 1920], [1080, 1080], [1920, 1080], [360, 640]]
+    const fit = { framing: 'fit' as const, focus: { x: 0.5, y: 0.5 } }
+    const seen: string[] = []
+    for (const [width, height] of sizes) {
+      const clip = join(work, `fit-${width}x${height}.mp4`)
+      await ffmpeg(['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=s=${width}x${height}:r=30:d=0.2`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip])
+      for (const [W, H] of outputs) {
+        const md5 = async (graph: string) => (await exec(FFMPEG, ['-v', 'error', '-i', clip, '-filter_complex', graph, '-map', '[framed]', '-f', 'md5', '-'])).stdout.trim()
+        const stacked = framingGraph(fit, W, H, { width, height })
+        expect(stacked).not.toContain('overlay')
+        const [a, b] = [await md5(framingGraph(fit, W, H)), await md5(stacked)]
+        seen.push(`${width}x${height} → ${W}x${H}: ${a === b ? 'same' : `overlay ${a}, stacked ${b}`}`)
+        expect(b, seen.at(-1)).toBe(a)
+      }
+    }
+  })
+})
 
 describe('golden frames', () => {
   it.each(STYLES)('%s looks as it did (hook, caption, call to action over a fitted clip)', async (style) => {

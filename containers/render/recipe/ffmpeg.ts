@@ -40,6 +40,13 @@ export interface SourceInfo {
   hasAudio: boolean
   /** A still image: it is looped for the trim's duration. */
   isImage?: boolean
+  /**
+   * The picture's size as FFmpeg's filters see it (after rotation), when known (the server probes
+   * it): `fit` then stacks the blurred bands around the clip instead of overlaying it (cheaper,
+   * the same pixels; see framingGraph).
+   */
+  width?: number
+  height?: number
 }
 
 export interface RecipeFiles {
@@ -98,13 +105,33 @@ function filterPath(path: string): string {
   return `'${path.replace(/\\/g, '\\\\\\\\').replace(/'/g, "'\\\\\\''").replace(/:/g, '\\\\:')}'`
 }
 
+/** FFmpeg's av_rescale (a·b/c rounded to the nearest, halves away from zero), for positive integers. */
+const rescale = (a: number, b: number, c: number) => Math.floor((a * b + Math.floor(c / 2)) / c)
+
+/**
+ * Where `fit` puts the whole clip in a W×H frame: the size FFmpeg's
+ * `scale=W:H:force_original_aspect_ratio=decrease` then `trunc(iw/2)*2` gives it, at the place
+ * `overlay=x=(W-w)/2:y=(H-h)/2` puts it (rounded down to even, as overlay does for 4:2:0).
+ */
+export function fittedBox(source: { width: number; height: number }, W: number, H: number): { x: number; y: number; w: number; h: number; scaled: { w: number; h: number } } {
+  // The first scale's size, which may be odd; the second scale makes it even (a resize of its own).
+  const scaled = { w: Math.min(W, rescale(H, source.width, source.height)), h: Math.min(H, rescale(W, source.height, source.width)) }
+  const w = 2 * Math.trunc(scaled.w / 2)
+  const h = 2 * Math.trunc(scaled.h / 2)
+  return { w, h, x: Math.trunc((W - w) / 2) & ~1, y: Math.trunc((H - h) / 2) & ~1, scaled }
+}
+
 /**
  * The source framed to the output size, labelled [framed]. Each way is written to touch as few
- * full-size pixels as it can (measured in bench/render.bench.ts): a crop cuts the source first
- * and scales only what stays; the blurred background of `fit` is blurred, darkened and
- * upscaled at an eighth of the size (it is a blur: a fast upscale looks the same).
+ * full-size pixels as it can (measured in bench/render.bench.ts, table in the notes of #18): a crop
+ * cuts the source first and scales only what stays; the blurred background of `fit` is blurred,
+ * darkened and upscaled at an eighth of the size (it is a blur: a fast upscale looks the same).
+ * When the source's size is known, `fit` stacks the background's two bands and the clip
+ * (vstack/hstack: plain copies) where it would overlay the clip on the whole background: overlay
+ * converts the clip to yuva420p and blends every pixel of it, about a fifth of the graph's time,
+ * for the same pixels (the clip is opaque). A clip that fills the frame needs no background.
  */
-export function framingGraph(spec: Pick<RenderSpec, 'framing' | 'focus'>, W: number, H: number): string {
+export function framingGraph(spec: Pick<RenderSpec, 'framing' | 'focus'>, W: number, H: number, source?: { width?: number; height?: number }): string {
   if (spec.framing === 'crop') {
     const { x, y } = spec.focus
     return (
@@ -117,11 +144,32 @@ export function framingGraph(spec: Pick<RenderSpec, 'framing' | 'focus'>, W: num
   if (spec.framing === 'pad') return `[0:v]fps=${FPS},${fit},pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:black,setsar=1[framed]`
   const w8 = even(W / 8)
   const h8 = even(H / 8)
+  // The region the background shows is cut first (a crop only moves pointers), so the downscale
+  // reads about a third of a 16:9 source's pixels rather than all of them.
+  const background = `crop=w='min(iw,ih*${W}/${H})':h='min(ih,iw*${H}/${W})',scale=${w8}:${h8},gblur=sigma=4,eq=brightness=-0.06,scale=${W}:${H}:flags=fast_bilinear`
+  const box = source?.width && source.height ? fittedBox({ width: source.width, height: source.height }, W, H) : null
+  if (box && box.w === W && box.h === H && box.scaled.w === W && box.scaled.h === H) return `[0:v]fps=${FPS},scale=${W}:${H},setsar=1[framed]`
+  if (box && (box.w === W || box.h === H)) {
+    // The clip at its fitted size between the background's bands above and below (or left and right).
+    const across = box.w === W
+    const before = across ? box.y : box.x
+    const after = across ? H - box.h - box.y : W - box.w - box.x
+    const band = (label: string, at: number, size: number) => (across ? `[${label}]crop=${W}:${size}:0:${at}[${label}c]` : `[${label}]crop=${size}:${H}:${at}:0[${label}c]`)
+    const bands = [before > 0 ? 'b0' : null, after > 0 ? 'b1' : null].filter((b): b is string => b !== null)
+    const parts = [
+      `[0:v]fps=${FPS},split=2[bgsrc][fgsrc]`,
+      `[bgsrc]${background}${bands.length > 1 ? `,split=2[b0][b1]` : `[${bands[0]}]`}`,
+      ...(before > 0 ? [band('b0', 0, before)] : []),
+      ...(after > 0 ? [band('b1', before + (across ? box.h : box.w), after)] : []),
+      // The same two resizes as the overlay's way (the second only when the first gave an odd size).
+      `[fgsrc]scale=${box.scaled.w}:${box.scaled.h}${box.scaled.w !== box.w || box.scaled.h !== box.h ? `,scale=${box.w}:${box.h}` : ''}[fg]`,
+      `${before > 0 ? '[b0c]' : ''}[fg]${after > 0 ? '[b1c]' : ''}${across ? 'vstack' : 'hstack'}=inputs=${bands.length + 1},setsar=1[framed]`,
+    ]
+    return parts.join(';')
+  }
   return (
     `[0:v]fps=${FPS},split=2[bgsrc][fgsrc];` +
-    // The region the background shows is cut first (a crop only moves pointers), so the downscale
-    // reads about a third of a 16:9 source's pixels rather than all of them.
-    `[bgsrc]crop=w='min(iw,ih*${W}/${H})':h='min(ih,iw*${H}/${W})',scale=${w8}:${h8},gblur=sigma=4,eq=brightness=-0.06,scale=${W}:${H}:flags=fast_bilinear[bg];` +
+    `[bgsrc]${background}[bg];` +
     `[fgsrc]${fit}[fg];` +
     `[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2,setsar=1[framed]`
   )
@@ -156,7 +204,7 @@ export function planRender(spec: RenderSpec, source: SourceInfo, files: RecipeFi
   const silenceIndex = source.hasAudio && !source.isImage ? -1 : next++
   if (silenceIndex > 0) inputs.push('-f', 'lavfi', '-t', sec(durationSec), '-i', 'anullsrc=r=48000:cl=stereo')
 
-  const v: string[] = [framingGraph(spec, W, H)]
+  const v: string[] = [framingGraph(spec, W, H, source)]
   let last = 'framed'
   if (logoIndex > 0) {
     // The logo's box is the one the texts were laid out around (styles.ts), scaled to this size.

@@ -7,6 +7,7 @@ import {
   checkPlatformLimits,
   detectScript,
   escapeAss,
+  fittedBox,
   fontFamily,
   linearGain,
   parseLoudness,
@@ -262,6 +263,26 @@ describe('planRender', () => {
     expect(graph).toContain('gblur')
     expect(graph).toContain('force_original_aspect_ratio=decrease')
     expect(graph).toMatch(/\[1:v\]scale=-2:108,format=rgba\[logo\]/)
+  })
+
+  it('stacks the blurred bands around a clip of known size instead of overlaying it (the server probes the size)', () => {
+    const spec = parseRenderSpec({ ...base, framing: 'fit' })
+    const graph = (width?: number, height?: number) => planRender(spec, { durationSec: 20, hasAudio: true, width, height }, files).renderArgs().join(' ')
+    // A 16:9 clip in 9:16: 1080×608 between two bands of 656 rows.
+    expect(fittedBox({ width: 1280, height: 720 }, 1080, 1920)).toEqual({ w: 1080, h: 608, x: 0, y: 656, scaled: { w: 1080, h: 608 } })
+    const landscape = graph(1280, 720)
+    expect(landscape).toContain('crop=1080:656:0:0[b0c]')
+    expect(landscape).toContain('crop=1080:656:0:1264[b1c]')
+    expect(landscape).toContain('[fgsrc]scale=1080:608[fg];[b0c][fg][b1c]vstack=inputs=3')
+    expect(landscape).not.toContain('overlay=x=(W-w)/2')
+    // Narrower than the frame: bands left and right; an odd first size is resized to even as before,
+    // placed on an even column as overlay places it.
+    expect(fittedBox({ width: 642, height: 478 }, 1920, 1080)).toEqual({ w: 1450, h: 1080, x: 234, y: 0, scaled: { w: 1451, h: 1080 } })
+    expect(graph(1080, 2400)).toContain('hstack=inputs=3')
+    // A clip that fills the frame needs no background at all.
+    expect(graph(1080, 1920)).not.toContain('gblur')
+    // Without the size (the browser preview): the overlay, which gives the same pixels.
+    expect(graph()).toContain('[bg][fg]overlay=x=(W-w)/2:y=(H-h)/2')
   })
 
   it('crops around the focus point, and pads', () => {

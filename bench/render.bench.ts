@@ -5,7 +5,8 @@
 // Prints the server's overhead, where its time goes (stage by stage, from the NDJSON events as
 // they arrive), the speed against real time, and where the FFmpeg time goes: the render command
 // alone next to a plain crop, scale and one text layer with the same x264 preset (the baseline),
-// and with one part of the recipe left out at a time (texts, blurred background, logo). With the
+// and with one part of the recipe left out at a time (texts, blurred background, logo), and the
+// fit framing by overlay (as the recipe draws it when the source's size is unknown). With the
 // machine's load average: on a busy machine the figures say more about the neighbours.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -19,6 +20,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30)
 // Each way runs this many times, alternating, and the fastest counts: other work on a shared
 // machine only ever makes a run slower, so the minimum is the fairest figure.
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2)
+// The source as the server's probe describes it (its size lets the fit framing stack its bands).
+const SOURCE = { durationSec: SECONDS, hasAudio: true, width: 1920, height: 1080 }
 const NETWORK_INPUT = ['-rw_timeout', '30000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto']
 
 function ffmpeg(args: string[]): Promise<string> {
@@ -75,7 +78,7 @@ try {
 
     // Direct: the very commands the server would run, reading the same URLs the same way.
     const files = { ...renderFiles({ sourceUrl, logoUrl }, work), output: join(work, `${style}.mp4`), subtitles: join(work, `${style}.ass`) }
-    const plan = planRender(spec, { durationSec: SECONDS, hasAudio: true }, files, 'final')
+    const plan = planRender(spec, SOURCE, files, 'final')
     const runDirect = async (): Promise<Run> => {
       const stages = new Stopwatch()
       await writeFile(files.subtitles, plan.ass)
@@ -150,12 +153,12 @@ try {
   // The loudness measure the real render gets from its first pass (a plain gain, as a post has).
   const measure = parseLoudness(await ffmpeg(planRender(postSpec('minimal'), { durationSec: SECONDS, hasAudio: true }, { ...renderFiles({ sourceUrl }, work) }, 'final').loudnessArgs!))
   const breakdown: string[][] = [['render command', ...STYLES]]
-  const variant = async (label: string, make: (style: (typeof STYLES)[number]) => { spec: RenderSpec; logo: boolean }) => {
+  const variant = async (label: string, make: (style: (typeof STYLES)[number]) => { spec: RenderSpec; logo: boolean; sizeUnknown?: boolean }) => {
     const row = [label]
     for (const style of STYLES) {
-      const { spec, logo } = make(style)
+      const { spec, logo, sizeUnknown } = make(style)
       const f = { ...renderFiles({ sourceUrl, logoUrl: logo ? logoUrl : undefined }, work), output: join(work, `v-${style}.mp4`), subtitles: join(work, `v-${style}.ass`) }
-      const p = planRender(spec, { durationSec: SECONDS, hasAudio: true }, f, 'final')
+      const p = planRender(spec, sizeUnknown ? { durationSec: SECONDS, hasAudio: true } : SOURCE, f, 'final')
       await writeFile(f.subtitles, p.ass)
       const s = await timeRender(p.renderArgs(measure))
       row.push(`${s.toFixed(2)} s (${(SECONDS / s).toFixed(2)}×, ${(s / plain).toFixed(2)}× plain)`)
@@ -163,6 +166,7 @@ try {
     breakdown.push(row)
   }
   await variant('full post (fit, texts, logo)', (style) => ({ spec: postSpec(style), logo: true }))
+  await variant('fit by overlay (size unknown, as before)', (style) => ({ spec: postSpec(style), logo: true, sizeUnknown: true }))
   await variant('without the texts', (style) => ({ spec: postSpec(style, { texts: { hookSec: 3, captions: [], callToAction: '' } }), logo: true }))
   await variant('crop, not fit (no blurred background)', (style) => ({ spec: postSpec(style, { framing: 'crop' }), logo: true }))
   await variant('without the logo', (style) => ({ spec: postSpec(style), logo: false }))

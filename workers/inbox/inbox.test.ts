@@ -111,7 +111,7 @@ describe('inbox', () => {
     // Dismissing twice is one entry in the audit log.
     await call('PATCH', `/inbox/${a.id}`, { token, body: { state: 'dismissed' } })
     const audit = await call('GET', `/workspaces/${project.workspaceId}/audit?action=comment.dismissed`, { token })
-    expect(audit.json.data.map((e: any) => e.target)).toEqual([{ type: 'inbox_comment', id: a.id }])
+    expect(audit.json.data.map((e: any) => e.target)).toEqual([{ type: 'inbox_comment', id: a.id, name: null }])
     const edited = await call('PATCH', `/inbox/${b.id}`, { token, body: { suggestedReply: 'My own words, see mykitchen.com' } })
     expect(edited.json).toMatchObject({ suggestedReply: 'My own words, see mykitchen.com', suggestedBy: null, flags: [] })
     const fresh = await call('GET', `/projects/${project.id}/inbox?state=new`, { token })

@@ -7,6 +7,7 @@
  * publishes once on each platform.
  */
 import { describe, expect, test } from 'vitest'
+import { autopilotConfigSchema } from '../workers/domain/autopilot-config'
 import { nextSlots } from '../workers/domain/slots'
 import { schedulerOf, until, windowOpenedTenMinutesAgo, workerSuite, type RunningWorker } from './worker-harness'
 
@@ -15,7 +16,26 @@ let token: string
 let workspaceId: string
 let projectId: string
 
-workerSuite('faults', { renderRetries: 2, clipSeconds: 4, platforms: ['youtube', 'tiktok'], ready: (s) => void ({ w, token, workspaceId, projectId } = s) })
+/**
+ * A Worker beside the product's whose ProjectScheduler answers every call with an error: the
+ * scheduler's binding pointed at it is a scheduler that cannot be reached (workerd refuses a
+ * binding to a Worker that does not exist, and the harness cannot add one to a running server).
+ */
+const SCHEDULER_DOWN = {
+  name: 'reelpilot-scheduler-down',
+  durableObjects: ['ProjectScheduler'],
+  code: `import { DurableObject } from 'cloudflare:workers'
+export class ProjectScheduler extends DurableObject {
+  configure() { throw new Error('the scheduler is down') }
+  status() { throw new Error('the scheduler is down') }
+  clear() { throw new Error('the scheduler is down') }
+  scheduleMetrics() { throw new Error('the scheduler is down') }
+}
+export default { fetch: () => new Response('down', { status: 503 }) }
+`,
+}
+
+workerSuite('faults', { renderRetries: 2, beside: [SCHEDULER_DOWN], clipSeconds: 4, platforms: ['youtube', 'tiktok'], ready: (s) => void ({ w, token, workspaceId, projectId } = s) })
 
 const scheduler = (id: string) => schedulerOf(w, id)
 
@@ -73,5 +93,56 @@ describe('the renderer down, then back', () => {
       { platform: 'tiktok', n: 1 },
       { platform: 'youtube', n: 1 },
     ])
+  }, 300_000)
+})
+
+describe('the scheduler down, then back', () => {
+  test('a save answers 202 and is kept; once the scheduler is back the sweeper hands it over and the next slot is planned once', async () => {
+    const before = (await w.env.DB.prepare('select count(*) as n from posts where project_id = ?').bind(projectId).first<{ n: number }>())!.n
+    const saves = async () => (await w.env.DB.prepare(`select count(*) as n from audit_log where target_id = ? and action = 'autopilot.updated'`).bind(projectId).first<{ n: number }>())!.n
+    const savesBefore = await saves()
+    // The Worker reloaded with the scheduler's binding pointing at SCHEDULER_DOWN: each call to the
+    // project's Durable Object fails, as when it cannot be reached, and the real scheduler (its
+    // storage kept) rings no alarm.
+    await w.reconfigure((config) => {
+      for (const binding of config.durable_objects.bindings) if (binding.name === 'PROJECT_SCHEDULER') binding.script_name = SCHEDULER_DOWN.name
+    })
+
+    // A window opening in two minutes: its slot is within the render lead time, so a scheduler
+    // that takes these settings plans it at once.
+    const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16)
+    const opens = Math.ceil((Date.now() + 2 * 60_000) / 60_000) * 60_000
+    const config = { ...windowOpenedTenMinutesAgo(Date.now()), timeWindows: [`${hhmm(opens)}-${hhmm(opens + 60_000)}`], requireApproval: true }
+    const put = await w.api('PUT', `/autopilot/${projectId}`, { token, body: config })
+    expect(put.status, put.text).toBe(202)
+    expect(put.json.scheduler).toMatchObject({ reachable: false, applied: false, note: expect.stringMatching(/^Saved, but not in effect yet/) })
+    // Nothing lost: the settings are saved (a version the scheduler has not taken yet), with their audit entry.
+    const row = await w.env.DB.prepare('select config, config_version, applied_version from autopilots where project_id = ?').bind(projectId).first<{ config: string; config_version: number; applied_version: number }>()
+    expect(JSON.parse(row!.config).timeWindows).toEqual(config.timeWindows)
+    expect(row!.applied_version).toBeLessThan(row!.config_version)
+    expect(await saves()).toBe(savesBefore + 1)
+    // The sweeper runs during the outage: it cannot hand them over yet, and nothing is planned.
+    await w.scheduled()
+    expect((await w.env.DB.prepare('select applied_version from autopilots where project_id = ?').bind(projectId).first<{ applied_version: number }>())!.applied_version).toBe(row!.applied_version)
+    expect((await w.env.DB.prepare('select count(*) as n from posts where project_id = ?').bind(projectId).first<{ n: number }>())!.n).toBe(before)
+
+    // The scheduler is back (the Worker as built, its storage kept). The next sweep hands the
+    // settings over; the scheduler plans the new window's slot, once, however often it is asked.
+    await w.reconfigure()
+    await w.scheduled()
+    const back = (await w.api('GET', `/autopilot/${projectId}`, { token })).json
+    expect(back.scheduler).toMatchObject({ reachable: true, applied: true, note: null })
+    const [slot] = nextSlots(autopilotConfigSchema.parse(config), { projectId, after: new Date(), count: 1 })
+    const planned = await until(
+      'the scheduler to plan the new slot',
+      async () => (await w.env.DB.prepare('select id, scheduled_at from posts where project_id = ? and scheduled_at = ?').bind(projectId, slot.toISOString()).all()).results,
+      (rows) => rows.length > 0,
+      60_000,
+    )
+    expect(planned).toHaveLength(1)
+    await w.scheduled()
+    await scheduler(projectId).tick(Date.now())
+    expect((await w.env.DB.prepare('select count(*) as n from posts where project_id = ?').bind(projectId).first<{ n: number }>())!.n).toBe(before + 1)
+    expect((await scheduler(projectId).status()).nextSlot).not.toBe(slot.toISOString())
   }, 300_000)
 })

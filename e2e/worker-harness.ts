@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,7 +32,38 @@ export interface RunningWorker {
   scheduled: (cron?: string) => Promise<void>
   /** The render server beside the Worker: stop it (the renderer is unreachable) and start it again on the same port. */
   render: { stop: () => Promise<void>; start: () => Promise<void> }
+  /**
+   * Reloads the Worker with its built config changed by `configure` (none: as built), keeping its
+   * storage (D1, R2, Durable Objects) and its address; `env` is read again. A changed binding may
+   * name a Worker started `beside` it (the harness cannot add Workers to a running server).
+   */
+  reconfigure: (configure?: (config: Record<string, any>) => void) => Promise<void>
   close: () => Promise<void>
+}
+
+/** A Worker of a few lines run beside the product's (`reconfigure`): its name, its module's code, its Durable Object classes. */
+export interface BesideWorker {
+  name: string
+  code: string
+  durableObjects?: string[]
+}
+
+function besideConfig(worker: BesideWorker) {
+  const dir = join(ROOT, 'node_modules', '.cache', `reelpilot-beside-${process.pid}`)
+  mkdirSync(dir, { recursive: true })
+  const main = join(dir, `${worker.name}.js`)
+  writeFileSync(main, worker.code)
+  const classes = worker.durableObjects ?? []
+  return {
+    config: {
+      name: worker.name,
+      main,
+      compatibility_date: '2026-10-15',
+      ...(classes.length
+        ? { durable_objects: { bindings: classes.map((c) => ({ name: c, class_name: c })) }, migrations: [{ tag: 'v1', new_sqlite_classes: classes }] }
+        : {}),
+    },
+  }
 }
 
 /**
@@ -40,21 +71,26 @@ export interface RunningWorker {
  * Workers AI is remote-only, and the harness has no switch for remote bindings (npm start passes
  * `--local`), so with it the harness would ask for a Cloudflare account.
  */
-function localConfigPath(renderRetries?: number) {
+function localConfigPath(renderRetries?: number, configure?: (config: Record<string, any>) => void) {
   const config = JSON.parse(readFileSync(join(ROOT, 'build', 'server', 'wrangler.json'), 'utf8'))
   delete config.ai
-  if (renderRetries === undefined) {
+  if (renderRetries === undefined && !configure) {
     writeFileSync(join(ROOT, 'build', 'server', 'wrangler.local.json'), JSON.stringify(config))
     return './build/server/wrangler.local.json'
   }
-  const render = config.queues?.consumers?.find((q: { queue: string }) => q.queue === 'render-jobs')
-  if (!render) throw new Error('build/server/wrangler.json has no render-jobs consumer')
-  render.max_retries = renderRetries
-  writeFileSync(join(ROOT, 'build', 'server', 'wrangler.render-retries.json'), JSON.stringify(config))
-  return './build/server/wrangler.render-retries.json'
+  if (renderRetries !== undefined) {
+    const render = config.queues?.consumers?.find((q: { queue: string }) => q.queue === 'render-jobs')
+    if (!render) throw new Error('build/server/wrangler.json has no render-jobs consumer')
+    render.max_retries = renderRetries
+  }
+  configure?.(config)
+  // This process's own copy (a changed config is one test file's alone).
+  const name = configure ? `wrangler.changed-${process.pid}-${Math.random().toString(36).slice(2, 8)}.json` : 'wrangler.render-retries.json'
+  writeFileSync(join(ROOT, 'build', 'server', name), JSON.stringify(config))
+  return `./build/server/${name}`
 }
 
-export async function startWorker(extra: { vars?: Record<string, string>; secrets?: Record<string, string>; /** Fewer render retries before the dead-letter queue (fault tests). */ renderRetries?: number } = {}): Promise<RunningWorker> {
+export async function startWorker(extra: { vars?: Record<string, string>; secrets?: Record<string, string>; /** Fewer render retries before the dead-letter queue (fault tests). */ renderRetries?: number; /** Workers of a few lines run beside it (for `reconfigure`). */ beside?: BesideWorker[] } = {}): Promise<RunningWorker> {
   ensureBuild()
   // The render server answers only this Worker (the secret) and fetches only from its origin,
   // known once the Worker listens (the list is read by reference).
@@ -89,21 +125,22 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
     RENDER_SHARED_SECRET: renderSecret,
     ...extra.secrets,
   }
-  const configPath = localConfigPath(extra.renderRetries)
+  let configPath = localConfigPath(extra.renderRetries)
   const worker = (publicUrl: string) => ({
     configPath,
     vars: { APP_ENV: 'local', RENDER_URL: renderUrl, PUBLIC_URL: publicUrl, SANDBOX_PROCESSING_SEC: '1', SANDBOX_ENABLED: 'true', ...extra.vars },
     secrets,
   })
-  const server = createTestHarness({ root: ROOT, workers: [worker('http://127.0.0.1:9')] })
+  const beside = (extra.beside ?? []).map(besideConfig)
+  const server = createTestHarness({ root: ROOT, workers: [worker('http://127.0.0.1:9'), ...beside] })
   const { url } = await server.listen()
   const origin = url.origin
   renderOrigins.splice(0, renderOrigins.length, origin)
   // The render server reaches storage at the Worker's own address, known only once it listens.
-  await server.update({ root: ROOT, workers: [worker(origin)] })
+  await server.update({ root: ROOT, workers: [worker(origin), ...beside] })
   const handle = server.getWorker()
   await handle.applyD1Migrations('DB')
-  const env = (await handle.getEnv()) as Env
+  let env = (await handle.getEnv()) as Env
 
   const api: RunningWorker['api'] = async (method, path, options = {}) => {
     const res = await fetch(`${origin}/api${path}`, {
@@ -122,7 +159,8 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
     return { status: res.status, json, text }
   }
 
-  return {
+  const changedConfigs: string[] = []
+  const running: RunningWorker = {
     url: (path) => `${origin}${path}`,
     env,
     api,
@@ -143,11 +181,20 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
         renderListening = true
       },
     },
+    reconfigure: async (configure) => {
+      configPath = localConfigPath(extra.renderRetries, configure)
+      if (configure) changedConfigs.push(configPath)
+      await server.update({ root: ROOT, workers: [worker(origin), ...beside] })
+      env = running.env = (await server.getWorker().getEnv()) as Env
+    },
     close: async () => {
       await server.close()
       await stopRender()
+      for (const path of changedConfigs) rmSync(join(ROOT, path), { force: true })
+      rmSync(join(ROOT, 'node_modules', '.cache', `reelpilot-beside-${process.pid}`), { recursive: true, force: true })
     },
   }
+  return running
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,11 +219,11 @@ export interface WorkerSuite {
  * of `clipSeconds` made with FFmpeg and uploaded, probed and ready, and sandbox connections on
  * `platforms`; at the end the Worker closed and the folder removed.
  */
-export function workerSuite(name: string, options: { renderRetries?: number; clipSeconds?: number; platforms?: string[]; ready?: (suite: WorkerSuite) => unknown } = {}): WorkerSuite {
+export function workerSuite(name: string, options: { renderRetries?: number; beside?: BesideWorker[]; clipSeconds?: number; platforms?: string[]; ready?: (suite: WorkerSuite) => unknown } = {}): WorkerSuite {
   const suite = { mediaId: null } as WorkerSuite
   beforeAll(async () => {
     suite.dir = mkdtempSync(join(tmpdir(), `reelpilot-${name}-`))
-    const w = (suite.w = await startWorker({ renderRetries: options.renderRetries }))
+    const w = (suite.w = await startWorker({ renderRetries: options.renderRetries, beside: options.beside }))
     const token = (suite.token = await w.tokenFor(`${unique(name)}@example.com`))
     suite.workspaceId = (await w.api('POST', '/workspaces', { token, body: { name, slug: unique(name).toLowerCase() } })).json.id
     suite.projectId = (await w.api('POST', '/projects', { token, body: { workspaceId: suite.workspaceId, name: 'Cooking' } })).json.id

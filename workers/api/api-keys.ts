@@ -1,14 +1,14 @@
 /** API keys for integrators: shown once, stored as a SHA-256 hash, scoped to one workspace and a role. */
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, desc, eq, isNull } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import { apiKeys } from '../db/schema'
 import { hasRole, ROLES } from '../domain/roles'
-import { forbidden, notFound } from '../lib/errors'
+import { fieldProblem, forbidden, notFound } from '../lib/errors'
 import { randomSecret, sha256Hex } from '../lib/crypto'
 import { newId } from '../lib/ids'
 import { requireWorkspace } from './access'
 import { API_KEY_PREFIX } from './middleware/auth'
-import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
+import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 import { auditIfChanged, auditInsert } from '../lib/audit'
 import { d1Batch } from '../db/client'
 
@@ -51,16 +51,23 @@ export const apiKeysApi = createRouter()
         params: wsParams,
         body: jsonBody(z.object({ name: z.string().trim().min(1, 'must not be empty').max(100), role: z.enum(ROLES) })),
       },
-      responses: { 201: json(CreatedKeySchema, 'Created'), ...commonErrors },
+      responses: { 201: json(CreatedKeySchema, 'Created'), ...commonErrors, ...errorResponses(409) },
     }),
     async (c) => {
       const { id } = c.req.valid('param')
       const { name, role } = c.req.valid('json')
       const actorRole = await requireWorkspace(c, id, 'apiKeys.manage')
       if (!hasRole(actorRole, role)) throw forbidden(`Your role (${actorRole}) cannot create a key with the ${role} role.`)
+      const db = c.get('db')
+      // A key's name is how the list and the audit log tell keys apart: one working key per name (a revoked key's name is free again).
+      const same = await db
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.workspaceId, id), isNull(apiKeys.revokedAt), sql`lower(${apiKeys.name}) = ${name.toLowerCase()}`))
+        .get()
+      if (same) throw fieldProblem(409, 'name', `a working key is already named "${name}" in this workspace: choose another name, or revoke that key first`)
       const principal = c.get('principal')
       const secret = `${API_KEY_PREFIX}${randomSecret(32)}`
-      const db = c.get('db')
       const keyId = newId('key')
       const prefix = secret.slice(0, 10)
       const [[row]] = await db.batch([

@@ -8,7 +8,7 @@
  * frame, never the page.
  */
 import { useEffect, useRef, useState, type DragEvent, type MouseEvent, type PointerEvent } from 'react'
-import { Link } from 'react-router'
+import { Link, useNavigate } from 'react-router'
 import { parseTimeWindow } from '../../../workers/domain/autopilot-config'
 import { WEEKDAYS } from '../../../workers/domain/autopilot-config'
 import { EDITABLE_STATUSES, POST_STATUS_LABEL, POST_STATUS_TONE, type PostSummary } from '../../lib/posts'
@@ -112,6 +112,7 @@ export function WeekGrid({
   const touch = useRef<{ id: string; pointerId: number; x: number; y: number; moved: boolean } | null>(null)
   const [touchOver, setTouchOver] = useState<string | null>(null)
   const swallowClick = useRef(false)
+  const navigate = useNavigate()
   const dayBands = bands(schedule)
   const postsOn = (day: string) => {
     if (!schedule) return false
@@ -180,10 +181,16 @@ export function WeekGrid({
     onPointerUp: (e: PointerEvent) => {
       const t = touch.current
       touch.current = null
-      if (!t || t.pointerId !== e.pointerId || !t.moved) return
-      // A click may follow the drag's end (a browser's choice): it must not open the post.
+      if (!t || t.pointerId !== e.pointerId) return
+      // A click may follow a finger's lift (a browser's choice): the lift has done what it meant.
       swallowClick.current = true
       window.setTimeout(() => (swallowClick.current = false), 400)
+      if (!t.moved) {
+        // A tap opens the post here rather than by that click, which Chrome does not always send
+        // (after a drag of the same post it sent none: seen in e2e/creator-day).
+        void navigate(href({ post: t.id }), { preventScrollReset: true })
+        return
+      }
       setDragging(null)
       setTouchOver(null)
       const cell = cellAt(e.clientX, e.clientY)
@@ -199,7 +206,7 @@ export function WeekGrid({
       setTouchOver(null)
     },
     onClick: (e: MouseEvent) => {
-      // The click that ends a finger's drag does not open the post.
+      // The click that ends a finger's drag or tap does not open the post (again).
       if (!swallowClick.current) return
       swallowClick.current = false
       e.preventDefault()

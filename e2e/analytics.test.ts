@@ -125,6 +125,9 @@ describe('analytics page on the demo workspace', () => {
     await form.getByRole('checkbox', { name: /Learn from results/ }).check()
     for (const style of ['neon', 'minimal', 'corporate']) if (!(await form.getByLabel(`Try ${style}`).isChecked())) await form.getByLabel(`Try ${style}`).check()
     await form.getByRole('button', { name: 'Save', exact: true }).click()
+    // The save's own answer first: the demo's autopilot may already be learning (with fewer
+    // styles), and its evidence card was read before the save's revalidation once (7 arms, not 21).
+    await page.getByText(/^Saved\. The autopilot /).waitFor()
     await page.getByText('What the autopilot has learnt').waitFor()
     const learning = await api(`/autopilot/${projectId}/learning`)
     expect(learning.mode).toBe('learn')
@@ -134,6 +137,13 @@ describe('analytics page on the demo workspace', () => {
     const arm = learning.platforms.find((p: any) => p.platform === 'tiktok').arms.find((a: any) => a.posts - a.pending > 0)
     expect(await evidence.locator(`[data-platform-evidence="tiktok"] tr[data-arm="${arm.key}"]`).textContent()).toContain(`${arm.ratio.toFixed(2)}×`)
     expect(await evidence.getByTestId('learning-reason').allTextContents()).toEqual(learning.nextSlots.map((s: any) => s.reason))
+    // The status line's next post is the learner's choice (its hour inside the window), not the window's plain slot.
+    const { config } = await api(`/autopilot/${projectId}`)
+    const learnt = await page.evaluate(([at, zone]) => new Intl.DateTimeFormat(undefined, { timeZone: zone, timeStyle: 'short' }).format(new Date(at)), [learning.nextSlots[0].at, config.timezone])
+    const next = (await page.getByTestId('autopilot-next').innerText()).replace(/\s/g, ' ')
+    expect(next).toContain(`, ${learnt.replace(/\s/g, ' ')} (${config.timezone}), at the hour the autopilot chose from what it has learnt.`)
+    // The next-seven card says that the hours inside the windows are the learner's to choose.
+    await page.getByText(/Learning from results: each post goes out on these days, at the hour inside its window that the autopilot chooses/).waitFor()
     await page.screenshot({ path: resultPath('autopilot-learning.png'), fullPage: true })
     expect(errors).toEqual([])
     await page.context().close()

@@ -155,7 +155,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
 
   return (
     <div className="space-y-6">
-      <StatusBar autopilot={autopilot} canEdit={canEdit} />
+      <StatusBar autopilot={autopilot} canEdit={canEdit} learnedNext={loaderData.learning?.mode === 'learn' ? loaderData.learning.nextSlots[0]?.at : undefined} />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <Form method="post" ref={formRef} className="space-y-6" aria-label="Autopilot settings" noValidate>
           <input type="hidden" name="enabled" value={String(autopilot?.enabled ?? false)} />
@@ -349,7 +349,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
         </Form>
 
         <aside className="space-y-6">
-          <NextSlots slots={shownSlots} moved={movedSlots} loading={slots.state !== 'idle'} errors={slotErrors} timeZone={isTimeZone(draft.timezone) ? draft.timezone : null} viewerZone={viewerZone} paused={autopilot?.enabled === false} />
+          <NextSlots slots={shownSlots} moved={movedSlots} loading={slots.state !== 'idle'} errors={slotErrors} timeZone={isTimeZone(draft.timezone) ? draft.timezone : null} viewerZone={viewerZone} paused={autopilot?.enabled === false} learning={draft.learning} />
         </aside>
       </div>
 
@@ -432,7 +432,11 @@ function FieldErrorText({ error, id }: { error?: string; id?: string }) {
   )
 }
 
-function StatusBar({ autopilot, canEdit }: { autopilot: Route.ComponentProps['loaderData']['autopilot']; canEdit: boolean }) {
+/**
+ * `learnedNext`: in learning mode, the next post's time as the learner chose it (the hour inside
+ * the window that it will really post at), instead of the window's plain slot.
+ */
+function StatusBar({ autopilot, canEdit, learnedNext }: { autopilot: Route.ComponentProps['loaderData']['autopilot']; canEdit: boolean; learnedNext?: string }) {
   const locale = useLocale()
   const fetcher = useFetcher<FormResult>()
   const busy = fetcher.state !== 'idle'
@@ -445,8 +449,8 @@ function StatusBar({ autopilot, canEdit }: { autopilot: Route.ComponentProps['lo
           <p className="text-sm font-semibold text-white" data-testid="autopilot-state" data-state={state}>
             {state === 'on' ? 'Autopilot is on' : state === 'paused' ? 'Autopilot is paused' : 'Autopilot is not set up'}
           </p>
-          <p className="text-xs text-slate-400">
-            {state === 'off' ? 'Choose your settings below, save them, and turn it on when you are ready.' : state === 'paused' ? 'Nothing new is planned until you resume. Posts already planned keep their course.' : autopilot?.nextSlots[0] ? `Next post: ${formatDateTime(autopilot.nextSlots[0], autopilot.config.timezone, locale)} (${autopilot.config.timezone}).` : 'Waiting for the next slot.'}
+          <p className="text-xs text-slate-400" data-testid="autopilot-next">
+            {state === 'off' ? 'Choose your settings below, save them, and turn it on when you are ready.' : state === 'paused' ? 'Nothing new is planned until you resume. Posts already planned keep their course.' : (learnedNext ?? autopilot?.nextSlots[0]) ? `Next post: ${formatDateTime((learnedNext ?? autopilot!.nextSlots[0])!, autopilot!.config.timezone, locale)} (${autopilot!.config.timezone})${learnedNext ? ', at the hour the autopilot chose from what it has learnt' : ''}.` : 'Waiting for the next slot.'}
           </p>
         </div>
       </div>
@@ -588,11 +592,18 @@ function Choice<T extends string>({ legend, name, options, help, value, onChange
   )
 }
 
-function NextSlots({ slots, moved, loading, errors, timeZone, viewerZone, paused }: { slots: string[]; moved: string[]; loading: boolean; errors: FieldError[]; timeZone: string | null; viewerZone: string | null; paused: boolean }) {
+function NextSlots({ slots, moved, loading, errors, timeZone, viewerZone, paused, learning }: { slots: string[]; moved: string[]; loading: boolean; errors: FieldError[]; timeZone: string | null; viewerZone: string | null; paused: boolean; learning: boolean }) {
   const locale = useLocale()
   const showViewer = viewerZone && timeZone && viewerZone !== timeZone
+  const description = [
+    paused ? 'Paused: these are the times it would post once resumed.' : 'These follow the form as you change it; saving makes them real.',
+    // The slots below are the windows' plain times; a learning autopilot moves each one inside its window.
+    learning ? 'Learning from results: each post goes out on these days, at the hour inside its window that the autopilot chooses from what it has learnt (its next choices are under "What the autopilot has learnt").' : '',
+  ]
+    .filter(Boolean)
+    .join(' ')
   return (
-    <Card title="Next seven posts" description={paused ? 'Paused: these are the times it would post once resumed.' : 'These follow the form as you change it; saving makes them real.'}>
+    <Card title="Next seven posts" description={description}>
       <div aria-busy={loading} aria-live="polite">
         {errors.length > 0 ? (
           <div className="space-y-1 text-sm text-amber-200" data-testid="slot-problems">

@@ -441,6 +441,11 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
   const result = fetcher.data?.target === post.id ? fetcher.data : undefined
   const busy = fetcher.state !== 'idle'
   const pending = busy ? String(fetcher.formData?.get('intent')) : null
+  // An action's note ("Approved: it goes out at its time.") speaks of the post as the action left
+  // it: once the post moves on (published, failed), the note is old news and goes.
+  const [statusAtResult, setStatusAtResult] = useState<{ data: unknown; status: string } | null>(null)
+  useEffect(() => setStatusAtResult(fetcher.data ? { data: fetcher.data, status: post.status } : null), [fetcher.data])
+  const actionNoteStale = statusAtResult?.data === fetcher.data && statusAtResult?.status !== post.status
   const [viewerZone, setViewerZone] = useState<string | null>(null)
   useEffect(() => setViewerZone(viewerTimeZone()), [])
   const editable = EDITABLE_STATUSES.includes(post.status)
@@ -554,7 +559,7 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
           {CANCELLABLE_STATUSES.includes(post.status) && act('cancel', 'Cancel post', 'danger')}
         </div>
       )}
-      {result?.message && result.intent !== 'edit' && result.intent !== 'write-texts' && <Notice tone={result.ok ? 'success' : 'error'}>{result.message}</Notice>}
+      {result?.message && result.intent !== 'edit' && result.intent !== 'write-texts' && !actionNoteStale && <Notice tone={result.ok ? 'success' : 'error'}>{result.message}</Notice>}
 
       <p className="text-xs text-slate-400" data-testid="texts-provider" data-provider={post.textsProvider ?? 'creator'}>
         Texts written by {textsAuthor(post.textsProvider)}

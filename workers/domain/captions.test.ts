@@ -53,6 +53,10 @@ describe('template captions', () => {
     expect(titleFromFilename('Crêpes_au_beurre_final.mov')).toBe('Crêpes au beurre')
     expect(titleFromFilename('PancakeRecipe.mp4')).toBe('Pancake Recipe')
     expect(titleFromFilename('2024-01-05 12.30.11.mp4')).toBe('')
+    // A count in the name is part of the title (it was dropped: 'Crispy onions in minutes', seen from a fresh clone); takes and counters are not.
+    expect(titleFromFilename('Crispy onions in 10 minutes.mp4')).toBe('Crispy onions in 10 minutes')
+    expect(titleFromFilename('3_tricks_for_crispy_onions.mp4')).toBe('3 tricks for crispy onions')
+    expect(titleFromFilename('sunset_0012_over_lisbon_2024.mp4')).toBe('Sunset over lisbon')
     expect(titleFromFilename('final_v2_export.mp4')).toBe('')
   })
 

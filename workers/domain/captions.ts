@@ -189,10 +189,14 @@ export function titleFromFilename(filename: string): string {
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .split(/[\s_.\-–—+]+/u)
     .filter(Boolean)
-  const meaningful = words.filter((w) => /\p{L}{2,}/u.test(w) && !NOISE_WORD.test(w) && !GENERIC_WORD.test(w) && !/^\d/.test(w))
+  const isWord = (w: string | undefined) => w !== undefined && /\p{L}{2,}/u.test(w) && !NOISE_WORD.test(w) && !GENERIC_WORD.test(w) && !/^\d/.test(w)
+  const meaningful = words.filter(isWord)
   // Dates, numbers and noise words make a name that is not a title.
   if (meaningful.length < 2 || meaningful.length < words.length * 0.6) return ''
-  const title = meaningful.join(' ').slice(0, 120)
+  // A small count beside a word stays ("Crispy onions in 10 minutes", "3 tricks…"): the title
+  // says it; long numbers, leading zeros (takes, frame counters) and dates go.
+  const kept = words.filter((w, i) => isWord(w) || (/^[1-9]\d{0,2}$/.test(w) && (isWord(words[i - 1]) || isWord(words[i + 1]))))
+  const title = kept.join(' ').slice(0, 120)
   return title.charAt(0).toLocaleUpperCase() + title.slice(1)
 }
 

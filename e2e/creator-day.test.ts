@@ -403,13 +403,22 @@ for (const viewport of VIEWPORTS) {
       expect((await api('PUT', `/autopilot/${project.id}`, { cadence: 'weekly', language: 'en', style: 'minimal', objective: 'awareness', timeWindows: ['10:00-12:00'], timezone: 'UTC' })).json.errors[0].field).toMatch(/^weekdays/)
       await page.screenshot({ path: resultPath(`creator-day-time-refused-${viewport.name}.png`), fullPage: true })
 
+      // Learning, with the style changed from the default: the former default is not a style the
+      // creator chose to try (it stayed ticked, and the learner explored it, seen from a fresh clone).
+      await form.getByRole('radio', { name: /^neon/ }).check()
+      await form.getByRole('checkbox', { name: /Learn from results/ }).check()
+      expect(await form.getByLabel('Try minimal').isChecked()).toBe(false)
+      expect(await form.getByLabel('Try neon').isChecked()).toBe(true)
+      await form.getByLabel('Try corporate').check()
+
       // Save keeps it off; turning it on is its own button.
       await form.getByLabel('Window 1 starts').fill('10:00')
       await form.getByLabel('Language').fill('en')
       await form.getByRole('button', { name: 'Save', exact: true }).click()
       await page.getByText('Saved. The autopilot is off: turn it on when you are ready.').waitFor()
       const saved = await api('GET', `/autopilot/${project.id}`)
-      expect(saved.json).toMatchObject({ enabled: false, config: { cadence: 'daily' } })
+      expect(saved.json).toMatchObject({ enabled: false, config: { cadence: 'daily', style: 'neon', learning: 'learn' } })
+      expect([...saved.json.config.stylesAllowed].sort()).toEqual(['corporate', 'neon'])
       expect(saved.json.config.timeWindows).toEqual(['10:00-12:00'])
       await page.getByRole('button', { name: 'Save and turn on' }).click()
       await page.getByText('Saved. The autopilot follows these settings from now on.').waitFor()

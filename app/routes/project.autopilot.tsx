@@ -99,6 +99,8 @@ function draftFrom(config: AutopilotConfig | undefined): Draft {
     requireApproval: config?.requireApproval ?? false,
     keepToWindows: config?.keepToWindows ?? false,
     learning: config?.learning === 'learn',
+    // The own style is always allowed (its box fixed on): a style left as the former own one after
+    // the Style radios change is not a choice the creator made, so it goes with the change.
     stylesAllowed: config?.stylesAllowed ?? [config?.style ?? 'minimal'],
   }
 }
@@ -225,7 +227,7 @@ export default function ProjectAutopilot({ loaderData, params }: Route.Component
                   </option>
                 ))}
               </datalist>
-              <Choice legend="Style" name="style" options={STYLES} help={STYLE_HELP} value={draft.style} onChange={(v) => set('style', v)} error={errors.style} />
+              <Choice legend="Style" name="style" options={STYLES} help={STYLE_HELP} value={draft.style} onChange={(v) => setDraft((d) => ({ ...d, style: v, stylesAllowed: d.stylesAllowed.filter((x) => x !== d.style) }))} error={errors.style} />
               <Choice legend="Objective" name="objective" options={OBJECTIVES} help={OBJECTIVE_HELP} value={draft.objective} onChange={(v) => set('objective', v)} error={errors.objective} />
               <fieldset>
                 <legend className="mb-2 text-sm font-medium text-slate-200">Learning</legend>

@@ -227,6 +227,11 @@ for (const viewport of VIEWPORTS) {
       await pick.click()
       expect(await composer.getByRole('radio', { name: /^portrait/ }).isChecked()).toBe(true)
 
+      // With no shared text yet, Reelpilot writes it when the post is made: the platform's field is
+      // empty and says so (it showed a stand-in 'New video' that would never be published).
+      expect(await composer.getByLabel('YouTube title').inputValue()).toBe('')
+      expect(await composer.getByLabel('YouTube title').getAttribute('placeholder')).toMatch(/^Reelpilot writes this from the clip/)
+
       // Each platform starts from the shared text; each limit is counted as it is typed.
       const shared = 'Crêpes in three moves'
       await composer.getByLabel('Shared text').fill(shared)

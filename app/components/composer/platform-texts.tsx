@@ -59,7 +59,10 @@ export function PlatformTexts({
   const hashtags = parseHashtags(texts.hashtags)
   const shared = { hook: null, caption: texts.caption, callToAction: null }
 
-  const valueOf = (platform: Platform, field: PlatformTextField) => ownValue(texts.own, platform, field) ?? startingText(shared, platform, field)
+  // An empty shared text is written by Reelpilot when the post is made: the fields say so (their
+  // placeholder) instead of showing a stand-in ("New video") that would never be published.
+  const writtenLater = !texts.caption.trim()
+  const valueOf = (platform: Platform, field: PlatformTextField) => ownValue(texts.own, platform, field) ?? (writtenLater ? '' : startingText(shared, platform, field))
   const setOwn = (platform: Platform, field: PlatformTextField, value: string) =>
     onChange({ ...texts, own: { ...texts.own, [platform]: { ...(texts.own[platform] as object | undefined), [field]: value } } })
   const resetOwn = (platform: Platform) => {
@@ -159,6 +162,7 @@ export function PlatformTexts({
                         name={own !== undefined ? name : undefined}
                         rows={limit.field === 'title' ? 2 : 4}
                         value={valueOf(p, limit.field)}
+                        placeholder={writtenLater ? 'Reelpilot writes this from the clip when the post is made; or type one for this platform' : undefined}
                         onChange={(e) => setOwn(p, limit.field, e.currentTarget.value)}
                         aria-describedby={`${id}-count`}
                         aria-invalid={error ? true : undefined}

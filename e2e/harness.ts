@@ -25,7 +25,8 @@
  * worker-harness.ts instead.
  *
  * Each product gets free ports (PORT, RENDER_PORT) and its own fresh state directory
- * (PERSIST_TO), so test files never see each other's data; give names `unique()` suffixes anyway,
+ * (PERSIST_TO: a copy of a database with every migration applied, made once by `migratedState`),
+ * so test files never see each other's data; give names `unique()` suffixes anyway,
  * since tests in one file share a product. The app is built at most once per state of the sources
  * (a content fingerprint, under `flock BUILD_LOCK`), and every product is started with SKIP_BUILD=1
  * on that build; `npm test` builds before any test and sets REELPILOT_BUILT=1, which skips it.
@@ -33,7 +34,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -132,6 +133,8 @@ async function startOnce(options: StartOptions): Promise<Product> {
   const workerConfig = options.configure ? writeWorkerConfig(options.configure) : undefined
   const [port, renderPort] = await freePorts(2)
   const persistTo = mkdtempSync(join(tmpdir(), 'reelpilot-e2e-'))
+  // A fresh database with every migration applied (start.mjs then finds none left to apply).
+  cpSync(migratedState(), persistTo, { recursive: true })
   // The origin start.mjs signs storage links on (PUBLIC_URL): pages must be opened on it, as a
   // person opening the printed address does, or their uploads would go cross-origin.
   const baseUrl = `http://localhost:${port}`
@@ -238,6 +241,47 @@ export async function freePorts(count: number): Promise<number[]> {
   const ports = servers.map((s) => (s.address() as AddressInfo).port)
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
   return ports
+}
+
+// ---------------------------------------------------------------------------------------------
+// The migrated database every product starts from
+
+/**
+ * A state directory (PERSIST_TO) holding only the local D1 database with every migration applied,
+ * made once per state of migrations/ and wrangler.toml (by content) with the command start.mjs
+ * runs, `wrangler d1 migrations apply DB --local`, and kept in node_modules/.cache. Every product
+ * starts on a copy of it: wrangler applies each migration in a runtime of its own (about 1 s each
+ * on a quiet 2-core machine, 25 s for all under load), which every e2e file would otherwise pay.
+ */
+export function migratedState(): string {
+  const hash = createHash('sha256')
+  const wranglerPackage = join(ROOT, 'node_modules', 'wrangler', 'package.json')
+  for (const file of ['wrangler.toml', ...readdirSync(join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql')).sort().map((f) => `migrations/${f}`)]) {
+    hash.update(file).update('\0').update(readFileSync(join(ROOT, file))).update('\0')
+  }
+  if (existsSync(wranglerPackage)) hash.update(JSON.parse(readFileSync(wranglerPackage, 'utf8')).version)
+  const cache = join(ROOT, 'node_modules', '.cache')
+  const dir = join(cache, `reelpilot-d1-${hash.digest('hex').slice(0, 16)}`)
+  if (existsSync(dir)) return dir
+  mkdirSync(cache, { recursive: true })
+  // Made aside and renamed into place, under a lock: test files starting together make it once.
+  const script = [
+    'set -e',
+    'dir="$1"; [ -d "$dir" ] && exit 0',
+    'tmp="$dir.tmp-$$"; rm -rf "$tmp"',
+    'node_modules/.bin/wrangler d1 migrations apply DB --local --persist-to "$tmp"',
+    'mv "$tmp" "$dir"',
+  ].join('\n')
+  const result = spawnSync('flock', [`${dir}.lock`, 'bash', '-c', script, 'migrate', dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    // As start.mjs runs it: non-interactive, on this Node, no sample Request.cf fetched.
+    env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', CLOUDFLARE_CF_FETCH_ENABLED: 'false', PATH: `${dirname(process.execPath)}:${process.env.PATH}` },
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (result.error) throw new Error(`Could not run the migrations under flock: ${result.error.message}`)
+  if (result.status !== 0 || !existsSync(dir)) throw new Error(`wrangler d1 migrations apply failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`)
+  return dir
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,14 @@ import { startProduct } from '../e2e/harness.ts'
 import { startBareWorker } from './bare-worker.ts'
 import { benchPerson, type BenchPerson } from './person.ts'
 
+// wrangler dev's local trace collector (miniflare's "local observability", on by default) writes
+// every log line and subrequest of a Worker to a Durable Object of its own: a tax of the dev
+// tooling, not of the product in production, and one that grows with what a Worker logs (ours
+// logs a line a request, the bare handler none). Off on both sides, and said beside the figures;
+// BENCH_LOCAL_OBSERVABILITY=1 keeps it on to see the difference.
+const observability = process.env.BENCH_LOCAL_OBSERVABILITY === '1'
+process.env.X_LOCAL_OBSERVABILITY = observability ? 'true' : 'false'
+
 /** Measured seconds per route and side, split over ROUNDS runs. */
 const DURATION_SEC = Number(process.env.BENCH_SECONDS ?? 8)
 const ROUNDS = 2
@@ -107,7 +115,7 @@ async function main() {
         `| \`${route.name}\` | ${ours.rps.toFixed(0)} | ${baseline.rps.toFixed(0)} | ${(ours.rps / baseline.rps).toFixed(2)} | ${ours.p99.toFixed(0)} ms | ${baseline.p99.toFixed(0)} ms | ${(ours.p99 / Math.max(1, baseline.p99)).toFixed(1)} | ${queries} | ${ours.non2xx}/${ours.total} |`,
       )
     }
-    console.log(`\n${DURATION_SEC} s per route and side (${ROUNDS} alternating rounds after ${WARMUP_SEC} s of warm-up each), ${CONNECTIONS} connections, ${PEOPLE} people`)
+    console.log(`\n${DURATION_SEC} s per route and side (${ROUNDS} alternating rounds after ${WARMUP_SEC} s of warm-up each), ${CONNECTIONS} connections, ${PEOPLE} people; wrangler dev's local trace collector ${observability ? 'on' : 'off (X_LOCAL_OBSERVABILITY=false)'} on both sides`)
     console.log('| route | ours rps | bare Hono rps | rps ratio | ours p99 | bare p99 | p99 ratio | D1 statements | non-2xx |')
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     for (const r of rows) console.log(r)

@@ -7,21 +7,12 @@
  * link, and on a phone the post sheet in view, the header menu usable over it, Esc closing both.
  */
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { checkA11y, expectDatesInWords, expectNoOverflow, launchBrowser, newCreator, resultPath, signInLocally, startProduct, unique, uploadTestClip, waitForHydration, watchPageErrors, type Creator, type Product } from './harness'
+import { describe, expect, test } from 'vitest'
+import { checkA11y, e2eSuite, expectDatesInWords, expectNoOverflow, newCreator, resultPath, signInLocally, unique, uploadTestClip, waitForHydration, watchPageErrors, type Creator, type Product } from './harness'
 
 let product: Product
 let browser: Browser
-
-beforeAll(async () => {
-  product = await startProduct()
-  browser = await launchBrowser()
-}, 300_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await product?.stop()
-})
+e2eSuite('creator-pages', { ready: (s) => void ({ product, browser } = s) })
 
 const VIEWPORTS = [
   { name: 'desktop', width: 1440, height: 900 },

@@ -8,37 +8,26 @@
  * boxes at each word; the post's own switch turning them off (rendered again without). And with no
  * provider configured, the library says captions from speech need one.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { safeRect } from '../containers/render/recipe/safe-areas.ts'
 import fixture from '../test/fixtures/speech/speech.json'
 import { createPlatformStubServer } from '../test/stubs/server'
 import { greyFrame, H, INK, sameBoxes, savePreviewVideo, W } from './frames'
 import { settledPost } from './posts'
-import { launchBrowser, resultPath, ROOT, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
+import { e2eSuite, resultPath, ROOT, signInLocally, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'speech', 'speech.mp4')
 /** How far apart the same caption box may sit in the preview and the render (as e2e/video.test.ts). */
 const BOX_TOLERANCE_PX = 4
 const mid = (w: { start: number; end: number }) => (w.start + w.end) / 2
 
+/** The Chromium of the describe block running now (each starts a product of its own). */
 let browser: Browser
-let dir: string
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'reelpilot-speech-e2e-'))
-  browser = await launchBrowser()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
 
 /** A signed-in page (at 1440 px) on a new workspace and project. */
 async function newProject(product: Product, label: string): Promise<{ page: Page; projectId: string; errors: string[] }> {
@@ -75,25 +64,31 @@ function differing(a: Buffer, b: Buffer) {
 
 describe('with a transcription provider (the OpenAI-compatible stub)', () => {
   let product: Product
+  let dir: string
   let stubs: Server
   let apiKey: string
   let stubUrl: string
 
+  // The stub listens and hands out a key before the product starts (the product is pointed at it).
   beforeAll(async () => {
     stubs = createPlatformStubServer()
     await new Promise<void>((resolve) => stubs.listen(0, '127.0.0.1', resolve))
     stubUrl = `http://127.0.0.1:${(stubs.address() as AddressInfo).port}`
     const made = await fetch(`${stubUrl}/_control/transcription/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ words: fixture.words, language: 'en' }) })
     apiKey = ((await made.json()) as { apiKey: string }).apiKey
-    // Parts of 3 s, so the 5.3 s fixture is cut, heard in two parts and joined.
-    product = await startProduct({ env: { TRANSCRIPTION_BASE_URL: `${stubUrl}/openai/v1`, TRANSCRIPTION_API_KEY: apiKey, TRANSCRIPTION_MODEL: 'whisper-1', TRANSCRIPTION_PART_SEC: '3' } })
-  }, 300_000)
+  })
 
-  afterAll(async () => {
-    if (product) writeFileSync(resultPath('speech-product.log'), product.logs())
-    await product?.stop()
-    stubs?.closeAllConnections()
-    await new Promise<void>((resolve) => (stubs ? stubs.close(() => resolve()) : resolve()))
+  // env is read when the product starts, after the stub listens.
+  e2eSuite('speech', {
+    get env() {
+      // Parts of 3 s, so the 5.3 s fixture is cut, heard in two parts and joined.
+      return { TRANSCRIPTION_BASE_URL: `${stubUrl}/openai/v1`, TRANSCRIPTION_API_KEY: apiKey, TRANSCRIPTION_MODEL: 'whisper-1', TRANSCRIPTION_PART_SEC: '3' }
+    },
+    ready: (s) => void ({ product, browser, dir } = s),
+    done: async () => {
+      stubs?.closeAllConnections()
+      await new Promise<void>((resolve) => (stubs ? stubs.close(() => resolve()) : resolve()))
+    },
   })
 
   test('the autopilot setting, the library transcript edited, a post rendered with the words and previewed the same, then turned off', async () => {
@@ -221,12 +216,7 @@ describe('with a transcription provider (the OpenAI-compatible stub)', () => {
 
 describe('with no transcription provider', () => {
   let product: Product
-  beforeAll(async () => {
-    product = await startProduct()
-  }, 300_000)
-  afterAll(async () => {
-    await product?.stop()
-  })
+  e2eSuite('speech-no-provider', { ready: (s) => void ({ product, browser } = s) })
 
   test('the library says captions from speech need a provider, and nothing is transcribed', async () => {
     const { page, projectId, errors } = await newProject(product, 'nospeech')

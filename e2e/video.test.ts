@@ -7,16 +7,15 @@
  * boxes sit in the same places at the same times, within a few pixels.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { parseRenderSpec, timeline } from '../containers/render/recipe/index.ts'
 import { ffmpegPath } from '../scripts/tools.mjs'
 import { sameBoxes, savePreviewVideo } from './frames'
 import { settledPost } from './posts'
-import { launchBrowser, resultPath, signInLocally, startProduct, unique, waitForHydration, watchPageErrors, type Product } from './harness'
+import { e2eSuite, resultPath, signInLocally, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product
 let browser: Browser
@@ -25,23 +24,18 @@ let dir: string
 /** How far apart the same text box may sit in the preview and the render, in preview pixels (measured: see the notes). */
 const BOX_TOLERANCE_PX = 4
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'reelpilot-video-e2e-'))
-  // A flat grey 16:9 clip: whatever is not grey on a frame is what the recipe drew.
-  execFileSync(ffmpegPath(), [
-    '-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x808080:s=1280x720:r=30:d=12', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=12',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', join(dir, 'landscape.mp4'),
-  ])
-  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x0a7d5a:s=240x120', '-frames:v', '1', join(dir, 'logo.png')])
-  product = await startProduct()
-  browser = await launchBrowser()
-}, 300_000)
-
-afterAll(async () => {
-  if (product) writeFileSync(resultPath('video-product.log'), product.logs())
-  await browser?.close()
-  await product?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
+e2eSuite('video', {
+  ready: (s) => {
+    product = s.product
+    browser = s.browser
+    dir = s.dir
+    // A flat grey 16:9 clip: whatever is not grey on a frame is what the recipe drew.
+    execFileSync(ffmpegPath(), [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x808080:s=1280x720:r=30:d=12', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=12',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', join(dir, 'landscape.mp4'),
+    ])
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x0a7d5a:s=240x120', '-frames:v', '1', join(dir, 'logo.png')])
+  },
 })
 
 /** Uploads a file through the media API as the signed-in page's user; answers its id once ready. */

@@ -1,9 +1,10 @@
 // `npm test`: every test of the project, unit, Workers integration and end-to-end in Chromium.
 // It checks first that what the tests need is here, and fails with a clear message if not:
 // nothing is ever skipped silently.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { useTools } from './tools.mjs'
 
@@ -47,6 +48,37 @@ step('type check', 'bash', ['-c', `${bin('react-router')} typegen && ${bin('tsc'
 mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true })
 step('build', 'flock', [join(root, 'node_modules', '.cache', 'reelpilot-build.lock'), bin('react-router'), 'build'])
 
-const args = ['run', ...process.argv.slice(2)]
-const result = spawnSync(bin('vitest'), args, { cwd: root, stdio: 'inherit', env: { ...process.env, REELPILOT_BUILT: '1' } })
-process.exit(result.status ?? 1)
+const env = { ...process.env, REELPILOT_BUILT: '1' }
+const args = process.argv.slice(2)
+if (args.length) {
+  // Arguments (files, --project, a reporter): one vitest run with them.
+  const result = spawnSync(bin('vitest'), ['run', ...args], { cwd: root, stdio: 'inherit', env })
+  process.exit(result.status ?? 1)
+}
+
+// The whole suite in two lanes at once: e2e (one file at a time, each with the product and
+// Chromium of its own) beside unit and workers. One vitest run would not overlap them: on a 2-core
+// machine vitest runs one file at a time (maxWorkers is the cores less one), and a project without
+// file parallelism (e2e) runs in a group of its own after all the others. An e2e file mostly waits
+// on its product and browser, so the other lane uses the second core. Each line says its lane.
+const lanes = [
+  { name: 'e2e', args: ['--project', 'e2e'] },
+  { name: 'unit+workers', args: ['--project', 'unit', '--project', 'workers'] },
+]
+console.log(`\nnpm test: ${lanes.map((l) => l.name).join(' beside ')} (each line says its lane)`)
+const color = process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}
+const codes = await Promise.all(
+  lanes.map(
+    (lane) =>
+      new Promise((resolve) => {
+        const child = spawn(bin('vitest'), ['run', ...lane.args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...color } })
+        for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+          createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => to.write(`[${lane.name}] ${line}\n`))
+        }
+        child.on('error', (error) => (console.error(`npm test: the ${lane.name} lane could not start: ${error.message}`), resolve(1)))
+        child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)))
+      }),
+  ),
+)
+for (const [i, lane] of lanes.entries()) console.log(`npm test: ${lane.name} ${codes[i] === 0 ? 'passed' : `failed (exit ${codes[i]})`}`)
+process.exit(codes.some((code) => code !== 0) ? 1 : 0)

@@ -1,7 +1,7 @@
 /** Server side of the assistant page: the project's ready clips, and each tool through the API. */
 import type { RouterContextProvider } from 'react-router'
 import { callApi, loadApi } from '../lib/api.server'
-import { PLATFORMS } from '../../workers/domain/post-state'
+import { PLATFORMS, type Platform } from '../../workers/domain/post-state'
 
 type Context = Readonly<RouterContextProvider>
 
@@ -29,7 +29,7 @@ export interface Captions {
 export interface RateCard {
   currency: string
   status: 'ready' | 'partial' | 'insufficient_data'
-  platforms: { platform: 'youtube' | 'tiktok' | 'instagram'; posts: number; medianViews: number | null; engagementRate: number | null; cpm: { low: number; high: number }; rates: { format: string; label: string; low: number; high: number; arithmetic: string }[]; needs: string | null }[]
+  platforms: { platform: Platform; posts: number; medianViews: number | null; engagementRate: number | null; cpm: { low: number; high: number }; rates: { format: string; label: string; low: number; high: number; arithmetic: string }[]; needs: string | null }[]
   assumptions: string[]
 }
 

@@ -1,6 +1,7 @@
 /** Server side of the inbox page: the comments, and refresh / save / dismiss / send through the API. */
 import type { RouterContextProvider } from 'react-router'
 import { callApi, loadApi } from '../lib/api.server'
+import type { Platform } from '../../workers/domain/post-state'
 
 type Context = Readonly<RouterContextProvider>
 
@@ -8,7 +9,7 @@ export interface InboxComment {
   id: string
   postId: string
   postTitle: string
-  platform: 'youtube' | 'tiktok' | 'instagram'
+  platform: Platform
   author: string
   text: string
   publishedAt: string
@@ -29,7 +30,7 @@ export interface InboxRefresh {
 }
 export interface Inbox {
   projectId: string
-  platforms: { platform: 'youtube' | 'tiktok' | 'instagram'; status: string; message: string | null }[]
+  platforms: { platform: Platform; status: string; message: string | null }[]
   comments: InboxComment[]
   refresh: InboxRefresh | null
 }

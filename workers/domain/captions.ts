@@ -8,7 +8,7 @@
  * last posts and hooks too long to read in the time the clip gives them.
  */
 
-import type { Objective, StyleName } from '../../containers/render/recipe/vocabulary'
+import type { Objective, Platform, StyleName } from '../../containers/render/recipe/vocabulary'
 
 /** How many of a project's latest posts a new hook must differ from. */
 export const RECENT_HOOKS = 20
@@ -31,7 +31,7 @@ export interface CaptionInput {
   /** Anything stable per post (the slot), so choices vary between posts but not between runs. */
   seed: string
   /** The platforms the post goes to (a writer with per-platform texts writes those). */
-  platforms?: readonly ('youtube' | 'tiktok' | 'instagram')[]
+  platforms?: readonly Platform[]
   /** The tracked link's line the texts are published with (`linkLineFor`), to leave room for; null: none. */
   link?: string | null
 }

@@ -6,6 +6,7 @@
  */
 import { base64url, fromBase64url, hmacKey } from './crypto'
 import { misconfigured } from './config'
+import type { Platform } from '../../containers/render/recipe/vocabulary'
 
 /** The signing secret, or a 503 when the deployment lacks one (a misconfiguration, not a client error). */
 export function signingKey(env: Pick<Env, 'UPLOAD_SIGNING_KEY'>): string {
@@ -67,7 +68,7 @@ export type Grant =
        */
       op: 'pull'
       postId: string
-      platform: 'youtube' | 'tiktok' | 'instagram'
+      platform: Platform
       key: string
       contentType: string
       exp: number

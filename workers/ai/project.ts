@@ -2,6 +2,7 @@
 import { and, desc, eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { autopilots, media, projects } from '../db/schema'
+import type { Objective } from '../../containers/render/recipe/vocabulary'
 
 export interface ProjectFacts {
   id: string
@@ -9,7 +10,7 @@ export interface ProjectFacts {
   name: string
   description: string | null
   language: string
-  objective: 'awareness' | 'traffic' | 'conversion'
+  objective: Objective
   style: string
   clips: { id: string; title: string; topic: string }[]
 }

@@ -7,6 +7,7 @@
 import type { Framing, Platform, RenderSpecInput } from '../../containers/render/recipe/spec'
 import { BRAND_FONTS } from '../../containers/render/recipe/spec'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
+import type { Objective, StyleName } from '../../containers/render/recipe/vocabulary'
 
 /** How a post may fill the frame (the recipe's framings). */
 export const POST_FRAMINGS = ['crop', 'fit', 'pad'] as const satisfies readonly Framing[]
@@ -19,9 +20,9 @@ export { BRAND_FONTS }
 export const MAX_POST_SECONDS = 60
 
 export interface SpecPost {
-  style: 'minimal' | 'neon' | 'corporate'
+  style: StyleName
   language: string
-  objective: 'traffic' | 'awareness' | 'conversion'
+  objective: Objective
   hook: string | null
   caption: string | null
   callToAction: string | null

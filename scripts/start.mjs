@@ -7,8 +7,7 @@
 // `npm start -- --demo you@example.com` then runs `npm run demo` for that email once the product
 // answers (a demo workspace with 60 days of posts and their metrics).
 import { spawn, execFileSync } from 'node:child_process'
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { ensureDevVars } from './dev-vars.mjs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -25,38 +24,6 @@ process.env.PATH = `${dirname(process.execPath)}:${join(root, 'node_modules', '.
 // Miniflare would fetch a sample `Request.cf` from workers.cloudflare.com at every start (a download
 // from outside the npm registry, and an error on a machine without that network): its built-in one is used.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false'
-
-function ensureDevVars() {
-  const file = join(root, '.dev.vars')
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : readFileSync(join(root, '.dev.vars.example'), 'utf8')
-  if (!/^LOCAL_AUTH_PRIVATE_KEY=\S/m.test(text)) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    })
-    const quoted = (pem) => JSON.stringify(pem.trim())
-    text = text.replace(/^LOCAL_AUTH_PRIVATE_KEY=.*$/m, '').replace(/^LOCAL_AUTH_PUBLIC_KEY=.*$/m, '')
-    text = `${text.trimEnd()}\nLOCAL_AUTH_PRIVATE_KEY=${quoted(privateKey)}\nLOCAL_AUTH_PUBLIC_KEY=${quoted(publicKey)}\n`
-    console.log('start: made a local sign-in key in .dev.vars')
-  }
-  if (!/^UPLOAD_SIGNING_KEY=\S/m.test(text)) {
-    text = `${text.replace(/^UPLOAD_SIGNING_KEY=.*$/m, '').trimEnd()}\nUPLOAD_SIGNING_KEY=${randomBytes(32).toString('base64url')}\n`
-    console.log('start: made a local upload signing key in .dev.vars')
-  }
-  if (!/^RENDER_SHARED_SECRET=\S/m.test(text)) {
-    text = `${text.replace(/^RENDER_SHARED_SECRET=.*$/m, '').trimEnd()}\nRENDER_SHARED_SECRET=${randomBytes(32).toString('base64url')}\n`
-    console.log('start: made a local render server secret in .dev.vars')
-  }
-  if (!/^TOKEN_ENCRYPTION_KEY=\S/m.test(text)) {
-    text = `${text.replace(/^TOKEN_ENCRYPTION_KEY=.*$/m, '').trimEnd()}\nTOKEN_ENCRYPTION_KEY=v1:${randomBytes(32).toString('base64')}\n`
-    console.log('start: made a local token encryption key in .dev.vars')
-  }
-  // `npm run dev` (the React Router dev server) reads .dev.vars too: it is local.
-  if (!/^APP_ENV=/m.test(text)) text = `${text.trimEnd()}\nAPP_ENV=local\n`
-  writeFileSync(file, text)
-  return text
-}
 
 // The assistant's provider given in the environment (an OpenAI-compatible server, or a stub for e2e); none: the built-in.
 const AI_VARS = ['AI_PROVIDER', 'AI_BASE_URL', 'AI_MODEL', 'AI_API_KEY', 'AI_TIMEOUT_MS']

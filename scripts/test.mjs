@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { ensureDevVars } from './dev-vars.mjs'
 import { useTools } from './tools.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -46,6 +47,8 @@ step('type check', 'bash', ['-c', `${bin('react-router')} typegen && ${bin('tsc'
 // The e2e tests serve the built app: build it once, here, before any test starts (under the
 // same lock the e2e harness takes, so nobody else rebuilds it halfway).
 mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true })
+// The local secrets first: the build copies .dev.vars, and the products started by the e2e tests read it.
+ensureDevVars()
 step('build', 'flock', [join(root, 'node_modules', '.cache', 'reelpilot-build.lock'), bin('react-router'), 'build'])
 
 const env = { ...process.env, REELPILOT_BUILT: '1' }

@@ -315,8 +315,9 @@ export function sourceFingerprint(): string {
 }
 
 /**
- * Whether build/server/.dev.vars (the copy wrangler dev reads) differs from .dev.vars. It does on
- * a fresh machine, where scripts/start.mjs writes the local keys only after the build was made.
+ * Whether build/server/.dev.vars (the copy wrangler dev reads) differs from .dev.vars. It can when
+ * the build was made before the local keys were (a build by hand on a fresh clone; `npm test` makes
+ * them first, scripts/dev-vars.mjs).
  */
 function buildDevVarsStale(): boolean {
   const source = join(ROOT, '.dev.vars')

@@ -76,14 +76,18 @@ export function upstreamFromStderr(stderr: string, url: string): UpstreamError |
   return null
 }
 
+/** The bytes `from`..`to` of a file's head read as ASCII (for magic numbers). */
+function ascii(head: Uint8Array, from: number, to: number): string {
+  return String.fromCharCode(...head.subarray(from, to))
+}
+
 // Containers whose first bytes we recognise: if FFmpeg cannot open a file that starts like one
 // of these, the file is a damaged video rather than something else renamed.
 function looksLikeMediaContainer(head: Uint8Array): boolean {
-  const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to))
-  if (head.length >= 8 && ['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip', 'styp'].includes(ascii(4, 8))) return true
+  if (head.length >= 8 && ['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip', 'styp'].includes(ascii(head, 4, 8))) return true
   if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return true // Matroska/WebM
-  if (head.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 11) === 'AVI') return true
-  if (head.length >= 3 && ascii(0, 3) === 'FLV') return true
+  if (head.length >= 12 && ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 11) === 'AVI') return true
+  if (head.length >= 3 && ascii(head, 0, 3) === 'FLV') return true
   if (head.length >= 1 && head[0] === 0x47 && head.length >= 189 && head[188] === 0x47) return true // MPEG-TS
   if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] === 1 && head[3] === 0xba) return true // MPEG-PS
   return false
@@ -110,14 +114,13 @@ function lastLine(text: string): string {
 /** The size a still image's own header announces (PNG, JPEG, GIF, WebP, BMP), or null. Pure. */
 export function imageHeaderSize(head: Uint8Array): { width: number; height: number } | null {
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
-  const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to))
-  if (head.length >= 24 && head[0] === 0x89 && ascii(1, 4) === 'PNG' && ascii(12, 16) === 'IHDR') {
+  if (head.length >= 24 && head[0] === 0x89 && ascii(head, 1, 4) === 'PNG' && ascii(head, 12, 16) === 'IHDR') {
     return { width: view.getUint32(16), height: view.getUint32(20) }
   }
-  if (head.length >= 10 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) return { width: view.getUint16(6, true), height: view.getUint16(8, true) }
-  if (head.length >= 26 && ascii(0, 2) === 'BM') return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) }
-  if (head.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') {
-    const kind = ascii(12, 16)
+  if (head.length >= 10 && (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a')) return { width: view.getUint16(6, true), height: view.getUint16(8, true) }
+  if (head.length >= 26 && ascii(head, 0, 2) === 'BM') return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) }
+  if (head.length >= 30 && ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') {
+    const kind = ascii(head, 12, 16)
     if (kind === 'VP8X') return { width: 1 + (head[24] | (head[25] << 8) | (head[26] << 16)), height: 1 + (head[27] | (head[28] << 8) | (head[29] << 16)) }
     if (kind === 'VP8L') {
       const bits = view.getUint32(21, true)

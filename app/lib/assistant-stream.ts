@@ -4,6 +4,7 @@
  * and Stop (aborting the fetch closes the connection, which cancels the provider call).
  */
 import { useCallback, useRef, useState } from 'react'
+import { readEvents } from './sse'
 
 export interface StreamState<R> {
   status: 'idle' | 'streaming' | 'done' | 'stopped' | 'failed'
@@ -53,25 +54,6 @@ export function partialJson(text: string): unknown {
     }
   }
   return undefined
-}
-
-/** Reads `event:`/`data:` blocks from a server-sent events body. */
-async function readEvents(res: Response, onEvent: (event: string, data: any) => void) {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
-  let buffer = ''
-  for (;;) {
-    const { done, value } = await reader.read()
-    buffer += value ?? ''
-    let end: number
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end)
-      buffer = buffer.slice(end + 2)
-      const event = /^event: (.+)$/m.exec(block)?.[1] ?? 'message'
-      const data = /^data: (.*)$/m.exec(block)?.[1]
-      onEvent(event, data ? JSON.parse(data) : null)
-    }
-    if (done) return
-  }
 }
 
 /** One streamed tool on the page: `start(tool, input)`, `stop()`, and what has arrived. */

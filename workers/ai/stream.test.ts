@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { openAiStubSettings, scriptAnswers, stubReceived } from '../../test/ai'
 import { call, expectProblem, memberWithRole, ownerWithProject, readyClip } from '../../test/helpers'
 import { createWorkerApp } from '../app'
+import { readEvents as readSse } from '../../app/lib/sse'
 
 const app = createWorkerApp(async () => new Response('the web app'))
 
@@ -22,26 +23,12 @@ interface Sse {
 
 /** Reads events as they come; `until` stops early (the reader is then cancelled, as the page's Stop does). */
 async function readEvents(res: Response, until?: (e: Sse) => boolean): Promise<Sse[]> {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
   const events: Sse[] = []
-  let buffer = ''
-  for (;;) {
-    const { done, value } = await reader.read()
-    buffer += value ?? ''
-    let end: number
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end)
-      buffer = buffer.slice(end + 2)
-      const event = /^event: (.+)$/m.exec(block)?.[1] ?? 'message'
-      const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null')
-      events.push({ event, data })
-      if (until?.({ event, data })) {
-        await reader.cancel()
-        return events
-      }
-    }
-    if (done) return events
-  }
+  await readSse(res, (event, data) => {
+    events.push({ event, data })
+    return until?.({ event, data })
+  })
+  return events
 }
 
 const IDEAS = {

@@ -3,7 +3,7 @@
 // (recipe/speech-captions.ts: one ASS event per word, neon with a glow layer), against the same
 // render without speech captions, in the same run (alternating, best of BENCH_REPEAT). Prints the
 // ratio with/without and the events each ASS holds.
-import { spawn } from 'node:child_process'
+import { ffmpeg } from './ffmpeg.ts'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,15 +12,6 @@ import { makeClip } from '../containers/render/test-support.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30)
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2)
-
-function ffmpeg(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.FFMPEG_PATH ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let stderr = ''
-    child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-20000)))
-    child.on('close', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`ffmpeg failed: ${stderr.slice(-500)}`))))
-  })
-}
 
 // A talker's pace: words of 0.3 s with 0.1 s between, a pause every 9 words.
 const VOCAB = ['today', 'we', 'make', 'a', 'quick', 'pasta', 'with', 'garlic', 'and', 'lemon', 'it', 'takes', 'ten', 'minutes']

@@ -4,7 +4,7 @@
 // ratio, per style. The browser's figure is the render time the page reports itself (the engine's
 // download and the clip's copy into its memory excluded); native runs the same two commands (the
 // render and the frame grab) on a local file, as the browser reads the clip from its memory.
-import { spawn } from 'node:child_process'
+import { ffmpeg } from './ffmpeg.ts'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
@@ -19,15 +19,6 @@ const SECONDS = Number(process.env.BENCH_PREVIEW_SECONDS ?? 8)
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 2)
 const HOOK = 'Three tricks nobody tells you'
 const FONTS = join(ROOT, 'public', 'vendor', 'fonts')
-
-function ffmpeg(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.FFMPEG_PATH ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let stderr = ''
-    child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-20000)))
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg failed: ${stderr.slice(-500)}`))))
-  })
-}
 
 const loadAtStart = loadavg()[0]
 const work = await mkdtemp(join(tmpdir(), 'reelpilot-preview-bench-'))

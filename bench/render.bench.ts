@@ -8,7 +8,7 @@
 // and with one part of the recipe left out at a time (texts, blurred background, logo), and the
 // fit framing by overlay (as the recipe draws it when the source's size is unknown). With the
 // machine's load average: on a busy machine the figures say more about the neighbours.
-import { spawn } from 'node:child_process'
+import { ffmpeg } from './ffmpeg.ts'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,15 +23,6 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 2)
 // The source as the server's probe describes it (its size lets the fit framing stack its bands).
 const SOURCE = { durationSec: SECONDS, hasAudio: true, width: 1920, height: 1080 }
 const NETWORK_INPUT = ['-rw_timeout', '30000000', '-protocol_whitelist', 'http,https,tcp,tls,crypto']
-
-function ffmpeg(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.env.FFMPEG_PATH ?? 'ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let stderr = ''
-    child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-20000)))
-    child.on('close', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`ffmpeg failed: ${stderr.slice(-500)}`))))
-  })
-}
 
 interface Run {
   total: number

@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { can, PERMISSIONS, type Permission, type Role } from '../domain/roles'
+import type { Db } from '../db/client'
 import { members, projects } from '../db/schema'
 import type { AppEnv } from '../env'
 import { forbidden, notFound } from '../lib/errors'
@@ -14,12 +15,12 @@ import { forbidden, notFound } from '../lib/errors'
 export async function roleIn(c: Context<AppEnv>, workspaceId: string): Promise<Role | undefined> {
   const principal = c.get('principal')
   if (principal.kind === 'apiKey') return principal.workspaceId === workspaceId ? principal.role : undefined
-  const row = await c
-    .get('db')
-    .select({ role: members.role })
-    .from(members)
-    .where(and(eq(members.workspaceId, workspaceId), eq(members.userId, principal.userId)))
-    .get()
+  return memberRole(c.get('db'), workspaceId, principal.userId)
+}
+
+/** A user's role in a workspace as its members table says, or undefined when they are not a member. */
+export async function memberRole(db: Db, workspaceId: string, userId: string): Promise<Role | undefined> {
+  const row = await db.select({ role: members.role }).from(members).where(and(eq(members.workspaceId, workspaceId), eq(members.userId, userId))).get()
   return row?.role
 }
 

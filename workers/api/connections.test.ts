@@ -143,6 +143,19 @@ describe('connecting with OAuth', () => {
     expect(expectProblem({ status: replay.status, headers: replay.headers, json: await replay.json() }, 400).detail).toMatch(/already used/)
   })
 
+  it('a starter no longer allowed to connect by the callback (demoted to viewer) connects nothing: 403', async () => {
+    const owner = await projectOwner()
+    const account = await stubAccount('youtube')
+    const started = await call('POST', `/projects/${owner.projectId}/connections`, { token: owner.token, body: { platform: 'youtube' } })
+    const authorize = new URL(started.json.authorizeUrl)
+    authorize.searchParams.set('stub_account', account.accountId)
+    const location = (await fetch(authorize, { redirect: 'manual' })).headers.get('location')!
+    await env.DB.prepare(`update members set role = 'viewer' where workspace_id = ?`).bind(owner.workspace.id).run()
+    const res = await SELF.fetch(location, { redirect: 'manual', headers: { cookie: `${cookiesFrom(started.headers)}; __session=${owner.token}` } })
+    expect(expectProblem({ status: res.status, headers: res.headers, json: await res.json() }, 403).detail).toMatch(/no longer connect/)
+    expect((await call('GET', `/projects/${owner.projectId}/connections`, { token: owner.token })).json.data).toEqual([])
+  })
+
   it('API keys cannot start a real OAuth connection (no browser to bind it to)', async () => {
     const { token, projectId, workspace } = await projectOwner()
     const key = (await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'ci', role: 'editor' } })).json.secret

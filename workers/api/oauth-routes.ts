@@ -3,10 +3,10 @@
  * creator's browser here): the callback that checks the signed state, exchanges the code and
  * stores the connection, and the sandbox's local "post" page.
  */
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { createDb } from '../db/client'
-import { members, sandboxPosts } from '../db/schema'
+import { sandboxPosts } from '../db/schema'
 import { can } from '../domain/roles'
 import type { AppEnv } from '../env'
 import { problemResponse } from '../lib/errors'
@@ -15,6 +15,7 @@ import { endpointsFor, sandboxEnabled, timeoutMs } from '../platforms/config'
 import { instagramAccount } from '../platforms/instagram'
 import { browserMatches, callbackUrl, claimState, exchangeCode, verifyState, type OAuthState } from '../platforms/oauth'
 import { browserUser } from './middleware/auth'
+import { memberRole } from './access'
 import { tiktokAccount } from '../platforms/tiktok'
 import { PLATFORM_NAMES, PLATFORMS, type AccountInfo, type Platform } from '../platforms/types'
 import { youtubeAccount } from '../platforms/youtube'
@@ -34,10 +35,13 @@ function accountFor(env: Env, platform: Platform, accessToken: string): Promise<
   return platform === 'youtube' ? youtubeAccount(api, accessToken, ms) : platform === 'tiktok' ? tiktokAccount(api, accessToken, ms) : instagramAccount(api, accessToken, ms)
 }
 
-/** Whoever started the connection may still connect accounts to that project. */
+/**
+ * Whoever started the connection may still connect accounts to that project. Not requireRole: this
+ * route has no principal on its context (the browser's session is read above) and answers its own 403.
+ */
 async function stillAllowed(db: ReturnType<typeof createDb>, state: OAuthState, userId: string): Promise<boolean> {
-  const row = await db.select({ role: members.role }).from(members).where(and(eq(members.workspaceId, state.workspaceId), eq(members.userId, userId))).get()
-  return Boolean(row && can(row.role, 'projects.write'))
+  const role = await memberRole(db, state.workspaceId, userId)
+  return Boolean(role && can(role, 'projects.write'))
 }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)

@@ -1,17 +1,14 @@
 /** Server side of the assistant page: the project's ready clips, and each tool through the API. */
 import type { RouterContextProvider } from 'react-router'
+import type { z } from '@hono/zod-openapi'
+import type { ProviderInfoSchema } from '../../workers/ai/routes'
 import { callApi, loadApi } from '../lib/api.server'
 import { PLATFORMS, type Platform } from '../../workers/domain/post-state'
 
 type Context = Readonly<RouterContextProvider>
 
-export interface ProviderInfo {
-  name: 'workers-ai' | 'openai' | 'builtin'
-  model: string
-  label: string
-  fallback: boolean
-  reason?: string
-}
+/** Which provider answered: the AI routes' own schema (a type only). */
+export type ProviderInfo = z.infer<typeof ProviderInfoSchema>
 export interface Idea {
   title: string
   hook: string

@@ -1,39 +1,15 @@
 /** Server side of the inbox page: the comments, and refresh / save / dismiss / send through the API. */
 import type { RouterContextProvider } from 'react-router'
 import { callApi, loadApi } from '../lib/api.server'
-import type { Platform } from '../../workers/domain/post-state'
+import type { z } from '@hono/zod-openapi'
+import type { InboxCommentSchema, InboxRefreshSchema, InboxSchema } from '../../workers/inbox/routes'
 
 type Context = Readonly<RouterContextProvider>
 
-export interface InboxComment {
-  id: string
-  postId: string
-  postTitle: string
-  platform: Platform
-  author: string
-  text: string
-  publishedAt: string
-  state: 'new' | 'replied' | 'dismissed'
-  suggestedReply: string | null
-  suggestedBy: string | null
-  flags: { kind: string; value: string }[]
-  replyText: string | null
-  repliedAt: string | null
-}
-export interface InboxRefresh {
-  status: 'queued' | 'running' | 'done' | 'failed'
-  requestedAt: string
-  startedAt: string | null
-  finishedAt: string | null
-  newComments: number
-  error: string | null
-}
-export interface Inbox {
-  projectId: string
-  platforms: { platform: Platform; status: string; message: string | null }[]
-  comments: InboxComment[]
-  refresh: InboxRefresh | null
-}
+// The answers' shapes are the inbox routes' own schemas (types only: no server code reaches the page).
+export type InboxComment = z.infer<typeof InboxCommentSchema>
+export type InboxRefresh = z.infer<typeof InboxRefreshSchema>
+export type Inbox = z.infer<typeof InboxSchema>
 export type InboxResult = { intent: string; ok: boolean; target?: string; message: string }
 
 export async function loadInbox(context: Context, request: Request, projectId: string) {

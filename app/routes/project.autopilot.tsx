@@ -443,6 +443,7 @@ function StatusBar({ autopilot, canEdit, learnedNext }: { autopilot: Route.Compo
   const fetcher = useFetcher<FormResult>()
   const busy = fetcher.state !== 'idle'
   const state = !autopilot ? 'off' : autopilot.enabled ? 'on' : 'paused'
+  const next = learnedNext ?? autopilot?.nextSlots[0]
   return (
     <section aria-label="Autopilot status" className="flex flex-wrap items-center justify-between gap-4 rounded-2xl border border-slate-800 bg-slate-900/60 px-5 py-4">
       <div className="flex items-center gap-3">
@@ -452,7 +453,7 @@ function StatusBar({ autopilot, canEdit, learnedNext }: { autopilot: Route.Compo
             {state === 'on' ? 'Autopilot is on' : state === 'paused' ? 'Autopilot is paused' : 'Autopilot is not set up'}
           </p>
           <p className="text-xs text-slate-400" data-testid="autopilot-next">
-            {state === 'off' ? 'Choose your settings below, save them, and turn it on when you are ready.' : state === 'paused' ? 'Nothing new is planned until you resume. Posts already planned keep their course.' : (learnedNext ?? autopilot?.nextSlots[0]) ? `Next post: ${formatDateTime((learnedNext ?? autopilot!.nextSlots[0])!, autopilot!.config.timezone, locale)} (${autopilot!.config.timezone})${learnedNext ? ', at the hour the autopilot chose from what it has learnt' : ''}.` : 'Waiting for the next slot.'}
+            {state === 'off' ? 'Choose your settings below, save them, and turn it on when you are ready.' : state === 'paused' ? 'Nothing new is planned until you resume. Posts already planned keep their course.' : next && autopilot ? `Next post: ${formatDateTime(next, autopilot.config.timezone, locale)} (${autopilot.config.timezone})${learnedNext ? ', at the hour the autopilot chose from what it has learnt' : ''}.` : 'Waiting for the next slot.'}
           </p>
         </div>
       </div>

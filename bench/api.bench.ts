@@ -11,7 +11,7 @@
 // and a machine that gets busier or quieter during the run moves both; the figures are the
 // means of the rounds. Figures, not pass/fail (exit 1 only if something breaks).
 import autocannon from 'autocannon'
-import { existsSync, readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { startProduct } from '../e2e/harness.ts'
 import { startBareWorker } from './bare-worker.ts'
 import { benchPerson, type BenchPerson } from './person.ts'
@@ -90,7 +90,7 @@ async function d1Queries(base: string, route: Route, p: Person): Promise<number>
 }
 
 /** The machine's load average (1, 5, 15 min), to print beside the figures. */
-const loadAverage = () => (existsSync('/proc/loadavg') ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'unknown')
+const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(' ')
 
 async function main() {
   const loadAtStart = loadAverage()

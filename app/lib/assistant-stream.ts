@@ -4,13 +4,16 @@
  * and Stop (aborting the fetch closes the connection, which cancels the provider call).
  */
 import { useCallback, useRef, useState } from 'react'
+import type { z } from '@hono/zod-openapi'
+import type { ProviderInfoSchema } from '../../workers/ai/routes'
 import { readEvents } from './sse'
 
 export interface StreamState<R> {
   status: 'idle' | 'streaming' | 'done' | 'stopped' | 'failed'
   /** The answer's JSON text so far (what the provider has written). */
   text: string
-  answer?: { provider: { name: string; model: string; label: string; fallback: boolean; reason?: string }; result: R }
+  /** The stream's last event: the tool route's answer (its provider schema; `R` the tool's result). */
+  answer?: { provider: z.infer<typeof ProviderInfoSchema>; result: R }
   message?: string
 }
 

@@ -1,34 +1,24 @@
 /** Server side of the assistant page: the project's ready clips, and each tool through the API. */
 import type { RouterContextProvider } from 'react-router'
 import type { z } from '@hono/zod-openapi'
-import type { ProviderInfoSchema } from '../../workers/ai/routes'
+import type { ProviderInfoSchema, TOOLS } from '../../workers/ai/routes'
 import { callApi, loadApi } from '../lib/api.server'
-import { PLATFORMS, type Platform } from '../../workers/domain/post-state'
+import type { Media } from '../lib/media-upload'
+import type { List } from '../lib/types'
+import { PLATFORMS } from '../../workers/domain/post-state'
 
 type Context = Readonly<RouterContextProvider>
 
-/** Which provider answered: the AI routes' own schema (a type only). */
+// The answers' shapes are the AI routes' own schemas (types only: no server code reaches the page).
+/** Which provider answered. */
 export type ProviderInfo = z.infer<typeof ProviderInfoSchema>
-export interface Idea {
-  title: string
-  hook: string
-  format: string
-  why: string
-}
-export interface Captions {
-  hook: string
-  caption: string
-  callToAction: string
-  hashtags: string[]
-  platformTexts: { youtube?: { title: string; description: string }; tiktok?: { caption: string }; instagram?: { caption: string } }
-  limits: { platform: string; field: string; max: number; unit: string; length: number }[]
-}
-export interface RateCard {
-  currency: string
-  status: 'ready' | 'partial' | 'insufficient_data'
-  platforms: { platform: Platform; posts: number; medianViews: number | null; engagementRate: number | null; cpm: { low: number; high: number }; rates: { format: string; label: string; low: number; high: number; arithmetic: string }[]; needs: string | null }[]
-  assumptions: string[]
-}
+/** What a tool's route answers in `result`: the tool's result schema in the routes' TOOLS table. */
+type ToolResult<N extends keyof typeof TOOLS> = z.infer<(typeof TOOLS)[N]['result']>
+export type Ideas = ToolResult<'content-ideas'>
+export type Idea = Ideas['ideas'][number]
+export type Captions = ToolResult<'captions'>
+export type Pricing = ToolResult<'pricing-optimizer'>
+export type RateCard = Pricing['card']
 
 export type AssistantResult =
   | { intent: 'ideas'; ok: true; provider: ProviderInfo; ideas: Idea[] }
@@ -37,7 +27,7 @@ export type AssistantResult =
   | { intent: string; ok: false; message: string; errors?: { field: string; message: string }[] }
 
 export async function loadAssistant(context: Context, request: Request, projectId: string) {
-  const media = await loadApi<{ data: { id: string; title: string; filename: string; kind: string | null }[] }>(context, request, `/projects/${encodeURIComponent(projectId)}/media?status=ready`)
+  const media = await loadApi<List<Media>>(context, request, `/projects/${encodeURIComponent(projectId)}/media?status=ready`)
   return { clips: media.data.filter((m) => m.kind !== 'image').map((m) => ({ id: m.id, label: m.title || m.filename })) }
 }
 
@@ -48,7 +38,7 @@ export async function assistantAction(context: Context, request: Request, projec
   const intent = String(form.get('intent'))
   const fail = (res: { problem: { detail: string; errors?: { field: string; message: string }[] } }) => ({ intent, ok: false as const, message: res.problem.detail, errors: res.problem.errors })
   if (intent === 'ideas') {
-    const res = await callApi<{ provider: ProviderInfo; result: { ideas: Idea[] } }>(context, request, '/ai-assistant/tools/content-ideas', {
+    const res = await callApi<{ provider: ProviderInfo; result: Ideas }>(context, request, '/ai-assistant/tools/content-ideas', {
       method: 'POST',
       body: { projectId, count: num(form.get('count')) ?? 5, audienceNotes: String(form.get('audienceNotes') ?? '').trim() || undefined },
     })
@@ -66,7 +56,7 @@ export async function assistantAction(context: Context, request: Request, projec
       const high = num(form.get(`${p}.high`))
       if (low !== undefined || high !== undefined) cpm[p] = { low: low ?? NaN, high: high ?? NaN }
     }
-    const res = await callApi<{ provider: ProviderInfo; result: { card: RateCard; summary: string } }>(context, request, '/ai-assistant/tools/pricing-optimizer', {
+    const res = await callApi<{ provider: ProviderInfo; result: Pricing }>(context, request, '/ai-assistant/tools/pricing-optimizer', {
       method: 'POST',
       body: { projectId, currency: String(form.get('currency') ?? 'USD'), ...(Object.keys(cpm).length ? { cpm } : {}) },
     })

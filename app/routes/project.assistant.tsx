@@ -12,7 +12,7 @@ import { ProviderBadge } from '../components/provider-badge'
 import { RouteError } from '../components/route-error'
 import { Button, Card, Notice, PageHeader, SelectField, TextField } from '../components/ui'
 import { useProject } from './project'
-import { assistantAction, loadAssistant, type AssistantResult, type Captions, type Idea, type ProviderInfo } from './project.assistant.server'
+import { assistantAction, loadAssistant, type AssistantResult, type Captions, type Ideas, type Idea } from './project.assistant.server'
 import type { Route } from './+types/project.assistant'
 import { PLATFORMS } from '../../workers/domain/post-state'
 
@@ -119,7 +119,7 @@ export default function ProjectAssistant({ loaderData, actionData }: Route.Compo
   const canEdit = workspace.role !== 'viewer'
   const result = actionData as AssistantResult | undefined
   const failed = result && !result.ok ? result : undefined
-  const ideas = useToolStream<{ ideas: Idea[] }>()
+  const ideas = useToolStream<Ideas>()
   const captions = useToolStream<Captions>()
   // A streamed answer, once there is one, is what the card shows; the action's answer otherwise.
   const ideasAnswer = ideas.state.answer ?? (ideas.state.status === 'idle' && result?.ok && result.intent === 'ideas' ? { provider: result.provider, result: { ideas: result.ideas } } : undefined)
@@ -152,7 +152,7 @@ export default function ProjectAssistant({ loaderData, actionData }: Route.Compo
         <StreamProgress state={ideas.state} testId="ideas-draft" draft={(v) => (Array.isArray(v?.ideas) ? <IdeasList ideas={v.ideas.filter((i: unknown) => i && typeof i === 'object')} label="Ideas so far" /> : null)} />
         {shown(ideas.state, ideasAnswer) && (
           <div className="mt-4 space-y-3" aria-live="polite">
-            <ProviderBadge provider={ideasAnswer!.provider as ProviderInfo} />
+            <ProviderBadge provider={ideasAnswer!.provider} />
             <IdeasList ideas={ideasAnswer!.result.ideas} />
           </div>
         )}
@@ -190,7 +190,7 @@ export default function ProjectAssistant({ loaderData, actionData }: Route.Compo
         />
         {shown(captions.state, captionsAnswer) && (
           <div className="mt-4 space-y-3" aria-live="polite">
-            <ProviderBadge provider={captionsAnswer!.provider as ProviderInfo} />
+            <ProviderBadge provider={captionsAnswer!.provider} />
             <CaptionsView captions={captionsAnswer!.result} />
           </div>
         )}

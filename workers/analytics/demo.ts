@@ -30,7 +30,7 @@ export async function seedDemoHistory(env: Env, db: Db, input: { projectId: stri
   const platforms = await connectedPlatforms(db, input.projectId)
   const slots = nextSlots(config, { projectId: input.projectId, after: new Date(now - input.days * DAY), count: input.days * 3 }).filter((s) => s.getTime() < now - 2 * 3600_000)
   // Plans without rendering: the render queue is a sink here.
-  const sink = { RENDER_JOBS: { send: async () => {}, sendBatch: async () => {} } as unknown as Env['RENDER_JOBS'] }
+  const sink = { RENDER_JOBS: { send: async () => {}, sendBatch: async () => {} } as unknown as Env['RENDER_JOBS'], PUBLIC_URL: env.PUBLIC_URL }
   let created = 0
   let snapshots = 0
   for (const [i, slot] of slots.entries()) {

@@ -14,7 +14,7 @@ import { timeZoneRules } from '../domain/time-zone-rules'
 import { learnedChoice, planSlot } from '../scheduler/planner'
 
 const CONFIG = { cadence: 'daily', language: 'en', style: 'neon', objective: 'awareness', timeWindows: ['12:00-14:00', '19:00-20:00'], timezone: 'Europe/Paris', enabled: false }
-const sink = { RENDER_JOBS: { send: async () => {}, sendBatch: async () => {} } as unknown as Env['RENDER_JOBS'] }
+const sink = { RENDER_JOBS: { send: async () => {}, sendBatch: async () => {} } as unknown as Env['RENDER_JOBS'], PUBLIC_URL: env.PUBLIC_URL }
 
 async function projectWithHistory() {
   const { token, project } = await ownerWithProject('learner')

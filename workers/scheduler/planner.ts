@@ -26,8 +26,8 @@ import { formatAt } from '../domain/when'
 
 export interface PlanContext {
   db: Db
-  /** The queue the render messages go to. */
-  env: Pick<Env, 'RENDER_JOBS'> & Partial<Pick<Env, 'PUBLIC_URL'>>
+  /** The queue the render messages go to, and the public origin the texts' tracked link is on. */
+  env: Pick<Env, 'RENDER_JOBS' | 'PUBLIC_URL'>
   projectId: string
   workspaceId: string
   config: AutopilotConfig
@@ -107,7 +107,9 @@ export async function planSlot(ctx: PlanContext, slot: Date): Promise<PlanResult
     seed: `${projectId}:${key}`,
     writer: ctx.writer,
     platforms,
-    origin: originOf(ctx.env),
+    // Room for the project's tracked link (#13): without PUBLIC_URL this throws its 503 naming it,
+    // and the alarm logs it and rings again, rather than texts that leave the link no room.
+    origin: publicOrigin(ctx.env),
     maxDurationSec: Math.min(...platforms.map((p) => PLATFORM_LIMITS[p].maxDurationSec)),
   })
   const created = await insertPost(
@@ -233,13 +235,4 @@ export async function recordMissed(ctx: PlanContext, slot: Date, now: Date): Pro
     reason,
   )
   return { postId: id, status: 'skipped', created, reason }
-}
-
-/** The public origin when `PUBLIC_URL` is set (the texts then leave room for the tracked link), else null. */
-function originOf(env: Partial<Pick<Env, 'PUBLIC_URL'>>): string | null {
-  try {
-    return publicOrigin({ PUBLIC_URL: env.PUBLIC_URL ?? '' })
-  } catch {
-    return null
-  }
 }

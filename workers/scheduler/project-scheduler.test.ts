@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { call, expectProblem, ownerWithProject, readyClip } from '../../test/helpers'
-import { MISSED_GRACE_MS, RENDER_LEAD_MS, schedulerFor, type ProjectScheduler } from './project-scheduler'
+import { MISCONFIGURED_RETRY_MS, MISSED_GRACE_MS, RENDER_LEAD_MS, schedulerFor, type ProjectScheduler } from './project-scheduler'
 import { nextSlots } from '../domain/slots'
 import { autopilotConfigSchema } from '../domain/autopilot-config'
 
@@ -188,7 +188,48 @@ describe('ProjectScheduler', () => {
     expect(rows).toHaveLength(1)
     expect(Date.parse(rows[0].scheduled_at)).toBeGreaterThan(now.getTime())
   })
+
+  it("a deployment missing a setting: the alarm plans nothing, names the setting and rings again later; the planner refuses rather than leave the link no room", async () => {
+    const { project } = await ownerWithProject()
+    await readyClip(project.workspaceId, project.id)
+    const now = new Date()
+    const hhmm = (d: Date) => `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`
+    await configureAt(project.id, project.workspaceId, now.getTime(), { timezone: 'UTC', timeWindows: [`${hhmm(new Date(now.getTime() + 2 * 60_000))}-${hhmm(new Date(now.getTime() + 4 * 60_000))}`] })
+    const errors: string[] = []
+    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))
+    const broken = { ...env, PUBLIC_URL: '' } as Env
+    const status = await runInDurableObject(schedulerFor(env, project.id), async (instance: ProjectScheduler) => {
+      // The deployment's settings as this Durable Object sees them (this.env), for one alarm.
+      const held = instance as unknown as { env: Env }
+      const real = held.env
+      held.env = broken
+      try {
+        await instance.alarm()
+      } finally {
+        held.env = real
+      }
+      return instance.status()
+    })
+    expect(await postsOf(project.id)).toEqual([])
+    expect(Date.parse(status.alarm!)).toBeGreaterThanOrEqual(now.getTime() + MISCONFIGURED_RETRY_MS)
+    const line = errors.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.msg).startsWith('misconfigured'))
+    expect(line).toMatchObject({ level: 'error', settings: ['PUBLIC_URL'] })
+
+    // The planner past that check: no silent texts without the link's room, a 503 naming PUBLIC_URL and no post.
+    const { planSlot } = await import('./planner')
+    const { createDb } = await import('../db/client')
+    const [slot] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: now, count: 1 })
+    const ctx = { db: createDb(env.DB), env: broken, projectId: project.id, workspaceId: project.workspaceId, config: autopilotConfigSchema.parse(config()), connectedPlatforms: ['youtube'] as const }
+    await expect(planSlot(ctx, slot)).rejects.toMatchObject({ status: 503, extra: { setting: 'PUBLIC_URL' } })
+    expect(await postsOf(project.id)).toEqual([])
+
+    // Once the setting is there, the next ring plans the slot.
+    expect(await runDurableObjectAlarm(schedulerFor(env, project.id))).toBe(true)
+    expect(await postsOf(project.id)).toHaveLength(1)
+  })
 })
+
+afterEach(() => vi.restoreAllMocks())
 
 describe('autopilot API', () => {
   it('saves the configuration, answers the next slots, and arms the scheduler', async () => {

@@ -16,11 +16,12 @@ import { nextSlots } from '../domain/slots'
 import { connectedPlatforms } from '../db/connections'
 import { planSlot, recordMissed, type PlanResult } from './planner'
 import { captionWriterFor } from '../ai/tools/captions'
-import { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
+import { MISCONFIGURED_RETRY_MS, MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
 import { dispatchDuePulls } from '../analytics/pulls'
 import { log } from '../lib/log'
+import { misconfigurations } from '../lib/config'
 
-export { MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
+export { MISCONFIGURED_RETRY_MS, MISSED_GRACE_MS, RENDER_LEAD_MS } from './timing'
 /** At most this many slots are handled in one alarm (after very long downtime). */
 const MAX_SLOTS_PER_TICK = 400
 
@@ -100,6 +101,14 @@ export class ProjectScheduler extends DurableObject<Env> {
       withContext({ requestId: newRequestId('alarm'), scheduler: this.ctx.id.toString() }, async () => {
         const now = Date.now()
         log.debug('scheduler alarm', { scheduler: this.ctx.id.toString() })
+        // An entry point of its own, checked as the others are (lib/config.ts): a deployment that
+        // lacks a setting plans and dispatches nothing, says which, and rings again later.
+        const problems = misconfigurations(this.env)
+        if (problems.length) {
+          log.error('misconfigured: the scheduler planned nothing; it rings again later', { settings: problems.map((p) => p.setting) })
+          await this.ctx.storage.setAlarm(now + MISCONFIGURED_RETRY_MS)
+          return
+        }
         try {
           await this.tick(now)
           await this.collectMetrics(now)

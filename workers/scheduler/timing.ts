@@ -4,3 +4,5 @@
 export const RENDER_LEAD_MS = 30 * 60_000
 /** A slot later than this when its alarm finally runs is skipped, not posted late. */
 export const MISSED_GRACE_MS = 15 * 60_000
+/** A misconfigured deployment's alarm plans nothing and rings again after this (as queue messages wait 300 s). */
+export const MISCONFIGURED_RETRY_MS = 5 * 60_000

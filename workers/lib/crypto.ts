@@ -1,6 +1,6 @@
 /**
  * Hashing, encoding and key helpers on WebCrypto (available in workerd and Node alike): the one
- * base64url codec and the one cache of imported keys every signer and sealer uses.
+ * base64 / base64url codec and the one cache of imported keys every signer and sealer uses.
  */
 
 const encoder = new TextEncoder()
@@ -11,11 +11,16 @@ export async function sha256Hex(input: string | ArrayBuffer | Uint8Array<ArrayBu
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
+/** Bytes as base64 (RFC 4648 §4, padded), in chunks so megabytes of audio do not overflow the call stack. */
+export function base64(bytes: Uint8Array): string {
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(binary)
+}
+
 /** Bytes as base64url, without padding (RFC 4648 §5). */
 export function base64url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const b of bytes) binary += String.fromCharCode(b)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return base64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
 /** The bytes of base64url or plain base64 text; throws on anything else. */

@@ -7,6 +7,7 @@
 import { ProviderHttpError } from '../ai/types'
 import type { AiBinding } from '../ai/providers/workers-ai'
 import { languageCode } from '../domain/transcript'
+import { base64 } from '../lib/crypto'
 
 export const TRANSCRIPTION_PROVIDERS = ['workers-ai', 'openai'] as const
 export type TranscriptionProviderName = (typeof TRANSCRIPTION_PROVIDERS)[number]
@@ -125,12 +126,6 @@ export class WorkersAiTranscriber implements Transcriber {
     if (!Array.isArray(words)) throw new ProviderHttpError('Workers AI Whisper', 502, 'the answer has no words')
     return { language: languageCode(out?.transcription_info?.language), words: wordsOf(words) }
   }
-}
-
-function base64(bytes: Uint8Array): string {
-  let text = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(text)
 }
 
 function statusOf(message: string): number {

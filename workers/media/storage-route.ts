@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { media, mediaParts, posts, postTargets } from '../db/schema'
 import type { AppEnv } from '../env'
-import { badRequest, fieldProblem, HttpError } from '../lib/errors'
+import { badRequest, fieldProblem, forbidden, HttpError } from '../lib/errors'
 import { type Grant, signingKey, verifyGrant } from '../lib/signed-url'
 import { createRouter, errorResponses } from '../api/openapi'
 import { STORAGE_BY_HEADER } from '../../containers/render/recipe/vocabulary'
@@ -34,7 +34,7 @@ const storageErrors = {
 function tokenOf(c: Context<AppEnv>, inPath: string): string {
   if (inPath !== STORAGE_BY_HEADER) return inPath
   const token = /^Storage\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
-  if (!token) throw new HttpError(403, 'Send the link\'s token as `Authorization: Storage <token>`.')
+  if (!token) throw forbidden('Send the link\'s token as `Authorization: Storage <token>`.')
   return token
 }
 
@@ -42,9 +42,9 @@ async function grantFor(c: Context<AppEnv>, inPath: string, ops: Grant['op'][]):
   const result = await verifyGrant(signingKey(c.env), tokenOf(c, inPath))
   if (!result.ok) {
     const why = result.reason === 'expired' ? 'This link has expired: ask the API for a new one.' : 'This link is not valid.'
-    throw new HttpError(403, why)
+    throw forbidden(why)
   }
-  if (!ops.includes(result.grant.op)) throw new HttpError(403, `This link does not allow ${c.req.method}.`)
+  if (!ops.includes(result.grant.op)) throw forbidden(`This link does not allow ${c.req.method}.`)
   return result.grant
 }
 
@@ -151,7 +151,7 @@ export const uploadsApi = createRouter()
     }),
     async (c) => {
       const grant = await grantFor(c, c.req.valid('param').token, ['put', 'part', 'thumbnail', 'output', 'audio'])
-      if (grant.op === 'get' || grant.op === 'pull') throw new HttpError(403, 'This link is read-only.')
+      if (grant.op === 'get' || grant.op === 'pull') throw forbidden('This link is read-only.')
       const length = announcedLength(c)
       if (grant.op === 'output') return putRenderOutput(c, grant, length)
       if (grant.op === 'audio') return putAudioPart(c, grant, length)
@@ -239,7 +239,7 @@ async function checkPull(c: Context<AppEnv>, grant: Extract<Grant, { op: 'pull' 
     .from(postTargets)
     .where(and(eq(postTargets.postId, grant.postId), eq(postTargets.platform, grant.platform)))
     .get()
-  if (!target || !(PULLING as readonly string[]).includes(target.status)) throw new HttpError(403, 'This link was for one upload to a platform, which is over.')
+  if (!target || !(PULLING as readonly string[]).includes(target.status)) throw forbidden('This link was for one upload to a platform, which is over.')
 }
 
 /** `attachment` with the object's own name (ASCII-safe, plus RFC 5987 for the rest). */

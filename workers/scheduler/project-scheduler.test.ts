@@ -36,7 +36,7 @@ describe('ProjectScheduler', () => {
   it('plans the post of a slot once, ahead of it, even when the alarm runs twice', async () => {
     const { project } = await ownerWithProject()
     await readyClip(project.workspaceId, project.id, 'Pasta')
-    const start = Date.parse('2026-12-01T08:00:00Z')
+    const start = Date.parse('2037-12-01T08:00:00Z')
     await configureAt(project.id, project.workspaceId, start)
     const [slot] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 1 })
 
@@ -60,7 +60,7 @@ describe('ProjectScheduler', () => {
   it('replanning the same slot from two alarms at once still makes one post', async () => {
     const { project } = await ownerWithProject()
     await readyClip(project.workspaceId, project.id)
-    const start = Date.parse('2026-12-01T08:00:00Z')
+    const start = Date.parse('2037-12-01T08:00:00Z')
     await configureAt(project.id, project.workspaceId, start)
     const [slot] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 1 })
     const { planSlot } = await import('./planner')
@@ -75,7 +75,7 @@ describe('ProjectScheduler', () => {
   it('a pause that arrives while an alarm is planning a slot stays paused (the alarm does not write back its old settings)', async () => {
     const { project } = await ownerWithProject()
     await readyClip(project.workspaceId, project.id)
-    const start = Date.parse('2026-12-01T08:00:00Z')
+    const start = Date.parse('2037-12-01T08:00:00Z')
     await configureAt(project.id, project.workspaceId, start)
     const [slot] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 1 })
     const now = slot.getTime() - RENDER_LEAD_MS + 1000
@@ -100,7 +100,7 @@ describe('ProjectScheduler', () => {
 
   it('records a skipped post with its reason when the library is empty', async () => {
     const { project } = await ownerWithProject()
-    const start = Date.parse('2026-12-01T08:00:00Z')
+    const start = Date.parse('2037-12-01T08:00:00Z')
     await configureAt(project.id, project.workspaceId, start)
     const [slot] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 1 })
     await tick(project.id, slot.getTime() - 1000)
@@ -112,7 +112,7 @@ describe('ProjectScheduler', () => {
   it('records a skipped post when no platform is connected, and only targets connected ones', async () => {
     const { token, project } = await ownerWithProject('unconnected', [])
     await readyClip(project.workspaceId, project.id)
-    const start = Date.parse('2026-12-01T08:00:00Z')
+    const start = Date.parse('2037-12-01T08:00:00Z')
     await configureAt(project.id, project.workspaceId, start)
     const [s1, s2] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 2 })
     await tick(project.id, s1.getTime() - 1000)
@@ -131,7 +131,7 @@ describe('ProjectScheduler', () => {
     const a = await readyClip(project.workspaceId, project.id, 'A')
     const b = await readyClip(project.workspaceId, project.id, 'B')
     await readyClip(project.workspaceId, project.id, 'a picture', 'image')
-    const start = Date.parse('2026-12-01T08:00:00Z')
+    const start = Date.parse('2037-12-01T08:00:00Z')
     await configureAt(project.id, project.workspaceId, start)
     const slots = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 4 })
     for (const slot of slots) await tick(project.id, slot.getTime() - 1000)
@@ -143,7 +143,7 @@ describe('ProjectScheduler', () => {
     const { project } = await ownerWithProject()
     await readyClip(project.workspaceId, project.id)
     await readyClip(project.workspaceId, project.id)
-    const start = Date.parse('2026-12-01T08:00:00Z')
+    const start = Date.parse('2037-12-01T08:00:00Z')
     await configureAt(project.id, project.workspaceId, start)
     const [s1, s2, s3] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 3 })
     // The alarm for s1 only fires two days late, an hour after s2.
@@ -166,7 +166,7 @@ describe('ProjectScheduler', () => {
   it('posts a slot that is late by less than the grace period instead of skipping it', async () => {
     const { project } = await ownerWithProject()
     await readyClip(project.workspaceId, project.id)
-    const start = Date.parse('2026-12-01T08:00:00Z')
+    const start = Date.parse('2037-12-01T08:00:00Z')
     await configureAt(project.id, project.workspaceId, start)
     const [slot] = nextSlots(autopilotConfigSchema.parse(config()), { projectId: project.id, after: new Date(start), count: 1 })
     await tick(project.id, slot.getTime() + MISSED_GRACE_MS - 60_000)

@@ -35,6 +35,9 @@ type ConfigEnv = Partial<Pick<Env, 'APP_ENV' | 'CLERK_SECRET_KEY' | 'CLERK_AUTHO
 const checked = new WeakMap<object, Misconfiguration[]>()
 
 /** Every setting this deployment lacks or has wrong, sign-in first; empty when it can run. */
+/** How long work waits when the deployment lacks a setting: queue batches are retried, the scheduler's alarm rings again. */
+export const MISCONFIGURED_RETRY_SEC = 300
+
 export function misconfigurations(env: ConfigEnv): Misconfiguration[] {
   const known = checked.get(env)
   if (known) return known

@@ -7,7 +7,7 @@ import { handlePublishBatch, handlePublishDeadLetters } from './publish-consumer
 import { handleMetricsBatch, handleMetricsDeadLetters } from '../analytics/consumer'
 import { handleTranscribeBatch, handleTranscribeDeadLetters } from './transcribe-consumer'
 import { handleInboxBatch, handleInboxDeadLetters } from './inbox-consumer'
-import { misconfigurations } from '../lib/config'
+import { MISCONFIGURED_RETRY_SEC, misconfigurations } from '../lib/config'
 import { log } from '../lib/log'
 import { withMetrics } from '../metrics/record'
 
@@ -22,7 +22,7 @@ async function route(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const problems = batch.queue.endsWith('-dlq') ? [] : misconfigurations(env)
   if (problems.length) {
     log.error('misconfigured: messages retried later', { queue: batch.queue, settings: problems.map((p) => p.setting) })
-    return batch.retryAll({ delaySeconds: 300 })
+    return batch.retryAll({ delaySeconds: MISCONFIGURED_RETRY_SEC })
   }
   switch (batch.queue) {
     case 'render-jobs':
@@ -47,6 +47,6 @@ async function route(batch: MessageBatch<unknown>, env: Env): Promise<void> {
       return handleInboxDeadLetters(batch, env)
     default:
       log.error('no consumer for queue', { queue: batch.queue })
-      batch.retryAll({ delaySeconds: 300 })
+      batch.retryAll({ delaySeconds: MISCONFIGURED_RETRY_SEC })
   }
 }

@@ -24,6 +24,23 @@ describe('the queue handler', () => {
     expect([1, 2, 3, 4, 10].map((n) => backoffSeconds(15, n))).toEqual([15, 30, 60, 120, 600])
   })
 
+  it('hands every queue wrangler.toml binds to a consumer (a malformed message is acknowledged), and retries a batch of a queue it does not know', async () => {
+    const queues = ['render-jobs', 'publish-jobs', 'metrics-jobs', 'transcribe-jobs', 'inbox-jobs'].flatMap((q) => [q, `${q}-dlq`])
+    for (const queue of queues) {
+      const batch = createMessageBatch(queue, [{ id: 'malformed', timestamp: new Date(), attempts: 1, body: { nope: true } }])
+      const ctx = createExecutionContext()
+      await worker.queue(batch, env, ctx)
+      expect((await getQueueResult(batch, ctx)).explicitAcks, queue).toEqual(['malformed'])
+    }
+    for (const queue of ['unknown-jobs', 'unknown-jobs-dlq', 'constructor']) {
+      const batch = createMessageBatch(queue, [{ id: 'm', timestamp: new Date(), attempts: 1, body: { postId: 'post_missing' } }])
+      const ctx = createExecutionContext()
+      await worker.queue(batch, env, ctx)
+      const result = await getQueueResult(batch, ctx)
+      expect([result.retryBatch.retry, result.explicitAcks], queue).toEqual([true, []])
+    }
+  })
+
   it('asks a second render delivery to come back in a minute while the first holds the lease', async () => {
     const { token, project } = await ownerWithProject()
     const clip = await readyClip(project.workspaceId, project.id)

@@ -13,7 +13,7 @@ import { log } from './lib/log'
 import { limitPerClient } from './api/middleware/rate-limit'
 import { originCheck, securityHeaders } from './lib/security-headers'
 import { requestContext } from './lib/request-context'
-import { COUNT_HEADER, countingD1, QUERIES_HEADER } from './lib/d1-count'
+import { COUNT_HEADER, countingD1, QUERIES_HEADER, ROUND_TRIPS_HEADER } from './lib/d1-count'
 import { isLocalAuth } from './lib/auth-mode'
 import { publicOrigin } from './lib/public-url'
 
@@ -29,11 +29,12 @@ export function createWorkerApp(handleApp: AppHandler) {
   // The API benchmark counts D1 statements per request (local mode only; lib/d1-count.ts).
   app.use('*', async function countD1(c, next) {
     if (c.req.header(COUNT_HEADER) !== '1' || !isLocalAuth(c.env)) return next()
-    const counter = { n: 0 }
+    const counter = { n: 0, trips: 0 }
     c.env = { ...c.env, DB: countingD1(c.env.DB, counter) }
     await next()
     c.res = new Response(c.res.body, c.res)
     c.res.headers.set(QUERIES_HEADER, String(counter.n))
+    c.res.headers.set(ROUND_TRIPS_HEADER, String(counter.trips))
   })
   // Fail closed: a deployment that lacks a setting (its sign-in, its public origin, a key) serves
   // nothing, pages or API, and says which (lib/config.ts).

@@ -6,7 +6,7 @@ import { BRAND_FONTS, PROJECT_FRAMINGS } from '../domain/post-spec'
 import { badRequest } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { schedulerFor } from '../scheduler/project-scheduler'
-import { requireProject, requireWorkspace } from './access'
+import { requireProject, requireWorkspace, requireWorkspaceWith } from './access'
 import { commonErrors, createRouter, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 import { sqlNow } from '../db/time'
 
@@ -80,8 +80,8 @@ export const projectsApi = createRouter()
     }),
     async (c) => {
       const { workspaceId } = c.req.valid('query')
-      await requireWorkspace(c, workspaceId, 'projects.read')
-      const data = await c.get('db').select().from(projects).where(eq(projects.workspaceId, workspaceId)).orderBy(asc(projects.createdAt), asc(projects.id)).all()
+      // The membership check and the list in one D1 round trip.
+      const { rows: data } = await requireWorkspaceWith(c, workspaceId, 'projects.read', c.get('db').select().from(projects).where(eq(projects.workspaceId, workspaceId)).orderBy(asc(projects.createdAt), asc(projects.id)))
       return c.json({ data }, 200)
     },
   )

@@ -38,4 +38,37 @@ describe('x-count-d1', () => {
     }
     for (const [path, n] of Object.entries(figures)) expect(n, `${path}: ${JSON.stringify(figures)}`).toBeLessThanOrEqual(3)
   })
+
+  it('a workspace\'s projects wait for the database once: the membership check goes with the read', async () => {
+    const { token, project } = await ownerWithProject('trips')
+    const clip = await readyClip(project.workspaceId, project.id)
+    await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 30 * 3_600_000).toISOString() } })
+    const trips: Record<string, [number, number]> = {}
+    for (const path of ['/workspaces', `/projects?workspaceId=${project.workspaceId}`, `/projects/${project.id}/posts`]) {
+      const res = await call('GET', path, { token, headers: { 'x-count-d1': '1' } })
+      expect(res.status, path).toBe(200)
+      expect(res.json.data, path).toHaveLength(1)
+      trips[path.split('?')[0]] = [Number(res.headers.get('x-d1-queries')), Number(res.headers.get('x-d1-round-trips'))]
+    }
+    expect(trips).toEqual({
+      '/workspaces': [1, 1],
+      // The membership and the projects: one batch.
+      '/projects': [2, 1],
+      // The project with the membership, the page, its targets (not batched: access.ts says why).
+      [`/projects/${project.id}/posts`]: [3, 3],
+    })
+  })
+
+  it('a list read beside the access check is not given to whoever fails the check', async () => {
+    const { token, project } = await ownerWithProject('hidden')
+    const clip = await readyClip(project.workspaceId, project.id)
+    const post = await call('POST', `/projects/${project.id}/posts`, { token, body: { mediaId: clip, scheduledAt: new Date(Date.now() + 30 * 3_600_000).toISOString() } })
+    expect(post.status).toBe(201)
+    const stranger = await ownerWithWorkspace('stranger')
+    for (const path of [`/projects?workspaceId=${project.workspaceId}`, `/projects/${project.id}/posts`]) {
+      const res = await call('GET', path, { token: stranger.token })
+      expect(res.status, path).toBe(404)
+      for (const secret of [project.name, post.json.id, clip]) expect(res.text, path).not.toContain(secret)
+    }
+  })
 })

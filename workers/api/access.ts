@@ -3,7 +3,7 @@
  * the caller does not belong to answers 404 (its existence is not revealed), and a role below
  * what the action needs answers 403.
  */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
 import { can, PERMISSIONS, type Permission, type Role } from '../domain/roles'
@@ -64,9 +64,9 @@ export const requireWorkspace = (c: Context<AppEnv>, workspaceId: string, permis
  * passes, so `read` must be scoped by `workspaceId` itself. A key's role is on the key: the check
  * needs no statement and the read runs after it.
  *
- * Only for reads whose selected columns have distinct names: drizzle maps a D1 batch's rows (which
- * D1 returns as objects keyed by column name) by position, so a join that selects two `id`s comes
- * back shifted. That is why a project's posts (joined to their clip) are not read this way.
+ * Only for reads whose selected columns have distinct names: D1 returns a batch's rows as objects
+ * keyed by column name (two `id`s of a join collapse into one) and drizzle maps them back by
+ * position, so such a read comes back shifted. Alias the repeated column (posts.ts postsWithClip).
  */
 export async function requireWorkspaceWith<R>(c: Context<AppEnv>, workspaceId: string, permission: Permission, read: BatchItem<'sqlite'> & PromiseLike<R>): Promise<{ role: Role; rows: R }> {
   const principal = c.get('principal')
@@ -79,23 +79,45 @@ export async function requireWorkspaceWith<R>(c: Context<AppEnv>, workspaceId: s
 }
 
 /**
- * Resolves a project through its workspace; returns the project and the caller's role. One D1
- * statement: the project with the caller's membership joined (a key carries its own role).
+ * The statement that reads a project with the caller's role in its workspace: the membership
+ * joined for a person; none for a key, which carries its own role.
  */
-export async function requireProject(c: Context<AppEnv>, projectId: string, permission: Permission) {
+function projectAccessQuery(c: Context<AppEnv>, projectId: string) {
   const principal = c.get('principal')
   const db = c.get('db')
-  if (principal.kind === 'apiKey') {
-    const project = await db.select().from(projects).where(eq(projects.id, projectId)).get()
-    if (!project) throw notFound('Project')
-    return { project, role: allowed(principal.workspaceId === project.workspaceId ? principal.role : undefined, permission, 'Project') }
-  }
-  const row = await db
+  if (principal.kind === 'apiKey') return db.select({ project: projects, role: sql<Role | null>`null` }).from(projects).where(eq(projects.id, projectId)).limit(1)
+  return db
     .select({ project: projects, role: members.role })
     .from(projects)
     .leftJoin(members, and(eq(members.workspaceId, projects.workspaceId), eq(members.userId, principal.userId)))
     .where(eq(projects.id, projectId))
-    .get()
+    .limit(1)
+}
+
+/** The project and the caller's role, or 404 (no project, or not theirs), or 403 (role too low). */
+function projectAllowed(c: Context<AppEnv>, row: Awaited<ReturnType<typeof projectAccessQuery>>[number] | undefined, permission: Permission) {
   if (!row) throw notFound('Project')
-  return { project: row.project, role: allowed(row.role ?? undefined, permission, 'Project') }
+  const principal = c.get('principal')
+  const role = principal.kind === 'apiKey' ? (principal.workspaceId === row.project.workspaceId ? principal.role : undefined) : (row.role ?? undefined)
+  return { project: row.project, role: allowed(role, permission, 'Project') }
+}
+
+/**
+ * Resolves a project through its workspace; returns the project and the caller's role. One D1
+ * statement: the project with the caller's membership joined (a key carries its own role).
+ */
+export async function requireProject(c: Context<AppEnv>, projectId: string, permission: Permission) {
+  const [row] = await projectAccessQuery(c, projectId)
+  return projectAllowed(c, row, permission)
+}
+
+/**
+ * `requireProject`, and a read of that project's rows in the same D1 round trip (a batch): the
+ * read runs beside the check and its rows are returned only when the check passes, so `read` must
+ * be scoped by `projectId` itself (it runs before the check's answer is known). The same rule on
+ * column names as `requireWorkspaceWith`.
+ */
+export async function requireProjectWith<R>(c: Context<AppEnv>, projectId: string, permission: Permission, read: BatchItem<'sqlite'> & PromiseLike<R>) {
+  const [access, rows] = await c.get('db').batch([projectAccessQuery(c, projectId), read])
+  return { ...projectAllowed(c, access[0], permission), rows: rows as R }
 }

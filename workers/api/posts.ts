@@ -1,7 +1,7 @@
 /** The content timeline: a project's posts, one post in full, and what a creator can do to one. */
 import type { Db } from '../db/client'
 import { createRoute, z } from '@hono/zod-openapi'
-import { and, asc, eq, gt, gte, inArray, lt, or } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { autopilots, media, postEvents, posts, postTargets, projects, type LookValues } from '../db/schema'
 import { freeSlots } from '../db/free-slots'
@@ -21,7 +21,7 @@ import { connectedPlatforms } from '../db/connections'
 import { PlatformListSchema, targetPlatforms } from '../domain/targets'
 import { writePostTexts } from '../scheduler/planner'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
-import { requireOwned, requireProject } from './access'
+import { requireOwned, requireProject, requireProjectWith } from './access'
 import { decodeCursor, encodeCursor } from './cursor'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp, matching } from './openapi'
 import { sqlNow } from '../db/time'
@@ -112,10 +112,14 @@ export const BulkPlanSchema = z
 
 type PostRow = typeof posts.$inferSelect
 
-/** Posts with their clip and their project's autopilot configuration joined: one statement. */
+/**
+ * Posts with their clip and their project's autopilot configuration joined: one statement. Every
+ * column it selects has a name of its own (the clip's id is `clip_id`), so it can go in a D1 batch
+ * (access.ts requireProjectWith says why that matters).
+ */
 const postsWithClip = (db: Db) =>
   db
-    .select({ post: posts, clip: { id: media.id, title: media.title, thumbnailKey: media.thumbnailKey, durationSec: media.durationSec, width: media.width, height: media.height }, config: autopilots.config })
+    .select({ post: posts, clip: { id: sql<string>`${media.id}`.as('clip_id'), title: media.title, thumbnailKey: media.thumbnailKey, durationSec: media.durationSec, width: media.width, height: media.height }, config: autopilots.config })
     .from(posts)
     .leftJoin(media, eq(media.id, posts.mediaId))
     .leftJoin(autopilots, eq(autopilots.projectId, posts.projectId))
@@ -464,7 +468,6 @@ export const postsApi = createRouter()
     async (c) => {
       const { id } = c.req.valid('param')
       const q = c.req.valid('query')
-      await requireProject(c, id, 'projects.read')
       const conditions = [eq(posts.projectId, id)]
       if (q.from) conditions.push(gte(posts.scheduledAt, new Date(q.from).toISOString()))
       if (q.to) conditions.push(lt(posts.scheduledAt, new Date(q.to).toISOString()))
@@ -473,7 +476,8 @@ export const postsApi = createRouter()
         const [scheduledAt, postId] = decodeCursor(q.cursor, 2)
         conditions.push(or(gt(posts.scheduledAt, scheduledAt), and(eq(posts.scheduledAt, scheduledAt), gt(posts.id, postId)))!)
       }
-      const rows = await postsWithClip(c.get('db')).where(and(...conditions)).orderBy(asc(posts.scheduledAt), asc(posts.id)).limit(q.limit + 1).all()
+      // The access check and the page in one D1 round trip (the page is scoped by the project's id).
+      const { rows } = await requireProjectWith(c, id, 'projects.read', postsWithClip(c.get('db')).where(and(...conditions)).orderBy(asc(posts.scheduledAt), asc(posts.id)).limit(q.limit + 1))
       const page = rows.slice(0, q.limit)
       const last = page.at(-1)?.post
       return c.json({ data: await summarize(c, page), nextCursor: rows.length > q.limit && last ? encodeCursor([last.scheduledAt, last.id]) : null }, 200)

@@ -6,7 +6,7 @@
 //
 // A second baseline prices what the platform's simulation costs before our code runs: bare Hono on
 // the same set-up as ours (nodejs_compat, the web app's assets in front) making the same binding
-// calls a request of ours makes (one rate-limit call, the route's count of D1 statements, one log
+// calls a request of ours makes (one rate-limit call, the route's count of D1 round trips, one log
 // line). Locally each binding is a Durable Object with SQLite on disk, so that work alone costs
 // about as much as a whole bare request; "ours / same bindings" is what our own code adds.
 //
@@ -57,7 +57,7 @@ const BARE_HONO = `import { Hono } from 'hono'\nconst app = new Hono()\napp.get(
 /**
  * The second baseline: a bare Hono handler on the same platform set-up as ours (nodejs_compat, the
  * web app's static assets in front with /api/* sent to the Worker first) that makes the binding
- * calls one of our requests makes (one rate-limit call, \`?d1=N\` D1 statements one after another,
+ * calls one of our requests makes (one rate-limit call, \`?d1=N\` D1 round trips one after another,
  * one JSON log line) and nothing else. Under the local dev server each binding is simulated (the limiter and D1 are Durable
  * Objects with SQLite on disk), so this side prices the simulation; ours against it is what our
  * own code (routing, validation, auth, access, metrics) adds to the same binding work.
@@ -183,12 +183,13 @@ async function measure(sides: { base: string; route: Route }[], people: Person[]
   return runs.map((r) => ({ rps: mean(r.map((x) => x.rps)), p99: mean(r.map((x) => x.p99)), non2xx: sum(r.map((x) => x.non2xx)), total: sum(r.map((x) => x.total)) }))
 }
 
-async function d1Queries(base: string, route: Route, p: Person): Promise<number> {
+/** The D1 statements the route runs, and the calls to the database they take (a batch is one). */
+async function d1Queries(base: string, route: Route, p: Person): Promise<{ statements: number; trips: number }> {
   // The second call: the first may make rows (a first sign-in).
   for (let k = 0; k < 2; k++) await fetch(`${base}${route.path(p)}`, { headers: route.auth ? { authorization: `Bearer ${p.token}` } : {} })
   const res = await fetch(`${base}${route.path(p)}`, { headers: { 'x-count-d1': '1', ...(route.auth ? { authorization: `Bearer ${p.token}` } : {}) } })
   await res.text()
-  return Number(res.headers.get('x-d1-queries') ?? NaN)
+  return { statements: Number(res.headers.get('x-d1-queries') ?? NaN), trips: Number(res.headers.get('x-d1-round-trips') ?? NaN) }
 }
 
 /** The machine's load average (1, 5, 15 min), to print beside the figures. */
@@ -214,18 +215,18 @@ async function main() {
       const [baseline, same, ours] = await measure(
         [
           { base: bare.url, route: { ...route, path: () => '/api/list' } },
-          { base: withBindings.url, route: { ...route, path: () => `/api/list?d1=${Number.isFinite(queries) ? queries : 0}` } },
+          { base: withBindings.url, route: { ...route, path: () => `/api/list?d1=${Number.isFinite(queries.trips) ? queries.trips : 0}` } },
           { base: productUrl, route },
         ],
         people,
       )
       rows.push(
-        `| \`${route.name}\` | ${ours.rps.toFixed(0)} | ${baseline.rps.toFixed(0)} | **${(ours.rps / baseline.rps).toFixed(2)}** | ${ours.p99.toFixed(0)} ms | ${baseline.p99.toFixed(0)} ms | ${(ours.p99 / Math.max(1, baseline.p99)).toFixed(1)} | ${queries} | ${same.rps.toFixed(0)} | ${(ours.rps / same.rps).toFixed(2)} | ${ours.non2xx + same.non2xx + baseline.non2xx}/${ours.total + same.total + baseline.total} |`,
+        `| \`${route.name}\` | ${ours.rps.toFixed(0)} | ${baseline.rps.toFixed(0)} | **${(ours.rps / baseline.rps).toFixed(2)}** | ${ours.p99.toFixed(0)} ms | ${baseline.p99.toFixed(0)} ms | ${(ours.p99 / Math.max(1, baseline.p99)).toFixed(1)} | ${queries.statements} (${queries.trips}) | ${same.rps.toFixed(0)} | ${(ours.rps / same.rps).toFixed(2)} | ${ours.non2xx + same.non2xx + baseline.non2xx}/${ours.total + same.total + baseline.total} |`,
       )
     }
     console.log(`\n${DURATION_SEC} s per route and side (${ROUNDS} alternating rounds after ${WARMUP_SEC} s of warm-up each), ${CONNECTIONS} connections, ${PEOPLE} people; every side under wrangler's local dev server (unstable_startWorker), ${devTaxes ? "its inspector and local trace collector on (BENCH_DEV_TAXES=1), as under the wrangler dev CLI" : 'its inspector and local trace collector (X_LOCAL_OBSERVABILITY) off'}`)
-    console.log('"same bindings": bare Hono on the same set-up as ours (nodejs_compat, the web app’s assets in front) making the same binding calls (one rate-limit call, as many D1 statements, one log line), nothing else.')
-    console.log('| route | ours rps | bare Hono rps | rps ratio | ours p99 | bare p99 | p99 ratio | D1 statements | same bindings rps | ours / same bindings | non-2xx (all sides) |')
+    console.log('"same bindings": bare Hono on the same set-up as ours (nodejs_compat, the web app’s assets in front) making the same binding calls (one rate-limit call, as many D1 round trips, one log line), nothing else.')
+    console.log('| route | ours rps | bare Hono rps | rps ratio | ours p99 | bare p99 | p99 ratio | D1 statements (round trips) | same bindings rps | ours / same bindings | non-2xx (all sides) |')
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     for (const r of rows) console.log(r)
     console.log(`load average at the start ${loadAtStart}, at the end ${loadAverage()}`)

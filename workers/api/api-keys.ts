@@ -10,7 +10,7 @@ import { requireWorkspace } from './access'
 import { API_KEY_PREFIX } from './middleware/auth'
 import { commonErrors, createRouter, errorResponses, IdParam, json, jsonBody, security, Timestamp } from './openapi'
 import { auditIfChanged, auditInsert } from '../lib/audit'
-import { d1Batch } from '../db/client'
+import { d1Batch, uniqueViolation } from '../db/client'
 
 export const ApiKeySchema = z
   .object({
@@ -59,18 +59,19 @@ export const apiKeysApi = createRouter()
       const actorRole = await requireWorkspace(c, id, 'apiKeys.manage')
       if (!hasRole(actorRole, role)) throw forbidden(`Your role (${actorRole}) cannot create a key with the ${role} role.`)
       const db = c.get('db')
+      const taken = () => fieldProblem(409, 'name', `a working key is already named "${name}" in this workspace: choose another name, or revoke that key first`)
       // A key's name is how the list and the audit log tell keys apart: one working key per name (a revoked key's name is free again).
       const same = await db
         .select({ id: apiKeys.id })
         .from(apiKeys)
         .where(and(eq(apiKeys.workspaceId, id), isNull(apiKeys.revokedAt), sql`lower(${apiKeys.name}) = ${name.toLowerCase()}`))
         .get()
-      if (same) throw fieldProblem(409, 'name', `a working key is already named "${name}" in this workspace: choose another name, or revoke that key first`)
+      if (same) throw taken()
       const principal = c.get('principal')
       const secret = `${API_KEY_PREFIX}${randomSecret(32)}`
       const keyId = newId('key')
       const prefix = secret.slice(0, 10)
-      const [[row]] = await db.batch([
+      const created = await db.batch([
         db
         .insert(apiKeys)
         .values({
@@ -85,7 +86,12 @@ export const apiKeysApi = createRouter()
         })
         .returning(columns),
         auditInsert(c, { workspaceId: id, action: 'api_key.created', targetType: 'api_key', targetId: keyId, details: { name, role, prefix } }),
-      ])
+      ]).catch((error: unknown) => {
+        // Another create of the same name won between the check above and this batch: the index decided.
+        if (uniqueViolation(error, 'api_keys_working_name_unique')) throw taken()
+        throw error
+      })
+      const [[row]] = created
       return c.json({ ...row, secret }, 201)
     },
   )

@@ -236,6 +236,19 @@ describe('API keys', () => {
     expect((await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'zapier', role: 'editor' } })).status).toBe(201)
   })
 
+  it('keeps one working key per name when creates of the same name race: one 201, the rest 409', async () => {
+    const { token, workspace } = await ownerWithWorkspace()
+    const names = ['Race', 'race', ' RACE ', 'Race', 'rAce', 'race']
+    const answers = await Promise.all(names.map((name) => call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name, role: 'viewer' } })))
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409])
+    for (const refused of answers.filter((a) => a.status === 409)) expect(refused.json.errors).toEqual([{ field: 'name', message: expect.stringContaining('already named') }])
+    const working = await env.DB.prepare('select count(*) as n from api_keys where workspace_id = ? and revoked_at is null').bind(workspace.id).first<{ n: number }>()
+    expect(working?.n).toBe(1)
+    // The database holds the rule too, whatever writes the row.
+    const insert = () => env.DB.prepare(`insert into api_keys (id, workspace_id, name, role, prefix, hash) values (?, ?, 'RACE', 'viewer', 'rp_x', ?)`).bind(unique('key'), workspace.id, unique('hash')).run()
+    await expect(insert()).rejects.toThrow(/UNIQUE constraint failed/)
+  })
+
   it('cannot be created with a role above the creator, nor by editors', async () => {
     const { token, workspace } = await ownerWithWorkspace()
     const admin = await call('POST', `/workspaces/${workspace.id}/api-keys`, { token, body: { name: 'admin key', role: 'admin' } })

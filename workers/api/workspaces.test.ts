@@ -39,6 +39,15 @@ describe('workspaces', () => {
     expect(problem.errors?.map((e) => e.field)).toEqual(['slug'])
   })
 
+  it('gives a slug to one of several creators racing for it; the others get 409, never a 500', async () => {
+    const slug = unique('race').toLowerCase().slice(0, 40)
+    const tokens = await Promise.all([1, 2, 3, 4].map((i) => tokenFor(`${unique(`racer${i}`)}@example.com`)))
+    const answers = await Promise.all(tokens.map((token) => call('POST', '/workspaces', { token, body: { name: 'Race', slug } })))
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409])
+    for (const refused of answers.filter((a) => a.status === 409)) expect(refused.json.detail ?? refused.json.title).toContain(`"${slug}" is taken`)
+    expect((await env.DB.prepare('select count(*) as n from workspaces where slug = ?').bind(slug).first<{ n: number }>())?.n).toBe(1)
+  })
+
   it('accepts slugs of exactly 3 and 48 characters', async () => {
     const token = await tokenFor(`${unique('edge')}@example.com`)
     const base = unique('e').toLowerCase().replace(/[^a-z0-9]/g, '')

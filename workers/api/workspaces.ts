@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { asc, eq } from 'drizzle-orm'
 import { members, projects, workspaces } from '../db/schema'
+import { uniqueViolation } from '../db/client'
 import { schedulerFor } from '../scheduler/project-scheduler'
 import { ROLES } from '../domain/roles'
 import { conflict, forbidden } from '../lib/errors'
@@ -50,7 +51,7 @@ export const workspacesApi = createRouter()
         ])
       } catch (error) {
         // Two creators raced for the same slug: the unique index decided.
-        if (String(error).includes('UNIQUE')) throw conflict(`The slug "${slug}" is taken; choose another.`)
+        if (uniqueViolation(error, 'workspaces.slug')) throw conflict(`The slug "${slug}" is taken; choose another.`)
         throw error
       }
       const row = await db.select().from(workspaces).where(eq(workspaces.id, id)).get()

@@ -34,3 +34,16 @@ export async function d1Batch(db: Db, items: (SQL | { toSQL(): { sql: string; pa
   })
   return db.$client.batch(statements)
 }
+
+/**
+ * Whether `error` is SQLite refusing a write for a unique index: `constraint` is how SQLite names
+ * it, `table.column` for a column index, the index's name for one on an expression. Looks through
+ * the causes (drizzle wraps a failed query's error).
+ */
+export function uniqueViolation(error: unknown, constraint: string): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const message = e instanceof Error ? e.message : String(e)
+    if (message.includes('UNIQUE constraint failed') && message.includes(constraint)) return true
+  }
+  return false
+}

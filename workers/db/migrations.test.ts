@@ -36,3 +36,36 @@ describe('migration 0016 (metric_pulls times as ISO text)', () => {
     expect(await nextWake(createDb(env.DB), project.project_id)).toBe(leaseUntil)
   })
 })
+
+describe('migration 0028 (one working API key per name)', () => {
+  it('keeps keys made twice under one name working, the later ones renamed with their id, and then refuses another', async () => {
+    const { postId } = await scheduledPost()
+    const { workspace_id: workspaceId } = (await env.DB.prepare('select workspace_id from posts where id = ?').bind(postId).first<{ workspace_id: string }>())!
+    const other = 'ws_migration_other'
+    await env.DB.prepare(`insert into workspaces (id, name, slug) values (?, 'Other', 'migration-other')`).bind(other).run()
+    // As before 0028: no index, and rows the old check let through.
+    await env.DB.prepare('drop index api_keys_working_name_unique').run()
+    const insert = 'insert into api_keys (id, workspace_id, name, role, prefix, hash, created_at, revoked_at) values (?, ?, ?, ?, ?, ?, ?, ?)'
+    const rows: [string, string, string, string | null][] = [
+      ['key_m1', workspaceId, 'Zapier', null],
+      ['key_m2', workspaceId, 'zapier', null],
+      ['key_m3', workspaceId, 'ZAPIER', '2026-01-05T00:00:00.000Z'],
+      ['key_m4', workspaceId, 'Make', null],
+    ]
+    rows.push(['key_m5', other, 'zapier', null])
+    await env.DB.batch(rows.map(([id, ws, name, revokedAt], i) => env.DB.prepare(insert).bind(id, ws, name, 'viewer', 'rp_x', `hash_${id}`, `2026-01-0${i + 1}T00:00:00.000Z`, revokedAt)))
+
+    await env.DB.batch(statements('0028').map((q) => env.DB.prepare(q)))
+
+    const names = (await env.DB.prepare(`select id, name from api_keys where id like 'key_m%' order by id`).all<{ id: string; name: string }>()).results
+    expect(names).toEqual([
+      { id: 'key_m1', name: 'Zapier' },
+      { id: 'key_m2', name: 'zapier (key_m2)' },
+      // A revoked key keeps its name; another workspace's key is not a duplicate.
+      { id: 'key_m3', name: 'ZAPIER' },
+      { id: 'key_m4', name: 'Make' },
+      { id: 'key_m5', name: 'zapier' },
+    ])
+    await expect(env.DB.prepare(insert).bind('key_m6', workspaceId, 'zAPIER', 'viewer', 'rp_x', 'hash_key_m6', '2026-01-09T00:00:00.000Z', null).run()).rejects.toThrow(/UNIQUE constraint failed/)
+  })
+})

@@ -121,7 +121,12 @@ export const apiKeys = sqliteTable(
     /** Why it stopped working, when Reelpilot revoked it (its creator left); null when revoked by hand. (0005) */
     revokedReason: text(),
   },
-  (t) => [uniqueIndex('api_keys_hash_unique').on(t.hash), index('api_keys_workspace_idx').on(t.workspaceId)],
+  (t) => [
+    uniqueIndex('api_keys_hash_unique').on(t.hash),
+    index('api_keys_workspace_idx').on(t.workspaceId),
+    /** One working key per name in a workspace, whatever the case (0028): two creates at once cannot both win. */
+    uniqueIndex('api_keys_working_name_unique').on(t.workspaceId, sql`lower(${t.name})`).where(sql`${t.revokedAt} is null`),
+  ],
 )
 
 /** The lifecycle of a library item: bytes arriving, being checked, usable, or refused with a reason. */

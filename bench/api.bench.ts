@@ -159,7 +159,7 @@ async function load(base: string, route: Route, people: Person[], seconds: numbe
     duration: seconds,
     requests: [
       {
-        setupRequest: (req: any) => {
+        setupRequest: (req) => {
           const p = people[i++ % people.length]
           return { ...req, method: 'GET', path: route.path(p), headers: route.auth ? { authorization: `Bearer ${p.token}` } : {} }
         },

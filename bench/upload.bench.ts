@@ -24,7 +24,7 @@ const PART_BYTES = 16 * MiB
 const PARALLEL_PARTS = 2
 
 /** Random-looking bytes (R2 must not get an easy ride from zeros). */
-function payload(bytes: number): Uint8Array {
+function payload(bytes: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(bytes)
   let x = 0x9e3779b9
   for (let i = 0; i < bytes; i += 4) {
@@ -41,7 +41,7 @@ function payload(bytes: number): Uint8Array {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-async function timedPut(url: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<number> {
+async function timedPut(url: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<number> {
   const start = performance.now()
   const res = await fetch(url, { method: 'PUT', body, headers })
   const text = await res.text()

@@ -3,15 +3,14 @@
  * understands, because the media library shows it to the creator as the reason.
  */
 
+import { RecipeError } from './recipe/ffmpeg.ts'
 import type { MediaErrorCode } from './recipe/vocabulary.ts'
 
 /** The media itself is bad: answered with 422 and a code. */
-export class MediaError extends Error {
-  readonly code: MediaErrorCode
+export class MediaError extends RecipeError<MediaErrorCode> {
   constructor(code: MediaErrorCode, message: string) {
-    super(message)
+    super(code, message)
     this.name = 'MediaError'
-    this.code = code
   }
 }
 
@@ -33,14 +32,12 @@ export class BadRequestError extends Error {
   }
 }
 
-/** The spec cannot be rendered as asked (e.g. it breaks a platform's limits): answered with 422. */
-export class SpecRefusedError extends Error {
-  readonly code: string
+/** The spec cannot be rendered as asked (e.g. it breaks a platform's limits): answered with 422, its code and details. */
+export class SpecRefusedError extends RecipeError {
   readonly details: Record<string, unknown>
   constructor(code: string, message: string, details: Record<string, unknown> = {}) {
-    super(message)
+    super(code, message)
     this.name = 'SpecRefusedError'
-    this.code = code
     this.details = details
   }
 }

@@ -1,7 +1,7 @@
 /** Small helpers for the render server's plain `node:http` handlers. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ZodType } from 'zod'
-import { BadRequestError, MediaError, SpecRefusedError, UpstreamError } from './errors.ts'
+import { BadRequestError, SpecRefusedError, UpstreamError } from './errors.ts'
 import { RecipeError } from './recipe/index.ts'
 import { redactText } from './recipe/redact.ts'
 import { RenderFailedError } from './render-job.ts'
@@ -51,8 +51,8 @@ export async function readJson<T>(req: IncomingMessage, schema: ZodType<T>): Pro
 /** Maps an error to its HTTP answer: the one place that decides status codes. */
 export function errorAnswer(error: unknown): { status: number; body: { error: string; code: string; [detail: string]: unknown } } {
   if (error instanceof BadRequestError) return { status: 400, body: { error: error.message, code: 'bad_request' } }
-  if (error instanceof MediaError) return { status: 422, body: { error: error.message, code: error.code } }
   if (error instanceof SpecRefusedError) return { status: 422, body: { error: error.message, code: error.code, ...error.details } }
+  // A MediaError is one too.
   if (error instanceof RecipeError) return { status: 422, body: { error: error.message, code: error.code } }
   if (error instanceof RenderFailedError) return { status: 422, body: { error: error.message, code: 'render_failed' } }
   if (error instanceof UpstreamError) {

@@ -8,10 +8,14 @@ import { AUDIO_BITRATE, MAX_VIDEO_BITRATE } from './platforms.ts'
 import { buildAss, logoBox, timeline } from './styles.ts'
 import { safeRect } from './safe-areas.ts'
 
-/** A spec that cannot be rendered from this source (a trim past its end...). Pure, so the preview can show it too. */
-export class RecipeError extends Error {
-  readonly code: string
-  constructor(code: string, message: string) {
+/**
+ * A spec that cannot be rendered from this source (a trim past its end...), with a code the
+ * render server answers 422 with. Pure, so the preview can show it too. The server's refusals of
+ * bad media (MediaError) and of specs breaking a platform's limits (SpecRefusedError) are kinds of it.
+ */
+export class RecipeError<Code extends string = string> extends Error {
+  readonly code: Code
+  constructor(code: Code, message: string) {
     super(message)
     this.name = 'RecipeError'
     this.code = code

@@ -288,12 +288,15 @@ for (const viewport of VIEWPORTS) {
       // The form speaks of its own fields: no API field name reaches the page; focus is on the field to fix.
       expect(await composer.innerText()).not.toMatch(/trimEnd|trimStart|endSec|startSec|mediaId|scheduledAt/)
       await expect.poll(() => look.getByLabel('End (s)').evaluate((el) => el === document.activeElement)).toBe(true)
-      expect((await api('GET', `/projects/${project.id}/posts?limit=50`)).json.data).toEqual([])
+      // The autopilot is on for this creator: a slot it plans (and skips, the library being empty when it planned)
+      // near a posting window is not the composer's doing, so only hand-made posts count here.
+      const handMade = async () => (await api('GET', `/projects/${project.id}/posts?limit=50`)).json.data.filter((p: { origin: string }) => p.origin !== 'autopilot')
+      expect(await handMade()).toEqual([])
       await look.getByLabel('End (s)').fill('3.5')
       await page.screenshot({ path: resultPath(`creator-day-composer-look-${viewport.name}.png`), fullPage: true })
       await composer.getByRole('button', { name: 'Schedule' }).click()
       await composer.waitFor({ state: 'detached' })
-      const posts = (await api('GET', `/projects/${project.id}/posts?limit=50`)).json.data
+      const posts = await handMade()
       expect(posts).toHaveLength(1)
       const post = (await api('GET', `/posts/${posts[0].id}`)).json
       expect(post).toMatchObject({

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { callToAction } from '../../containers/render/recipe/text'
+import { OBJECTIVES } from '../../containers/render/recipe/vocabulary'
 import { maxHookWords, RECENT_HOOKS, TemplateCaptionWriter, titleFromFilename, toHashtag, usableTitle } from './captions'
 
 const base = { style: 'minimal', objective: 'traffic', title: 'Pasta carbonara', topic: 'Roman pasta', tags: ['Italian food', 'recipe'], projectName: 'Chef Ada', seed: 'prj_1:2026-11-22T12:00', durationSec: 30 } as const
@@ -13,6 +15,20 @@ describe('template captions', () => {
     expect(fr.caption).toContain('Lien en bio')
     const conv = await writer.write({ ...base, language: 'en', objective: 'conversion' })
     expect(conv.callToAction).toMatch(/Shop now/)
+  })
+
+  it('says the same call to action the render draws, in the language of the caption', async () => {
+    for (const language of ['en', 'fr', 'es', 'de', 'pt', 'ru', 'ar', 'he', 'ja', 'zh', 'ko', 'pt-BR', 'it', 'uk']) {
+      for (const objective of OBJECTIVES) {
+        const out = await writer.write({ ...base, language, objective })
+        expect(out.callToAction, `${language} ${objective}`).toBe(callToAction(objective, out.language))
+        expect(out.caption, `${language} ${objective}`).toContain(out.callToAction)
+      }
+    }
+    // A language without caption templates is written in English, its call to action too.
+    const it = await writer.write({ ...base, language: 'it', objective: 'awareness' })
+    expect(it.language).toBe('en')
+    expect(it.callToAction).toBe('Follow for more')
   })
 
   it('writes from the title, topic and project description', async () => {

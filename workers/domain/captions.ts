@@ -8,6 +8,7 @@
  * last posts and hooks too long to read in the time the clip gives them.
  */
 
+import { callToAction } from '../../containers/render/recipe/text'
 import type { Objective, Platform, StyleName } from '../../containers/render/recipe/vocabulary'
 
 /** How many of a project's latest posts a new hook must differ from. */
@@ -60,7 +61,6 @@ interface LanguagePack {
   plain: string[]
   /** Closing lines of the caption, after the subject and the project's description. */
   closers: string[]
-  cta: Record<Objective, string>
   tags: Record<Objective, string[]>
 }
 
@@ -69,77 +69,66 @@ const PACKS: Record<string, LanguagePack> = {
     about: ['{s}: the trick nobody shows you', '{s}, done right', 'Stop scrolling: {s}', '{s} in {n} seconds', '{s}: watch this first', 'Try {s} this way', '{s}, the easy way', 'The secret to {s}', '{s}: save this one', 'Everything about {s} in {n} seconds', '{s} like a pro', 'You have been doing {s} wrong'],
     plain: ['Wait for the end', 'You need to see this', 'Nobody talks about this', 'Watch till the end', 'Small change, big difference', 'This one surprised us', 'Save this for later', 'Try this today'],
     closers: ['Save it for later.', 'Which part surprised you?', 'Tell us if you try it.', 'Share it with someone who needs it.'],
-    cta: { traffic: 'Link in bio', awareness: 'Follow for more', conversion: 'Shop now — link in bio' },
     tags: { traffic: ['linkinbio'], awareness: ['fyp', 'shorts'], conversion: ['shopnow', 'deal'] },
   },
   fr: {
     about: ['{s} : l’astuce que personne ne montre', '{s}, comme il faut', 'Stop : {s}', '{s} en {n} secondes', '{s} : regarde ça d’abord', 'Essaie {s} comme ça', '{s}, version facile', 'Le secret de {s}', '{s} : garde ça sous la main', 'Tout sur {s} en {n} secondes', '{s} comme un pro', '{s} : tu fais sûrement comme ça'],
     plain: ['Attends la fin', 'Tu dois voir ça', 'Personne n’en parle', 'Regarde jusqu’au bout', 'Petit geste, grande différence', 'Ça nous a surpris', 'Enregistre pour plus tard', 'Essaie ça aujourd’hui'],
     closers: ['Enregistre pour plus tard.', 'Qu’est-ce qui t’a surpris ?', 'Dis-nous si tu essaies.', 'Partage à quelqu’un qui en a besoin.'],
-    cta: { traffic: 'Lien en bio', awareness: 'Abonne-toi pour la suite', conversion: 'Achète maintenant — lien en bio' },
     tags: { traffic: ['lienenbio'], awareness: ['pourtoi', 'shorts'], conversion: ['bonplan'] },
   },
   es: {
     about: ['{s}: el truco que nadie enseña', '{s}, bien hecho', 'Para un momento: {s}', '{s} en {n} segundos', '{s}: mira esto primero', 'Prueba {s} así', '{s}, fácil', 'El secreto de {s}', '{s}: guárdalo', 'Todo sobre {s} en {n} segundos', '{s} como un pro'],
     plain: ['Espera al final', 'Tienes que ver esto', 'Nadie habla de esto', 'Míralo hasta el final', 'Pequeño cambio, gran diferencia', 'Esto nos sorprendió', 'Guárdalo para después', 'Pruébalo hoy'],
     closers: ['Guárdalo para después.', '¿Qué te sorprendió?', 'Cuéntanos si lo pruebas.', 'Compártelo con quien lo necesite.'],
-    cta: { traffic: 'Enlace en la bio', awareness: 'Síguenos para más', conversion: 'Compra ahora — enlace en la bio' },
     tags: { traffic: ['enlaceenbio'], awareness: ['parati', 'shorts'], conversion: ['oferta'] },
   },
   de: {
     about: ['{s}: der Trick, den keiner zeigt', '{s}, richtig gemacht', 'Stopp: {s}', '{s} in {n} Sekunden', '{s}: erst das hier ansehen', 'Probier {s} so', '{s}, ganz einfach', 'Das Geheimnis von {s}', '{s}: speichern', 'Alles zu {s} in {n} Sekunden', '{s} wie ein Profi'],
     plain: ['Warte bis zum Ende', 'Das musst du sehen', 'Darüber spricht keiner', 'Bis zum Ende ansehen', 'Kleine Änderung, großer Unterschied', 'Das hat uns überrascht', 'Für später speichern', 'Probier das heute'],
     closers: ['Speichern für später.', 'Was hat dich überrascht?', 'Sag uns, ob du es probierst.', 'Teile es mit jemandem, der es braucht.'],
-    cta: { traffic: 'Link in der Bio', awareness: 'Folge für mehr', conversion: 'Jetzt kaufen — Link in der Bio' },
     tags: { traffic: ['linkinbio'], awareness: ['fürdich', 'shorts'], conversion: ['angebot'] },
   },
   pt: {
     about: ['{s}: o truque que ninguém mostra', '{s}, do jeito certo', 'Para tudo: {s}', '{s} em {n} segundos', '{s}: veja isso primeiro', 'Experimente {s} assim', '{s}, fácil', 'O segredo de {s}', '{s}: salve este', 'Tudo sobre {s} em {n} segundos', '{s} como um profissional'],
     plain: ['Espera até o fim', 'Você precisa ver isso', 'Ninguém fala disso', 'Assista até o fim', 'Pequena mudança, grande diferença', 'Isso nos surpreendeu', 'Salve para depois', 'Teste hoje'],
     closers: ['Salve para depois.', 'O que te surpreendeu?', 'Conta pra gente se testar.', 'Mande para quem precisa.'],
-    cta: { traffic: 'Link na bio', awareness: 'Siga para mais', conversion: 'Compre agora — link na bio' },
     tags: { traffic: ['linknabio'], awareness: ['paravoce', 'shorts'], conversion: ['promo'] },
   },
   ru: {
     about: ['{s}: трюк, который никто не показывает', '{s} — как надо', 'Стоп: {s}', '{s} за {n} секунд', '{s}: сначала посмотри это', 'Попробуй {s} так', '{s} — просто', 'Секрет: {s}'],
     plain: ['Досмотри до конца', 'Ты должен это увидеть', 'Об этом никто не говорит', 'Маленькая деталь, большая разница', 'Сохрани на потом'],
     closers: ['Сохрани на потом.', 'Что тебя удивило?', 'Напиши, если попробуешь.'],
-    cta: { traffic: 'Ссылка в профиле', awareness: 'Подпишись, чтобы не пропустить', conversion: 'Купить — ссылка в профиле' },
     tags: { traffic: ['ссылкавпрофиле'], awareness: ['рекомендации', 'shorts'], conversion: ['скидка'] },
   },
   ar: {
     about: ['{s}: الحيلة التي لا يعرضها أحد', '{s} بالطريقة الصحيحة', 'توقف: {s}', '{s} في {n} ثانية', '{s}: شاهد هذا أولًا', 'جرّب {s} هكذا', 'سر {s}'],
     plain: ['انتظر النهاية', 'لازم تشوف هذا', 'لا أحد يتحدث عن هذا', 'تغيير صغير وفرق كبير', 'احفظه لوقت لاحق'],
     closers: ['احفظه لوقت لاحق.', 'ما الذي فاجأك؟', 'أخبرنا إن جربته.'],
-    cta: { traffic: 'الرابط في البايو', awareness: 'تابعنا للمزيد', conversion: 'اشترِ الآن — الرابط في البايو' },
     tags: { traffic: ['الرابط_في_البايو'], awareness: ['اكسبلور', 'shorts'], conversion: ['عرض'] },
   },
   he: {
     about: ['{s}: הטריק שאף אחד לא מראה', '{s}, כמו שצריך', 'עצרו: {s}', '{s} ב־{n} שניות', '{s}: קודם תראו את זה', 'נסו {s} ככה', 'הסוד של {s}'],
     plain: ['חכו לסוף', 'חייבים לראות את זה', 'אף אחד לא מדבר על זה', 'שינוי קטן, הבדל גדול', 'שמרו לאחר כך'],
     closers: ['שמרו לאחר כך.', 'מה הפתיע אתכם?', 'ספרו לנו אם ניסיתם.'],
-    cta: { traffic: 'קישור בביו', awareness: 'עקבו לעוד', conversion: 'קנו עכשיו — קישור בביו' },
     tags: { traffic: ['קישורבביו'], awareness: ['בשבילך', 'shorts'], conversion: ['מבצע'] },
   },
   ja: {
     about: ['{s}の誰も教えないコツ', '正しい{s}', 'ちょっと待って：{s}', '{n}秒でわかる{s}', '{s}：まずこれを見て', '{s}をこう試して', '{s}の秘密'],
     plain: ['最後まで見て', 'これは見るべき', '誰も話さないこと', '小さな違い、大きな差', '保存してあとで見てね'],
     closers: ['保存してあとで見てね。', '何に驚きましたか？', '試したら教えてね。'],
-    cta: { traffic: 'リンクはプロフィールから', awareness: 'フォローしてね', conversion: '今すぐ購入 — リンクはプロフィール' },
     tags: { traffic: ['プロフィールリンク'], awareness: ['おすすめ', 'shorts'], conversion: ['セール'] },
   },
   zh: {
     about: ['{s}：没人教你的窍门', '正确的{s}', '先别划走：{s}', '{n}秒看懂{s}', '{s}：先看这个', '这样试试{s}', '{s}的秘密'],
     plain: ['看到最后', '你一定要看这个', '没人告诉你的事', '小改变，大不同', '先收藏再看'],
     closers: ['先收藏再看。', '哪里让你惊讶？', '试过告诉我们。'],
-    cta: { traffic: '链接在简介', awareness: '关注看更多', conversion: '立即购买 — 链接在简介' },
     tags: { traffic: ['链接在简介'], awareness: ['推荐', 'shorts'], conversion: ['优惠'] },
   },
   ko: {
     about: ['{s}: 아무도 안 알려주는 팁', '제대로 하는 {s}', '잠깐만요: {s}', '{n}초 만에 보는 {s}', '{s}: 이것부터 보세요', '{s} 이렇게 해보세요', '{s}의 비밀'],
     plain: ['끝까지 보세요', '이건 꼭 봐야 해요', '아무도 말하지 않는 것', '작은 차이, 큰 변화', '저장해 두세요'],
     closers: ['저장해 두세요.', '무엇이 놀라웠나요?', '해보면 알려주세요.'],
-    cta: { traffic: '링크는 프로필에', awareness: '팔로우하고 더 보기', conversion: '지금 구매 — 프로필 링크' },
     tags: { traffic: ['프로필링크'], awareness: ['추천', 'shorts'], conversion: ['할인'] },
   },
 }
@@ -158,13 +147,13 @@ function pick<T>(items: readonly T[], seed: string): T {
   return items[hash(seed) % items.length]
 }
 
-/** Turns free text into a hashtag: letters and digits of any script, no spaces or punctuation. */
 /** Whether a phrase reads like a hashtag: at most three words, at most 24 characters joined. */
 export function tagLike(text: string): boolean {
   const words = text.trim().split(/\s+/).filter(Boolean)
   return words.length > 0 && words.length <= 3 && (toHashtag(text)?.length ?? 99) <= 25
 }
 
+/** Turns free text into a hashtag: letters and digits of any script, no spaces or punctuation. */
 export function toHashtag(text: string): string | null {
   const tag = text.normalize('NFC').replace(/[^\p{L}\p{N}_]+/gu, '')
   return tag.length >= 2 ? `#${tag.toLowerCase()}` : null
@@ -269,14 +258,15 @@ export class TemplateCaptionWriter implements CaptionWriter {
     const subjects = [...new Set([title, topic, projectSubject].filter(Boolean))]
     const clipSubjects = [title, topic].filter(Boolean)
     const hook = chooseHook(pack, clipSubjects, input, subjects.filter((s) => !clipSubjects.includes(s)))
-    const callToAction = pack.cta[input.objective]
+    // The same call to action the render draws when the post has none of its own.
+    const cta = callToAction(input.objective, language)
     const lead = title && topic && normalize(title) !== normalize(topic) ? `${title}: ${topic}.` : subjects[0] && subjects[0] !== projectSubject ? `${subjects[0]}.` : ''
     const body = [lead, firstSentence(input.projectDescription), pick(pack.closers, `${input.seed}:closer`)].filter(Boolean).join(' ')
-    const caption = input.style === 'corporate' ? `${body}\n\n${callToAction}.` : `${body} ${callToAction} 👇`
+    const caption = input.style === 'corporate' ? `${body}\n\n${cta}.` : `${body} ${cta} 👇`
     // The creator's tags as they are; the topic and the project's name only when they read like a
     // tag (a sentence of a topic is no hashtag: #aquicktricktofryonionswithoutburningthem).
     const candidates = [...input.tags, ...[topic, input.projectName].filter(tagLike), ...pack.tags[input.objective]]
     const hashtags = [...new Set(candidates.map(toHashtag).filter((t): t is string => t !== null))].slice(0, 8)
-    return { hook, caption, hashtags, callToAction, language, provider: 'builtin' }
+    return { hook, caption, hashtags, callToAction: cta, language, provider: 'builtin' }
   }
 }

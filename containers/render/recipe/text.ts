@@ -82,8 +82,9 @@ export function fontFamily(style: StyleName, role: FontRole, script: Script, lan
   return FAMILIES[style][script][role]
 }
 
-// Short, plain calls to action per objective. Languages missing here fall back to English;
-// a creator can always write their own with texts.callToAction.
+// Short, plain calls to action per objective: the one table, drawn by the render and written into
+// captions by the Worker's template writer. Languages missing here fall back to English; a
+// creator can always write their own with texts.callToAction.
 const CTA: Record<string, Record<Objective, string>> = {
   en: { traffic: 'Link in bio', awareness: 'Follow for more', conversion: 'Shop now: link in bio' },
   es: { traffic: 'Enlace en la bio', awareness: 'Síguenos para más', conversion: 'Compra ya: enlace en la bio' },

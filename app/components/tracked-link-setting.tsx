@@ -4,7 +4,7 @@
  * objectives' reward. The API checks the address (`PATCH /api/projects/:id {linkUrl}`).
  */
 import { Form } from 'react-router'
-import { Button, Card, Notice, TextField } from './ui'
+import { Button, Card, FormNotice, TextField } from './ui'
 import type { FormResult } from '../lib/forms'
 
 /** The form's intent, for the route's action. */
@@ -16,8 +16,7 @@ export function TrackedLinkSetting({ linkUrl, result, busy }: { linkUrl: string 
     <Card title="Tracked link" description="A short link of ours at the end of every caption, leading here. Its clicks (people only, once each a day) are what the traffic objective learns from.">
       <Form method="post" className="space-y-4" noValidate aria-label="Tracked link" key={linkUrl ?? ''}>
         <input type="hidden" name="intent" value={TRACKED_LINK_INTENT} />
-        {result?.ok && <Notice tone="success">{result.message}</Notice>}
-        {failed?.message && <Notice>{failed.message}</Notice>}
+        <FormNotice result={result} />
         <TextField
           label="Link address"
           name="linkUrl"

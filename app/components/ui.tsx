@@ -108,6 +108,12 @@ export function Button({ variant = 'primary', size = 'md', className, ...button 
 }
 
 /** A notice about a whole form or page: an error, or a success. */
+/** A form's answer above its fields: the success note, or what went wrong with the whole form. */
+export function FormNotice({ result }: { result: { ok: boolean; message?: string } | undefined }) {
+  if (!result?.message) return null
+  return result.ok ? <Notice tone="success">{result.message}</Notice> : <Notice>{result.message}</Notice>
+}
+
 export function Notice({ tone = 'error', children }: { tone?: 'error' | 'success' | 'info'; children: ReactNode }) {
   const tones = {
     error: 'border-rose-500/40 bg-rose-500/10 text-rose-200',

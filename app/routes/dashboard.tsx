@@ -3,7 +3,7 @@ import { useRef } from 'react'
 import { data, Form, Link, useNavigation } from 'react-router'
 import type { ProjectSummary } from '../components/project-glance'
 import { RouteError } from '../components/route-error'
-import { Badge, Button, Card, Notice, PageHeader, SelectField, TextField } from '../components/ui'
+import { Badge, Button, Card, FormNotice, Notice, PageHeader, SelectField, TextField } from '../components/ui'
 import { callApi, loadApi } from '../lib/api.server'
 import { formValues, problemResult, resultFor, type FormResult } from '../lib/forms'
 import type { List, Project, Workspace } from '../lib/types'
@@ -162,8 +162,7 @@ function NewWorkspaceForm({ result }: { result?: FormResult }) {
       {/* A new key after each success empties the form. */}
       <Form method="post" className="space-y-4" noValidate key={result?.ok ? result.target : 'workspace-form'} aria-label="New workspace">
         <input type="hidden" name="intent" value="create-workspace" />
-        {result?.ok && <Notice tone="success">{result.message}</Notice>}
-        {failed?.message && <Notice>{failed.message}</Notice>}
+        <FormNotice result={result} />
         <TextField
           label="Workspace name"
           name="name"

@@ -11,7 +11,7 @@ import { data, Form, Link, redirect, useNavigation } from 'react-router'
 import { BRAND_FONTS, PROJECT_FRAMINGS } from '../../workers/domain/post-spec'
 import { NextStepGuide, ProjectGlance, type ProjectSummary } from '../components/project-glance'
 import { RouteError } from '../components/route-error'
-import { Button, Card, inputClass, Notice, SelectField, TextField } from '../components/ui'
+import { Button, Card, FormNotice, inputClass, Notice, SelectField, TextField } from '../components/ui'
 import { formatDay } from '../lib/when'
 import { useLocale } from './app-layout'
 import { callApi } from '../lib/api.server'
@@ -186,8 +186,7 @@ function BrandCard({ project, images, result, busy }: { project: Project; images
     <Card title="Brand and framing" description="Used by every video this project renders: the corporate style’s bar and hook box are in the brand colour; any style shows the logo in its top corner.">
       <Form method="post" className="space-y-4" noValidate aria-label="Brand and framing">
         <input type="hidden" name="intent" value="update-brand" />
-        {result?.ok && <Notice tone="success">{result.message}</Notice>}
-        {failed?.message && <Notice>{failed.message}</Notice>}
+        <FormNotice result={result} />
         <div>
           <label htmlFor="brandColor" className="mb-1 block text-sm font-medium text-slate-200">
             Brand colour

@@ -10,7 +10,7 @@ import { AUDIT_ACTIONS } from '../../workers/domain/audit'
 import { ROLES } from '../../workers/domain/roles'
 import { CopyButton } from '../components/copy-button'
 import { RouteError } from '../components/route-error'
-import { Badge, Button, buttonClass, Card, Notice, PageHeader, SelectField, TextField } from '../components/ui'
+import { Badge, Button, buttonClass, Card, FormNotice, Notice, PageHeader, SelectField, TextField } from '../components/ui'
 import { callApi, loadApi } from '../lib/api.server'
 import { formValues, problemResult, resultFor, type FormResult } from '../lib/forms'
 import type { ApiKey, CreatedApiKey, List, Member, Role, Workspace } from '../lib/types'
@@ -329,8 +329,7 @@ function RenameCard({ workspace, canManage, result }: { workspace: Workspace; ca
           {busy ? 'Saving…' : 'Save'}
         </Button>
         <div className="sm:col-span-3">
-          {result?.ok && <Notice tone="success">{result.message}</Notice>}
-          {failed?.message && <Notice>{failed.message}</Notice>}
+          <FormNotice result={result} />
           {!canManage && <p className="text-sm text-slate-400">Only owners and admins can rename the workspace.</p>}
         </div>
       </Form>

@@ -21,7 +21,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TemplateCaptionWriter, titleFromFilename } from '../../workers/domain/captions.ts'
 import { postRenderSpec } from '../../workers/domain/post-spec.ts'
-import { ASPECT_SIZES, framingGraph, parseRenderSpec, planRender, safeRect, timeline, type Aspect, type RenderSpec, type StyleName } from './recipe/index.ts'
+import { ASPECT_SIZES, ASPECTS, framingGraph, parseRenderSpec, planRender, safeRect, STYLES, timeline, type Aspect, type RenderSpec, type StyleName } from './recipe/index.ts'
 import { FFMPEG, ffmpeg } from './test-support.ts'
 
 const exec = promisify(execFile)
@@ -33,8 +33,6 @@ const UPDATE = process.env.UPDATE_GOLDENS === '1'
 // draws text with other builds of the same fonts, so only the frame checks apply to it.
 const NPM_FFMPEG = /@ffmpeg-installer/.test(FFMPEG)
 
-const STYLES: StyleName[] = ['minimal', 'neon', 'corporate']
-const ASPECTS: Aspect[] = ['9:16', '1:1', '16:9']
 const SECONDS = 8
 /** Frames are read at a quarter of the size, four a second. */
 const SCALE = 4

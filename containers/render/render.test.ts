@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseFontSelections } from './health.ts'
-import { ASPECT_SIZES, fontFamily, isFaceOf, detectScript, parseRenderSpec, planRender, renderEventSchema, type Aspect, type StyleName } from './recipe/index.ts'
+import { ASPECT_SIZES, ASPECTS, fontFamily, isFaceOf, detectScript, parseRenderSpec, planRender, renderEventSchema, STYLES, type Aspect, type StyleName } from './recipe/index.ts'
 import { RENDER_TEMP_PREFIX, sha256File } from './render-job.ts'
 import { FFMPEG, ffmpeg, ffprobeJson, makeClip, startRenderServer, startStorage, type FakeStorage, renderAuth } from './test-support.ts'
 
@@ -125,8 +125,8 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true })
 })
 
-const styles: StyleName[] = ['minimal', 'neon', 'corporate']
-const aspects: Aspect[] = ['9:16', '1:1', '16:9']
+const styles: readonly StyleName[] = STYLES
+const aspects: readonly Aspect[] = ASPECTS
 const rendered: Record<string, string> = {}
 
 describe.each(styles)('%s style', (style) => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FONT_FACES, FONT_FAMILIES, fontFamily, fontFile, fontPackagePath, isFaceOf } from './index.ts'
+import { FONT_FACES, FONT_FAMILIES, fontFamily, fontFile, fontPackagePath, isFaceOf, STYLES } from './index.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 // fontkit ships no types; only openSync and the names are used.
@@ -13,7 +13,7 @@ const fontkit = createRequire(import.meta.url)('fontkit')
 describe('the font table', () => {
   it('has every family a style can ask for, in every script and CJK region', () => {
     const asked = new Set<string>()
-    for (const style of ['minimal', 'neon', 'corporate'] as const)
+    for (const style of STYLES)
       for (const role of ['display', 'text'] as const)
         for (const script of ['latin', 'arabic', 'hebrew', 'cjk'] as const)
           for (const language of ['en', 'ar', 'he', 'ja', 'ko', 'zh', 'zh-TW']) asked.add(fontFamily(style, role, script, language))

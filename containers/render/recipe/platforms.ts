@@ -6,7 +6,7 @@
  * (since 15 October 2024); TikTok's Content Posting API takes 3 s to 10 min and up to 4 GB;
  * Instagram Reels through the Graph API take 3 s to 15 min and up to 300 MB.
  */
-import { ASPECT_SIZES, type Aspect, type Platform, type RenderSpec } from './spec.ts'
+import { ASPECT_SIZES, ASPECTS, type Aspect, type Platform, type RenderSpec } from './spec.ts'
 
 export interface PlatformLimits {
   label: string
@@ -18,8 +18,8 @@ export interface PlatformLimits {
 
 export const PLATFORM_LIMITS: Record<Platform, PlatformLimits> = {
   youtube: { label: 'YouTube Shorts', minDurationSec: 1, maxDurationSec: 180, maxSizeBytes: 256 * 1024 ** 3, aspects: ['9:16', '1:1'] },
-  tiktok: { label: 'TikTok', minDurationSec: 3, maxDurationSec: 600, maxSizeBytes: 4 * 1024 ** 3, aspects: ['9:16', '1:1', '16:9'] },
-  instagram: { label: 'Instagram Reels', minDurationSec: 3, maxDurationSec: 900, maxSizeBytes: 300 * 1024 ** 2, aspects: ['9:16', '1:1', '16:9'] },
+  tiktok: { label: 'TikTok', minDurationSec: 3, maxDurationSec: 600, maxSizeBytes: 4 * 1024 ** 3, aspects: ASPECTS },
+  instagram: { label: 'Instagram Reels', minDurationSec: 3, maxDurationSec: 900, maxSizeBytes: 300 * 1024 ** 2, aspects: ASPECTS },
 }
 
 /** Video bitrate ceiling of a final render (x264 -maxrate), which bounds the file size. */

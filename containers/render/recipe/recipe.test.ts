@@ -2,6 +2,7 @@
 // arguments it plans. Pure: no FFmpeg runs here (render.test.ts runs them).
 import { describe, expect, it } from 'vitest'
 import {
+  STYLES,
   buildAss,
   callToAction,
   checkPlatformLimits,
@@ -172,7 +173,7 @@ describe('ASS styles', () => {
   })
 
   it('places every text inside the safe area of the platforms targeted', () => {
-    for (const style of ['minimal', 'neon', 'corporate'] as const) {
+    for (const style of STYLES) {
       const ass = buildAss(parseRenderSpec({ ...base, style, texts: { hook: 'Hello there', body: 'One line. Another line.' } }), frame, 10)
       const safe = safeRect(frame, '9:16', [])
       for (const m of ass.matchAll(/\\pos\((\d+),(\d+)\)/g)) {

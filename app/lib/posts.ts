@@ -6,7 +6,7 @@ import type { z } from '@hono/zod-openapi'
 import type { AutopilotSchema } from '../../workers/api/autopilot'
 import type { DraftSchema } from '../../workers/api/drafts'
 import type { BulkPlanSchema, PostSchema, PostSummarySchema } from '../../workers/api/posts'
-import { POST_ACTIONS, type Platform, type PostStatus, type TargetStatus } from '../../workers/domain/post-state'
+import { MOVING_POST_STATUSES, POST_ACTIONS, type Platform, type PostStatus, type TargetStatus } from '../../workers/domain/post-state'
 import type { PlatformTexts } from '../../workers/domain/platform-texts'
 
 export type { Platform, PlatformTexts, PostStatus, TargetStatus }
@@ -61,11 +61,13 @@ export const TARGET_STATUS_TONE: Record<TargetStatus, Tone> = {
 export { PLATFORM_NAMES as PLATFORM_LABEL } from '../../containers/render/recipe/vocabulary'
 
 /** States a post leaves by itself (a timer or a message moves it), so the page keeps watching. */
-export const MOVING_STATUSES: readonly PostStatus[] = ['planned', 'rendering', 'rendered', 'scheduled', 'publishing']
+export const MOVING_STATUSES = MOVING_POST_STATUSES
 
 /** What a creator may do to a post in a given state: the API's own rules. */
 export const EDITABLE_STATUSES = POST_ACTIONS.edit
 export const CANCELLABLE_STATUSES = POST_ACTIONS.cancel
+export const APPROVABLE_STATUSES = POST_ACTIONS.approve
+export const RETRYABLE_STATUSES = POST_ACTIONS.retry
 
 /** A post's state as the timeline shows it: the label, and how far a render has come. */
 export function statusText(post: Pick<PostSummary, 'status' | 'renderProgress'>): string {

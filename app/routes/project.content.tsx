@@ -19,10 +19,12 @@ import { Badge, Button, buttonClass, Card, Notice, SelectField, TextField } from
 import type { FormResult } from '../lib/forms'
 import { useEscape } from '../lib/use-escape'
 import {
+  APPROVABLE_STATUSES,
   CANCELLABLE_STATUSES,
   EDITABLE_STATUSES,
   MOVING_STATUSES,
   PLATFORM_LABEL,
+  RETRYABLE_STATUSES,
   POST_STATUS_LABEL,
   statusText,
   POST_STATUS_TONE,
@@ -554,8 +556,8 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
 
       {canEdit && (
         <div className="flex flex-wrap gap-2" aria-label="Actions" role="group">
-          {post.status === 'awaiting_approval' && act('approve', 'Approve', 'primary')}
-          {post.status === 'failed' && act('retry', 'Retry', 'primary')}
+          {APPROVABLE_STATUSES.includes(post.status) && act('approve', 'Approve', 'primary')}
+          {RETRYABLE_STATUSES.includes(post.status) && act('retry', 'Retry', 'primary')}
           {CANCELLABLE_STATUSES.includes(post.status) && act('cancel', 'Cancel post', 'danger')}
         </div>
       )}

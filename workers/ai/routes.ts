@@ -13,7 +13,7 @@ import { commonErrors, createRouter, errorResponses, json, jsonBody, parseInput,
 import { medianByPlatform } from '../analytics/queries'
 import { media, postTargets } from '../db/schema'
 import { editPost, linkLineOf, loadPost } from '../api/posts'
-import { PLATFORMS, POST_ACTIONS } from '../domain/post-state'
+import { PLATFORMS, VIDEO_EDITABLE_POST_STATUSES } from '../domain/post-state'
 import { recentHooks } from '../scheduler/planner'
 import type { AppEnv } from '../env'
 import { conflict, HttpError, notFound } from '../lib/errors'
@@ -125,8 +125,8 @@ const clipFacts = (clip: typeof media.$inferSelect) => ({ title: clip.title, top
 async function postCaptions(c: C, body: z.output<typeof PostCaptionsBody>) {
   const post = await loadPost(c, body.postId, 'projects.write')
   // Refused before a call is spent: the texts could not be written onto it.
-  if (body.apply && (!POST_ACTIONS.edit.includes(post.status) || post.status === 'rendering')) {
-    throw conflict(`This post is ${post.status}: its texts can be rewritten when it is ${POST_ACTIONS.edit.filter((s) => s !== 'rendering').join(' or ')}.`)
+  if (body.apply && !VIDEO_EDITABLE_POST_STATUSES.includes(post.status)) {
+    throw conflict(`This post is ${post.status}: its texts can be rewritten when it is ${VIDEO_EDITABLE_POST_STATUSES.join(' or ')}.`)
   }
   const { ctx, facts, db, project } = await start(c, post.projectId)
   const clip = post.mediaId ? await db.select().from(media).where(eq(media.id, post.mediaId)).get() : undefined

@@ -9,7 +9,7 @@ import { insertPost, loadPostRender, movePost, moveTarget } from '../db/posts'
 import type { AutopilotConfig } from '../domain/autopilot-config'
 import { hashtag, platformTextsSchema, textProblems, type PlatformTexts } from '../domain/platform-texts'
 import { POST_FRAMINGS } from '../domain/post-spec'
-import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, TARGET_STATUSES, type Platform, type PostStatus } from '../domain/post-state'
+import { nextPostStatuses, PLATFORMS, POST_ACTIONS, POST_STATUSES, REPLANNABLE_POST_STATUSES, TARGET_STATUSES, type Platform, type PostStatus } from '../domain/post-state'
 import { outsideWindowsMessage, slotKey } from '../domain/slots'
 import { linkLineFor } from '../domain/tracked-links'
 import type { AppEnv } from '../env'
@@ -416,8 +416,7 @@ export async function editPost(c: Context<AppEnv>, id: string, body: PostEdit, o
   }
   let rerender = false
   if (changesVideo && post.status !== 'planned') {
-    const from: PostStatus[] = ['rendered', 'awaiting_approval', 'scheduled', 'failed']
-    const moved = await movePost(db, id, from, 'planned', { ...fields, renderKey: null, coverKey: null, renderProgress: null, error: null }, 'Edited: rendering again')
+    const moved = await movePost(db, id, REPLANNABLE_POST_STATUSES, 'planned', { ...fields, renderKey: null, coverKey: null, renderProgress: null, error: null }, 'Edited: rendering again')
     if (!moved) throw conflict('The post moved on while it was being edited; reload it.')
     // Targets that had failed get another go with the new video.
     for (const platform of PLATFORMS) await moveTarget(db, id, platform, 'failed', 'pending', { error: null, errorKind: null }, 'Edited: rendering again')

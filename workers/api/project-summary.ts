@@ -10,7 +10,7 @@ import { dashboard } from '../analytics/queries'
 import { freeSlots } from '../db/free-slots'
 import { autopilots, connections, media, posts, postTargets } from '../db/schema'
 import { ADDITIVE_METRICS, localParts } from '../domain/metrics'
-import { PLATFORMS, POST_STATUSES, TARGET_STATUSES, type PostStatus } from '../domain/post-state'
+import { COMING_POST_STATUSES, PLATFORMS, POST_STATUSES, TARGET_STATUSES } from '../domain/post-state'
 import type { AppEnv } from '../env'
 import { publicOrigin } from '../lib/public-url'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
@@ -19,8 +19,6 @@ import { commonErrors, createRouter, IdParam, json, security, Timestamp } from '
 
 const tags = ['Projects']
 const DAY_MS = 86_400_000
-/** Posts still on their way out, in the order they go. */
-const COMING: PostStatus[] = ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled', 'publishing']
 const AWAITING_SHOWN = 3
 
 const GlancePostSchema = z
@@ -113,7 +111,7 @@ export const projectSummaryApi = createRouter().openapi(
       db.select().from(autopilots).where(eq(autopilots.projectId, id)).get(),
       db.select({ platform: connections.platform, status: connections.status, reason: connections.statusReason }).from(connections).where(eq(connections.projectId, id)).orderBy(asc(connections.platform)).all(),
       db.select({ n: count() }).from(media).where(and(eq(media.projectId, id), eq(media.status, 'ready'), eq(media.kind, 'video'))).all(),
-      db.select().from(posts).where(and(eq(posts.projectId, id), inArray(posts.status, COMING))).orderBy(asc(posts.scheduledAt), asc(posts.id)).limit(1).all(),
+      db.select().from(posts).where(and(eq(posts.projectId, id), inArray(posts.status, [...COMING_POST_STATUSES]))).orderBy(asc(posts.scheduledAt), asc(posts.id)).limit(1).all(),
       db.select().from(posts).where(and(eq(posts.projectId, id), eq(posts.status, 'awaiting_approval'))).orderBy(asc(posts.scheduledAt), asc(posts.id)).limit(AWAITING_SHOWN).all(),
       db.select({ n: count() }).from(posts).where(and(eq(posts.projectId, id), eq(posts.status, 'awaiting_approval'))).all(),
       db.select().from(posts).where(and(eq(posts.projectId, id), eq(posts.status, 'published'))).orderBy(desc(posts.scheduledAt), desc(posts.id)).limit(1).all(),

@@ -2,14 +2,22 @@ import { describe, expect, it } from 'vitest'
 import {
   assertPostMove,
   assertTargetMove,
+  AWAITING_RENDER_POST_STATUSES,
+  BEFORE_PUBLISHING_POST_STATUSES,
   canMovePost,
   canMoveTarget,
+  COMING_POST_STATUSES,
+  DROPPED_POST_STATUSES,
   FINAL_POST_STATUSES,
   IllegalTransition,
+  MOVING_POST_STATUSES,
   POST_ACTIONS,
   POST_STATUSES,
   postStatusFromTargets,
+  PUBLISH_JOB_POST_STATUSES,
+  REPLANNABLE_POST_STATUSES,
   TARGET_STATUSES,
+  VIDEO_EDITABLE_POST_STATUSES,
 } from './post-state'
 
 describe('post state machine', () => {
@@ -48,6 +56,26 @@ describe('post actions, derived from the moves', () => {
     expect(POST_ACTIONS.cancel).toEqual(['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled'])
     expect(POST_ACTIONS.approve).toEqual(['awaiting_approval'])
     expect(POST_ACTIONS.retry).toEqual(['failed'])
+  })
+})
+
+describe('post status sets, derived from the moves', () => {
+  it('are the sets the API, the consumers and the web app use', () => {
+    // An edit of the video sends these back to planned (workers/api/posts.ts); the assistant writes texts onto these.
+    expect(REPLANNABLE_POST_STATUSES).toEqual(['rendered', 'awaiting_approval', 'scheduled', 'failed'])
+    expect(VIDEO_EDITABLE_POST_STATUSES).toEqual(['planned', 'rendered', 'awaiting_approval', 'scheduled', 'failed'])
+    // The dashboard's next post (workers/api/project-summary.ts), in the order posts go.
+    expect(COMING_POST_STATUSES).toEqual(['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled', 'publishing'])
+    // Posts that keep a clip from being deleted (workers/media/usage.ts).
+    expect(BEFORE_PUBLISHING_POST_STATUSES).toEqual(['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled'])
+    // The content page keeps watching while a post is in one of these (app/lib/posts.ts).
+    expect(MOVING_POST_STATUSES).toEqual(['planned', 'rendering', 'rendered', 'scheduled', 'publishing'])
+    // The publish consumer acts on a message only for these (workers/queues/publish-consumer.ts).
+    expect(PUBLISH_JOB_POST_STATUSES).toEqual(['scheduled', 'publishing', 'failed'])
+    // A dead-lettered render waits, or fails, only these (workers/queues/render-consumer.ts).
+    expect(AWAITING_RENDER_POST_STATUSES).toEqual(['planned', 'rendering'])
+    // Posts the planner does not count as a use of their clip (workers/scheduler/planner.ts).
+    expect(DROPPED_POST_STATUSES).toEqual(['skipped', 'canceled'])
   })
 })
 

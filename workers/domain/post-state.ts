@@ -127,6 +127,32 @@ export const POST_ACTIONS: Record<PostAction, readonly PostStatus[]> = {
   retry: POST_STATUSES.filter((s) => canMovePost(s, 'planned') && !canMovePost(s, 'canceled')),
 }
 
+/** The states an edit of what is drawn moves back to planned, to render again: editable ones with a move to planned. */
+export const REPLANNABLE_POST_STATUSES: readonly PostStatus[] = POST_ACTIONS.edit.filter((s) => canMovePost(s, 'planned'))
+
+/** The states in which what is drawn on a post's video can be edited: planned, or one an edit moves back to planned (not rendering). */
+export const VIDEO_EDITABLE_POST_STATUSES: readonly PostStatus[] = POST_ACTIONS.edit.filter((s) => s === 'planned' || REPLANNABLE_POST_STATUSES.includes(s))
+
+/** Posts still on their way out, in the order they go: states that reach published without a retry (not failed). */
+export const COMING_POST_STATUSES: readonly PostStatus[] = reaching('published').filter((s) => !POST_ACTIONS.retry.includes(s))
+
+/** Coming posts that have not started publishing: they will still be rendered or published from their clip. */
+export const BEFORE_PUBLISHING_POST_STATUSES: readonly PostStatus[] = COMING_POST_STATUSES.filter((s) => s !== 'publishing')
+
+/** States a post leaves by itself (a timer or a message moves it): coming, and not waiting for the creator's approval. */
+export const MOVING_POST_STATUSES: readonly PostStatus[] = COMING_POST_STATUSES.filter((s) => !POST_ACTIONS.approve.includes(s))
+
+/** The states a publish message acts on: publishing, and the live states publishing moves to (scheduled, failed). */
+export const PUBLISH_JOB_POST_STATUSES: readonly PostStatus[] = POST_STATUSES.filter(
+  (s) => s === 'publishing' || (canMovePost('publishing', s) && !FINAL_POST_STATUSES.includes(s)),
+)
+
+/** A post whose render is still to finish: rendering, or a state that moves to it (planned). */
+export const AWAITING_RENDER_POST_STATUSES: readonly PostStatus[] = POST_STATUSES.filter((s) => s === 'rendering' || canMovePost(s, 'rendering'))
+
+/** A post dropped without going out: final, but not published (skipped, canceled). */
+export const DROPPED_POST_STATUSES: readonly PostStatus[] = FINAL_POST_STATUSES.filter((s) => s !== 'published')
+
 /** Whether `action` is allowed on a post in `status`. */
 export function allows(action: PostAction, status: PostStatus): boolean {
   return POST_ACTIONS[action].includes(status)

@@ -5,6 +5,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { posts } from '../db/schema'
+import { BEFORE_PUBLISHING_POST_STATUSES } from '../domain/post-state'
 
 export interface MediaUse {
   /** What uses it, e.g. `post`. */
@@ -21,7 +22,7 @@ const upcomingPosts: MediaUsageCheck = async (db, item) => {
   const rows = await db
     .select({ id: posts.id, status: posts.status, scheduledAt: posts.scheduledAt })
     .from(posts)
-    .where(and(eq(posts.mediaId, item.id), inArray(posts.status, ['planned', 'rendering', 'rendered', 'awaiting_approval', 'scheduled'])))
+    .where(and(eq(posts.mediaId, item.id), inArray(posts.status, [...BEFORE_PUBLISHING_POST_STATUSES])))
     .orderBy(asc(posts.scheduledAt))
     .limit(20)
     .all()

@@ -13,7 +13,7 @@ import { createDb } from '../db/client'
 import type { Db } from '../db/client'
 import { logIllegal, movePost, moveTarget, recordEvent } from '../db/posts'
 import { posts, postTargets } from '../db/schema'
-import { FINAL_POST_STATUSES, FINAL_TARGET_STATUSES, postStatusFromTargets, type Platform } from '../domain/post-state'
+import { FINAL_POST_STATUSES, FINAL_TARGET_STATUSES, postStatusFromTargets, PUBLISH_JOB_POST_STATUSES, type Platform } from '../domain/post-state'
 import { PLATFORM_NAMES } from '../../containers/render/recipe/vocabulary'
 import type { PlatformGateway } from '../platforms'
 import { gatewayForPost } from '../platforms/post-gateway'
@@ -129,7 +129,7 @@ export async function publishStep(env: Env, job: PublishJob, deps: PublishDeps):
     return 'ignored'
   }
   // Not scheduled yet: approval or the render consumer sends the message when it is.
-  if (!['scheduled', 'publishing', 'failed'].includes(post.status)) return 'ignored'
+  if (!PUBLISH_JOB_POST_STATUSES.includes(post.status)) return 'ignored'
 
   const early = Date.parse(post.scheduledAt) - now
   if (early > EARLY_TOLERANCE_MS) {

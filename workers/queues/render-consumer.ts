@@ -10,6 +10,7 @@ import type { Db } from '../db/client'
 import { createDb } from '../db/client'
 import { loadPostRender, logIllegal, movePost, recordEvent } from '../db/posts'
 import { posts } from '../db/schema'
+import { AWAITING_RENDER_POST_STATUSES } from '../domain/post-state'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { publicOrigin } from '../lib/public-url'
 import { rendererFor } from '../render/renderer'
@@ -222,15 +223,15 @@ export async function handleRenderDeadLetters(batch: MessageBatch<unknown>, env:
   await consumeDeadLetters(batch, 'postId', async (postId) => {
     const post = await db.select({ error: posts.error, status: posts.status, scheduledAt: posts.scheduledAt }).from(posts).where(eq(posts.id, postId)).get()
     const why = misconfigured ?? post?.error
-    if (post && (post.status === 'planned' || post.status === 'rendering') && Date.parse(post.scheduledAt) + MISSED_GRACE_MS > now) {
+    if (post && AWAITING_RENDER_POST_STATUSES.includes(post.status) && Date.parse(post.scheduledAt) + MISSED_GRACE_MS > now) {
       const waiting = `Rendering is waiting${why ? ` (${why})` : ''}; it is tried again every 15 minutes until ${post.scheduledAt.slice(0, 16).replace('T', ' ')} UTC.`
-      await db.update(posts).set({ error: why ?? null }).where(and(eq(posts.id, postId), inArray(posts.status, ['planned', 'rendering']))).run()
+      await db.update(posts).set({ error: why ?? null }).where(and(eq(posts.id, postId), inArray(posts.status, [...AWAITING_RENDER_POST_STATUSES]))).run()
       await recordEvent(db, postId, 'dead_letter', waiting)
       return
     }
     const reason = `Rendering failed after every retry${why ? `: ${why}` : ''}.`
     try {
-      const moved = await movePost(db, postId, ['planned', 'rendering'], 'failed', { error: reason, leaseUntil: null }, reason)
+      const moved = await movePost(db, postId, AWAITING_RENDER_POST_STATUSES, 'failed', { error: reason, leaseUntil: null }, reason)
       if (!moved) await recordEvent(db, postId, 'dead_letter', reason)
     } catch (error) {
       logIllegal(error, { postId, queue: batch.queue })

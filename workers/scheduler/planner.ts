@@ -5,7 +5,7 @@
  */
 import { linkLineFor } from '../domain/tracked-links'
 import { publicOrigin } from '../lib/public-url'
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm'
+import { and, desc, eq, isNotNull, notInArray, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { media, posts, projects } from '../db/schema'
 import { insertPost } from '../db/posts'
@@ -13,7 +13,7 @@ import type { AutopilotConfig } from '../domain/autopilot-config'
 import { RECENT_HOOKS, TemplateCaptionWriter, type CaptionInput, type CaptionOutput, type CaptionWriter } from '../domain/captions'
 import { MAX_POST_SECONDS, postTrim } from '../domain/post-spec'
 import { PLATFORM_LIMITS } from '../../containers/render/recipe/platforms'
-import type { Platform } from '../domain/post-state'
+import { DROPPED_POST_STATUSES, type Platform } from '../domain/post-state'
 import { slotKey } from '../domain/slots'
 import { targetPlatforms } from '../domain/targets'
 import { newId } from '../lib/ids'
@@ -43,7 +43,7 @@ export type PlanResult = { postId: string; status: 'planned' | 'skipped'; create
  * first (never published first of all), never the clip of the project's previous post.
  */
 export async function chooseClip(db: Db, projectId: string): Promise<{ clip?: typeof media.$inferSelect; reason?: string }> {
-  const lastUse = sql<string | null>`(select max(p.scheduled_at) from posts p where p.media_id = ${media.id} and p.status not in ('skipped', 'canceled'))`
+  const lastUse = sql<string | null>`(select max(p.scheduled_at) from posts p where p.media_id = ${media.id} and p.status not in ${DROPPED_POST_STATUSES})`
   const candidates = await db
     .select({ row: media, lastUse })
     .from(media)
@@ -55,7 +55,7 @@ export async function chooseClip(db: Db, projectId: string): Promise<{ clip?: ty
   const previous = await db
     .select({ mediaId: posts.mediaId })
     .from(posts)
-    .where(and(eq(posts.projectId, projectId), sql`${posts.mediaId} is not null`, sql`${posts.status} not in ('skipped', 'canceled')`))
+    .where(and(eq(posts.projectId, projectId), sql`${posts.mediaId} is not null`, notInArray(posts.status, [...DROPPED_POST_STATUSES])))
     .orderBy(desc(posts.scheduledAt))
     .limit(1)
     .get()

@@ -71,7 +71,7 @@ describe('post status sets, derived from the moves', () => {
     // The content page keeps watching while a post is in one of these (app/lib/posts.ts).
     expect(MOVING_POST_STATUSES).toEqual(['planned', 'rendering', 'rendered', 'scheduled', 'publishing'])
     // The publish consumer acts on a message only for these (workers/queues/publish-consumer.ts).
-    expect(PUBLISH_JOB_POST_STATUSES).toEqual(['scheduled', 'publishing', 'failed'])
+    expect(PUBLISH_JOB_POST_STATUSES).toEqual(['scheduled', 'publishing'])
     // A dead-lettered render waits, or fails, only these (workers/queues/render-consumer.ts).
     expect(AWAITING_RENDER_POST_STATUSES).toEqual(['planned', 'rendering'])
     // Posts the planner does not count as a use of their clip (workers/scheduler/planner.ts).

@@ -142,10 +142,13 @@ export const BEFORE_PUBLISHING_POST_STATUSES: readonly PostStatus[] = COMING_POS
 /** States a post leaves by itself (a timer or a message moves it): coming, and not waiting for the creator's approval. */
 export const MOVING_POST_STATUSES: readonly PostStatus[] = COMING_POST_STATUSES.filter((s) => !POST_ACTIONS.approve.includes(s))
 
-/** The states a publish message acts on: publishing, and the live states publishing moves to (scheduled, failed). */
-export const PUBLISH_JOB_POST_STATUSES: readonly PostStatus[] = POST_STATUSES.filter(
-  (s) => s === 'publishing' || (canMovePost('publishing', s) && !FINAL_POST_STATUSES.includes(s)),
-)
+/**
+ * The states a publish message acts on: publishing, and the states that move to it (scheduled).
+ * Not failed: a failed post is published again only through a retry, which schedules it first; a
+ * message left from before (an edit sent the post back to render, and that render failed) finds
+ * no video to send.
+ */
+export const PUBLISH_JOB_POST_STATUSES: readonly PostStatus[] = POST_STATUSES.filter((s) => s === 'publishing' || canMovePost(s, 'publishing'))
 
 /** A post whose render is still to finish: rendering, or a state that moves to it (planned). */
 export const AWAITING_RENDER_POST_STATUSES: readonly PostStatus[] = POST_STATUSES.filter((s) => s === 'rendering' || canMovePost(s, 'rendering'))

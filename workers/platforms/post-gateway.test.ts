@@ -56,6 +56,20 @@ describe('gatewayForPost (what the publish consumer calls)', () => {
     expect((await stubState(account.accountId)).counters.uploads).toBe(1)
   })
 
+  it('with the publish consumer: a post whose new render failed ignores the publish message sent for its old one (nothing claimed, nothing sent)', async () => {
+    const account = await stubAccount('youtube')
+    const { postId } = await duePost(['youtube'], (token, projectId) => connectViaOAuth(token, projectId, 'youtube', account.accountId))
+    // An edit sent the scheduled post back to render (its render cleared), and that render failed;
+    // the publish message of the first schedule is still in the queue.
+    await env.DB.prepare(`update posts set status = 'failed', render_key = null, error = 'Rendering failed after every retry.' where id = ?`).bind(postId).run()
+    const job = { postId, platform: 'youtube' as const, kind: 'publish' as const }
+    expect(await publishStep(env, job, { gateway: gatewayForPost })).toBe('ignored')
+    expect(await target(postId, 'youtube')).toMatchObject({ status: 'pending', attempt: 0, error: null })
+    const state = await stubState(account.accountId)
+    expect(state.published).toEqual([])
+    expect(state.counters.sessions ?? 0).toBe(0)
+  })
+
   it('with the publish consumer: the answer to the last chunk lost and the session then gone (404) is reconciled by the marker, one video on the channel', async () => {
     resetBreaker('youtube')
     const account = await stubAccount('youtube')

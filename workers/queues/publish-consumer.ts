@@ -128,7 +128,7 @@ export async function publishStep(env: Env, job: PublishJob, deps: PublishDeps):
     if (post.status === 'publishing' && FINAL_TARGET_STATUSES.includes(target.status)) await settlePost(db, post.id)
     return 'ignored'
   }
-  // Not scheduled yet: approval or the render consumer sends the message when it is.
+  // Not scheduled (yet, or any more): approval, the render consumer or a retry sends the message when it is.
   if (!PUBLISH_JOB_POST_STATUSES.includes(post.status)) return 'ignored'
 
   const early = Date.parse(post.scheduledAt) - now

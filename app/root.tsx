@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router'
-import { RouteError } from './components/route-error'
+import { PageError } from './components/route-error'
 import type { Route } from './+types/root'
 import { useNonce } from './lib/nonce'
 import './app.css'
@@ -46,9 +46,5 @@ export default function App() {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  return (
-    <main className="px-4 py-16">
-      <RouteError error={error} />
-    </main>
-  )
+  return <PageError error={error} />
 }

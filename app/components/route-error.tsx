@@ -27,3 +27,12 @@ export function RouteError({ error }: { error: unknown }) {
     </div>
   )
 }
+
+/** A route's whole-page ErrorBoundary: RouteError in the page's `<main>` (by default the padding of the public pages). */
+export function PageError({ error, className = 'px-4 py-16' }: { error: unknown; className?: string }) {
+  return (
+    <main className={className}>
+      <RouteError error={error} />
+    </main>
+  )
+}

@@ -1,7 +1,7 @@
 /** The frame of every signed-in page. Its loader is also the sign-in gate: a 401 goes to /sign-in. */
 import { Outlet, useRouteLoaderData } from 'react-router'
 import { AppHeader } from '../components/app-header'
-import { RouteError } from '../components/route-error'
+import { PageError } from '../components/route-error'
 import { loadApi } from '../lib/api.server'
 import { useFocusFirstError } from '../lib/use-focus-first-error'
 import type { Me } from '../lib/types'
@@ -41,9 +41,5 @@ export default function AppLayout({ loaderData }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  return (
-    <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
-      <RouteError error={error} />
-    </main>
-  )
+  return <PageError error={error} className="mx-auto max-w-6xl px-4 py-8 sm:px-6" />
 }

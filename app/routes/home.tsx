@@ -1,7 +1,7 @@
 /** The landing page: what Reelpilot does, and the way in. */
 import { Link } from 'react-router'
 import { buttonClass, Logo } from '../components/ui'
-import { RouteError } from '../components/route-error'
+import { PageError } from '../components/route-error'
 import { callApi } from '../lib/api.server'
 import { hasSessionCookie } from '../lib/session.server'
 import type { Me } from '../lib/types'
@@ -198,9 +198,5 @@ function PhoneStack() {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  return (
-    <main className="px-4 py-16">
-      <RouteError error={error} />
-    </main>
-  )
+  return <PageError error={error} />
 }

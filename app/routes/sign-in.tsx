@@ -6,7 +6,7 @@
 import { data, Form, Link, redirect, useNavigation } from 'react-router'
 import { isLocalAuth } from '../../workers/lib/auth-mode'
 import { ClerkSignIn, clerkFrontendApi } from '../components/clerk'
-import { RouteError } from '../components/route-error'
+import { PageError } from '../components/route-error'
 import { Button, Logo, Notice, TextField } from '../components/ui'
 import { callApi } from '../lib/api.server'
 import { formValues, problemResult, type FormResult } from '../lib/forms'
@@ -104,9 +104,5 @@ export default function SignIn({ loaderData, actionData }: Route.ComponentProps)
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  return (
-    <main className="px-4 py-16">
-      <RouteError error={error} />
-    </main>
-  )
+  return <PageError error={error} />
 }

@@ -5,7 +5,7 @@
 import { data, redirect } from 'react-router'
 import { isLocalAuth } from '../../workers/lib/auth-mode'
 import { ClerkSignOut, clerkFrontendApi } from '../components/clerk'
-import { RouteError } from '../components/route-error'
+import { PageError } from '../components/route-error'
 import { cloudflareContext } from '../context'
 import { clearSessionCookie } from '../lib/session.server'
 import type { Route } from './+types/sign-out'
@@ -36,9 +36,5 @@ export default function SignOut({ loaderData }: Route.ComponentProps) {
 }
 
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  return (
-    <main className="px-4 py-16">
-      <RouteError error={error} />
-    </main>
-  )
+  return <PageError error={error} />
 }

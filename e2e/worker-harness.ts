@@ -17,6 +17,7 @@ import { createRenderServer } from '../containers/render/server'
 import { ffmpegPath } from '../scripts/tools.mjs'
 import type { ProjectScheduler } from '../workers/scheduler/project-scheduler'
 import { autopilotConfigSchema } from '../workers/domain/autopilot-config'
+import { parseJsonOrUndefined } from '../workers/lib/json'
 import { ensureBuild, ROOT, unique } from './harness'
 
 export interface RunningWorker {
@@ -152,10 +153,7 @@ export async function startWorker(extra: { vars?: Record<string, string>; secret
       body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
     })
     const text = await res.text()
-    let json: any
-    try {
-      json = text ? JSON.parse(text) : undefined
-    } catch {}
+    const json: any = parseJsonOrUndefined(text)
     return { status: res.status, json, text }
   }
 

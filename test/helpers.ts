@@ -1,6 +1,7 @@
 /** Helpers for Workers integration tests: sign in as someone, call the API through the real Worker. */
 import { env, SELF } from 'cloudflare:test'
 import { signLocalSessionToken } from '../workers/lib/local-auth'
+import { parseJsonOrUndefined } from '../workers/lib/json'
 
 let counter = 0
 /** A unique suffix, so tests that share storage never collide. */
@@ -27,12 +28,7 @@ export async function call(method: string, path: string, options: CallOptions = 
   }
   const res = await SELF.fetch(`https://reelpilot.test/api${path}`, { method, headers, body })
   const text = await res.text()
-  let json: any
-  try {
-    json = text ? JSON.parse(text) : undefined
-  } catch {
-    json = undefined
-  }
+  const json: any = parseJsonOrUndefined(text)
   return { status: res.status, headers: res.headers, json, text }
 }
 

@@ -3,6 +3,7 @@
  * `__session` cookie is forwarded by the load context). A 401 sends the visitor to sign in.
  */
 import { data, redirect, type RouterContextProvider } from 'react-router'
+import { parseJsonOrUndefined } from '../../workers/lib/json'
 import { cloudflareContext } from '../context'
 import type { Problem } from './forms'
 import { clearSessionCookie } from './session.server'
@@ -31,7 +32,7 @@ export async function callApi<T>(context: Context, request: Request, path: strin
   })
   if (res.status === 401) throw signInRedirect(request)
   const text = await res.text()
-  const body = text ? safeJson(text) : undefined
+  const body = parseJsonOrUndefined(text)
   if (res.ok) return { ok: true, status: res.status, data: body as T, headers: res.headers }
   return { ok: false, status: res.status, problem: asProblem(res.status, body) }
 }
@@ -50,14 +51,6 @@ export function signInRedirect(request: Request) {
   const headers = new Headers()
   if (request.headers.get('cookie')?.includes('__session=')) headers.append('set-cookie', clearSessionCookie(request))
   return redirect(`/sign-in?redirectTo=${encodeURIComponent(back)}`, { headers })
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }
 
 function asProblem(status: number, body: unknown): Problem {

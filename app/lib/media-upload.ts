@@ -8,6 +8,7 @@
 import type { z } from '@hono/zod-openapi'
 import type { MediaSchema } from '../../workers/media/routes'
 import { ACCEPTED_TYPES, SINGLE_UPLOAD_MAX_BYTES } from '../../workers/domain/media'
+import { parseJsonOrUndefined } from '../../workers/lib/json'
 
 export type Media = z.infer<typeof MediaSchema>
 export { formatBytes } from '../../workers/domain/media'
@@ -56,12 +57,7 @@ async function api<T>(path: string, init: { method?: string; body?: unknown } = 
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   })
   const text = await res.text()
-  let body: any
-  try {
-    body = text ? JSON.parse(text) : undefined
-  } catch {
-    body = undefined
-  }
+  const body: any = parseJsonOrUndefined(text)
   if (!res.ok) throw new ApiError(res.status, body?.detail ?? `The server answered ${res.status}.`, body)
   return body as T
 }

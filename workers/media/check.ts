@@ -9,6 +9,7 @@ import { media } from '../db/schema'
 import { judgeContent, type ProbeInfo, REJECTION_REASONS, thumbnailKey } from '../domain/media'
 import { isMediaErrorCode, type MediaErrorCode } from '../../containers/render/recipe/vocabulary'
 import { HttpError } from '../lib/errors'
+import { parseJsonOrUndefined } from '../lib/json'
 import { expiresIn, signedUrl, signingKey } from '../lib/signed-url'
 import { rendererFor } from '../render/renderer'
 import { log } from '../lib/log'
@@ -58,12 +59,7 @@ async function askRenderer<T>(env: Env, path: string, body: unknown): Promise<Re
     throw new RendererUnavailable()
   }
   const text = await res.text()
-  let parsed: any
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    parsed = undefined
-  }
+  const parsed: any = parseJsonOrUndefined(text)
   if (res.status === 200 && parsed) return { ok: true, body: parsed as T }
   if (res.status === 422 && parsed && isMediaErrorCode(parsed.code)) {
     return { ok: false, code: parsed.code, error: String(parsed.error ?? '') }

@@ -4,6 +4,7 @@
  * retried here: it goes back to the queue with the platform's Retry-After.
  */
 import { callService, TimeoutError } from '../lib/resilience'
+import { parseJsonOrUndefined } from '../lib/json'
 import { count, observe } from '../metrics/record'
 import type { Platform } from './types'
 
@@ -103,12 +104,7 @@ async function send(platform: Platform, url: string, options: RequestOptions): P
         redirect: 'manual',
       })
       const text = await res.text()
-      let json: any
-      try {
-        json = text ? JSON.parse(text) : undefined
-      } catch {
-        json = undefined
-      }
+      const json: any = parseJsonOrUndefined(text)
       if (!accept(res.status)) throw new HttpStatusError(res.status, json ?? text, res.headers)
       return { status: res.status, headers: res.headers, text, json }
     },

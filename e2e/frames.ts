@@ -1,7 +1,8 @@
 /**
  * Frames of videos for e2e checks: a grey frame at a time, scaled to the browser preview's size,
  * and the boxes a recipe drew on it (against the clip's flat background), so a preview and a
- * server render of the same spec can be compared box by box (e2e/video.test.ts, e2e/speech.test.ts).
+ * server render of the same spec can be compared box by box (e2e/video.test.ts, e2e/speech.test.ts);
+ * and the grey levels of a frame a page shows as an image (e2e/preview.test.ts, e2e/library.test.ts).
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -94,6 +95,24 @@ export function drawnBoxes(frame: Buffer): Box[] {
   }
   return out
 }
+
+/** The picture an <img> on the page shows, as grey levels (the mean of R, G and B, row by row), read through a canvas in the page. */
+export async function shownFrame(img: Locator): Promise<{ width: number; height: number; grey: number[] }> {
+  return img.evaluate(async (node) => {
+    const img = node as HTMLImageElement
+    await img.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = img.naturalWidth
+    canvas.height = img.naturalHeight
+    const ctx = canvas.getContext('2d')!
+    ctx.drawImage(img, 0, 0)
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
+    const grey: number[] = []
+    for (let i = 0; i < data.length; i += 4) grey.push((data[i] + data[i + 1] + data[i + 2]) / 3)
+    return { width: img.naturalWidth, height: img.naturalHeight, grey }
+  })
+}
+
 /** Writes the MP4 a preview region shows (its preview-video) to `file`. */
 export async function savePreviewVideo(preview: Locator, file: string) {
   const b64 = await preview.getByTestId('preview-video').evaluate(async (v) => {

@@ -561,15 +561,11 @@ let clipDir: string | undefined
  * the product makes from the file name ("kitchen tip" → "Kitchen tip"), as an upload on the page does.
  */
 export async function uploadTestClip(page: Page, product: Product, projectId: string, title = 'test clip', options: { setTitle?: boolean } = {}): Promise<string> {
-  const { ffmpegPath } = await import('../scripts/tools.mjs')
   clipDir ??= mkdtempSync(join(tmpdir(), 'reelpilot-clips-'))
   const path = join(clipDir, 'clip.mp4')
   if (!existsSync(path)) {
-    const made = spawnSync(ffmpegPath(), [
-      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-      '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path,
-    ], { encoding: 'utf8' })
-    if (made.status !== 0) throw new Error(`FFmpeg could not make the test clip: ${made.stderr}`)
+    const { makeClip } = await import('./clips.ts')
+    makeClip(path, { picture: 'testsrc2=size=640x360:rate=25', seconds: 4, tone: 440 })
   }
   const bytes = readFileSync(path)
   const filename = `${title.replace(/[^\w-]+/g, '-')}.mp4`

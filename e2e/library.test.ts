@@ -11,6 +11,8 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { ffmpegPath } from '../scripts/tools.mjs'
+import { makeClip, type ClipOptions } from './clips'
+import { shownFrame } from './frames'
 import { e2eSuite, resultPath, signInLocally, unique, waitForHydration, watchPageErrors, type Product } from './harness'
 
 let product: Product
@@ -18,6 +20,9 @@ let browser: Browser
 let dir: string
 
 e2eSuite('library', { ready: (s) => void ({ product, browser, dir } = s) })
+
+/** Lossless noise: a clip that cannot be compressed below 100 MB in a few seconds. */
+const NOISE: ClipOptions = { picture: "nullsrc=s=960x540:r=25,geq=lum='random(1)*255':cb=128:cr=128", seconds: 6, lossless: true }
 
 /** A signed-in page on the library of a new project of a new workspace. */
 async function openLibrary(): Promise<{ page: Page; projectId: string }> {
@@ -35,10 +40,7 @@ async function openLibrary(): Promise<{ page: Page; projectId: string }> {
 describe('library page', () => {
   test('upload a clip: the progress bar moves with bytes, speed and time left, then the thumbnail appears', async () => {
     const clip = join(dir, 'beach day.mp4')
-    execFileSync(ffmpegPath(), [
-      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '4',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '8M', '-maxrate', '8M', '-bufsize', '2M', '-pix_fmt', 'yuv420p', clip,
-    ])
+    makeClip(clip, { picture: 'testsrc2=size=640x360:rate=25', seconds: 4, bitrate: { rate: '8M', buffer: '2M' } })
     const size = statSync(clip).size
     const { page } = await openLibrary()
 
@@ -116,11 +118,7 @@ describe('library page', () => {
 
   test('a file over 100 MB goes up in parts; the network drops mid-way and the upload resumes from the stored parts', async () => {
     const big = join(dir, 'long take.mp4')
-    execFileSync(ffmpegPath(), [
-      // Lossless noise: a clip that cannot be compressed below 100 MB in a few seconds.
-      '-v', 'error', '-y', '-f', 'lavfi', '-i', "nullsrc=s=960x540:r=25,geq=lum='random(1)*255':cb=128:cr=128", '-t', '6',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', big,
-    ])
+    makeClip(big, NOISE)
     expect(statSync(big).size).toBeGreaterThan(100_000_000)
     const { page } = await openLibrary()
     const cdp = await page.context().newCDPSession(page)
@@ -154,10 +152,7 @@ describe('library page', () => {
 
   test('a multipart upload survives a page reload: the same file picked again sends only the parts the server lacks and completes', async () => {
     const big = join(dir, 'reloaded take.mp4')
-    execFileSync(ffmpegPath(), [
-      '-v', 'error', '-y', '-f', 'lavfi', '-i', "nullsrc=s=960x540:r=25,geq=lum='random(1)*255':cb=128:cr=128", '-t', '6',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', big,
-    ])
+    makeClip(big, NOISE)
     expect(statSync(big).size).toBeGreaterThan(100_000_000)
     const { page, projectId } = await openLibrary()
     // A slow enough uplink that the reload lands mid-upload.
@@ -211,12 +206,7 @@ describe('library page', () => {
 
   test('a ready clip opens the style preview on itself: a frame renders in the browser, with its text drawn', async () => {
     const clip = join(dir, 'city walk.mp4')
-    execFileSync(ffmpegPath(), [
-      '-v', 'error', '-y',
-      '-f', 'lavfi', '-i', 'smptehdbars=size=640x360:rate=30:duration=3',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip,
-    ])
+    makeClip(clip, { picture: 'smptehdbars=size=640x360:rate=30', seconds: 3, tone: 440 })
     const { page } = await openLibrary()
     const errors = watchPageErrors(page)
     await waitForHydration(page)
@@ -242,19 +232,7 @@ describe('library page', () => {
       if (await alert.count()) throw new Error(`preview failed: ${await alert.innerText()} ${errors.join(' | ')}`)
       // Every font the texts need was served (scripts/vendor-assets.mjs copies them).
       expect(await preview.getByTestId('preview-result').innerText()).not.toMatch(/Fonts not served/)
-      return preview.getByTestId('preview-frame').evaluate(async (node) => {
-        const img = node as HTMLImageElement
-        await img.decode()
-        const canvas = document.createElement('canvas')
-        canvas.width = img.naturalWidth
-        canvas.height = img.naturalHeight
-        const ctx = canvas.getContext('2d')!
-        ctx.drawImage(img, 0, 0)
-        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
-        const grey: number[] = []
-        for (let i = 0; i < data.length; i += 4) grey.push((data[i] + data[i + 1] + data[i + 2]) / 3)
-        return { width: img.naturalWidth, height: img.naturalHeight, grey }
-      })
+      return shownFrame(preview.getByTestId('preview-frame'))
     }
 
     // The hook alone: with no caption, the hook holds until the call to action near the end.

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { ffmpegPath } from '../scripts/tools.mjs'
 import { signGrant } from '../workers/lib/signed-url'
+import { makeClip } from './clips'
 import { e2eSuite, ROOT, unique, type Product } from './harness'
 import { workerSuite, type RunningWorker } from './worker-harness'
 
@@ -77,10 +78,7 @@ e2eSuite('media-pipeline', {
 
 describe('upload, complete, probe and thumbnail through the running product', () => {
   test('a clip made with FFmpeg goes up through its upload URL and comes back ready, probed, with a thumbnail', async () => {
-    const clip = make('clip.mp4', [
-      '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440',
-      '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest',
-    ])
+    const clip = makeClip(join(dir, 'clip.mp4'), { picture: 'testsrc=size=320x240:rate=25', seconds: 3, tone: 440 })
     const { media, key, data } = await upload(clip, 'My clip.mp4', 'video/mp4')
     expect(media).toMatchObject({ status: 'ready', kind: 'video', contentType: 'video/mp4', width: 320, height: 240, fps: 25, videoCodec: 'h264', audioCodec: 'aac', hasAudio: true, rejectionReason: null })
     expect(media.durationSec).toBeGreaterThan(2.9)
@@ -124,7 +122,7 @@ describe('upload, complete, probe and thumbnail through the running product', ()
     [
       'a truncated MP4',
       () => {
-        const whole = make('whole.mp4', ['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'])
+        const whole = makeClip(join(dir, 'whole.mp4'), { picture: 'testsrc=size=320x240:rate=25', seconds: 4 })
         const bytes = readFileSync(whole)
         writeFileSync(join(dir, 'cut.mp4'), bytes.subarray(0, Math.floor(bytes.length * 0.6)))
         return join(dir, 'cut.mp4')
@@ -135,7 +133,7 @@ describe('upload, complete, probe and thumbnail through the running product', ()
     ['sound with no picture', () => make('voice.mp4', ['-f', 'lavfi', '-i', 'sine=frequency=300', '-t', '2', '-c:a', 'aac']), 'video/mp4', 'no video stream'],
     [
       'a clip of 11 minutes',
-      () => make('long.mp4', ['-f', 'lavfi', '-i', 'color=c=blue:size=64x64:rate=1', '-t', '660', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']),
+      () => makeClip(join(dir, 'long.mp4'), { picture: 'color=c=blue:size=64x64:rate=1', seconds: 660 }),
       'video/mp4',
       // Read from the headers before anything is decoded (the render server's limits, #11).
       'over the limits: The video is 660 s long: at most 10 minutes is accepted.',
@@ -168,10 +166,7 @@ describe('multipart over the network', () => {
   }
 
   test('a clip in parts, one part cut off mid-way and resumed from the list of stored parts, completes ready', async () => {
-    const clip = make('big.mp4', [
-      '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-t', '6',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '20M', '-maxrate', '20M', '-bufsize', '4M', '-pix_fmt', 'yuv420p',
-    ])
+    const clip = makeClip(join(dir, 'big.mp4'), { picture: 'testsrc2=size=1280x720:rate=30', seconds: 6, bitrate: { rate: '20M', buffer: '4M' } })
     const data = readFileSync(clip)
     const partSize = 5 * 1024 * 1024
     expect(statSync(clip).size).toBeGreaterThan(2 * partSize)
@@ -205,9 +200,7 @@ describe('a check left unfinished, finished by the sweeper', () => {
   workerSuite('media-sweep', { ready: (s) => void ({ w, token: wToken, projectId: wProject } = s) })
 
   test('complete finds the renderer down (503, stays processing); once it is back the sweeper checks the clip and it becomes ready', async () => {
-    const clip = make('later.mp4', [
-      '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-    ])
+    const clip = makeClip(join(dir, 'later.mp4'), { picture: 'testsrc=size=320x240:rate=25', seconds: 2 })
     const data = readFileSync(clip)
     const started = await w.api('POST', '/media/upload-url', { token: wToken, body: { projectId: wProject, filename: 'later.mp4', contentType: 'video/mp4', size: data.length } })
     expect(started.status, started.text).toBe(201)

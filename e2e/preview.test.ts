@@ -1,10 +1,10 @@
 // The style preview in Chromium: the product started for real, a clip made with FFmpeg picked
 // from disk, ffmpeg.wasm loaded only on demand, and a rendered frame shown.
-import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { expect, test } from 'vitest'
-import { ffmpegPath } from '../scripts/tools.mjs'
+import { makeClip } from './clips'
+import { shownFrame } from './frames'
 import { e2eSuite, type Product } from './harness'
 
 let product: Product
@@ -14,16 +14,8 @@ let dir: string
 // A 3 s clip made with FFmpeg in the file's folder, picked from disk by the page.
 e2eSuite('preview', {
   ready: (s) => {
-    product = s.product
-    browser = s.browser
-    dir = s.dir
-    execFileSync(ffmpegPath(), [
-      '-v', 'error', '-y',
-      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=3',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest',
-      join(dir, 'clip.mp4'),
-    ])
+    ;({ product, browser, dir } = s)
+    makeClip(join(dir, 'clip.mp4'), { picture: 'testsrc2=size=640x360:rate=30', seconds: 3, tone: 440 })
   },
 })
 
@@ -58,25 +50,15 @@ test('previews a style on a clip in the browser and shows a frame', async () => 
   expect(engineRequests.some((u) => u.endsWith('ffmpeg-core.wasm.gz'))).toBe(true)
 
   // The frame is a real 360×640 picture with detail in it, not an empty image.
-  const stats = await page.getByTestId('preview-frame').evaluate(async (node) => {
-    const img = node as HTMLImageElement
-    await img.decode()
-    const canvas = document.createElement('canvas')
-    canvas.width = img.naturalWidth
-    canvas.height = img.naturalHeight
-    const ctx = canvas.getContext('2d')!
-    ctx.drawImage(img, 0, 0)
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
-    let sum = 0
-    let sumSq = 0
-    for (let i = 0; i < data.length; i += 4) {
-      const y = (data[i] + data[i + 1] + data[i + 2]) / 3
-      sum += y
-      sumSq += y * y
-    }
-    const n = data.length / 4
-    return { width: img.naturalWidth, height: img.naturalHeight, variance: sumSq / n - (sum / n) ** 2 }
-  })
+  const frame = await shownFrame(page.getByTestId('preview-frame'))
+  let sum = 0
+  let sumSq = 0
+  for (const y of frame.grey) {
+    sum += y
+    sumSq += y * y
+  }
+  const n = frame.grey.length
+  const stats = { width: frame.width, height: frame.height, variance: sumSq / n - (sum / n) ** 2 }
   expect(stats).toMatchObject({ width: 360, height: 640 })
   expect(stats.variance).toBeGreaterThan(100)
   expect(await page.getByTestId('preview-progress').evaluate((p) => (p as HTMLProgressElement).value)).toBe(1)

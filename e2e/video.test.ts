@@ -13,6 +13,7 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { parseRenderSpec, timeline } from '../containers/render/recipe/index.ts'
 import { ffmpegPath } from '../scripts/tools.mjs'
+import { makeClip } from './clips'
 import { sameBoxes, savePreviewVideo } from './frames'
 import { settledPost } from './posts'
 import { e2eSuite, resultPath, signInLocally, unique, waitForHydration, watchPageErrors, type Product } from './harness'
@@ -26,14 +27,9 @@ const BOX_TOLERANCE_PX = 4
 
 e2eSuite('video', {
   ready: (s) => {
-    product = s.product
-    browser = s.browser
-    dir = s.dir
+    ;({ product, browser, dir } = s)
     // A flat grey 16:9 clip: whatever is not grey on a frame is what the recipe drew.
-    execFileSync(ffmpegPath(), [
-      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x808080:s=1280x720:r=30:d=12', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=12',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', join(dir, 'landscape.mp4'),
-    ])
+    makeClip(join(dir, 'landscape.mp4'), { picture: 'color=c=0x808080:s=1280x720:r=30', seconds: 12, tone: 440 })
     execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x0a7d5a:s=240x120', '-frames:v', '1', join(dir, 'logo.png')])
   },
 })

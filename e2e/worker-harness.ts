@@ -5,7 +5,6 @@
  * at D1 and R2). The e2e `harness.ts` starts the product the way `npm start` does; this one trades
  * that fidelity for direct access to the bindings.
  */
-import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
@@ -18,6 +17,7 @@ import { ffmpegPath } from '../scripts/tools.mjs'
 import type { ProjectScheduler } from '../workers/scheduler/project-scheduler'
 import { autopilotConfigSchema } from '../workers/domain/autopilot-config'
 import { parseJsonOrUndefined } from '../workers/lib/json'
+import { makeClip } from './clips'
 import { ensureBuild, ROOT, unique } from './harness'
 
 export interface RunningWorker {
@@ -226,8 +226,7 @@ export function workerSuite(name: string, options: { renderRetries?: number; bes
     suite.workspaceId = (await w.api('POST', '/workspaces', { token, body: { name, slug: unique(name).toLowerCase() } })).json.id
     suite.projectId = (await w.api('POST', '/projects', { token, body: { workspaceId: suite.workspaceId, name: 'Cooking' } })).json.id
     if (options.clipSeconds) {
-      const clip = join(suite.dir, 'clip.mp4')
-      execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=48000', '-t', String(options.clipSeconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip])
+      const clip = makeClip(join(suite.dir, 'clip.mp4'), { picture: 'testsrc2=size=640x360:rate=30', seconds: options.clipSeconds, tone: 330, sampleRate: 48000 })
       const data = readFileSync(clip)
       const started = await w.api('POST', '/media/upload-url', { token, body: { projectId: suite.projectId, filename: 'pasta.mp4', contentType: 'video/mp4', size: data.length } })
       expect(started.status, started.text).toBe(201)

@@ -406,10 +406,10 @@ export const mediaApi = createRouter()
       tags,
       security,
       summary: 'Delete a media item and its files (editor)',
-      description: 'Refused with 409 while a scheduled post uses it, unless `force=true`.',
+      description: 'Refused with 409 while a post still to be rendered or published (planned up to scheduled) uses it, naming those posts in `uses`, unless `force=true`.',
       request: {
         params: mediaParams,
-        query: z.object({ force: z.enum(['true', 'false']).optional().openapi({ description: 'Delete even if scheduled posts use it' }) }),
+        query: z.object({ force: z.enum(['true', 'false']).optional().openapi({ description: 'Delete even if posts still to be rendered or published use it' }) }),
       },
       responses: { 204: { description: 'Deleted' }, ...commonErrors, ...errorResponses(409) },
     }),

@@ -88,8 +88,9 @@ function FieldMessage({ id, error, hint }: { id: string; error?: string; hint?: 
 type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'ghost'
 
 const buttonVariants: Record<ButtonVariant, string> = {
-  // White on violet-500 is 4.4:1, under AA's 4.5:1 (axe); violet-600 is above it.
-  primary: 'bg-violet-600 text-white hover:bg-violet-500 shadow-lg shadow-violet-500/20',
+  // White on violet-500 is 4.4:1, under AA's 4.5:1 (axe), so hover goes darker (violet-700), not
+  // lighter: a button just clicked, and a touched one on a phone, stays hovered.
+  primary: 'bg-violet-600 text-white hover:bg-violet-700 shadow-lg shadow-violet-500/20',
   secondary: 'border border-slate-700 bg-slate-800/80 text-slate-100 hover:bg-slate-700',
   danger: 'border border-rose-500/40 bg-rose-500/10 text-rose-300 hover:bg-rose-500/20',
   ghost: 'text-slate-300 hover:bg-slate-800 hover:text-white',

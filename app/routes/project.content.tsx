@@ -322,7 +322,7 @@ function MonthGrid({ data }: { data: LoaderData }) {
           const isToday = day === data.today
           return (
             <div key={day} className={`min-h-28 p-1.5 ${date.month === month ? 'bg-slate-950/90' : 'bg-slate-950/60'}`} data-day={day} role="group" aria-label={formatDay(date, locale)}>
-              <Link to={href({ view: 'week', date: day, post: null })} className={`mb-1 inline-block rounded-full px-1.5 text-xs ${isToday ? 'bg-violet-500 text-white' : date.month === month ? 'text-slate-200' : 'text-slate-400'}`}>
+              <Link to={href({ view: 'week', date: day, post: null })} className={`mb-1 inline-block rounded-full px-1.5 text-xs ${isToday ? 'bg-violet-600 text-white' : date.month === month ? 'text-slate-200' : 'text-slate-400'}`}>
                 {date.day}
               </Link>
               <ul className="space-y-1">

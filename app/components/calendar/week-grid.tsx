@@ -225,7 +225,7 @@ export function WeekGrid({
               return (
                 <div key={day} className={`px-2 py-2 text-center text-xs ${isToday ? 'text-violet-200' : 'text-slate-400'}`}>
                   <span className="font-medium uppercase tracking-wide">{weekdayName(date.dayOfWeek, locale)}</span>{' '}
-                  <span className={`text-sm font-semibold ${isToday ? 'rounded-full bg-violet-500 px-1.5 text-white' : 'text-slate-200'}`}>{date.day}</span>
+                  <span className={`text-sm font-semibold ${isToday ? 'rounded-full bg-violet-600 px-1.5 text-white' : 'text-slate-200'}`}>{date.day}</span>
                 </div>
               )
             })}

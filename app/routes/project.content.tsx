@@ -446,7 +446,12 @@ function PostPanel({ post, timeZone, thumbnail, canEdit, metrics, autopilotSpeec
   // An action's note ("Approved: it goes out at its time.") speaks of the post as the action left
   // it: once the post moves on (published, failed), the note is old news and goes.
   const [statusAtResult, setStatusAtResult] = useState<{ data: unknown; status: string } | null>(null)
-  useEffect(() => setStatusAtResult(fetcher.data ? { data: fetcher.data, status: post.status } : null), [fetcher.data])
+  // Taken once the page's data is read again after the action (the fetcher idle): the answer comes
+  // while the page still shows the post as it was, and the note would go as soon as the post it
+  // speaks of arrived (approved, then shown scheduled: the note gone at once).
+  useEffect(() => {
+    if (fetcher.state === 'idle') setStatusAtResult(fetcher.data ? { data: fetcher.data, status: post.status } : null)
+  }, [fetcher.data, fetcher.state])
   const actionNoteStale = statusAtResult?.data === fetcher.data && statusAtResult?.status !== post.status
   const [viewerZone, setViewerZone] = useState<string | null>(null)
   useEffect(() => setViewerZone(viewerTimeZone()), [])

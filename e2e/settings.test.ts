@@ -170,6 +170,14 @@ describe('project page', () => {
     expect(res?.status()).toBe(404)
     await page.getByText('Project not found').waitFor()
   })
+
+  test('an address with no page answers 404 in our words, not the router’s', async () => {
+    const res = await page.goto(product.url('/no-such-page'))
+    expect(res?.status()).toBe(404)
+    await page.getByRole('heading', { name: 'Not found' }).waitFor()
+    expect(await page.locator('main').innerText()).toContain('There is no page at this address.')
+    expect(await page.locator('main').innerText()).not.toContain('No route matches')
+  })
 })
 
 describe('the audit log tab', () => {

@@ -5,7 +5,10 @@ import { buttonClass } from './ui'
 function describe(error: unknown): { status?: number; title: string; detail: string } {
   if (isRouteErrorResponse(error)) {
     const body = error.data as { detail?: unknown } | string | undefined
-    const detail = typeof body === 'string' ? body : typeof body?.detail === 'string' ? body.detail : error.statusText
+    // The router's own 404 (no route for the address) says so in its words ("Error: No route
+    // matches URL …"); a visitor gets ours.
+    const noRoute = error.status === 404 && typeof body === 'string' && body.startsWith('Error: No route matches URL')
+    const detail = noRoute ? 'There is no page at this address. Check the link, or start again from the dashboard.' : typeof body === 'string' ? body : typeof body?.detail === 'string' ? body.detail : error.statusText
     const titles: Record<number, string> = { 403: 'Not allowed', 404: 'Not found' }
     return { status: error.status, title: titles[error.status] ?? error.statusText ?? 'Something went wrong', detail: detail || 'The page could not be loaded.' }
   }

@@ -108,13 +108,13 @@ export function Button({ variant = 'primary', size = 'md', className, ...button 
   return <button type="submit" className={cx(buttonClass(variant, size), className)} {...button} />
 }
 
-/** A notice about a whole form or page: an error, or a success. */
 /** A form's answer above its fields: the success note, or what went wrong with the whole form. */
 export function FormNotice({ result }: { result: { ok: boolean; message?: string } | undefined }) {
   if (!result?.message) return null
-  return result.ok ? <Notice tone="success">{result.message}</Notice> : <Notice>{result.message}</Notice>
+  return <Notice tone={result.ok ? 'success' : 'error'}>{result.message}</Notice>
 }
 
+/** A notice about a whole form or page: an error, or a success. */
 export function Notice({ tone = 'error', children }: { tone?: 'error' | 'success' | 'info'; children: ReactNode }) {
   const tones = {
     error: 'border-rose-500/40 bg-rose-500/10 text-rose-200',
